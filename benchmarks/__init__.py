@@ -1,0 +1,1 @@
+"""samplingstats benchmarks: our method vs the named peer, same data, same process."""

@@ -1,0 +1,173 @@
+"""Minimal benchmark harness: time ours and the peers on the same data in the same process.
+
+Each timed callable gets ``warmup`` untimed calls (numba compilation, caches), then ``repeats``
+timed calls; the table reports the median and the ratio peer_median / our_median (> 1 means we are
+faster). Quality metrics (errors, objective gaps) can be attached to rows as extra columns.
+
+Usage::
+
+    from benchmarks._harness import Comparison, machine_info, render
+
+    comp = Comparison("alias draws, 1e7 over 1e5 categories")
+    comp.add("samplingstats AliasTable.sample", lambda: table.sample(10**7, rng=rng), ours=True)
+    comp.add("numpy Generator.choice(p=...)", lambda: rng.choice(n, size=10**7, p=p))
+    print(render([comp]))
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+
+__all__ = ["time_call", "Timing", "Comparison", "render", "machine_info", "quick_mode"]
+
+
+def quick_mode() -> bool:
+    """True when SAMPLINGSTATS_BENCH_QUICK=1 (smaller sizes, used by the test that runs benchmarks)."""
+    return os.environ.get("SAMPLINGSTATS_BENCH_QUICK", "0") not in ("", "0")
+
+
+@dataclasses.dataclass
+class Timing:
+    times: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def best(self) -> float:
+        return min(self.times)
+
+
+def time_call(fn: Callable[[], object], *, repeats: int = 5, warmup: int = 1) -> Timing:
+    """Time ``fn()`` ``repeats`` times after ``warmup`` untimed calls (garbage collector off)."""
+    if repeats < 1:
+        raise ValueError("repeats must be >= 1")
+    for _ in range(warmup):
+        fn()
+    times = []
+    gc_was_enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return Timing(times)
+
+
+@dataclasses.dataclass
+class _Row:
+    name: str
+    timing: Timing
+    ours: bool
+    extra: dict
+
+
+class Comparison:
+    """One benchmark case: several implementations timed on the same data."""
+
+    def __init__(self, title: str, *, repeats: int = 5, warmup: int = 1):
+        self.title, self.repeats, self.warmup = title, repeats, warmup
+        self.rows: list[_Row] = []
+
+    def add(self, name: str, fn: Callable[[], object], *, ours: bool = False, **extra):
+        """Time ``fn`` now and record it; ``extra`` are quality columns (e.g. ``error=1e-3``)."""
+        timing = time_call(fn, repeats=self.repeats, warmup=self.warmup)
+        self.rows.append(_Row(name, timing, ours, extra))
+        return timing
+
+    def ours(self) -> _Row:
+        for r in self.rows:
+            if r.ours:
+                return r
+        raise ValueError(f"comparison {self.title!r} has no row marked ours=True")
+
+    def ratio(self, name: str) -> float:
+        """peer median / our median for the row ``name``."""
+        row = next(r for r in self.rows if r.name == name)
+        return row.timing.median / self.ours().timing.median
+
+
+def _fmt_time(t: float) -> str:
+    if t < 1e-3:
+        return f"{t * 1e6:.1f} us"
+    if t < 1:
+        return f"{t * 1e3:.2f} ms"
+    return f"{t:.2f} s"
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return str(v)
+
+
+def render(comparisons: list[Comparison]) -> str:
+    """Markdown tables, one per comparison, with median time and peer/ours ratio."""
+    out = []
+    for comp in comparisons:
+        extras = []
+        for r in comp.rows:
+            for k in r.extra:
+                if k not in extras:
+                    extras.append(k)
+        ours = comp.ours().timing.median
+        head = ["implementation", "median", "ratio vs ours", *extras]
+        out.append(f"### {comp.title}\n")
+        out.append("| " + " | ".join(head) + " |")
+        out.append("|" + "|".join(["---"] * len(head)) + "|")
+        for r in comp.rows:
+            ratio = r.timing.median / ours
+            name = f"**{r.name}**" if r.ours else r.name
+            cells = [name, _fmt_time(r.timing.median), f"{ratio:.2f}x"]
+            cells += [_fmt(r.extra.get(k, "")) for k in extras]
+            out.append("| " + " | ".join(cells) + " |")
+        out.append(
+            f"\n({comp.repeats} timed repeats after {comp.warmup} warm-up; "
+            "ratio = that row's median / ours, > 1 means ours is faster)\n"
+        )
+    return "\n".join(out)
+
+
+def machine_info() -> str:
+    """One line describing the machine and library versions."""
+    import numpy as np
+
+    parts = [
+        platform.processor() or platform.machine(),
+        f"{os.cpu_count()} cores",
+        f"Python {platform.python_version()}",
+        f"numpy {np.__version__}",
+    ]
+    try:
+        import numba
+
+        parts.append(f"numba {numba.__version__} ({numba.get_num_threads()} threads)")
+    except ImportError:
+        pass
+    try:
+        import torch
+
+        parts.append(f"torch {torch.__version__}")
+    except ImportError:
+        pass
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    parts.insert(0, line.split(":", 1)[1].strip())
+                    break
+    except OSError:
+        pass
+    return ", ".join(parts)

@@ -1,0 +1,148 @@
+"""Random number generation conventions (SPEC 7).
+
+Every public function takes a keyword-only ``rng`` normalised once by :func:`as_generator`; torch code
+paths derive a ``torch.Generator`` from it with :func:`torch_generator`. Global random state is never used.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ._exceptions import InvalidParameterError
+
+__all__ = ["as_generator", "spawn", "torch_generator", "random_seed"]
+
+_RNG_EXPECTED = (
+    "None, an int, a numpy.random.Generator, BitGenerator, SeedSequence or RandomState"
+)
+
+
+def as_generator(rng=None, *, name="rng"):
+    """Normalise ``rng`` to a :class:`numpy.random.Generator` (SPEC 7).
+
+    Parameters
+    ----------
+    rng : None, int, array of ints, SeedSequence, BitGenerator, Generator or RandomState
+        ``None`` draws fresh OS entropy; an int or seed sequence gives a reproducible stream; a
+        ``Generator`` is returned as is (so the caller's stream advances). A legacy ``RandomState``
+        (as scikit-learn's ``random_state`` may hold) seeds a new Generator from one draw of it.
+    name : str, default "rng"
+        Argument name used in the error message.
+
+    Returns
+    -------
+    numpy.random.Generator
+
+    Raises
+    ------
+    InvalidParameterError
+        If ``rng`` is of another type (floats and bools included) or a negative int.
+
+    Examples
+    --------
+    >>> from samplingstats._rng import as_generator
+    >>> g = as_generator(42)
+    >>> g2 = as_generator(g)
+    >>> g is g2
+    True
+    >>> float(as_generator(42).random()) == float(as_generator(42).random())
+    True
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or isinstance(rng, (np.random.SeedSequence, np.random.BitGenerator)):
+        return np.random.default_rng(rng)
+    if isinstance(rng, np.random.RandomState):
+        return np.random.default_rng(int(rng.randint(0, 2**31 - 1)))
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, (bool, np.bool_)):
+        if int(rng) < 0:
+            raise InvalidParameterError(
+                f"The {name!r} parameter must be {_RNG_EXPECTED}; a seed must be non-negative. "
+                f"Got {rng!r} instead."
+            )
+        return np.random.default_rng(int(rng))
+    if isinstance(rng, (list, tuple, np.ndarray)):
+        arr = np.asarray(rng)
+        if arr.dtype.kind in "iu" and arr.ndim == 1 and (arr >= 0).all():
+            return np.random.default_rng(arr)
+    raise InvalidParameterError(
+        f"The {name!r} parameter must be {_RNG_EXPECTED}. Got {rng!r} instead."
+    )
+
+
+def spawn(rng, n):
+    """Return ``n`` statistically independent child generators of ``rng``.
+
+    Children are derived with :meth:`numpy.random.Generator.spawn` (seed-sequence spawning), so
+    streams do not overlap; the parent's state advances deterministically.
+
+    Parameters
+    ----------
+    rng : seed-like
+        Anything :func:`as_generator` accepts.
+    n : int
+        Number of children, ``n >= 0``.
+
+    Returns
+    -------
+    list of numpy.random.Generator
+
+    Examples
+    --------
+    >>> from samplingstats._rng import spawn
+    >>> a, b = spawn(0, 2)
+    >>> float(a.random()) != float(b.random())
+    True
+    """
+    if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 0:
+        raise InvalidParameterError(
+            f"The 'n' parameter of spawn must be an int in the range [0, inf). Got {n!r} instead."
+        )
+    gen = as_generator(rng)
+    return gen.spawn(int(n))
+
+
+def random_seed(rng=None):
+    """Draw one 63-bit seed from ``rng`` (for engines that take an integer seed).
+
+    Examples
+    --------
+    >>> from samplingstats._rng import random_seed
+    >>> random_seed(1) == random_seed(1)
+    True
+    """
+    return int(as_generator(rng).integers(0, 2**63 - 1, dtype=np.int64))
+
+
+def torch_generator(rng=None, device=None):
+    """Derive a seeded ``torch.Generator`` on ``device`` from ``rng``.
+
+    The seed is one draw of ``rng.integers(2**63)``; results are reproducible per device but not
+    bit-identical across devices (CPU and CUDA use different generators).
+
+    Parameters
+    ----------
+    rng : seed-like
+        Anything :func:`as_generator` accepts.
+    device : str or torch.device, optional
+        Device of the generator (default CPU).
+
+    Returns
+    -------
+    torch.Generator
+
+    Examples
+    --------
+    >>> from samplingstats._rng import torch_generator
+    >>> g = torch_generator(0)
+    >>> g.device.type
+    'cpu'
+    """
+    from ._backend import import_torch
+
+    torch = import_torch()
+    gen = torch.Generator(device=device if device is not None else "cpu")
+    gen.manual_seed(random_seed(rng))
+    return gen
