@@ -22,7 +22,6 @@ __all__ = [
     "ConvergenceWarning",
     "InvalidParameterError",
     "cluster",
-    "datasets",
     "dpp",
     "importance",
     "lp",
@@ -31,9 +30,7 @@ __all__ = [
     "walks",
 ]
 
-_SUBMODULES = frozenset(
-    {"cluster", "datasets", "dpp", "importance", "lp", "sampling", "subsample", "walks"}
-)
+_SUBMODULES = frozenset({"cluster", "dpp", "importance", "lp", "sampling", "subsample", "walks"})
 
 
 def __getattr__(name):

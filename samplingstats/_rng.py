@@ -14,9 +14,7 @@ from ._exceptions import InvalidParameterError
 
 __all__ = ["as_generator", "spawn", "torch_generator", "random_seed"]
 
-_RNG_EXPECTED = (
-    "None, an int, a numpy.random.Generator, BitGenerator, SeedSequence or RandomState"
-)
+_RNG_EXPECTED = "None, an int, a numpy.random.Generator, BitGenerator, SeedSequence or RandomState"
 
 
 def as_generator(rng=None, *, name="rng"):

@@ -95,13 +95,11 @@ class Interval(_Constraint):
     def __contains__(self, value) -> bool:
         if isinstance(value, float) and math.isnan(value):
             return False
-        left_ok = (
-            self.left is None
-            or (value >= self.left if self.closed in ("left", "both") else value > self.left)
+        left_ok = self.left is None or (
+            value >= self.left if self.closed in ("left", "both") else value > self.left
         )
-        right_ok = (
-            self.right is None
-            or (value <= self.right if self.closed in ("right", "both") else value < self.right)
+        right_ok = self.right is None or (
+            value <= self.right if self.closed in ("right", "both") else value < self.right
         )
         return bool(left_ok and right_ok)
 
@@ -602,7 +600,9 @@ def check_weights(w, name: str = "weights", *, length: int | None = None):
     """  # noqa: E501
     arr = check_vector(w, name, length=length, nonnegative=True)
     if not arr.sum() > 0:
-        raise InvalidParameterError(f"Argument {name!r} must have a positive sum; all weights are zero.")
+        raise InvalidParameterError(
+            f"Argument {name!r} must have a positive sum; all weights are zero."
+        )
     return arr
 
 
@@ -625,9 +625,7 @@ def check_probabilities(p, name: str = "p", *, length: int | None = None, sum_to
             f"Argument {name!r} must contain probabilities in [0, 1]; entry {i} is {float(arr[i])!r}."
         )
     if sum_to_one and abs(arr.sum() - 1.0) > 1e-8:
-        raise InvalidParameterError(
-            f"Argument {name!r} must sum to 1, got {float(arr.sum())!r}."
-        )
+        raise InvalidParameterError(f"Argument {name!r} must sum to 1, got {float(arr.sum())!r}.")
     return arr
 
 
