@@ -44,9 +44,11 @@ $(VENV)/.docs-installed: $(STAMP)
 docs: $(VENV)/.docs-installed
 	$(PY) -m sphinx -W --keep-going -b html docs docs/_build/html
 
+LINT_PATHS := $(wildcard samplingstats tests benchmarks examples docs/conf.py conftest.py)
+
 lint: $(STAMP)
-	$(PY) -m ruff check samplingstats tests benchmarks examples docs/conf.py
-	$(PY) -m ruff format --check samplingstats tests benchmarks examples
+	$(PY) -m ruff check $(LINT_PATHS)
+	$(PY) -m ruff format --check $(LINT_PATHS)
 
 clean:
 	rm -rf $(VENV) .numba_cache docs/_build docs/api/generated
