@@ -78,7 +78,14 @@ class LazyKernel:
             return self.py_func
         import numba
 
-        return numba.njit(**self.options)(self.py_func)
+        try:
+            return numba.njit(**self.options)(self.py_func)
+        except RuntimeError as exc:
+            # Functions without a source file (doctests, notebooks, exec) cannot be cached on
+            # disk; compile them uncached instead of failing.
+            if not self.options.get("cache") or "cannot cache" not in str(exc):
+                raise
+            return numba.njit(**{**self.options, "cache": False})(self.py_func)
 
     def __call__(self, *args, **kwargs):
         return self.dispatcher()(*args, **kwargs)

@@ -134,3 +134,10 @@ def test_prange_placeholder_behaves_as_range():
 
 def test_num_threads_reported():
     assert _jit.get_num_threads() >= 1
+
+
+def test_uncacheable_functions_compile_without_cache():
+    # exec'd code has no source file: numba cannot cache it, the wrapper compiles it uncached.
+    ns = {}
+    exec("from samplingstats._kernels._jit import njit\n@njit\ndef f(x):\n    return x * 5\n", ns)
+    assert ns["f"](3) == 15
