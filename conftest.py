@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# Keep numba's on-disk cache inside the checkout also when pytest is run without make.
+os.environ.setdefault("NUMBA_CACHE_DIR", os.path.join(os.path.dirname(__file__), ".numba_cache"))
 
 _HAS_TORCH = importlib.util.find_spec("torch") is not None
 
