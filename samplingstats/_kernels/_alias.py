@@ -1,0 +1,158 @@
+"""Numba kernels for weighted index sampling: alias tables, Poisson sampling, exponential keys.
+
+All kernels take float64 / int64 C-contiguous arrays and a ``numpy.random.Generator`` (whose stream
+advances). They do not validate their inputs; the public wrappers in :mod:`samplingstats.sampling` do.
+
+- :func:`alias_build` -- Vose's alias method, O(n), robust to rounding (leftover columns get 1).
+- :func:`alias_draw_one` / :func:`alias_draw` -- O(1) per draw: one uniform column, one uniform coin.
+- :func:`poisson_draw` -- independent Bernoulli(pi_i) inclusion, indices in increasing order.
+- :func:`exp_keys_topk` -- successive (PPS without replacement) sampling by exponential keys
+  (Efraimidis & Spirakis 2006): the k smallest ``E_i / w_i`` in increasing order, with a size-k heap.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._jit import njit
+
+__all__ = ["alias_build", "alias_draw_one", "alias_draw", "poisson_draw", "exp_keys_topk"]
+
+
+@njit
+def alias_build(p):
+    """Vose's alias table for weights ``p`` (non-negative, positive sum; need not be normalised).
+
+    Returns ``(prob, alias)``: column ``j`` keeps ``j`` with probability ``prob[j]`` and otherwise
+    yields ``alias[j]``, so ``P(i) = (prob[i] + sum_{j: alias[j] = i} (1 - prob[j])) / n``.
+    """
+    n = p.shape[0]
+    total = 0.0
+    for i in range(n):
+        total += p[i]
+    scaled = np.empty(n, dtype=np.float64)
+    for i in range(n):
+        scaled[i] = p[i] * n / total
+    prob = np.ones(n, dtype=np.float64)
+    alias = np.arange(n).astype(np.int64)
+    small = np.empty(n, dtype=np.int64)
+    large = np.empty(n, dtype=np.int64)
+    ns = 0
+    nl = 0
+    for i in range(n):
+        if scaled[i] < 1.0:
+            small[ns] = i
+            ns += 1
+        else:
+            large[nl] = i
+            nl += 1
+    while ns > 0 and nl > 0:
+        ns -= 1
+        s = small[ns]
+        g = large[nl - 1]
+        prob[s] = scaled[s]
+        alias[s] = g
+        # Reassign the donated mass; (scaled[g] + scaled[s]) - 1 is more accurate than
+        # scaled[g] - (1 - scaled[s]) when scaled[g] is close to 1.
+        scaled[g] = (scaled[g] + scaled[s]) - 1.0
+        if scaled[g] < 1.0:
+            nl -= 1
+            small[ns] = g
+            ns += 1
+    # Leftovers (only rounding error keeps them away from 1): keep themselves with probability 1.
+    for t in range(nl):
+        prob[large[t]] = 1.0
+    for t in range(ns):
+        prob[small[t]] = 1.0
+    return prob, alias
+
+
+@njit
+def alias_draw_one(prob, alias, rng):
+    """One draw from the alias table ``(prob, alias)``."""
+    n = prob.shape[0]
+    j = np.int64(rng.random() * n)
+    if j >= n:  # guard against rng.random() * n rounding up to n
+        j = n - 1
+    if rng.random() < prob[j]:
+        return j
+    return alias[j]
+
+
+@njit
+def alias_draw(prob, alias, size, rng):
+    """``size`` iid draws from the alias table ``(prob, alias)`` as an int64 array."""
+    out = np.empty(size, dtype=np.int64)
+    for t in range(size):
+        out[t] = alias_draw_one(prob, alias, rng)
+    return out
+
+
+@njit
+def poisson_draw(pi, rng):
+    """Indices ``i`` (increasing) included independently with probability ``pi[i]``."""
+    n = pi.shape[0]
+    buf = np.empty(n, dtype=np.int64)
+    m = 0
+    for i in range(n):
+        if rng.random() < pi[i]:
+            buf[m] = i
+            m += 1
+    return buf[:m].copy()
+
+
+@njit
+def _sift_down(keys, idx, start, size):
+    # Max-heap on keys[0:size]; move keys[start] down to its place.
+    pos = start
+    while True:
+        left = 2 * pos + 1
+        if left >= size:
+            break
+        child = left
+        right = left + 1
+        if right < size and keys[right] > keys[left]:
+            child = right
+        if keys[child] > keys[pos]:
+            tk = keys[pos]
+            keys[pos] = keys[child]
+            keys[child] = tk
+            ti = idx[pos]
+            idx[pos] = idx[child]
+            idx[child] = ti
+            pos = child
+        else:
+            break
+
+
+@njit
+def exp_keys_topk(w, k, rng):
+    """Successive sampling without replacement of ``k`` indices with probabilities ``∝ w``.
+
+    Each positive weight gets the key ``log E_i - log w_i`` (``E_i ~ Exp(1)``, i.e. ``E_i / w_i`` on
+    the log scale, immune to overflow for tiny weights); the ``k`` smallest keys, in increasing order,
+    are distributed as ``k`` successive draws without replacement. Zero weights are never drawn; the
+    caller guarantees ``1 <= k <= #{w_i > 0}``. O(n log k) time, O(k) memory.
+    """
+    n = w.shape[0]
+    keys = np.empty(k, dtype=np.float64)
+    idx = np.empty(k, dtype=np.int64)
+    m = 0
+    for i in range(n):
+        wi = w[i]
+        if not wi > 0.0:
+            continue
+        key = np.log(rng.standard_exponential()) - np.log(wi)
+        if m < k:
+            keys[m] = key
+            idx[m] = i
+            m += 1
+            if m == k:
+                for s in range(k // 2 - 1, -1, -1):
+                    _sift_down(keys, idx, s, k)
+        elif key < keys[0]:
+            keys[0] = key
+            idx[0] = i
+            _sift_down(keys, idx, 0, k)
+    order = np.argsort(keys[:m], kind="mergesort")
+    return idx[:m][order].copy()
