@@ -1,0 +1,275 @@
+"""RS2 as a ``torch.utils.data.Sampler`` (this module imports torch; it is loaded lazily)."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch.utils.data import Sampler
+
+from .._exceptions import InvalidParameterError
+from ._schedule import RS2Schedule, _is_int
+
+__all__ = ["RS2Sampler"]
+
+
+def _dist_defaults(num_replicas, rank):
+    if num_replicas is not None and rank is not None:
+        return num_replicas, rank
+    dist = torch.distributed
+    if dist.is_available() and dist.is_initialized():
+        w, r = dist.get_world_size(), dist.get_rank()
+    else:
+        w, r = 1, 0
+    return (w if num_replicas is None else num_replicas), (r if rank is None else rank)
+
+
+class RS2Sampler(Sampler):
+    """RS2 repeated random subsets as a PyTorch sampler (one round per pass of the DataLoader).
+
+    Each ``iter(sampler)`` yields this rank's indices of the current round (``len(sampler)`` of
+    them), then moves to the next round, so a plain ``for round in range(X): for batch in loader``
+    loop trains on a fresh subset each round; :meth:`set_epoch` sets the round explicitly (as with
+    ``DistributedSampler``). Index generation costs O(k / num_replicas) per round (see
+    :class:`~samplingstats.subsample.RS2Schedule`, which this wraps).
+
+    Parameters
+    ----------
+    data_source_or_n : int or sized dataset
+        The dataset (only ``len`` is used) or its size ``n``.
+    ratio : float
+        Fraction of the data per round, in ``(0, 1]``.
+    replacement : bool, default False
+        Independent subsets per round instead of cycling through passes without replacement.
+    labels : array-like or torch.Tensor of length n, optional
+        Stratify rounds by class (largest-remainder quotas).
+    seed : int, default 0
+        Shared by all ranks.
+    num_replicas, rank : int, optional
+        Default to ``torch.distributed``'s world size and rank when it is initialised, else 1, 0.
+    shuffle : bool, default True
+        ``False`` yields each round's indices in ascending order (the subset is still random;
+        useful for locality of disk reads). It does not make the subsets deterministic.
+    even_shards : bool, default False
+        Pad every rank to ``ceil(k / num_replicas)`` indices (as ``DistributedSampler`` does) so
+        DDP ranks run the same number of batches.
+
+    Notes
+    -----
+    **Resume.** :meth:`state_dict` records the configuration, the round and the number of indices
+    of it already yielded on this rank; after :meth:`load_state_dict` the next ``iter(sampler)``
+    continues exactly there (bitwise). A DataLoader prefetches indices ahead of training; pass the
+    number actually consumed (``batches_done * batch_size``) as ``state_dict(consumed=...)`` when
+    checkpointing mid-round. A state saved with another ``num_replicas`` resumes at the same global
+    position (ranks in lockstep), except mid-round with ``shuffle=False`` or ``even_shards``, which
+    is refused. A state from a different configuration (``n``, ``ratio``, ``replacement``,
+    ``seed``, labels, ``shuffle``, ``even_shards``) is refused.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch.utils.data import DataLoader, TensorDataset
+    >>> from samplingstats.subsample import RS2Sampler
+    >>> ds = TensorDataset(torch.arange(100.0))
+    >>> sampler = RS2Sampler(ds, 0.1, seed=0)
+    >>> loader = DataLoader(ds, batch_size=5, sampler=sampler)
+    >>> len(sampler), len(loader)
+    (10, 2)
+    >>> seen = [int(x) for _ in range(10) for (batch,) in loader for x in batch]
+    >>> sorted(seen) == list(range(100))          # 10 rounds of 10 = one pass over the data
+    True
+    """
+
+    def __init__(
+        self,
+        data_source_or_n,
+        ratio,
+        *,
+        replacement=False,
+        labels=None,
+        seed=0,
+        num_replicas=None,
+        rank=None,
+        shuffle=True,
+        even_shards=False,
+    ):
+        super().__init__()
+        if _is_int(data_source_or_n):
+            n = int(data_source_or_n)
+        elif hasattr(data_source_or_n, "__len__") and not isinstance(
+            data_source_or_n, (str, bytes)
+        ):
+            n = len(data_source_or_n)
+        else:
+            raise InvalidParameterError(
+                "The 'data_source_or_n' parameter of RS2Sampler must be an int in the range "
+                f"[1, inf) or a sized dataset. Got {data_source_or_n!r} instead."
+            )
+        if n < 1:
+            raise InvalidParameterError(
+                "The 'data_source_or_n' parameter of RS2Sampler must be an int in the range "
+                f"[1, inf) or a non-empty dataset. Got size {n} instead."
+            )
+        if not isinstance(shuffle, (bool, np.bool_)):
+            raise InvalidParameterError(
+                f"The 'shuffle' parameter of RS2Sampler must be a bool. Got {shuffle!r} instead."
+            )
+        num_replicas, rank = _dist_defaults(num_replicas, rank)
+        self.schedule = RS2Schedule(
+            n,
+            ratio,
+            replacement=replacement,
+            labels=labels,
+            seed=seed,
+            num_replicas=num_replicas,
+            rank=rank,
+            even_shards=even_shards,
+        )
+        self.shuffle = bool(shuffle)
+        self._round = 0
+        self._offset = 0  # global slot offset of the current round's layout (after a W change)
+        self._pos = 0  # indices of the current round consumed on this rank
+        self._pending = False  # a loaded state waits for the next iter()
+
+    # ------------------------------------------------------------------------------------------
+    @property
+    def round(self) -> int:
+        """The round the next (or current) iteration yields."""
+        return self._round
+
+    @property
+    def num_replicas(self) -> int:
+        return self.schedule.num_replicas
+
+    @property
+    def rank(self) -> int:
+        return self.schedule.rank
+
+    @property
+    def round_size(self) -> int:
+        """``k``, the size of a round over all ranks."""
+        return self.schedule.round_size
+
+    def __len__(self) -> int:
+        return self.schedule.shard_size
+
+    def __repr__(self) -> str:
+        s = self.schedule
+        return (
+            f"RS2Sampler(n={s.n}, ratio={s.ratio}, replacement={s.replacement}, seed={s.seed}, "
+            f"num_replicas={s.num_replicas}, rank={s.rank}, round={self._round})"
+        )
+
+    def set_epoch(self, epoch: int) -> None:
+        """Set the round of the next iteration (keeps a pending resume of that same round)."""
+        if not _is_int(epoch) or epoch < 0:
+            raise InvalidParameterError(
+                "The 'epoch' parameter of RS2Sampler.set_epoch must be an int in the range "
+                f"[0, inf). Got {epoch!r} instead."
+            )
+        if self._pending and int(epoch) == self._round:
+            return
+        self._round, self._offset, self._pos, self._pending = int(epoch), 0, 0, False
+
+    def _round_indices(self, t, offset):
+        idx = self.schedule._shard(t, offset)
+        if not self.shuffle:
+            idx = np.sort(idx)
+        return idx
+
+    def indices(self, round=None):
+        """This rank's whole shard of ``round`` (default: the current round) as an int64 array."""
+        t = self._round if round is None else self.schedule._check_round(round, "indices")
+        return self._round_indices(t, 0 if round is not None else self._offset)
+
+    def __iter__(self):
+        t, offset = self._round, self._offset
+        start = self._pos if self._pending else 0
+        self._pending = False
+        self._pos = start
+        idx = self._round_indices(t, offset).tolist()
+        for i in range(start, len(idx)):
+            self._pos = i + 1
+            yield idx[i]
+        if self._round == t and self._pos == len(idx):
+            self._round, self._offset, self._pos = t + 1, 0, 0
+
+    # ------------------------------------------------------------------------------------------
+    def _shard_len(self, offset):
+        s = self.schedule
+        return s._layout(offset, s.rank, s.num_replicas, s.even_shards)[3]
+
+    def state_dict(self, consumed=None) -> dict:
+        """Configuration, round and position in it (plain Python values).
+
+        Parameters
+        ----------
+        consumed : int, optional
+            Indices of the current round actually consumed on this rank (default: the number
+            yielded, which a prefetching DataLoader runs ahead of).
+        """
+        pos = self._pos
+        length = self._shard_len(self._offset)
+        if consumed is not None:
+            if not _is_int(consumed) or not 0 <= consumed <= length:
+                raise InvalidParameterError(
+                    "The 'consumed' parameter of RS2Sampler.state_dict must be an int in the "
+                    f"range [0, {length}]. Got {consumed!r} instead."
+                )
+            pos = int(consumed)
+        t, offset = self._round, self._offset
+        if pos >= length:
+            t, offset, pos = t + 1, 0, 0
+        state = self.schedule.state_dict()
+        state.update(
+            round=t,
+            offset=offset,
+            yielded=pos,
+            position=min(self.schedule.round_size, offset + pos * self.schedule.num_replicas),
+            shuffle=self.shuffle,
+        )
+        return state
+
+    def load_state_dict(self, state) -> None:
+        """Resume from :meth:`state_dict` (refuses a different configuration)."""
+        s = self.schedule
+        t = s._check_state(state, "RS2Sampler")
+        if state.get("shuffle") != self.shuffle:
+            raise InvalidParameterError(
+                f"RS2Sampler.load_state_dict: the state comes from a different configuration "
+                f"(shuffle is {state.get('shuffle')!r} in the state but {self.shuffle!r} here). "
+                "Refusing to resume: the index order would differ."
+            )
+        offset, pos, world = (
+            state.get("offset", 0),
+            state.get("yielded", 0),
+            state.get("num_replicas"),
+        )
+        for name, v in (("offset", offset), ("yielded", pos), ("num_replicas", world)):
+            if not _is_int(v) or v < 0 or (name == "num_replicas" and v < 1):
+                raise InvalidParameterError(
+                    f"RS2Sampler.load_state_dict: the state's {name} must be a non-negative int, "
+                    f"got {v!r}."
+                )
+        if offset >= s.round_size:
+            raise InvalidParameterError(
+                f"RS2Sampler.load_state_dict: the state's offset {offset} is outside the round "
+                f"(k = {s.round_size})."
+            )
+        if world != s.num_replicas and (pos > 0 or offset > 0):
+            if not self.shuffle or s.even_shards:
+                raise InvalidParameterError(
+                    f"RS2Sampler.load_state_dict: the state was saved mid-round with "
+                    f"num_replicas={world}, here num_replicas={s.num_replicas}; a mid-round "
+                    "change of the number of ranks is only possible with shuffle=True and "
+                    "even_shards=False. Resume at a round boundary instead."
+                )
+            offset = offset + pos * world
+            pos = 0
+            if offset >= s.round_size:
+                t, offset = t + 1, 0
+        if pos > self._shard_len(offset):
+            raise InvalidParameterError(
+                f"RS2Sampler.load_state_dict: the state's yielded count {pos} exceeds this rank's "
+                f"shard ({self._shard_len(offset)} indices)."
+            )
+        self._round, self._offset, self._pos, self._pending = t, int(offset), int(pos), True
