@@ -1,0 +1,269 @@
+"""Numba kernels for :mod:`samplingstats.dpp`: orthonormal polynomial evaluation, optimal (Christoffel)
+draws, and exact projection-DPP samplers (chain rule).
+
+Conventions
+-----------
+- A one-dimensional orthonormal family (w.r.t. a probability measure) is given by its three-term
+  recurrence ``x p_k = s_{k+1} p_{k+1} + a_k p_k + s_k p_{k-1}`` with ``p_0 = 1``: ``alpha[k] = a_k``
+  and ``sqb[k] = s_k`` (``sqb[0]`` is unused).
+- Draws from ``p_k^2 dmu`` are by rejection from a proposal with an envelope constant ``env[k]``:
+  ``prop_kind == 0``: arcsine ``cos(pi U)``; ``prop_kind == 1``: ``2 Beta(pb, pa) - 1``, density ratio
+  ``cst (1-y)^ea (1+y)^eb``; ``prop_kind == 2``: ``N(0, hs[k]^2)``, ratio
+  ``hs[k] exp(-y^2 (1 - 1/hs[k]^2) / 2)``.
+- Multi-indices ``idx`` are ``(m, d)`` int64; basis function ``j`` is ``prod_i p_{idx[j, i]}(x_i)``.
+- Gram-Schmidt keeps an orthonormal basis ``Q[:t]`` (rows) of the span of the accepted feature
+  vectors; a candidate with feature vector ``v`` is accepted with probability
+  ``||(I - Q^T Q) v||^2 / ||v||^2`` (rejection from the optimal density); the residual is computed with
+  one re-orthogonalisation on acceptance.
+
+Kernels do not validate; the public wrappers in :mod:`samplingstats.dpp` do.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._alias import alias_draw_one
+from ._jit import njit
+
+# Reassociation lets LLVM vectorise the dot-product reductions; no nnan/ninf flags, so NaN and inf
+# keep their IEEE semantics.
+_FM = {"reassoc", "contract", "nsz", "arcp"}
+
+__all__ = [
+    "eval_1d",
+    "basis_eval",
+    "draw_1d",
+    "christoffel_draw",
+    "dpp_continuous",
+    "dpp_finite_rejection",
+    "dpp_finite_spectral",
+]
+
+
+@njit(fastmath=_FM)
+def eval_1d(x, alpha, sqb, deg, out):
+    """Fill ``out[0..deg]`` with the orthonormal polynomials ``p_0(x) .. p_deg(x)``."""
+    out[0] = 1.0
+    if deg >= 1:
+        out[1] = (x - alpha[0]) / sqb[1]
+    for k in range(1, deg):
+        out[k + 1] = ((x - alpha[k]) * out[k] - sqb[k] * out[k - 1]) / sqb[k + 1]
+
+
+@njit(fastmath=_FM)
+def basis_eval(X, alpha, sqb, maxdeg, idx):
+    """``(n, m)`` matrix of the tensor-product basis functions at the rows of ``X``."""
+    n, d = X.shape
+    m = idx.shape[0]
+    out = np.empty((n, m), dtype=np.float64)
+    P = np.empty((d, maxdeg + 1), dtype=np.float64)
+    for r in range(n):
+        for i in range(d):
+            eval_1d(X[r, i], alpha, sqb, maxdeg, P[i])
+        for j in range(m):
+            v = 1.0
+            for i in range(d):
+                v *= P[i, idx[j, i]]
+            out[r, j] = v
+    return out
+
+
+@njit(fastmath=_FM)
+def _powe(x, e):
+    if e == 0.0:
+        return 1.0
+    if e == 0.5:
+        return math.sqrt(x)
+    return x**e
+
+
+@njit(fastmath=_FM)
+def draw_1d(k, alpha, sqb, env, prop_kind, pa, pb, ea, eb, cst, hs, buf, rng):
+    """One exact draw from ``p_k(y)^2 dmu(y)`` by rejection (see the module docstring)."""
+    while True:
+        if prop_kind == 0:
+            y = math.cos(math.pi * rng.random())
+            r = cst * _powe(1.0 - y, ea) * _powe(1.0 + y, eb)
+        elif prop_kind == 1:
+            y = 2.0 * rng.beta(pb, pa) - 1.0
+            r = cst * _powe(1.0 - y, ea) * _powe(1.0 + y, eb)
+        else:
+            h = hs[k]
+            y = h * rng.standard_normal()
+            r = h * math.exp(-0.5 * y * y * (1.0 - 1.0 / (h * h)))
+        eval_1d(y, alpha, sqb, k, buf)
+        v = buf[k]
+        if rng.random() * env[k] < v * v * r:
+            return y
+
+
+@njit(fastmath=_FM)
+def christoffel_draw(n, idx, alpha, sqb, env, prop_kind, pa, pb, ea, eb, cst, hs, rng):
+    """``n`` iid draws from the optimal density ``k_m / m dmu`` (uniform mixture of ``phi_j^2 dmu``)."""
+    m, d = idx.shape
+    out = np.empty((n, d), dtype=np.float64)
+    buf = np.empty(sqb.shape[0] + 1, dtype=np.float64)
+    for r in range(n):
+        j = rng.integers(0, m)
+        for i in range(d):
+            out[r, i] = draw_1d(
+                idx[j, i], alpha, sqb, env, prop_kind, pa, pb, ea, eb, cst, hs, buf, rng
+            )
+    return out
+
+
+@njit(fastmath=_FM)
+def _orthonormalise(Q, t, v, out):
+    """Residual of ``v`` against the rows ``Q[:t]`` (two Gram-Schmidt passes), normalised into
+    ``out``; returns the residual norm."""
+    m = v.shape[0]
+    for j in range(m):
+        out[j] = v[j]
+    for _ in range(2):
+        for a in range(t):
+            s = 0.0
+            for j in range(m):
+                s += Q[a, j] * out[j]
+            for j in range(m):
+                out[j] -= s * Q[a, j]
+    nrm = 0.0
+    for j in range(m):
+        nrm += out[j] * out[j]
+    nrm = math.sqrt(nrm)
+    for j in range(m):
+        out[j] /= nrm
+    return nrm
+
+
+@njit(fastmath=_FM)
+def _accept(Q, t, v, k, u):
+    """Chain-rule acceptance test ``u k < ||(I - Q[:t]^T Q[:t]) v||^2 = k - sum_a (Q_a . v)^2``.
+
+    The partial sums of ``(Q_a . v)^2`` only grow, so the test stops as soon as they pass
+    ``(1 - u) k`` (an exact early rejection). A residual below ``1e-12 k`` (a repeated or
+    numerically dependent candidate) is rejected.
+    """
+    m = v.shape[0]
+    thr = (1.0 - u) * k
+    if thr <= 1e-12 * k:
+        return False
+    s = 0.0
+    for a in range(t):
+        c = 0.0
+        for j in range(m):
+            c += Q[a, j] * v[j]
+        s += c * c
+        if s >= thr:
+            return False
+    return k - s > 1e-12 * k
+
+
+@njit(fastmath=_FM)
+def dpp_continuous(R, idx, alpha, sqb, maxdeg, env, prop_kind, pa, pb, ea, eb, cst, hs, rng):
+    """``R`` independent projection-DPP draws for the tensor polynomial basis ``idx``.
+
+    Chain rule with rejection from the optimal density. Returns ``(points (R, m, d), n_proposals (R,))``.
+    """
+    m, d = idx.shape
+    pts = np.empty((R, m, d), dtype=np.float64)
+    nprop = np.zeros(R, dtype=np.int64)
+    Q = np.empty((m, m), dtype=np.float64)
+    phi = np.empty(m, dtype=np.float64)
+    P = np.empty((d, maxdeg + 1), dtype=np.float64)
+    x = np.empty(d, dtype=np.float64)
+    buf = np.empty(maxdeg + 1, dtype=np.float64)
+    for r in range(R):
+        t = 0
+        cnt = 0
+        while t < m:
+            j = rng.integers(0, m)
+            for i in range(d):
+                x[i] = draw_1d(
+                    idx[j, i], alpha, sqb, env, prop_kind, pa, pb, ea, eb, cst, hs, buf, rng
+                )
+                eval_1d(x[i], alpha, sqb, maxdeg, P[i])
+            cnt += 1
+            k = 0.0
+            for jj in range(m):
+                v = 1.0
+                for i in range(d):
+                    v *= P[i, idx[jj, i]]
+                phi[jj] = v
+                k += v * v
+            if _accept(Q, t, phi, k, rng.random()):
+                _orthonormalise(Q, t, phi, Q[t])
+                for i in range(d):
+                    pts[r, t, i] = x[i]
+                t += 1
+        nprop[r] = cnt
+    return pts, nprop
+
+
+@njit(fastmath=_FM)
+def dpp_finite_rejection(R, V, lev, prob, alias, rng):
+    """``R`` projection-DPP draws for the orthonormal columns ``V`` (N, m): rejection chain rule.
+
+    Proposals ``i`` are drawn from the alias table ``(prob, alias)`` of the leverage scores ``lev``;
+    ``i`` is accepted with probability ``||(I - Q^T Q) V_i||^2 / lev_i``.
+    Returns ``(indices (R, m), n_proposals (R,))``.
+    """
+    m = V.shape[1]
+    out = np.empty((R, m), dtype=np.int64)
+    nprop = np.zeros(R, dtype=np.int64)
+    Q = np.empty((m, m), dtype=np.float64)
+    for r in range(R):
+        t = 0
+        cnt = 0
+        while t < m:
+            i = alias_draw_one(prob, alias, rng)
+            cnt += 1
+            li = lev[i]
+            if _accept(Q, t, V[i], li, rng.random()):
+                _orthonormalise(Q, t, V[i], Q[t])
+                out[r, t] = i
+                t += 1
+        nprop[r] = cnt
+    return out, nprop
+
+
+@njit(fastmath=_FM)
+def dpp_finite_spectral(R, V, lev, rng):
+    """``R`` projection-DPP draws for the orthonormal columns ``V`` (N, m): the spectral chain rule.
+
+    At step ``t`` the index ``i`` is drawn with probability ``||(I - Q^T Q) V_i||^2 / (m - t)`` by a
+    linear scan; all N residual norms are then updated, O(N m) per step, O(N m^2) per draw.
+    """
+    N, m = V.shape
+    out = np.empty((R, m), dtype=np.int64)
+    Q = np.empty((m, m), dtype=np.float64)
+    norms = np.empty(N, dtype=np.float64)
+    for r in range(R):
+        for n in range(N):
+            norms[n] = lev[n]
+        for t in range(m):
+            total = 0.0
+            for n in range(N):
+                if norms[n] > 0.0:
+                    total += norms[n]
+            u = rng.random() * total
+            i = -1
+            acc = 0.0
+            for n in range(N):
+                if norms[n] > 0.0:
+                    acc += norms[n]
+                    i = n
+                    if acc > u:
+                        break
+            _orthonormalise(Q, t, V[i], Q[t])
+            out[r, t] = i
+            q = Q[t]
+            for n in range(N):
+                c = 0.0
+                for j in range(m):
+                    c += V[n, j] * q[j]
+                norms[n] -= c * c
+            norms[i] = 0.0
+    return out, np.full(R, m, dtype=np.int64)

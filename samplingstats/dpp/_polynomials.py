@@ -1,0 +1,490 @@
+"""Orthonormal polynomial bases on product probability spaces.
+
+One-dimensional families are orthonormal w.r.t. a *probability* measure (so ``p_0 = 1``) and are
+evaluated by their three-term recurrence:
+
+- ``"legendre"``: ``mu = dx / 2`` on ``[-1, 1]``.
+- ``"chebyshev"``: first kind, arcsine measure ``dx / (pi sqrt(1 - x^2))`` (Jacobi ``a = b = -1/2``).
+- ``"jacobi"``: ``mu ∝ (1 - x)^a (1 + x)^b dx`` on ``[-1, 1]``, ``a, b > -1``.
+- ``"hermite"``: standard Gaussian measure on the real line (probabilists' Hermite).
+
+Multivariate bases are tensor products over a downward-closed index set.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import numbers
+
+import numpy as np
+from scipy.special import betaln
+
+from .._backend import is_torch, to_numpy
+from .._rng import as_generator
+from .._validation import (
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+    check_param,
+)
+
+__all__ = ["PolynomialBasis", "multi_indices", "FAMILIES", "INDEX_SETS"]
+
+FAMILIES = ("legendre", "chebyshev", "jacobi", "hermite")
+INDEX_SETS = ("total_degree", "hyperbolic_cross", "tensor")
+_MAX_SIZE = 200_000
+
+
+# ----------------------------------------------------------------------------------------------
+# Index sets
+# ----------------------------------------------------------------------------------------------
+def _count_total_degree(dim, degree):
+    return math.comb(dim + degree, dim)
+
+
+def multi_indices(dim, degree, index_set="total_degree"):
+    """Multi-indices of a tensor polynomial space, as an ``(m, dim)`` int64 array.
+
+    Parameters
+    ----------
+    dim : int
+        Number of variables, ``dim >= 1``.
+    degree : int
+        ``"total_degree"``: ``|k|_1 <= degree``; ``"hyperbolic_cross"``:
+        ``prod_i (k_i + 1) <= degree + 1``; ``"tensor"``: ``max_i k_i <= degree``.
+    index_set : {"total_degree", "hyperbolic_cross", "tensor"}
+
+    Returns
+    -------
+    ndarray of shape (m, dim)
+        Sorted by total degree, then lexicographically (the constant comes first).
+
+    Examples
+    --------
+    >>> from samplingstats.dpp import multi_indices
+    >>> multi_indices(2, 2).tolist()
+    [[0, 0], [0, 1], [1, 0], [0, 2], [1, 1], [2, 0]]
+    >>> multi_indices(2, 3, "hyperbolic_cross").shape
+    (8, 2)
+    """
+    caller = "multi_indices"
+    dim = _check_int(dim, "dim", 1, caller)
+    degree = _check_int(degree, "degree", 0, caller)
+    check_param(index_set, [StrOptions(INDEX_SETS)], name="index_set", caller=caller)
+    if index_set == "total_degree":
+        size = _count_total_degree(dim, degree)
+    elif index_set == "tensor":
+        size = (degree + 1) ** dim
+    else:
+        size = 0  # bounded by the total-degree count; checked below
+    if size > _MAX_SIZE:
+        raise InvalidParameterError(
+            f"The {index_set!r} index set with dim={dim} and degree={degree} has {size} elements; "
+            f"at most {_MAX_SIZE} are supported. Use a smaller degree or a sparser index set."
+        )
+    out = []
+    if index_set == "tensor":
+        out = list(itertools.product(range(degree + 1), repeat=dim))
+    else:
+        # Downward-closed sets: grow recursively over the coordinates.
+        def rec(prefix, budget):
+            if len(prefix) == dim:
+                out.append(tuple(prefix))
+                if len(out) > _MAX_SIZE:
+                    raise InvalidParameterError(
+                        f"The {index_set!r} index set with dim={dim} and degree={degree} has more "
+                        f"than {_MAX_SIZE} elements. Use a smaller degree."
+                    )
+                return
+            k = 0
+            while True:
+                if index_set == "total_degree":
+                    if k > budget:
+                        break
+                    rec(prefix + [k], budget - k)
+                else:
+                    if (k + 1) > budget:
+                        break
+                    rec(prefix + [k], budget // (k + 1))
+                k += 1
+
+        rec([], degree if index_set == "total_degree" else degree + 1)
+    arr = np.asarray(out, dtype=np.int64).reshape(-1, dim)
+    order = np.lexsort(tuple(arr[:, i] for i in range(dim - 1, -1, -1)) + (arr.sum(axis=1),))
+    return np.ascontiguousarray(arr[order])
+
+
+def _check_int(value, name, low, caller):
+    check_param(
+        value, [Interval(numbers.Integral, low, None, closed="left")], name=name, caller=caller
+    )
+    return int(value)
+
+
+# ----------------------------------------------------------------------------------------------
+# One-dimensional families
+# ----------------------------------------------------------------------------------------------
+def _jacobi_recurrence(a, b, n):
+    """alpha[0..n], sqb[0..n+1] for the orthonormal Jacobi polynomials (probability measure)."""
+    alpha = np.empty(n + 1)
+    beta = np.ones(n + 2)
+    ab = a + b
+    alpha[0] = (b - a) / (ab + 2.0)
+    for k in range(1, n + 1):
+        alpha[k] = (b * b - a * a) / ((2 * k + ab) * (2 * k + ab + 2))
+    for k in range(1, n + 2):
+        if k == 1:
+            beta[k] = 4.0 * (1 + a) * (1 + b) / ((2 + ab) ** 2 * (3 + ab))
+        else:
+            beta[k] = (
+                4.0
+                * k
+                * (k + a)
+                * (k + b)
+                * (k + ab)
+                / ((2 * k + ab) ** 2 * (2 * k + ab + 1) * (2 * k + ab - 1))
+            )
+    return alpha, np.sqrt(beta)
+
+
+def _hermite_recurrence(n):
+    alpha = np.zeros(n + 1)
+    sqb = np.sqrt(np.arange(n + 2, dtype=np.float64))
+    sqb[0] = 1.0
+    return alpha, sqb
+
+
+def _eval_table(x, alpha, sqb, deg):
+    """Vectorised recurrence: (len(x), deg + 1) values of p_0..p_deg."""
+    x = np.asarray(x, dtype=np.float64)
+    P = np.empty(x.shape + (deg + 1,))
+    P[..., 0] = 1.0
+    if deg >= 1:
+        P[..., 1] = (x - alpha[0]) / sqb[1]
+    for k in range(1, deg):
+        P[..., k + 1] = ((x - alpha[k]) * P[..., k] - sqb[k] * P[..., k - 1]) / sqb[k + 1]
+    return P
+
+
+class _Family:
+    """Recurrence, reference-measure sampler and the rejection envelopes of one 1-D family."""
+
+    def __init__(self, name, maxdeg, jacobi_params=None):
+        self.name = name
+        self.maxdeg = maxdeg
+        if name == "hermite":
+            self.alpha, self.sqb = _hermite_recurrence(maxdeg)
+            self.a = self.b = None
+            self._hermite_envelopes()
+        else:
+            if name == "legendre":
+                a = b = 0.0
+            elif name == "chebyshev":
+                a = b = -0.5
+            else:
+                a, b = jacobi_params
+            self.a, self.b = float(a), float(b)
+            self.alpha, self.sqb = _jacobi_recurrence(self.a, self.b, maxdeg)
+            self._jacobi_envelopes()
+
+    # Proposal for p_k^2 dmu on [-1, 1]: Beta-type density ∝ (1-x)^a' (1+x)^b' with a' = min(a, -1/2),
+    # b' = min(b, -1/2), so that p_k^2 dmu / proposal is bounded (Bernstein-type inequalities).
+    def _jacobi_envelopes(self):
+        a, b = self.a, self.b
+        ap, bp = min(a, -0.5), min(b, -0.5)
+        self.prop_kind = 0 if (ap == -0.5 and bp == -0.5) else 1
+        self.pa, self.pb = ap + 1.0, bp + 1.0
+        self.ea, self.eb = a - ap, b - bp
+        # log normalisers of (1-x)^a (1+x)^b on [-1,1]: 2^(a+b+1) B(a+1, b+1)
+        lz = (a + b + 1) * math.log(2.0) + betaln(a + 1, b + 1)
+        lzp = (ap + bp + 1) * math.log(2.0) + betaln(ap + 1, bp + 1)
+        self.cst = math.exp(lzp - lz)
+        self.hs = np.ones(self.maxdeg + 1)
+        if self.name in ("legendre", "chebyshev"):
+            # sup_x p_k(x)^2 mu'(x) / arcsine'(x) <= 2 for every k (Legendre: Bernstein's inequality
+            # for P_k; Chebyshev: 2 T_k^2 <= 2).
+            self.env = np.full(self.maxdeg + 1, 2.0)
+            return
+        theta = np.linspace(0.0, np.pi, 40001)
+        x = np.cos(theta)
+        P = _eval_table(x, self.alpha, self.sqb, self.maxdeg)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = self.cst * (1.0 - x) ** self.ea * (1.0 + x) ** self.eb
+        r = np.nan_to_num(r, nan=0.0, posinf=0.0)
+        self.env = 1.02 * np.max(P**2 * r[:, None], axis=0)
+
+    def _hermite_envelopes(self):
+        self.prop_kind = 2
+        self.pa = self.pb = self.ea = self.eb = 0.0
+        self.cst = 1.0
+        env = np.empty(self.maxdeg + 1)
+        hs = np.empty(self.maxdeg + 1)
+        for k in range(self.maxdeg + 1):
+            best = (np.inf, 1.0)
+            for s2 in [1.0] if k == 0 else [1 + 0.5 * k, 1 + k, 1 + 1.5 * k, 1 + 2 * k, 1 + 3 * k]:
+                s = math.sqrt(s2)
+                L = 2.0 * math.sqrt(k + 1) * s + 10.0
+                x = np.linspace(-L, L, 20001)
+                pk = _eval_table(x, self.alpha, self.sqb, k)[:, k]
+                val = (pk * math.sqrt(s) * np.exp(-0.25 * x * x * (1.0 - 1.0 / s2))) ** 2
+                M = float(val.max())
+                if M < best[0]:
+                    best = (M, s)
+            env[k] = 1.02 * best[0]
+            hs[k] = best[1]
+        self.env, self.hs = env, hs
+
+    def kernel_args(self):
+        return (self.env, self.prop_kind, self.pa, self.pb, self.ea, self.eb, self.cst, self.hs)
+
+    def sample_reference(self, shape, rng):
+        if self.name == "hermite":
+            return rng.standard_normal(shape)
+        if self.name == "legendre":
+            return rng.uniform(-1.0, 1.0, shape)
+        if self.name == "chebyshev":
+            return np.cos(np.pi * rng.random(shape))
+        return 2.0 * rng.beta(self.b + 1.0, self.a + 1.0, shape) - 1.0
+
+
+# ----------------------------------------------------------------------------------------------
+# Public basis
+# ----------------------------------------------------------------------------------------------
+class PolynomialBasis:
+    """Orthonormal tensor-product polynomial basis of ``L^2(mu^{⊗d})``.
+
+    Parameters
+    ----------
+    dim : int
+        Number of variables ``d >= 1``.
+    degree : int or None
+        Degree parameter of the index set (``>= 0``); may be None when ``index_set`` is an array.
+    family : {"legendre", "chebyshev", "jacobi", "hermite"}, default "legendre"
+        One-dimensional family (the same in every coordinate); ``mu`` is a probability measure:
+        ``dx/2`` on ``[-1, 1]`` (Legendre), the arcsine law (Chebyshev, first kind), the Jacobi law
+        ``∝ (1-x)^a (1+x)^b dx`` (Jacobi), the standard Gaussian (Hermite).
+    index_set : {"total_degree", "hyperbolic_cross", "tensor"} or array of shape (m, dim)
+        ``|k|_1 <= degree``, ``prod(k_i + 1) <= degree + 1`` or ``max k_i <= degree``; or an explicit
+        array of distinct non-negative multi-indices (any order, kept as given).
+    jacobi_params : tuple (a, b), optional
+        Exponents ``a, b > -1`` of the Jacobi weight; required for ``family="jacobi"`` only.
+
+    Attributes
+    ----------
+    size : int
+        Number of basis functions ``m``.
+    dim : int
+        Number of variables ``d``.
+    multi_indices : ndarray of shape (m, d)
+        The multi-indices, one row per basis function.
+
+    Notes
+    -----
+    The basis is orthonormal in ``L^2(mu^{⊗d})``, so the inverse Christoffel function
+    ``k_m(x) = sum_j phi_j(x)^2`` integrates to ``m`` and ``k_m / m dmu`` is the optimal sampling
+    density of weighted least squares (Cohen & Migliorati 2017).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from samplingstats.dpp import PolynomialBasis
+    >>> basis = PolynomialBasis(2, 3)
+    >>> basis.size, basis.dim
+    (10, 2)
+    >>> x = basis.sample_reference(200_000, rng=0)
+    >>> Phi = basis.evaluate(x)
+    >>> bool(np.allclose(Phi.T @ Phi / len(x), np.eye(10), atol=0.03))
+    True
+    >>> round(float(basis.christoffel(x).mean()), 1)
+    10.0
+    """
+
+    def __init__(
+        self, dim, degree=None, *, family="legendre", index_set="total_degree", jacobi_params=None
+    ):
+        caller = "PolynomialBasis"
+        self.dim = _check_int(dim, "dim", 1, caller)
+        check_param(family, [StrOptions(FAMILIES)], name="family", caller=caller)
+        self.family = family
+        if isinstance(index_set, str):
+            check_param(index_set, [StrOptions(INDEX_SETS)], name="index_set", caller=caller)
+            if degree is None:
+                raise InvalidParameterError(
+                    f"The 'degree' parameter of {caller} must be an int in the range [0, inf). "
+                    "Got None instead."
+                )
+            self.degree = _check_int(degree, "degree", 0, caller)
+            idx = multi_indices(self.dim, self.degree, index_set)
+            self.index_set = index_set
+        else:
+            idx = self._check_index_array(index_set, caller)
+            if degree is not None:
+                self.degree = _check_int(degree, "degree", 0, caller)
+                if idx.max() > self.degree:
+                    raise InvalidParameterError(
+                        f"The 'index_set' parameter of {caller} has an entry {int(idx.max())} above "
+                        f"degree={self.degree}."
+                    )
+            else:
+                self.degree = int(idx.max())
+            self.index_set = "custom"
+        if family == "jacobi":
+            jacobi_params = self._check_jacobi(jacobi_params, caller)
+        elif jacobi_params is not None:
+            raise InvalidParameterError(
+                f"The 'jacobi_params' parameter of {caller} must be None for family={family!r}. "
+                f"Got {jacobi_params!r} instead."
+            )
+        self.jacobi_params = jacobi_params
+        self.multi_indices = idx
+        self.multi_indices.setflags(write=False)
+        self.size = int(idx.shape[0])
+        self.maxdeg = int(idx.max()) if idx.size else 0
+        self._family = _Family(family, self.maxdeg, jacobi_params)
+
+    # -- validation helpers ---------------------------------------------------------------------
+    def _check_index_array(self, index_set, caller):
+        try:
+            arr = np.asarray(to_numpy(index_set))
+        except Exception:  # noqa: BLE001
+            arr = None
+        if (
+            arr is None
+            or arr.ndim != 2
+            or arr.shape[1] != self.dim
+            or arr.shape[0] < 1
+            or arr.dtype.kind not in "iu"
+        ):
+            raise InvalidParameterError(
+                f"The 'index_set' parameter of {caller} must be a str among "
+                f"{{'hyperbolic_cross', 'tensor', 'total_degree'}} or an int array of shape "
+                f"(m, {self.dim}). Got {index_set!r} instead."
+            )
+        if (arr < 0).any():
+            raise InvalidParameterError(
+                f"The 'index_set' parameter of {caller} must hold non-negative multi-indices."
+            )
+        if len(np.unique(arr, axis=0)) != len(arr):
+            raise InvalidParameterError(
+                f"The 'index_set' parameter of {caller} has repeated multi-indices."
+            )
+        return np.ascontiguousarray(arr, dtype=np.int64)
+
+    @staticmethod
+    def _check_jacobi(params, caller):
+        ok = (
+            isinstance(params, (tuple, list, np.ndarray))
+            and len(params) == 2
+            and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in params)
+            and all(math.isfinite(float(v)) and float(v) > -1 for v in params)
+        )
+        if not ok:
+            raise InvalidParameterError(
+                f"The 'jacobi_params' parameter of {caller} must be a pair (a, b) of floats in the "
+                f"range (-1, inf) for family='jacobi'. Got {params!r} instead."
+            )
+        return (float(params[0]), float(params[1]))
+
+    def __repr__(self):
+        extra = f", jacobi_params={self.jacobi_params}" if self.family == "jacobi" else ""
+        return (
+            f"PolynomialBasis(dim={self.dim}, degree={self.degree}, family={self.family!r}, "
+            f"index_set={self.index_set!r}{extra}, size={self.size})"
+        )
+
+    # -- points ---------------------------------------------------------------------------------
+    def _check_points(self, x, name="x"):
+        arr = to_numpy(x) if not isinstance(x, np.ndarray) else x
+        try:
+            arr = np.asarray(arr, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise InvalidParameterError(
+                f"The {name!r} parameter must be a numeric array of shape (n, {self.dim})."
+            ) from exc
+        if arr.ndim == 1 and self.dim == 1:
+            arr = arr[:, None]
+        if arr.ndim != 2 or arr.shape[1] != self.dim:
+            raise InvalidParameterError(
+                f"The {name!r} parameter must be an array of shape (n, {self.dim}) for a basis of "
+                f"dimension {self.dim}. Got shape {arr.shape} instead."
+            )
+        if not np.isfinite(arr).all():
+            raise InvalidParameterError(f"The {name!r} parameter contains NaN or infinite values.")
+        return np.ascontiguousarray(arr)
+
+    def evaluate(self, x):
+        """Values of the ``m`` basis functions at the points ``x``.
+
+        Parameters
+        ----------
+        x : array-like of shape (n, d) (or (n,) when d = 1), or a torch tensor
+            Points; torch in gives torch out on the same device.
+
+        Returns
+        -------
+        ndarray or tensor of shape (n, m)
+
+        Examples
+        --------
+        >>> from samplingstats.dpp import PolynomialBasis
+        >>> b = PolynomialBasis(1, 2)
+        >>> b.evaluate([0.0, 1.0]).round(4).tolist()
+        [[1.0, 0.0, -1.118], [1.0, 1.7321, 2.2361]]
+        """
+        if is_torch(x):
+            from ._torch_dpp import torch_basis_eval
+
+            return torch_basis_eval(self, x)
+        from .._kernels._dpp import basis_eval
+
+        X = self._check_points(x)
+        f = self._family
+        return basis_eval(X, f.alpha, f.sqb, self.maxdeg, self.multi_indices)
+
+    def christoffel(self, x):
+        """Inverse Christoffel function ``k_m(x) = sum_j phi_j(x)^2`` at the points ``x``.
+
+        Examples
+        --------
+        >>> from samplingstats.dpp import PolynomialBasis
+        >>> float(PolynomialBasis(1, 3).christoffel([1.0])[0])  # sum of (2k+1), k <= 3
+        16.0
+        """
+        P = self.evaluate(x)
+        return (P * P).sum(axis=1) if not is_torch(P) else (P * P).sum(dim=1)
+
+    def weights(self, x):
+        """Least-squares weights ``w(x) = m / k_m(x)`` at the points ``x``."""
+        return self.size / self.christoffel(x)
+
+    def sample_reference(self, n, *, rng=None):
+        """``n`` iid draws from the reference measure ``mu^{⊗d}``, shape ``(n, d)``.
+
+        Examples
+        --------
+        >>> from samplingstats.dpp import PolynomialBasis
+        >>> PolynomialBasis(3, 2, family="hermite").sample_reference(5, rng=0).shape
+        (5, 3)
+        """
+        n = _check_int(n, "n", 0, "sample_reference")
+        rng = as_generator(rng)
+        return self._family.sample_reference((n, self.dim), rng)
+
+    def sample_optimal(self, n, *, rng=None):
+        """``n`` iid draws from the optimal density ``k_m / m dmu`` (Christoffel sampling).
+
+        Exact: pick ``j`` uniformly, then draw each coordinate from ``p_{k_{ji}}^2 dmu`` by rejection.
+
+        Examples
+        --------
+        >>> from samplingstats.dpp import PolynomialBasis
+        >>> PolynomialBasis(2, 4).sample_optimal(3, rng=0).shape
+        (3, 2)
+        """
+        from .._kernels._dpp import christoffel_draw
+
+        n = _check_int(n, "n", 0, "sample_optimal")
+        rng = as_generator(rng)
+        f = self._family
+        return christoffel_draw(n, self.multi_indices, f.alpha, f.sqb, *f.kernel_args(), rng)

@@ -1,0 +1,267 @@
+"""Exact samplers: iid optimal (Christoffel) sampling, projection DPPs, volume-rescaled and repeated
+DPP designs."""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+
+import numpy as np
+
+from .._backend import resolve_backend, resolve_device
+from .._results import Result
+from .._rng import as_generator
+from .._validation import Interval, InvalidParameterError, StrOptions, check_param
+from ._finite import FiniteBasis
+from ._polynomials import PolynomialBasis
+
+__all__ = ["ProjectionDPP", "Design", "sample_design", "KINDS"]
+
+KINDS = ("iid", "dpp", "volume", "repeated_dpp")
+
+
+def _check_basis(basis, caller):
+    if not isinstance(basis, (PolynomialBasis, FiniteBasis)):
+        raise InvalidParameterError(
+            f"The 'basis' parameter of {caller} must be a PolynomialBasis or a FiniteBasis. "
+            f"Got {type(basis).__name__} instead."
+        )
+    return basis
+
+
+class ProjectionDPP:
+    """Exact sampler of the projection DPP of an orthonormal basis (set up once, draw many).
+
+    The projection DPP of ``phi = (phi_1..phi_m)`` has ``m`` points with joint density
+    ``det[phi_j(x_i)]^2 / m!`` w.r.t. ``mu^{⊗m}``; each point has marginal ``k_m / m dmu``.
+
+    Parameters
+    ----------
+    basis : PolynomialBasis or FiniteBasis
+        The orthonormal basis.
+    method : {"auto", "rejection", "spectral"}, default "auto"
+        ``"rejection"``: the chain rule with rejection from the optimal density (proposals from the
+        Christoffel mixture, or from an alias table of the leverage scores for a finite pool;
+        expected ``m H_m`` proposals, ``O(m^3 log m)`` flops). ``"spectral"`` (finite pools only): the
+        classical spectral chain rule, ``O(N m^2)`` per draw, a reference implementation.
+        ``"auto"`` is ``"rejection"``.
+
+    Attributes
+    ----------
+    expected_proposals : float
+        ``m H_m``, the expected number of proposals per draw of the rejection chain rule.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from samplingstats.dpp import PolynomialBasis, ProjectionDPP
+    >>> dpp = ProjectionDPP(PolynomialBasis(2, 3))
+    >>> dpp.sample(rng=0).shape
+    (10, 2)
+    >>> dpp.sample(size=4, rng=0).shape
+    (4, 10, 2)
+    """
+
+    def __init__(self, basis, *, method="auto"):
+        self.basis = _check_basis(basis, "ProjectionDPP")
+        check_param(
+            method,
+            [StrOptions({"auto", "rejection", "spectral"})],
+            name="method",
+            caller="ProjectionDPP",
+        )
+        if method == "spectral" and not isinstance(basis, FiniteBasis):
+            raise InvalidParameterError(
+                "The 'method' parameter of ProjectionDPP may be 'spectral' only for a FiniteBasis."
+            )
+        self.method = "rejection" if method == "auto" else method
+        m = basis.size
+        self.expected_proposals = float(m * np.sum(1.0 / np.arange(1, m + 1)))
+
+    def __repr__(self):
+        return f"ProjectionDPP({self.basis!r}, method={self.method!r})"
+
+    def _sample_numpy(self, R, rng):
+        from .._kernels import _dpp as K
+
+        b = self.basis
+        if isinstance(b, FiniteBasis):
+            V = np.ascontiguousarray(b.V, dtype=np.float64)
+            lev = np.ascontiguousarray(b.leverage, dtype=np.float64)
+            if self.method == "spectral":
+                return K.dpp_finite_spectral(R, V, lev, rng)
+            prob, alias = b._alias_table()
+            return K.dpp_finite_rejection(R, V, lev, prob, alias, rng)
+        f = b._family
+        return K.dpp_continuous(R, b.multi_indices, f.alpha, f.sqb, b.maxdeg, *f.kernel_args(), rng)
+
+    def sample(self, size=None, *, rng=None, device=None, backend="auto"):
+        """Draw from the projection DPP.
+
+        Parameters
+        ----------
+        size : int or None
+            ``None`` gives one draw; an int ``R`` gives ``R`` independent draws stacked.
+        rng : seed-like, optional
+            Random generator (SPEC 7).
+        device : str or torch.device, optional
+            Run the batched torch sampler on this device (returns a torch tensor there).
+        backend : {"auto", "numpy", "torch"}, default "auto"
+            ``"auto"`` uses torch when ``device`` is given, numba otherwise.
+
+        Returns
+        -------
+        ndarray or tensor
+            Polynomial basis: ``(m, d)`` points, or ``(R, m, d)``. Finite pool: ``(m,)`` int64
+            indices, or ``(R, m)``. Points are in the order of the chain rule (exchangeable in
+            distribution). Torch draws are reproducible per device, not across devices.
+        """
+        caller = "ProjectionDPP.sample"
+        if size is not None:
+            check_param(
+                size,
+                [Interval(numbers.Integral, 1, None, closed="left")],
+                name="size",
+                caller=caller,
+            )
+        be = resolve_backend(backend, device=device, caller=caller)
+        rng = as_generator(rng)
+        R = 1 if size is None else int(size)
+        if be == "torch":
+            from ._torch_dpp import torch_projection_dpp
+
+            out, _ = torch_projection_dpp(self, R, rng, resolve_device(device))
+        else:
+            out, _ = self._sample_numpy(R, rng)
+        return out[0] if size is None else out
+
+    def sample_with_proposals(self, size=None, *, rng=None):
+        """Like :meth:`sample` (numpy) but also returns the number of proposals of each draw."""
+        rng = as_generator(rng)
+        R = 1 if size is None else int(size)
+        out, nprop = self._sample_numpy(R, rng)
+        return (out[0], int(nprop[0])) if size is None else (out, nprop)
+
+
+@dataclasses.dataclass(repr=False)
+class Design(Result):
+    """A weighted experimental design.
+
+    Attributes
+    ----------
+    points : ndarray
+        ``(n, d)`` points, or ``(n,)`` candidate indices for a :class:`FiniteBasis`.
+    weights : ndarray of shape (n,)
+        Least-squares weights ``w(x_i) = m / k_m(x_i)``.
+    kind : str
+        ``"iid"``, ``"dpp"``, ``"volume"`` or ``"repeated_dpp"``.
+    n_proposals : int
+        Proposals drawn by the DPP chain rules (``n`` for iid designs).
+    """
+
+    points: np.ndarray
+    weights: np.ndarray
+    kind: str
+    n_proposals: int
+    basis: object = dataclasses.field(default=None, repr=False)
+
+    @property
+    def n(self):
+        """Number of points."""
+        return int(self.weights.shape[0])
+
+    def gram(self):
+        """Empirical Gram matrix ``G = (1/n) sum_i w_i phi(x_i) phi(x_i)^T``."""
+        Phi = self.basis.evaluate(self.points)
+        A = Phi * np.sqrt(self.weights / self.n)[:, None]
+        return A.T @ A
+
+    def gram_deviation(self):
+        """Spectral norm ``||G - I||_2`` (the design is stable when it is at most ``delta``)."""
+        G = self.gram()
+        return float(np.max(np.abs(np.linalg.eigvalsh(G - np.eye(G.shape[0])))))
+
+
+def _check_n(n, kind, m, caller):
+    if n is None:
+        return m
+    check_param(n, [Interval(numbers.Integral, 1, None, closed="left")], name="n", caller=caller)
+    n = int(n)
+    if kind == "dpp" and n != m:
+        raise InvalidParameterError(
+            f"The 'n' parameter of {caller} must equal the basis size m={m} for kind='dpp'. "
+            f"Got {n} instead."
+        )
+    if kind == "volume" and n < m:
+        raise InvalidParameterError(
+            f"The 'n' parameter of {caller} must be at least the basis size m={m} for "
+            f"kind='volume'. Got {n} instead."
+        )
+    if kind == "repeated_dpp" and n % m != 0:
+        raise InvalidParameterError(
+            f"The 'n' parameter of {caller} must be a positive multiple of the basis size m={m} "
+            f"for kind='repeated_dpp'. Got {n} instead."
+        )
+    return n
+
+
+def _draw_points(basis, n, kind, rng):
+    m = basis.size
+    if kind == "iid":
+        return basis.sample_optimal(n, rng=rng), n
+    dpp = ProjectionDPP(basis)
+    if kind == "dpp":
+        pts, nprop = dpp.sample_with_proposals(rng=rng)
+        return pts, nprop
+    if kind == "repeated_dpp":
+        k = n // m
+        pts, nprop = dpp.sample_with_proposals(size=k, rng=rng)
+        return pts.reshape((n,) + pts.shape[2:]), int(nprop.sum())
+    # volume: m DPP points + (n - m) iid optimal points, in a uniformly random order
+    pts, nprop = dpp.sample_with_proposals(rng=rng)
+    extra = basis.sample_optimal(n - m, rng=rng)
+    allp = np.concatenate([pts, extra], axis=0)
+    return allp[rng.permutation(n)], nprop + (n - m)
+
+
+def sample_design(basis, n=None, *, kind="volume", rng=None):
+    """Draw a weighted design for least squares in the span of ``basis``.
+
+    Parameters
+    ----------
+    basis : PolynomialBasis or FiniteBasis
+        Orthonormal basis of the approximation space (``m = basis.size``).
+    n : int, optional
+        Number of points; defaults to ``m``. ``kind="dpp"`` needs ``n = m``, ``"volume"`` needs
+        ``n >= m``, ``"repeated_dpp"`` needs a multiple of ``m``.
+    kind : {"iid", "dpp", "volume", "repeated_dpp"}, default "volume"
+        ``"iid"``: ``n`` iid points from the optimal density ``k_m / m dmu``. ``"dpp"``: the
+        projection DPP. ``"volume"``: generalized volume-rescaled sampling (density ∝ ``det G``
+        w.r.t. ``rho^{⊗n}``), drawn exactly as a projection DPP plus ``n - m`` iid optimal points in
+        a random order. ``"repeated_dpp"``: ``n / m`` independent projection DPPs pooled.
+    rng : seed-like, optional
+        Random generator (SPEC 7).
+
+    Returns
+    -------
+    Design
+        ``points``, ``weights = m / k_m(points)``, ``kind``, ``n_proposals``.
+
+    Examples
+    --------
+    >>> from samplingstats.dpp import PolynomialBasis, sample_design
+    >>> basis = PolynomialBasis(1, 9)
+    >>> design = sample_design(basis, 20, kind="volume", rng=0)
+    >>> design.points.shape, design.weights.shape
+    ((20, 1), (20,))
+    >>> design.gram().shape
+    (10, 10)
+    """
+    caller = "sample_design"
+    basis = _check_basis(basis, caller)
+    check_param(kind, [StrOptions(KINDS)], name="kind", caller=caller)
+    n = _check_n(n, kind, basis.size, caller)
+    rng = as_generator(rng)
+    pts, nprop = _draw_points(basis, n, kind, rng)
+    w = basis.weights(pts)
+    return Design(points=pts, weights=w, kind=kind, n_proposals=int(nprop), basis=basis)

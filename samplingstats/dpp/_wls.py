@@ -1,0 +1,356 @@
+"""Weighted least squares on random designs, with stability checks, and a scikit-learn regressor."""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+
+from .._exceptions import ConvergenceWarning
+from .._results import Result
+from .._rng import as_generator
+from .._validation import Interval, InvalidParameterError, StrOptions, check_param
+from ._finite import FiniteBasis
+from ._polynomials import FAMILIES, INDEX_SETS, PolynomialBasis
+from ._samplers import KINDS, Design, _check_basis, _check_n, _draw_points
+
+__all__ = ["WLSResult", "weighted_least_squares", "WLSRegressor"]
+
+
+@dataclasses.dataclass(repr=False)
+class WLSResult(Result):
+    """Result of :func:`weighted_least_squares`.
+
+    Attributes
+    ----------
+    coef : ndarray of shape (m,)
+        Coefficients of the approximation in the orthonormal basis (zeros when
+        ``stability="condition"`` and the design is unstable).
+    design : Design
+        The design used (points and weights).
+    gram_deviation : float
+        ``||G - I||_2`` of the design's empirical Gram matrix.
+    stable : bool
+        ``gram_deviation <= delta``.
+    n_evaluations : int
+        Number of evaluations of ``func`` (redrawn designs are not evaluated).
+    n_redraws : int
+        Number of designs rejected as unstable (``stability="resample"``).
+    """
+
+    coef: np.ndarray
+    design: Design
+    gram_deviation: float
+    stable: bool
+    n_evaluations: int
+    n_redraws: int
+    basis: object = dataclasses.field(default=None, repr=False)
+
+    def predict(self, x):
+        """Evaluate the approximation ``sum_j coef_j phi_j`` at ``x`` (indices for a FiniteBasis)."""
+        return self.basis.evaluate(x) @ self.coef
+
+
+def _gram_and_design_matrix(basis, points, weights):
+    n = weights.shape[0]
+    Phi = basis.evaluate(points)
+    sw = np.sqrt(weights / n)
+    A = Phi * sw[:, None]
+    G = A.T @ A
+    dev = float(np.max(np.abs(np.linalg.eigvalsh(G - np.eye(G.shape[0])))))
+    return A, sw, dev
+
+
+def _evaluate(func, basis, points, caller):
+    if callable(func):
+        y = func(points)
+    else:
+        y = func
+        if not isinstance(basis, FiniteBasis):
+            raise InvalidParameterError(
+                f"The 'func' parameter of {caller} must be a callable (or, for a FiniteBasis, an "
+                f"array of the N responses). Got {type(func).__name__} instead."
+            )
+        vals = np.asarray(func, dtype=np.float64)
+        if vals.shape != (basis.n_candidates,):
+            raise InvalidParameterError(
+                f"The 'func' parameter of {caller} as an array must have shape "
+                f"({basis.n_candidates},). Got shape {vals.shape} instead."
+            )
+        y = vals[points]
+    try:
+        y = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(
+            f"The 'func' parameter of {caller} must return a numeric array."
+        ) from exc
+    n = points.shape[0]
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.shape != (n,):
+        raise InvalidParameterError(
+            f"The 'func' parameter of {caller} must return an array of shape ({n},) for {n} "
+            f"points. Got shape {y.shape} instead."
+        )
+    if not np.isfinite(y).all():
+        raise InvalidParameterError(
+            f"The 'func' parameter of {caller} returned NaN or infinite values."
+        )
+    return y
+
+
+def weighted_least_squares(
+    func, basis, *, n, kind="volume", stability="none", delta=0.5, rng=None, max_redraws=1000
+):
+    """Weighted least-squares approximation of ``func`` in the span of ``basis``.
+
+    Draws a design of ``n`` points (see :func:`sample_design`), evaluates ``func`` there and solves
+    ``min_c sum_i w(x_i) (y_i - phi(x_i)^T c)^2`` by QR (``lstsq`` on ``diag(sqrt(w)) Phi``), with
+    ``w = m / k_m``.
+
+    Parameters
+    ----------
+    func : callable or array-like
+        Vectorised: ``func(points) -> (n,)``. For a :class:`FiniteBasis` the points are candidate
+        indices, and ``func`` may also be the array of the ``N`` responses.
+    basis : PolynomialBasis or FiniteBasis
+        Orthonormal basis (``m = basis.size``).
+    n : int
+        Number of points, ``n >= m`` (``n = m`` for ``kind="dpp"``, a multiple of ``m`` for
+        ``"repeated_dpp"``).
+    kind : {"volume", "iid", "dpp", "repeated_dpp"}, default "volume"
+        The design (see :func:`sample_design`).
+    stability : {"none", "condition", "resample"}, default "none"
+        ``"none"``: always solve. ``"condition"``: return the zero function when
+        ``||G - I||_2 > delta``. ``"resample"``: redraw the whole design until it is stable
+        (expected ``1 / P(stable)`` draws; ``func`` is evaluated once, on the accepted design).
+    delta : float in (0, 1), default 0.5
+        Stability threshold on ``||G - I||_2``.
+    rng : seed-like, optional
+        Random generator (SPEC 7).
+    max_redraws : int, default 1000
+        Cap on the redraws of ``"resample"``; past it a :class:`ConvergenceWarning` is issued and the
+        last (unstable) design is used.
+
+    Returns
+    -------
+    WLSResult
+        ``coef``, ``design``, ``gram_deviation``, ``stable``, ``n_evaluations``, ``n_redraws``, and
+        ``predict(x)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from samplingstats.dpp import PolynomialBasis, weighted_least_squares
+    >>> basis = PolynomialBasis(1, 9)
+    >>> res = weighted_least_squares(lambda x: np.exp(x[:, 0]), basis, n=40, rng=0,
+    ...                              stability="resample")
+    >>> bool(res.stable)
+    True
+    >>> x = np.linspace(-1, 1, 5)[:, None]
+    >>> bool(np.max(np.abs(res.predict(x) - np.exp(x[:, 0]))) < 1e-6)
+    True
+    """
+    caller = "weighted_least_squares"
+    basis = _check_basis(basis, caller)
+    check_param(kind, [StrOptions(KINDS)], name="kind", caller=caller)
+    check_param(
+        stability, [StrOptions({"none", "condition", "resample"})], name="stability", caller=caller
+    )
+    check_param(
+        delta, [Interval(numbers.Real, 0, 1, closed="neither")], name="delta", caller=caller
+    )
+    check_param(
+        max_redraws,
+        [Interval(numbers.Integral, 0, None, closed="left")],
+        name="max_redraws",
+        caller=caller,
+    )
+    if not callable(func) and not isinstance(basis, FiniteBasis):
+        _evaluate(func, basis, None, caller)  # raises the message for non-callables
+    check_param(n, [Interval(numbers.Integral, 1, None, closed="left")], name="n", caller=caller)
+    m = basis.size
+    if n < m:
+        raise InvalidParameterError(
+            f"The 'n' parameter of {caller} must be at least the basis size m={m}. Got {n} instead."
+        )
+    n = _check_n(n, kind, m, caller)
+    rng = as_generator(rng)
+    redraws = 0
+    while True:
+        pts, nprop = _draw_points(basis, n, kind, rng)
+        w = basis.weights(pts)
+        A, sw, dev = _gram_and_design_matrix(basis, pts, w)
+        stable = dev <= delta
+        if stable or stability != "resample":
+            break
+        if redraws >= max_redraws:
+            warnings.warn(
+                f"weighted_least_squares: no stable design (||G - I|| <= {delta}) after "
+                f"{max_redraws} redraws; using the last one (||G - I|| = {dev:.3g}). Increase n.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+            break
+        redraws += 1
+    design = Design(points=pts, weights=w, kind=kind, n_proposals=int(nprop), basis=basis)
+    y = _evaluate(func, basis, pts, caller)
+    if stability == "condition" and not stable:
+        coef = np.zeros(m)
+    else:
+        coef = np.linalg.lstsq(A, sw * y, rcond=None)[0]
+    return WLSResult(
+        coef=coef,
+        design=design,
+        gram_deviation=dev,
+        stable=bool(stable),
+        n_evaluations=n,
+        n_redraws=redraws,
+        basis=basis,
+    )
+
+
+class WLSRegressor(RegressorMixin, BaseEstimator):
+    """Weighted least-squares regression in an orthonormal polynomial basis (scikit-learn API).
+
+    Fits ``min_c sum_i s_i w(x_i) (y_i - phi(x_i)^T c)^2`` with the Christoffel weights
+    ``w = m / k_m`` (the optimal weights for designs drawn from ``k_m / m dmu``, e.g. by
+    :func:`sample_design`), or ``w = 1``, and optional sample weights ``s_i``.
+
+    Parameters
+    ----------
+    basis : PolynomialBasis, FiniteBasis or None, default None
+        The basis. ``None`` builds ``PolynomialBasis(n_features, degree, family=family,
+        index_set=index_set)`` at fit time. With a FiniteBasis, ``X`` holds candidate indices in one
+        column.
+    weighting : {"christoffel", "none"}, default "christoffel"
+    degree : int, default 2
+        Degree of the basis built when ``basis=None``.
+    family : str, default "legendre"
+        Family of the basis built when ``basis=None``.
+    index_set : str, default "total_degree"
+        Index set of the basis built when ``basis=None``.
+
+    Attributes
+    ----------
+    basis_ : PolynomialBasis or FiniteBasis
+    coef_ : ndarray of shape (m,)
+    gram_deviation_ : float
+        ``||G - I||_2`` of the weighted Gram matrix of the training design (meaningful for designs
+        drawn for this basis).
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from samplingstats.dpp import PolynomialBasis, WLSRegressor, sample_design
+    >>> basis = PolynomialBasis(2, 4)
+    >>> design = sample_design(basis, 60, kind="volume", rng=0)
+    >>> X = design.points
+    >>> y = np.cos(X[:, 0]) * X[:, 1]
+    >>> model = WLSRegressor(basis).fit(X, y)
+    >>> bool(model.score(X, y) > 0.99)
+    True
+    """
+
+    _parameter_constraints = {}
+
+    def __init__(
+        self,
+        basis=None,
+        *,
+        weighting="christoffel",
+        degree=2,
+        family="legendre",
+        index_set="total_degree",
+    ):
+        self.basis = basis
+        self.weighting = weighting
+        self.degree = degree
+        self.family = family
+        self.index_set = index_set
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        return tags
+
+    def _basis_for(self, n_features):
+        if self.basis is None:
+            return PolynomialBasis(
+                n_features, self.degree, family=self.family, index_set=self.index_set
+            )
+        _check_basis(self.basis, "WLSRegressor")
+        return self.basis
+
+    def _features(self, basis, X):
+        if isinstance(basis, FiniteBasis):
+            idx = np.asarray(X)[:, 0]
+            if not np.all(idx == np.round(idx)):
+                raise InvalidParameterError(
+                    "The 'X' parameter of WLSRegressor must hold integer candidate indices for a "
+                    "FiniteBasis."
+                )
+            idx = idx.astype(np.int64)
+            return basis.evaluate(idx), basis.weights(idx)
+        return basis.evaluate(X), None
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the coefficients; returns ``self``."""
+        from sklearn.utils.validation import _check_sample_weight, validate_data
+
+        check_param(
+            self.weighting,
+            [StrOptions({"christoffel", "none"})],
+            name="weighting",
+            caller="WLSRegressor",
+        )
+        if self.basis is None:
+            check_param(
+                self.degree,
+                [Interval(numbers.Integral, 0, None, closed="left")],
+                name="degree",
+                caller="WLSRegressor",
+            )
+            check_param(
+                self.family,
+                [StrOptions(set(FAMILIES) - {"jacobi"})],
+                name="family",
+                caller="WLSRegressor",
+            )
+            check_param(
+                self.index_set, [StrOptions(INDEX_SETS)], name="index_set", caller="WLSRegressor"
+            )
+        X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+        basis = self._basis_for(X.shape[1])
+        if X.shape[1] != basis.dim:
+            raise InvalidParameterError(
+                f"The 'X' parameter of WLSRegressor must have {basis.dim} columns for this basis. "
+                f"Got {X.shape[1]} instead."
+            )
+        sw = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        Phi, wfin = self._features(basis, X)
+        n = X.shape[0]
+        if self.weighting == "christoffel":
+            w = wfin if wfin is not None else basis.size / np.sum(Phi * Phi, axis=1)
+        else:
+            w = np.ones(n)
+        w = w * sw
+        s = np.sqrt(w / n)
+        A = Phi * s[:, None]
+        self.coef_ = np.linalg.lstsq(A, s * y, rcond=None)[0]
+        G = A.T @ A
+        self.gram_deviation_ = float(np.max(np.abs(np.linalg.eigvalsh(G - np.eye(G.shape[0])))))
+        self.basis_ = basis
+        return self
+
+    def predict(self, X):
+        """Predictions ``phi(X) @ coef_``."""
+        from sklearn.utils.validation import check_is_fitted, validate_data
+
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        Phi, _ = self._features(self.basis_, X)
+        return Phi @ self.coef_
