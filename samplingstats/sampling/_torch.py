@@ -28,7 +28,9 @@ def alias_sample_torch(prob, alias, shape, generator):
     n = prob.shape[0]
     col = torch.randint(n, shape, generator=generator, device=prob.device, dtype=torch.int64)
     coin = torch.rand(shape, generator=generator, device=prob.device, dtype=torch.float64)
-    return torch.where(coin < prob[col], col, alias[col])
+    flat = col.reshape(-1)
+    keep = coin.reshape(-1) < prob.index_select(0, flat)
+    return torch.where(keep, flat, alias.index_select(0, flat)).reshape(shape)
 
 
 def poisson_sample_torch(pi, generator):
