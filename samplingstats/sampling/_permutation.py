@@ -200,7 +200,7 @@ class KeyedPermutation:
         return out.reshape(arr.shape)
 
     def take_range(self, start, stop, step=1, pass_index: int = 0, *, device=None):
-        """Elements at positions ``start, start + step, ... < stop`` of pass ``pass_index``.
+        """Elements at the positions of ``range(start, stop, step)`` of pass ``pass_index``.
 
         The sharding primitive: rank ``r`` of ``w`` workers takes ``take_range(r, n, w)``; a batch
         of an epoch is ``take_range(b * B, (b + 1) * B)``. No positions array is allocated.
