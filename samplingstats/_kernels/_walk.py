@@ -1,0 +1,282 @@
+"""Numba kernels for random walks on graphs in CSR form (base chains and self-repellent walks).
+
+Every kernel advances many walkers at once: walkers are split into blocks of ``block`` walkers,
+blocks run in parallel (``prange``) and, inside a block, the walkers take their steps round-robin
+so that the cache misses of independent walkers overlap. One walker is the case of one block.
+
+Random numbers come from one xoshiro256+ stream per walker (state ``states[w, :4]``, seeded by the
+public wrapper from the caller's ``numpy.random.Generator``). A shared ``Generator`` cannot be used
+from several threads, and per-walker streams make the result independent of the thread count and
+of the block size.
+
+Chains (``kind``):
+
+- 0 uniform neighbour (simple random walk on an unweighted graph): ``j = indices[a + floor(u d)]``;
+- 1 inverse CDF over the row's slots: ``cdf[s]`` is the cumulative transition probability of the
+  row up to and including slot ``s``; ``u >= cdf[last]`` is the self-loop (lazy) mass;
+- 2 non-backtracking: uniform over the neighbours other than the previous node (back only at
+  degree one).
+
+Kernels do not validate; the wrappers in :mod:`samplingstats.walks` do.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._jit import njit, prange
+
+__all__ = ["walk_kernel", "srrw_kernel", "seed_states", "row_cumsum"]
+
+_U11 = np.uint64(11)
+_U17 = np.uint64(17)
+_U45 = np.uint64(45)
+_U19 = np.uint64(19)
+_INV53 = 1.0 / 9007199254740992.0
+
+# Cached self-repellent weights are clamped to [_WMIN, _WMAX] so that no row sum underflows to 0
+# or overflows (a row's weighted sum is a convex combination, so it stays below _WMAX).
+_WMIN = 1e-280
+_WMAX = 1e280
+# Rescale the counts when alpha * log(total mass) exceeds this (or the mass exceeds _MMAX).
+_LOG_RESCALE = 100.0
+_MMAX = 1e200
+
+
+def seed_states(rng, n):
+    """``n`` xoshiro256+ states (uint64, shape (n, 4)) drawn from a numpy Generator."""
+    s = rng.integers(0, np.iinfo(np.uint64).max, size=(n, 4), dtype=np.uint64, endpoint=True)
+    s[:, 0] |= np.uint64(1)  # never the all-zero state
+    return np.ascontiguousarray(s)
+
+
+@njit
+def _next_double(states, w):
+    s0 = states[w, 0]
+    s1 = states[w, 1]
+    s2 = states[w, 2]
+    s3 = states[w, 3]
+    result = s0 + s3
+    t = s1 << _U17
+    s2 ^= s0
+    s3 ^= s1
+    s1 ^= s2
+    s0 ^= s3
+    s2 ^= t
+    s3 = (s3 << _U45) | (s3 >> _U19)
+    states[w, 0] = s0
+    states[w, 1] = s1
+    states[w, 2] = s2
+    states[w, 3] = s3
+    return float(result >> _U11) * _INV53
+
+
+@njit
+def _base_step(kind, i, prev, u, indptr, indices, cdf):
+    a = indptr[i]
+    d = indptr[i + 1] - a
+    if kind == 0:
+        k = np.int64(u * d)
+        if k >= d:
+            k = d - 1
+        return indices[a + k]
+    if kind == 1:
+        last = a + d - 1
+        if u >= cdf[last]:
+            return i  # self-loop mass
+        lo = a
+        hi = last
+        while lo < hi:  # first slot with cdf > u
+            mid = (lo + hi) >> 1
+            if cdf[mid] > u:
+                hi = mid
+            else:
+                lo = mid + 1
+        return indices[lo]
+    # non-backtracking
+    if prev < 0 or d == 1:
+        k = np.int64(u * d)
+        if k >= d:
+            k = d - 1
+        return indices[a + k]
+    k = np.int64(u * (d - 1))
+    if k >= d - 1:
+        k = d - 2
+    j = indices[a + k]
+    if j == prev:
+        j = indices[a + d - 1]
+    return j
+
+
+@njit(parallel=True)
+def walk_kernel(indptr, indices, cdf, kind, starts, n_steps, states, block, trace):
+    """Run ``starts.shape[0]`` walkers for ``n_steps`` steps; fill ``trace`` (W, n_steps + 1)."""
+    n_walkers = starts.shape[0]
+    n_blocks = (n_walkers + block - 1) // block
+    for b in prange(n_blocks):
+        lo = b * block
+        hi = min(n_walkers, lo + block)
+        m = hi - lo
+        pos = np.empty(m, dtype=np.int64)
+        prev = np.full(m, -1, dtype=np.int64)
+        for k in range(m):
+            pos[k] = starts[lo + k]
+            trace[lo + k, 0] = pos[k]
+        for t in range(1, n_steps + 1):
+            for k in range(m):
+                w = lo + k
+                i = pos[k]
+                u = _next_double(states, w)
+                j = _base_step(kind, i, prev[k], u, indptr, indices, cdf)
+                prev[k] = i
+                pos[k] = j
+                trace[w, t] = j
+
+
+@njit(parallel=True)
+def srrw_kernel(
+    indptr,
+    indices,
+    prob,
+    selfp,
+    mu,
+    alphas,
+    step_exponent,
+    starts,
+    n_steps,
+    states,
+    block,
+    y,
+    scale,
+    trace,
+    record,
+    max_degree,
+):
+    """Self-repellent walks of a reversible base chain with cached weights.
+
+    ``prob[s]`` is the base transition probability of CSR slot ``s``, ``selfp[i]`` the self-loop
+    mass of node ``i``, ``mu`` the base chain's stationary distribution. ``alphas`` has length 1
+    (constant alpha) or ``n_steps`` (alpha used for step ``t`` is ``alphas[t - 1]``). The empirical
+    measure is ``x = scale[w] * y[w]``; on entry ``y[w] = mu`` and ``scale[w] = 1`` (x_0 = mu).
+    Step sizes are ``gamma_n = (n + 1) ** -step_exponent``; the step from x_n to x_{n+1} uses
+    gamma_{n+1}. The cached weight of node v is ``(y[w, v] / mu[v]) ** -alpha`` (K is invariant to
+    the common factor ``scale ** -alpha``); one ``pow`` per step updates the visited node's weight.
+    """
+    n_walkers = starts.shape[0]
+    n_nodes = mu.shape[0]
+    n_blocks = (n_walkers + block - 1) // block
+    n_alpha = alphas.shape[0]
+    for b in prange(n_blocks):
+        lo = b * block
+        hi = min(n_walkers, lo + block)
+        m = hi - lo
+        wt = np.empty((m, n_nodes))
+        buf = np.empty(max_degree)
+        pos = np.empty(m, dtype=np.int64)
+        s = np.empty(m)  # scale: x = s * y
+        mass = np.empty(m)  # total mass of y = 1 / s
+        for k in range(m):
+            pos[k] = starts[lo + k]
+            s[k] = scale[lo + k]
+            mass[k] = 1.0 / s[k]
+            if record:
+                trace[lo + k, 0] = pos[k]
+        alpha = alphas[0]
+        limit = _mass_limit(alpha)
+        for k in range(m):
+            _reweight_lo(y, wt, lo, k, mu, alpha)
+        for t in range(1, n_steps + 1):
+            if n_alpha > 1 and alphas[t - 1] != alpha:
+                alpha = alphas[t - 1]
+                limit = _mass_limit(alpha)
+                for k in range(m):
+                    _reweight_lo(y, wt, lo, k, mu, alpha)
+            if step_exponent == 1.0:
+                gamma = 1.0 / (t + 1.0)
+            else:
+                gamma = (t + 1.0) ** (-step_exponent)
+            for k in range(m):
+                w = lo + k
+                i = pos[k]
+                a = indptr[i]
+                e = indptr[i + 1]
+                tot = selfp[i] * wt[k, i]
+                c0 = tot
+                for sl in range(a, e):
+                    tot += prob[sl] * wt[k, indices[sl]]
+                    buf[sl - a] = tot
+                u = _next_double(states, w) * tot
+                j = i
+                if u >= c0:
+                    # first slot whose cumulative weight exceeds u (binary search in buf)
+                    lo_s = 0
+                    hi_s = e - a - 1
+                    while lo_s < hi_s:
+                        mid = (lo_s + hi_s) >> 1
+                        if buf[mid] > u:
+                            hi_s = mid
+                        else:
+                            lo_s = mid + 1
+                    j = indices[a + lo_s]
+                # x_{n+1} = (1 - gamma) x_n + gamma delta_j  with x = s * y
+                s_new = s[k] * (1.0 - gamma)
+                inc = gamma / s_new
+                yj = y[w, j] + inc
+                y[w, j] = yj
+                mass[k] += inc
+                s[k] = s_new
+                r = (yj / mu[j]) ** (-alpha)
+                if r < _WMIN:
+                    r = _WMIN
+                elif r > _WMAX:
+                    r = _WMAX
+                wt[k, j] = r
+                pos[k] = j
+                if record:
+                    trace[w, t] = j
+                if mass[k] > limit:
+                    # renormalise: y <- x, s <- 1, recompute every cached weight (rare)
+                    f = s[k]
+                    for v in range(n_nodes):
+                        y[w, v] *= f
+                    s[k] = 1.0
+                    mass[k] = 1.0
+                    _reweight_lo(y, wt, lo, k, mu, alpha)
+        for k in range(m):
+            scale[lo + k] = s[k]
+
+
+@njit
+def _mass_limit(alpha):
+    if alpha > 0.0:
+        lim = math.exp(_LOG_RESCALE / alpha)
+        if lim < _MMAX:
+            return lim
+    return _MMAX
+
+
+@njit
+def _reweight_lo(y, wt, lo, k, mu, alpha):
+    n = mu.shape[0]
+    w = lo + k
+    for v in range(n):
+        r = (y[w, v] / mu[v]) ** (-alpha)
+        if r < _WMIN:
+            r = _WMIN
+        elif r > _WMAX:
+            r = _WMAX
+        wt[k, v] = r
+
+
+@njit
+def row_cumsum(indptr, vals):
+    """Cumulative sums of ``vals`` restarted at each CSR row."""
+    out = np.empty_like(vals)
+    for i in range(indptr.shape[0] - 1):
+        acc = 0.0
+        for s in range(indptr[i], indptr[i + 1]):
+            acc += vals[s]
+            out[s] = acc
+    return out

@@ -1,0 +1,342 @@
+"""Graph averages from (self-repellent) random walks and the SRRW asymptotic covariance."""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+import warnings
+
+import numpy as np
+
+from .._results import ConfidenceInterval, Result, _check_level
+from .._rng import as_generator
+from .._validation import Interval, InvalidParameterError, StrOptions, validate_params
+from ._graph import _check_target, as_walk_graph
+from ._walks import _check_alpha, _check_base, _run_srrw, _starts
+
+__all__ = ["graph_average", "srrw_asymptotic_covariance", "GraphEstimateResult"]
+
+# Dense eigendecomposition limit for the exact V(alpha).
+_MAX_DENSE_NODES = 5000
+# graph_average warns when n_steps < _BIAS_FACTOR * alpha * n_nodes (O(alpha / n) bias).
+_BIAS_FACTOR = 20.0
+
+
+@dataclasses.dataclass(repr=False)
+class GraphEstimateResult(Result):
+    """Result of :func:`graph_average`.
+
+    Attributes
+    ----------
+    estimate : float or ndarray
+        Mean of the per-walker estimates (shape (k,) for ``values`` of shape (n_nodes, k)).
+    standard_error : float or ndarray
+        Standard error of ``estimate``: between-walker (``interval="walkers"``) or from the exact
+        asymptotic covariance (``interval="asymptotic"``).
+    per_walker : ndarray, shape (n_walkers,) or (n_walkers, k)
+        Each walker's self-normalised estimate.
+    n_walkers, n_steps : int
+        Walkers and steps per walker.
+    alpha : float or ndarray
+        SRRW strength used.
+    interval : str
+        How ``standard_error`` was obtained.
+    """
+
+    estimate: object
+    standard_error: object
+    per_walker: np.ndarray
+    n_walkers: int
+    n_steps: int
+    alpha: object
+    interval: str = "walkers"
+
+    def confidence_interval(self, confidence_level=0.95):
+        """Two-sided interval: Student t with n_walkers - 1 degrees of freedom over the per-walker
+        estimates (``interval="walkers"``), normal for ``interval="asymptotic"``.
+
+        Returns
+        -------
+        ConfidenceInterval
+            ``(low, high)``.
+        """
+        level = _check_level(confidence_level)
+        if self.interval == "walkers":
+            from scipy.stats import t
+
+            q = float(t.ppf(0.5 + level / 2, self.n_walkers - 1))
+        else:
+            from scipy.special import ndtri
+
+            q = float(ndtri(0.5 + level / 2))
+        est = np.asarray(self.estimate, dtype=float)
+        se = np.asarray(self.standard_error, dtype=float)
+        low, high = est - q * se, est + q * se
+        if low.ndim == 0:
+            return ConfidenceInterval(float(low), float(high))
+        return ConfidenceInterval(low, high)
+
+
+def _check_values(values, n):
+    from .._backend import to_numpy
+
+    try:
+        f = np.asarray(to_numpy(values), dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(
+            f"Argument 'values' must be a numeric array of shape ({n},) or ({n}, k). Got "
+            f"{type(values).__name__} instead."
+        ) from None
+    if f.ndim not in (1, 2) or f.shape[0] != n:
+        raise InvalidParameterError(
+            f"Argument 'values' must have shape ({n},) or ({n}, k) (one value per node). Got "
+            f"shape {f.shape} instead."
+        )
+    if not np.all(np.isfinite(f)):
+        raise InvalidParameterError("Argument 'values' contains NaN or infinite entries.")
+    return f
+
+
+def _dense_covariance(P, mu, alpha):
+    """V(alpha) from a dense reversible P and its stationary mu."""
+    sq = np.sqrt(mu)
+    S = sq[:, None] * P / sq[None, :]
+    S = 0.5 * (S + S.T)
+    lam, v = np.linalg.eigh(S)
+    top = int(np.argmax(lam))
+    keep = np.ones(lam.shape[0], dtype=bool)
+    keep[top] = False
+    lam = np.clip(lam[keep], -1.0, 1.0)
+    u = sq[:, None] * v[:, keep]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = (1 + lam) / ((1 - lam) * (2 * alpha * (1 + lam) + 1))
+    c = np.where(lam >= 1.0, 0.0, c)
+    V = (u * c) @ u.T
+    return 0.5 * (V + V.T)
+
+
+@validate_params(
+    {"alpha": [Interval(numbers.Real, 0, None, closed="left")]},
+    caller="srrw_asymptotic_covariance",
+)
+def srrw_asymptotic_covariance(graph, *, alpha, base="srw", target=None):
+    """Exact asymptotic covariance ``V(alpha)`` of the SRRW empirical measure.
+
+    ``sqrt(n) (x_n - mu) -> N(0, V(alpha))`` with (Doshi, Hu & Eun 2023, Theorem 3.3)
+
+    ``V(alpha) = sum_{i: lambda_i != 1} 1/(2 alpha (1 + lambda_i) + 1) * (1 + lambda_i)/(1 -
+    lambda_i) * u_i u_i^T``,
+
+    where ``lambda_i, v_i`` are the eigenpairs of ``S = D_mu^{1/2} P D_mu^{-1/2}`` and
+    ``u_i = D_mu^{1/2} v_i``. Each mode shrinks by ``1 / (2 alpha (1 + lambda_i) + 1)``;
+    ``alpha = 0`` gives the base chain's covariance. Uses a dense eigendecomposition
+    (graphs up to 5000 nodes). Valid for the default step sizes ``gamma_n = 1/(n + 1)``.
+
+    Parameters
+    ----------
+    graph : scipy.sparse matrix, dense array, networkx.Graph or WalkGraph
+        Connected undirected graph.
+    alpha : float
+        Repellence strength ``>= 0``.
+    base : {"srw", "mhrw"}, default "srw"
+        Reversible base chain.
+    target : array of shape (n_nodes,), "uniform" or None
+        MHRW stationary distribution (``base="mhrw"`` only).
+
+    Returns
+    -------
+    ndarray, shape (n_nodes, n_nodes)
+        Symmetric positive semi-definite, ``V @ 1 = 0``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> import numpy as np
+    >>> from samplingstats.walks import srrw_asymptotic_covariance
+    >>> G = nx.karate_club_graph()
+    >>> V0 = srrw_asymptotic_covariance(G, alpha=0.0)
+    >>> V5 = srrw_asymptotic_covariance(G, alpha=5.0)
+    >>> bool(np.trace(V5) < np.trace(V0) / 5)
+    True
+    >>> bool(np.allclose(V5.sum(axis=1), 0.0))
+    True
+    """
+    caller = "srrw_asymptotic_covariance"
+    g = as_walk_graph(graph)
+    _check_base(base, g, caller)
+    tgt = _check_target(target, g, caller)
+    if tgt is not None and base != "mhrw":
+        raise InvalidParameterError(
+            f"The 'target' parameter of {caller} is only used with base='mhrw'. Got base={base!r}."
+        )
+    if g.n_nodes > _MAX_DENSE_NODES:
+        raise InvalidParameterError(
+            f"Argument 'graph' has {g.n_nodes} nodes; {caller} uses a dense eigendecomposition "
+            f"and is limited to {_MAX_DENSE_NODES} nodes."
+        )
+    P = g.transition_matrix(base, tgt).toarray()
+    mu = g.chain(base, tgt).mu
+    return _dense_covariance(P, mu, float(alpha))
+
+
+@validate_params(
+    {
+        "n_steps": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_walkers": [Interval(numbers.Integral, 1, None, closed="left")],
+        "step_exponent": [Interval(numbers.Real, 0.5, 1, closed="right")],
+        "interval": [StrOptions({"walkers", "asymptotic"})],
+        "rng": ["rng"],
+    },
+    caller="graph_average",
+)
+def graph_average(
+    graph,
+    values,
+    *,
+    n_steps,
+    alpha=0.0,
+    base="srw",
+    target="uniform",
+    n_walkers=16,
+    step_exponent=1.0,
+    interval="walkers",
+    start=None,
+    rng=None,
+):
+    """Estimate a node average ``theta = sum_i pi_i f(i)`` with (self-repellent) random walks.
+
+    Each of ``n_walkers`` independent SRRWs (``alpha = 0``: the plain base chain) runs
+    ``n_steps`` steps and returns the self-normalised estimate
+
+    ``theta_w = sum_i x_n(i) r_i f(i) / sum_i x_n(i) r_i``,   ``r_i = pi_i / mu_i``,
+
+    where ``x_n`` is its empirical measure and ``mu`` the base chain's stationary distribution
+    (``r = 1`` when the walk already targets ``pi``). The estimate is the mean over walkers and
+    the confidence interval a t-interval over the per-walker estimates, not batch means on one
+    trace (the SRRW is a non-linear chain).
+
+    SRRW estimates carry an ``O(alpha / n)`` bias that grows with ``alpha``: intervals from many
+    short walkers under-cover, fewer longer walkers cover. A ``UserWarning`` is raised when
+    ``n_steps < 20 * alpha * n_nodes``.
+
+    Parameters
+    ----------
+    graph : scipy.sparse matrix, dense array, networkx.Graph or WalkGraph
+        Connected undirected graph.
+    values : array of shape (n_nodes,) or (n_nodes, k)
+        ``f(i)`` per node (networkx node order for networkx input); k functions at once.
+    n_steps : int
+        Steps per walker.
+    alpha : float or array of shape (n_steps,), default 0.0
+        SRRW strength (0: the base chain), or a schedule.
+    base : {"srw", "mhrw"}, default "srw"
+        Base chain. With ``"mhrw"`` the walk targets ``target`` directly (no reweighting).
+    target : {"uniform", "stationary"} or array of shape (n_nodes,), default "uniform"
+        Averaging distribution ``pi``: the uniform node average, the base chain's stationary
+        distribution, or positive node weights (normalised).
+    n_walkers : int, default 16
+        Independent walkers (``>= 2`` for ``interval="walkers"``).
+    step_exponent : float in (0.5, 1], default 1.0
+        SRRW step sizes ``gamma_n = (n + 1)^-step_exponent``.
+    interval : {"walkers", "asymptotic"}, default "walkers"
+        Standard error from the spread of the per-walker estimates, or the delta method with the
+        exact ``V(alpha)`` (small graphs, constant alpha, ``step_exponent = 1``):
+        ``g^T V(alpha) g / (n_steps n_walkers)`` with ``g = r (f - theta) / sum_i mu_i r_i``.
+    start : node, sequence of nodes or None
+        Start nodes; ``None`` draws them from ``mu``.
+    rng : None, int or numpy.random.Generator
+        Seed or generator.
+
+    Returns
+    -------
+    GraphEstimateResult
+        ``estimate``, ``standard_error``, ``per_walker`` and ``confidence_interval()``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> import numpy as np
+    >>> from samplingstats.walks import graph_average
+    >>> G = nx.karate_club_graph()
+    >>> deg = np.array([d for _, d in G.degree()], dtype=float)
+    >>> res = graph_average(G, deg, n_steps=20000, alpha=2.0, n_walkers=8, rng=0)
+    >>> true = deg.mean()
+    >>> low, high = res.confidence_interval(0.999)
+    >>> bool(low < true < high)
+    True
+    """
+    caller = "graph_average"
+    g = as_walk_graph(graph)
+    _check_base(base, g, caller)
+    f = _check_values(values, g.n_nodes)
+    alphas = _check_alpha(alpha, int(n_steps), caller)
+    if isinstance(target, str) and target not in ("uniform", "stationary"):
+        raise InvalidParameterError(
+            f"The 'target' parameter of {caller} must be 'uniform', 'stationary' or an array of "
+            f"{g.n_nodes} positive node weights. Got {target!r} instead."
+        )
+    if isinstance(target, str) and target == "stationary":
+        pi = None
+        mh_target = None
+    else:
+        pi = _check_target(target, g, caller)  # None means uniform
+        if pi is None:
+            pi = np.full(g.n_nodes, 1.0 / g.n_nodes)
+        mh_target = pi if base == "mhrw" else None
+    if interval == "walkers" and n_walkers < 2:
+        raise InvalidParameterError(
+            f"The 'n_walkers' parameter of {caller} must be at least 2 with interval='walkers' "
+            "(the standard error is the spread between walkers); use interval='asymptotic' for "
+            "one walker."
+        )
+    if interval == "asymptotic" and (alphas.shape[0] > 1 or step_exponent != 1.0):
+        raise InvalidParameterError(
+            f"interval='asymptotic' in {caller} needs a constant alpha and step_exponent=1 (the "
+            "exact V(alpha) is the covariance of that case)."
+        )
+    a_max = float(alphas.max())
+    if a_max > 0 and n_steps < _BIAS_FACTOR * a_max * g.n_nodes:
+        warnings.warn(
+            f"graph_average: SRRW estimates carry an O(alpha / n) bias; with alpha={a_max:g} and "
+            f"n_steps={int(n_steps)} per walker on {g.n_nodes} nodes (< {_BIAS_FACTOR:g} * alpha "
+            "* n_nodes) confidence intervals may under-cover. Prefer fewer, longer walkers.",
+            UserWarning,
+            stacklevel=2,
+        )
+    gen = as_generator(rng)
+    ch = g.chain(base, mh_target)
+    r = np.ones(g.n_nodes) if pi is None else pi / ch.mu
+    starts = _starts(g, ch, start, n_walkers, gen, caller)
+    x, _ = _run_srrw(g, ch, alphas, step_exponent, starts, int(n_steps), gen, False, "numpy", None)
+    rf = r[:, None] * f if f.ndim == 2 else r * f
+    per_walker = (x @ rf) / (x @ r)[(slice(None),) + (None,) * (f.ndim - 1)]
+    estimate = per_walker.mean(axis=0)
+    if interval == "walkers":
+        se = per_walker.std(axis=0, ddof=1) / np.sqrt(n_walkers)
+    else:
+        if g.n_nodes > _MAX_DENSE_NODES:
+            raise InvalidParameterError(
+                f"interval='asymptotic' in {caller} uses a dense eigendecomposition and is limited "
+                f"to {_MAX_DENSE_NODES} nodes; the graph has {g.n_nodes}."
+            )
+        V = _dense_covariance(g.transition_matrix(base, mh_target).toarray(), ch.mu, a_max)
+        theta = estimate
+        gv = r[:, None] * (f - theta) if f.ndim == 2 else r * (f - theta)
+        gv = gv / float(ch.mu @ r)
+        if f.ndim == 2:
+            var = np.einsum("ik,ij,jk->k", gv, V, gv)
+        else:
+            var = gv @ V @ gv
+        se = np.sqrt(np.maximum(var, 0.0) / (n_steps * n_walkers))
+    if f.ndim == 1:
+        estimate, se = float(estimate), float(se)
+    alpha_out = float(alphas[0]) if np.ndim(alpha) == 0 else alphas
+    return GraphEstimateResult(
+        estimate=estimate,
+        standard_error=se,
+        per_walker=per_walker,
+        n_walkers=int(n_walkers),
+        n_steps=int(n_steps),
+        alpha=alpha_out,
+        interval=interval,
+    )

@@ -1,0 +1,371 @@
+"""Graph input (scipy.sparse, dense arrays, networkx), validation and base transition chains."""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+
+import numpy as np
+
+from .._validation import InvalidParameterError
+
+__all__ = ["WalkGraph", "as_walk_graph", "Chain"]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Chain:
+    """A base Markov chain on a :class:`WalkGraph` in kernel form.
+
+    ``kind`` is the kernel's step rule (0 uniform neighbour, 1 inverse CDF over the row's slots,
+    2 non-backtracking); ``prob[s]`` the transition probability of CSR slot ``s`` and ``selfp[i]``
+    the self-loop (rejection) mass of node ``i``; ``cdf`` the row-wise cumulative of ``prob``;
+    ``mu`` the stationary distribution over nodes.
+    """
+
+    name: str
+    kind: int
+    prob: np.ndarray
+    selfp: np.ndarray
+    cdf: np.ndarray
+    mu: np.ndarray
+    reversible: bool
+
+
+def _row_cumsum(indptr, prob):
+    """Row-wise cumulative sums of per-slot values (exact per row, no global cumsum)."""
+    from .._kernels._walk import row_cumsum
+
+    return row_cumsum(indptr, np.ascontiguousarray(prob, dtype=np.float64))
+
+
+class WalkGraph:
+    """A validated, connected, undirected graph in CSR form, reusable across walk calls.
+
+    Every function of :mod:`samplingstats.walks` accepts a scipy.sparse adjacency matrix, a dense
+    square array, a networkx graph or a ``WalkGraph``. Build a ``WalkGraph`` once to skip the
+    validation (symmetry, signs, connectivity) and the chain set-up on repeated calls.
+
+    Parameters
+    ----------
+    graph : scipy.sparse matrix or array, dense array-like, networkx.Graph or WalkGraph
+        Symmetric non-negative adjacency matrix (entries are edge weights) or an undirected
+        networkx graph. Self-loops are allowed; isolated nodes and disconnected graphs are not.
+    weight : str or None, default "weight"
+        Edge attribute used as weight for networkx graphs (missing attributes count as 1);
+        ``None`` ignores weights. For matrices, ``weight=None`` uses the sparsity pattern only.
+
+    Attributes
+    ----------
+    indptr, indices : ndarray of int64
+        CSR structure (neighbours of node ``i`` are ``indices[indptr[i]:indptr[i + 1]]``).
+    weights : ndarray of float64 or None
+        Edge weights per CSR slot, ``None`` when all edges have the same weight.
+    n_nodes, n_edges : int
+        Number of nodes and of undirected edges (a self-loop counts once).
+    degree : ndarray of int64
+        Number of neighbours of each node.
+    nodes : list or None
+        networkx node labels in index order (``None`` for matrix input).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from samplingstats.walks import WalkGraph
+    >>> g = WalkGraph(nx.karate_club_graph(), weight=None)
+    >>> g.n_nodes, g.n_edges, int(g.degree.max())
+    (34, 78, 17)
+    """
+
+    def __init__(self, graph, *, weight="weight"):
+        if isinstance(graph, WalkGraph):
+            self.__dict__.update(graph.__dict__)
+            self._chains = {}
+            return
+        A, nodes = _to_csr(graph, weight)
+        self._set(A, nodes)
+
+    # -- construction ------------------------------------------------------------------------
+    def _set(self, A, nodes):
+        n = A.shape[0]
+        self.n_nodes = int(n)
+        self.indptr = np.ascontiguousarray(A.indptr, dtype=np.int64)
+        self.indices = np.ascontiguousarray(A.indices, dtype=np.int64)
+        data = np.ascontiguousarray(A.data, dtype=np.float64)
+        self.degree = np.diff(self.indptr)
+        if data.size and np.all(data == data[0]):
+            self.weights = None
+        else:
+            self.weights = data
+        loops = int(np.count_nonzero(self.indices == np.repeat(np.arange(n), self.degree)))
+        self.n_edges = int((self.indices.shape[0] - loops) // 2 + loops)
+        self.nodes = nodes
+        self._label_index = None
+        self._chains = {}
+
+    @property
+    def strength(self):
+        """Weighted degree (row sums of the adjacency); the degree when unweighted."""
+        if self.weights is None:
+            return self.degree.astype(np.float64)
+        return np.add.reduceat(self.weights, self.indptr[:-1]) if self.n_nodes else np.zeros(0)
+
+    def __repr__(self) -> str:
+        kind = "weighted" if self.weights is not None else "unweighted"
+        return f"WalkGraph({self.n_nodes} nodes, {self.n_edges} edges, {kind})"
+
+    def node_index(self, label, *, name="start", caller=None):
+        """Index of a node: a networkx label (when built from networkx) or an int index."""
+        where = f" of {caller}" if caller else ""
+        if self.nodes is not None:
+            if self._label_index is None:
+                self._label_index = {v: i for i, v in enumerate(self.nodes)}
+            try:
+                return self._label_index[label]
+            except (KeyError, TypeError):
+                raise InvalidParameterError(
+                    f"The {name!r} parameter{where} must be a node of the graph. "
+                    f"Got {label!r} instead."
+                ) from None
+        if (
+            not isinstance(label, numbers.Integral)
+            or isinstance(label, bool)
+            or not 0 <= int(label) < self.n_nodes
+        ):
+            raise InvalidParameterError(
+                f"The {name!r} parameter{where} must be a node index in the range "
+                f"[0, {self.n_nodes - 1}]. Got {label!r} instead."
+            )
+        return int(label)
+
+    # -- chains ------------------------------------------------------------------------------
+    def chain(self, name, target=None):
+        """Return the :class:`Chain` for ``name`` in {"srw", "mhrw", "nbrw"} (cached).
+
+        ``target`` (MHRW only) is a positive vector over nodes (normalised here) or ``None`` /
+        ``"uniform"`` for the uniform distribution.
+        """
+        key = (name, None if target is None else target.tobytes())
+        ch = self._chains.get(key)
+        if ch is None:
+            ch = self._build_chain(name, target)
+            self._chains[key] = ch
+        return ch
+
+    def _proposal(self):
+        """Per-slot probabilities of the (weighted) simple random walk."""
+        strength = self.strength
+        if self.weights is None:
+            return np.repeat(1.0 / self.degree, self.degree), strength
+        rows = np.repeat(np.arange(self.n_nodes), self.degree)
+        return self.weights / strength[rows], strength
+
+    def _build_chain(self, name, target):
+        n = self.n_nodes
+        indptr, indices = self.indptr, self.indices
+        rows = np.repeat(np.arange(n), self.degree)
+        last = indptr[1:] - 1
+        if name == "srw":
+            q, strength = self._proposal()
+            kind = 0 if self.weights is None else 1
+        elif name == "nbrw":  # structure only: weights are ignored
+            q = np.repeat(1.0 / self.degree, self.degree)
+            strength = self.degree.astype(np.float64)
+            kind = 2
+        if name in ("srw", "nbrw"):
+            cdf = _row_cumsum(indptr, q)
+            cdf[last] = 1.0
+            mu = strength / strength.sum()
+            return Chain(name, kind, q, np.zeros(n), cdf, mu, name == "srw")
+        if name == "mhrw":
+            q, _ = self._proposal()
+            pi = np.full(n, 1.0 / n) if target is None else target / target.sum()
+            # q_ji for each slot (i -> j): the reverse slot's proposal probability
+            qt = _reverse_slot_values(self, q)
+            prob = np.minimum(q, pi[indices] * qt / pi[rows])
+            cdf = _row_cumsum(indptr, prob)
+            selfp = np.maximum(1.0 - cdf[last], 0.0)
+            small = selfp < 1e-13
+            cdf[last[small]] = 1.0
+            selfp[small] = 0.0
+            return Chain(name, 1, prob, selfp, cdf, pi, True)
+        raise ValueError(name)  # pragma: no cover - the wrappers validate names
+
+    def transition_matrix(self, chain="srw", target=None):
+        """The base chain's transition matrix as a scipy.sparse CSR matrix (self-loops included).
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from samplingstats.walks import WalkGraph
+        >>> P = WalkGraph(nx.path_graph(3)).transition_matrix("mhrw")
+        >>> P.toarray().round(3).tolist()
+        [[0.5, 0.5, 0.0], [0.5, 0.0, 0.5], [0.0, 0.5, 0.5]]
+        """
+        import scipy.sparse as sp
+
+        if chain not in ("srw", "mhrw"):
+            raise InvalidParameterError(
+                "The 'chain' parameter of transition_matrix must be a str among "
+                f"{{'mhrw', 'srw'}}. Got {chain!r} instead."
+            )
+        ch = self.chain(chain, _check_target(target, self, "transition_matrix"))
+        P = sp.csr_matrix((ch.prob, self.indices, self.indptr), shape=(self.n_nodes,) * 2)
+        return (P + sp.diags(ch.selfp)).tocsr()
+
+
+def _reverse_slot_values(g, vals):
+    """For each slot (i -> j) return vals at the slot (j -> i) (the graph is symmetric)."""
+    import scipy.sparse as sp
+
+    n = g.n_nodes
+    M = sp.csr_matrix((vals, g.indices, g.indptr), shape=(n, n))
+    T = M.T.tocsr()
+    T.sort_indices()
+    # the slots of g are sorted by column within each row (see _to_csr), so T aligns slot-wise
+    return np.ascontiguousarray(T.data, dtype=np.float64)
+
+
+def _is_networkx(obj) -> bool:
+    return type(obj).__module__.split(".")[0] == "networkx"
+
+
+def _to_csr(graph, weight):
+    import scipy.sparse as sp
+
+    nodes = None
+    if _is_networkx(graph):
+        import networkx as nx
+
+        if graph.is_directed():
+            raise InvalidParameterError(
+                "Argument 'graph' must be an undirected graph; got a directed networkx graph "
+                f"({type(graph).__name__}). Convert it with graph.to_undirected()."
+            )
+        if graph.is_multigraph():
+            raise InvalidParameterError(
+                "Argument 'graph' must be a simple graph; got a networkx multigraph "
+                f"({type(graph).__name__}). Convert it with networkx.Graph(graph)."
+            )
+        nodes = list(graph.nodes())
+        if weight is not None and not isinstance(weight, str):
+            raise InvalidParameterError(
+                f"The 'weight' parameter must be a str or None. Got {weight!r} instead."
+            )
+        A = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=weight, format="csr")
+        A = sp.csr_matrix(A, dtype=np.float64)
+    elif sp.issparse(graph):
+        A = sp.csr_matrix(graph, dtype=np.float64)
+    else:
+        if isinstance(graph, (str, bytes)) or graph is None:
+            raise InvalidParameterError(
+                "Argument 'graph' must be a scipy.sparse adjacency matrix, a dense square array, "
+                f"a networkx graph or a WalkGraph. Got {type(graph).__name__} instead."
+            )
+        try:
+            arr = np.asarray(graph, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InvalidParameterError(
+                "Argument 'graph' must be a scipy.sparse adjacency matrix, a dense square array, "
+                f"a networkx graph or a WalkGraph. Got {type(graph).__name__} instead."
+            ) from None
+        if arr.ndim != 2:
+            raise InvalidParameterError(
+                f"Argument 'graph' must be a 2-D square adjacency matrix, got an array of shape "
+                f"{arr.shape}."
+            )
+        A = sp.csr_matrix(arr)
+    if A.shape[0] != A.shape[1]:
+        raise InvalidParameterError(
+            f"Argument 'graph' must be a square adjacency matrix, got shape {A.shape}."
+        )
+    if A.shape[0] < 2:
+        raise InvalidParameterError(
+            f"Argument 'graph' must have at least 2 nodes, got {A.shape[0]}."
+        )
+    A.sum_duplicates()
+    if not np.all(np.isfinite(A.data)):
+        raise InvalidParameterError("Argument 'graph' contains NaN or infinite edge weights.")
+    if A.data.size and A.data.min() < 0:
+        k = int(np.argmin(A.data))
+        i = int(np.searchsorted(A.indptr, k, side="right") - 1)
+        raise InvalidParameterError(
+            f"Argument 'graph' must have non-negative edge weights; entry ({i}, {A.indices[k]}) "
+            f"is {float(A.data[k])!r}."
+        )
+    if weight is None and not _is_networkx(graph):
+        A.data[:] = 1.0
+    A.eliminate_zeros()
+    A.sort_indices()
+    D = A - A.T
+    D.eliminate_zeros()
+    if D.nnz:
+        scale = float(np.abs(A.data).max()) if A.data.size else 1.0
+        Dc = D.tocoo()
+        bad = np.abs(Dc.data) > 1e-12 * scale
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            i, j = int(Dc.row[k]), int(Dc.col[k])
+            raise InvalidParameterError(
+                "Argument 'graph' must be a symmetric adjacency matrix (an undirected graph); "
+                f"entry ({i}, {j}) is {A[i, j]!r} but entry ({j}, {i}) is {A[j, i]!r}."
+            )
+        A = ((A + A.T) * 0.5).tocsr()
+        A.sort_indices()
+    deg = np.diff(A.indptr)
+    isolated = np.flatnonzero(deg == 0)
+    if isolated.size:
+        first = isolated[0] if nodes is None else nodes[int(isolated[0])]
+        raise InvalidParameterError(
+            f"Argument 'graph' has {isolated.size} isolated node(s) (first: {first!r}); a random "
+            "walk cannot leave or reach them. Remove them or add edges."
+        )
+    from scipy.sparse.csgraph import connected_components
+
+    n_comp, labels = connected_components(A, directed=False)
+    if n_comp > 1:
+        sizes = np.bincount(labels)
+        raise InvalidParameterError(
+            f"Argument 'graph' must be connected; it has {n_comp} connected components (the "
+            f"largest has {int(sizes.max())} of {A.shape[0]} nodes). Random walks need an "
+            "irreducible chain: restrict the graph to one component."
+        )
+    return A, nodes
+
+
+def as_walk_graph(graph, *, weight="weight"):
+    """Return ``graph`` as a :class:`WalkGraph` (no copy when it already is one)."""
+    if isinstance(graph, WalkGraph):
+        return graph
+    return WalkGraph(graph, weight=weight)
+
+
+def _check_target(target, g, caller):
+    """Normalise an MHRW/estimation target: None/"uniform" -> None, else a positive vector."""
+    if target is None or (isinstance(target, str) and target == "uniform"):
+        return None
+    if isinstance(target, str):
+        raise InvalidParameterError(
+            f"The 'target' parameter of {caller} must be 'uniform', None or an array of "
+            f"{g.n_nodes} positive node weights. Got {target!r} instead."
+        )
+    from .._backend import to_numpy
+
+    try:
+        t = np.asarray(to_numpy(target), dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(
+            f"The 'target' parameter of {caller} must be 'uniform', None or an array of "
+            f"{g.n_nodes} positive node weights. Got {type(target).__name__} instead."
+        ) from None
+    if t.shape != (g.n_nodes,):
+        raise InvalidParameterError(
+            f"The 'target' parameter of {caller} must have shape ({g.n_nodes},) (one weight per "
+            f"node). Got shape {t.shape} instead."
+        )
+    if not np.all(np.isfinite(t)) or t.min() <= 0:
+        k = int(np.flatnonzero(~(np.isfinite(t) & (t > 0)))[0])
+        raise InvalidParameterError(
+            f"The 'target' parameter of {caller} must be finite and positive on every node "
+            f"(the chain must stay irreducible); entry {k} is {float(t[k])!r}."
+        )
+    return np.ascontiguousarray(t / t.sum())

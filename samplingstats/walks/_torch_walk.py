@@ -1,0 +1,127 @@
+"""Torch paths: many walkers stepped together on a device (CPU or CUDA).
+
+State is one position per walker (and, for the SRRW, one row of visit masses per walker); a step
+gathers the current rows' CSR slots and picks the next node for every walker at once:
+
+- uniform neighbour: ``indices[indptr[pos] + floor(u * deg[pos])]``;
+- inverse CDF: ``searchsorted`` of ``pos + u`` in the globally increasing ``row + cdf`` array
+  (a result past the row is the self-loop mass);
+- non-backtracking: uniform over ``deg - 1`` slots, the previous node swapped for the last slot;
+- SRRW: log-weights ``log P_ij - alpha (log y_j - log mu_j)`` over the slots padded to the largest
+  current degree, plus the self-loop column, and a Gumbel-max choice (no underflow at any alpha).
+
+Results are reproducible per device (the ``torch.Generator`` is seeded from the caller's numpy
+Generator) but differ from the numba kernels' streams.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._backend import import_torch, resolve_device
+from .._rng import torch_generator
+
+__all__ = ["torch_random_walk", "torch_srrw"]
+
+
+def _graph_tensors(g, ch, device):
+    torch = import_torch()
+    indptr = torch.as_tensor(g.indptr, device=device)
+    indices = torch.as_tensor(g.indices, device=device)
+    deg = indptr[1:] - indptr[:-1]
+    return torch, indptr, indices, deg
+
+
+def torch_random_walk(g, ch, starts, n_steps, gen, device):
+    """Trace tensor (W, n_steps + 1) of int64 on ``device``."""
+    dev = resolve_device(device)
+    torch, indptr, indices, deg = _graph_tensors(g, ch, dev)
+    tg = torch_generator(gen, dev)
+    W = starts.shape[0]
+    pos = torch.as_tensor(starts, device=dev)
+    prev = torch.full((W,), -1, dtype=torch.int64, device=dev)
+    trace = torch.empty((W, n_steps + 1), dtype=torch.int64, device=dev)
+    trace[:, 0] = pos
+    nnz = indices.shape[0]
+    if ch.kind == 1:
+        rows = np.repeat(np.arange(g.n_nodes, dtype=np.float64), g.degree)
+        key_arr = torch.as_tensor(rows + ch.cdf, device=dev)
+    for t in range(1, n_steps + 1):
+        u = torch.rand(W, generator=tg, device=dev, dtype=torch.float64)
+        a = indptr[pos]
+        d = deg[pos]
+        if ch.kind == 0:
+            k = torch.minimum((u * d).long(), d - 1)
+            nxt = indices[a + k]
+        elif ch.kind == 1:
+            s = torch.searchsorted(key_arr, pos.double() + u, right=True)
+            stay = s >= indptr[pos + 1]
+            nxt = torch.where(stay, pos, indices[s.clamp(max=nnz - 1)])
+        else:
+            free = (prev < 0) | (d == 1)
+            m = torch.where(free, d, d - 1)
+            k = torch.minimum((u * m).long(), m - 1)
+            j = indices[a + k]
+            back = (~free) & (j == prev)
+            nxt = torch.where(back, indices[a + d - 1], j)
+        prev = pos
+        pos = nxt
+        trace[:, t] = pos
+    return trace
+
+
+def torch_srrw(g, ch, alphas, step_exponent, starts, n_steps, gen, record, device):
+    """Empirical measures (W, N) float64 tensor and optional trace tensor on ``device``."""
+    dev = resolve_device(device)
+    torch, indptr, indices, deg = _graph_tensors(g, ch, dev)
+    tg = torch_generator(gen, dev)
+    W = starts.shape[0]
+    mu = torch.as_tensor(ch.mu, device=dev)
+    log_mu = torch.log(mu)
+    with np.errstate(divide="ignore"):
+        log_p = torch.as_tensor(np.log(ch.prob), device=dev)
+        log_self = torch.as_tensor(np.log(ch.selfp), device=dev)
+    y = mu.repeat(W, 1)
+    s = 1.0  # x = s * y, the same for every walker (gamma_n is deterministic)
+    pos = torch.as_tensor(starts, device=dev)
+    rows = torch.arange(W, device=dev)
+    trace = None
+    if record:
+        trace = torch.empty((W, n_steps + 1), dtype=torch.int64, device=dev)
+        trace[:, 0] = pos
+    nnz = indices.shape[0]
+    n_alpha = alphas.shape[0]
+    neg_inf = torch.tensor(-math.inf, dtype=torch.float64, device=dev)
+    for t in range(1, n_steps + 1):
+        alpha = float(alphas[0] if n_alpha == 1 else alphas[t - 1])
+        gamma = 1.0 / (t + 1.0) if step_exponent == 1.0 else (t + 1.0) ** (-step_exponent)
+        a = indptr[pos]
+        d = deg[pos]
+        D = int(d.max())
+        offs = torch.arange(D, device=dev)
+        valid = offs[None, :] < d[:, None]
+        slots = (a[:, None] + offs[None, :]).clamp(max=nnz - 1)
+        nbr = indices[slots]
+        lw = log_p[slots] - alpha * (torch.log(y.gather(1, nbr)) - log_mu[nbr])
+        lw = torch.where(valid, lw, neg_inf)
+        ls = log_self[pos] - alpha * (torch.log(y[rows, pos]) - log_mu[pos])
+        scores = torch.cat([lw, ls[:, None]], dim=1)
+        u = torch.rand(scores.shape, generator=tg, device=dev, dtype=torch.float64)
+        gumbel = -torch.log(-torch.log(u.clamp_min(1e-300)))
+        choice = torch.argmax(scores + gumbel, dim=1)
+        is_self = choice == D
+        j = torch.where(is_self, pos, nbr[rows, choice.clamp(max=max(D - 1, 0))])
+        s_new = s * (1.0 - gamma)
+        y[rows, j] += gamma / s_new
+        s = s_new
+        pos = j
+        if record:
+            trace[:, t] = pos
+        if s < 1e-200:
+            y *= s
+            s = 1.0
+    x = y * s
+    x = x / x.sum(dim=1, keepdim=True)
+    return x, trace
