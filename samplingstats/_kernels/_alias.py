@@ -7,7 +7,8 @@ advances). They do not validate their inputs; the public wrappers in :mod:`sampl
 - :func:`alias_draw_one` / :func:`alias_draw` -- O(1) per draw: one uniform column, one uniform coin.
 - :func:`poisson_draw` -- independent Bernoulli(pi_i) inclusion, indices in increasing order.
 - :func:`exp_keys_topk` -- successive (PPS without replacement) sampling by exponential keys
-  (Efraimidis & Spirakis 2006): the k smallest ``E_i / w_i`` in increasing order, with a size-k heap.
+  (Efraimidis & Spirakis 2006): the k smallest ``E_i / w_i`` in increasing order, with a size-k heap
+  and exponential jumps (A-ExpJ) so that only O(k log(n/k)) keys are drawn.
 """
 
 from __future__ import annotations
@@ -129,30 +130,65 @@ def _sift_down(keys, idx, start, size):
 def exp_keys_topk(w, k, rng):
     """Successive sampling without replacement of ``k`` indices with probabilities ``∝ w``.
 
-    Each positive weight gets the key ``log E_i - log w_i`` (``E_i ~ Exp(1)``, i.e. ``E_i / w_i`` on
-    the log scale, immune to overflow for tiny weights); the ``k`` smallest keys, in increasing order,
-    are distributed as ``k`` successive draws without replacement. Zero weights are never drawn; the
-    caller guarantees ``1 <= k <= #{w_i > 0}``. O(n log k) time, O(k) memory.
+    Each positive weight has the key ``E_i / w_i`` (``E_i ~ Exp(1)``); the ``k`` smallest keys, in
+    increasing order, are distributed as ``k`` successive draws without replacement (Efraimidis &
+    Spirakis 2006). Keys are kept in a size-``k`` max-heap and, once it is full, the items that
+    enter it are found by *exponential jumps* (their algorithm A-ExpJ): with threshold ``T`` (the
+    largest key kept), item ``i`` enters with probability ``1 - exp(-w_i T)`` independently, so the
+    next entering item is where ``T * cumsum(w)`` first exceeds an ``Exp(1)`` draw, and its key is
+    ``Exp(1)`` truncated to ``[0, w_i T)`` over ``w_i``. That costs O(k log(n/k)) random draws and
+    one addition per skipped item. Weights are rescaled by a power of two so that the largest is in
+    [0.5, 1) (keys cannot overflow for weights within 300 orders of magnitude of the largest). Zero
+    weights are never drawn; the caller guarantees ``1 <= k <= #{w_i > 0}``. O(n + k log k log(n/k))
+    time, O(k) memory.
     """
     n = w.shape[0]
+    wmax = 0.0
+    for i in range(n):
+        if w[i] > wmax:
+            wmax = w[i]
+    scale = 1.0
+    while wmax * scale >= 1.0:
+        scale *= 0.5
+    while wmax * scale < 0.5:
+        scale *= 2.0
     keys = np.empty(k, dtype=np.float64)
     idx = np.empty(k, dtype=np.int64)
     m = 0
-    for i in range(n):
-        wi = w[i]
-        if not wi > 0.0:
-            continue
-        key = np.log(rng.standard_exponential()) - np.log(wi)
-        if m < k:
-            keys[m] = key
+    i = 0
+    # Fill the heap with the first k positive weights.
+    while i < n and m < k:
+        wi = w[i] * scale
+        if wi > 0.0:
+            keys[m] = rng.standard_exponential() / wi
             idx[m] = i
             m += 1
-            if m == k:
-                for s in range(k // 2 - 1, -1, -1):
-                    _sift_down(keys, idx, s, k)
-        elif key < keys[0]:
-            keys[0] = key
-            idx[0] = i
-            _sift_down(keys, idx, 0, k)
+        i += 1
+    for s in range(k // 2 - 1, -1, -1):
+        _sift_down(keys, idx, s, m)
+    # Exponential jumps over the rest.
+    while i < n:
+        t = keys[0]
+        limit = rng.standard_exponential() / t
+        acc = 0.0
+        while i < n:
+            wi = w[i] * scale
+            if acc + wi >= limit and wi > 0.0:
+                break
+            acc += wi
+            i += 1
+        if i >= n:
+            break
+        wi = w[i] * scale
+        # E ~ Exp(1) conditioned on E < wi * t, by inversion: -log(1 - U (1 - exp(-wi t))).
+        r = -np.expm1(-wi * t)
+        e = -np.log1p(-rng.random() * r)
+        key = e / wi
+        if key >= t:  # rounding at the boundary; keep the heap strictly improving
+            key = np.nextafter(t, 0.0)
+        keys[0] = key
+        idx[0] = i
+        _sift_down(keys, idx, 0, k)
+        i += 1
     order = np.argsort(keys[:m], kind="mergesort")
     return idx[:m][order].copy()

@@ -187,3 +187,26 @@ def test_wor_first_draw_dominates_with_extreme_weights():
     w[17] = 1e200
     for seed in range(20):
         assert weighted_sample_without_replacement(w, 3, rng=seed)[0] == 17
+
+
+def test_wor_jump_path_against_numpy_choice():
+    # n = 200, k = 10: most items are passed over by exponential jumps. Each rep contributes one
+    # item to the "first draw" counts and one to the "10th draw" counts (multinomial cells):
+    # first draw vs the exact w / sum(w), and both positions vs numpy's successive sampling
+    # (Generator.choice(replace=False, p=...)) by two-sample chi-square. ALPHA each.
+    from _sampling_stats import two_sample_chisquare_pvalue
+
+    rng = np.random.default_rng(5150)
+    n, k, reps = 200, 10, 20_000
+    w = rng.gamma(0.6, size=n)
+    w[::17] = 0.0
+    p = w / w.sum()
+    ours = np.array([weighted_sample_without_replacement(w, k, rng=rng) for _ in range(reps)])
+    theirs = np.array([rng.choice(n, size=k, replace=False, p=p) for _ in range(reps)])
+    assert np.all(w[ours] > 0)
+    first = np.bincount(ours[:, 0], minlength=n)
+    assert chisquare_pvalue(first, p * reps) > ALPHA
+    for col in (0, k - 1):
+        a = np.bincount(ours[:, col], minlength=n)
+        b = np.bincount(theirs[:, col], minlength=n)
+        assert two_sample_chisquare_pvalue(a, b) > ALPHA
