@@ -1,0 +1,73 @@
+"""Input handling shared by the lp functions: dense numpy, scipy.sparse CSR and torch tensors."""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+from .._backend import import_torch, is_torch
+from .._exceptions import InvalidParameterError
+from .._validation import Interval, check_matrix
+
+__all__ = ["as_lp_matrix", "P_CONSTRAINT", "kind_of", "nrows", "ncols"]
+
+# p in [1, inf): infinite p is rejected with the standard message.
+P_CONSTRAINT = Interval(numbers.Real, 1, math.inf, closed="left")
+
+
+def kind_of(A) -> str:
+    """Return ``"torch"``, ``"sparse"`` or ``"dense"``."""
+    if is_torch(A):
+        return "torch"
+    import scipy.sparse as sp
+
+    return "sparse" if sp.issparse(A) else "dense"
+
+
+def as_lp_matrix(A, name="A", *, min_rows=1):
+    """Validate ``A`` and return ``(kind, A)``: float64 C-contiguous numpy, float64 CSR, or a
+    floating torch tensor (float32 / float64 kept, other dtypes cast to float64)."""
+    if is_torch(A):
+        torch = import_torch()
+        if A.ndim != 2:
+            raise InvalidParameterError(
+                f"Argument {name!r} must be a 2-D array, got a tensor of shape {tuple(A.shape)}."
+            )
+        if A.shape[0] < min_rows or A.shape[1] < 1:
+            raise InvalidParameterError(
+                f"Argument {name!r} must have at least {min_rows} row(s) and 1 column, "
+                f"got shape {tuple(A.shape)}."
+            )
+        if A.dtype not in (torch.float32, torch.float64):
+            A = A.to(torch.float64)
+        nbad = int((~torch.isfinite(A)).sum())
+        if nbad:
+            raise InvalidParameterError(
+                f"Argument {name!r} contains NaN or infinite values ({nbad} of {A.numel()} entries)."
+            )
+        return "torch", A.contiguous()
+    M = check_matrix(A, name, accept_sparse=True, min_rows=min_rows)
+    import scipy.sparse as sp
+
+    if sp.issparse(M):
+        M = sp.csr_matrix(M)
+        M.sum_duplicates()
+        M.sort_indices()
+        return "sparse", M
+    return "dense", M
+
+
+def nrows(A) -> int:
+    return int(A.shape[0])
+
+
+def ncols(A) -> int:
+    return int(A.shape[1])
+
+
+def rank_error(caller, name, rank, d) -> InvalidParameterError:
+    return InvalidParameterError(
+        f"Argument {name!r} of {caller} is rank deficient (numerical rank {rank} < {d} columns); "
+        "remove or combine dependent columns, or pass rcond=<float> to use the leverage scores of "
+        "its column space (pseudo-inverse)."
+    )
