@@ -24,6 +24,7 @@ __all__ = [
     "pass_key",
     "feistel_take",
     "feistel_take_range",
+    "feistel_index",
     "half_bits_for",
     "mix64_py",
     "pass_key_py",
@@ -101,6 +102,34 @@ def _permute_one(x, n, h, hmask, keys):
 
 
 @njit
+def _decrypt(y, h, hmask, keys):
+    left = (y >> h) & hmask
+    right = y & hmask
+    for r in range(ROUNDS - 1, -1, -1):
+        prev_right = left
+        prev_left = right ^ (mix64(prev_right ^ keys[r]) & hmask)
+        left = prev_left
+        right = prev_right
+    return (left << h) | right
+
+
+@njit
+def feistel_index(elements, n, key):
+    """Inverse of :func:`feistel_take`: the position of each element (int64, ``0 <= e < n``)."""
+    h = half_bits_for(n)
+    hmask = (np.int64(1) << h) - np.int64(1)
+    keys = _round_keys(key)
+    m = elements.shape[0]
+    out = np.empty(m, dtype=np.int64)
+    for t in range(m):
+        x = _decrypt(elements[t], h, hmask, keys)
+        while x >= n:
+            x = _decrypt(x, h, hmask, keys)
+        out[t] = x
+    return out
+
+
+@njit
 def feistel_take(positions, n, key):
     """Element at each position (int64, ``0 <= pos < n``) of the permutation keyed by ``key``."""
     h = half_bits_for(n)
@@ -170,12 +199,12 @@ def half_bits_py(n: int) -> int:
     return h
 
 
-def feistel_take_xp(x, n: int, key: int):
+def feistel_take_xp(x, n: int, key: int, *, inverse: bool = False):
     """Vectorised Feistel permutation for numpy int64 arrays or torch int64 tensors.
 
     Uses only ``>>``, ``<<``, ``&``, ``^``, ``*`` and boolean-mask assignment, which numpy and torch
-    both implement with int64 wrap-around, so the result is bit-identical to :func:`feistel_take`.
-    ``x`` is consumed (a copy is made).
+    both implement with int64 wrap-around, so the result is bit-identical to :func:`feistel_take`
+    (or to :func:`feistel_index` with ``inverse=True``).
     """
     h = half_bits_py(n)
     hmask = (1 << h) - 1
@@ -196,9 +225,18 @@ def feistel_take_xp(x, n: int, key: int):
             left, right = right, left ^ f
         return (left << h) | right
 
-    y = enc(x)
+    def dec(v):
+        left = (v >> h) & hmask
+        right = v & hmask
+        for kr in reversed(keys):
+            left, right = right ^ (mix(left ^ kr) & hmask), left
+        return (left << h) | right
+
+    step = dec if inverse else enc
+
+    y = step(x)
     bad = y >= n
     while bool(bad.any()):
-        y[bad] = enc(y[bad])
+        y[bad] = step(y[bad])
         bad = y >= n
     return y

@@ -11,6 +11,7 @@ from .._exceptions import InvalidParameterError
 from .._kernels._jit import jit_disabled
 from .._kernels._permutation import (
     ROUNDS,
+    feistel_index,
     feistel_take,
     feistel_take_range,
     feistel_take_xp,
@@ -127,8 +128,9 @@ class KeyedPermutation:
         return int(pass_index)
 
     def _range_error(self, name, method, value):
+        what = "positions" if name == "positions" else "elements"
         return InvalidParameterError(
-            f"The {name!r} parameter of KeyedPermutation.{method} must contain positions in "
+            f"The {name!r} parameter of KeyedPermutation.{method} must contain {what} in "
             f"[0, n) = [0, {self.n}). Got {value!r} instead."
         )
 
@@ -156,27 +158,55 @@ class KeyedPermutation:
         >>> x.shape, bool(np.all((0 <= x) & (x < 1000)))
         ((5,), True)
         """
-        key = self.key(self._check_pass(pass_index, "take"))
-        if is_torch(positions):
+        return self._apply(positions, pass_index, "take", "positions", inverse=False)
+
+    def index(self, elements, pass_index: int = 0):
+        """Positions of ``elements`` in pass ``pass_index``'s permutation (the inverse of
+        :meth:`take`).
+
+        Runs the Feistel network backwards (and cycle-walks backwards), so it costs the same as
+        :meth:`take`: ``perm.take(perm.index(e, p), p) == e``.
+
+        Parameters
+        ----------
+        elements : array-like of ints or torch.Tensor (integer dtype), any shape
+            Elements of ``[0, n)``.
+        pass_index : int, default 0
+            Which pass (epoch).
+
+        Returns
+        -------
+        numpy.ndarray or torch.Tensor of int64, same shape as ``elements``
+
+        Examples
+        --------
+        >>> from samplingstats.sampling import KeyedPermutation
+        >>> perm = KeyedPermutation(1000, seed=7)
+        >>> pos = perm.index([3, 14, 159], pass_index=2)
+        >>> perm.take(pos, pass_index=2).tolist()
+        [3, 14, 159]
+        """
+        return self._apply(elements, pass_index, "index", "elements", inverse=True)
+
+    def _apply(self, values, pass_index, method, argname, *, inverse):
+        key = self.key(self._check_pass(pass_index, method))
+        if is_torch(values):
             torch = import_torch()
-            if (
-                positions.dtype == torch.bool
-                or positions.is_floating_point()
-                or (positions.is_complex())
-            ):
+            if values.dtype == torch.bool or values.is_floating_point() or values.is_complex():
                 raise InvalidParameterError(
-                    "The 'positions' parameter of KeyedPermutation.take must be an integer tensor. "
-                    f"Got dtype {positions.dtype} instead."
+                    f"The {argname!r} parameter of KeyedPermutation.{method} must be an integer "
+                    f"tensor. Got dtype {values.dtype} instead."
                 )
-            pos = positions.to(torch.int64)
+            pos = values.to(torch.int64)
             if pos.numel():
                 lo, hi = int(pos.min()), int(pos.max())
                 if lo < 0 or hi >= self.n:
-                    raise self._range_error("positions", "take", lo if lo < 0 else hi)
+                    raise self._range_error(argname, method, lo if lo < 0 else hi)
             from ._torch import feistel_take_torch
 
-            return feistel_take_torch(pos.reshape(-1), self.n, key).reshape(pos.shape)
-        arr = np.asarray(positions)
+            out = feistel_take_torch(pos.reshape(-1), self.n, key, inverse=inverse)
+            return out.reshape(pos.shape)
+        arr = np.asarray(values)
         if arr.dtype.kind not in "iu":
             if arr.dtype.kind == "O" or arr.size == 0:
                 try:
@@ -185,16 +215,18 @@ class KeyedPermutation:
                     pass
             if arr.dtype.kind not in "iu":
                 raise InvalidParameterError(
-                    "The 'positions' parameter of KeyedPermutation.take must be an array of "
+                    f"The {argname!r} parameter of KeyedPermutation.{method} must be an array of "
                     f"integers. Got an array of dtype {arr.dtype} instead."
                 )
         if arr.size:
             lo, hi = int(arr.min()), int(arr.max())
             if lo < 0 or hi >= self.n:
-                raise self._range_error("positions", "take", lo if lo < 0 else hi)
+                raise self._range_error(argname, method, lo if lo < 0 else hi)
         flat = np.ascontiguousarray(arr.reshape(-1), dtype=np.int64)
         if jit_disabled():
-            out = feistel_take_xp(flat.copy(), self.n, key)
+            out = feistel_take_xp(flat.copy(), self.n, key, inverse=inverse)
+        elif inverse:
+            out = feistel_index(flat, np.int64(self.n), np.int64(key))
         else:
             out = feistel_take(flat, np.int64(self.n), np.int64(key))
         return out.reshape(arr.shape)

@@ -50,13 +50,13 @@ def wor_sample_torch(w, k, generator):
     return torch.topk(keys, k, largest=False, sorted=True).indices.to(torch.int64)
 
 
-def feistel_take_torch(positions, n: int, key: int):
+def feistel_take_torch(positions, n: int, key: int, *, inverse: bool = False):
     """Feistel permutation of int64 ``positions`` (any device), bit-identical to numba."""
     torch = import_torch()
     x = positions.to(torch.int64).clone()
     if x.numel() == 0:
         return x
-    return feistel_take_xp(x, int(n), int(key))
+    return feistel_take_xp(x, int(n), int(key), inverse=inverse)
 
 
 def as_tensor_like(x: np.ndarray, ref):

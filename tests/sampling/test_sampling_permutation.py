@@ -179,3 +179,20 @@ def test_numpy_vectorised_path_is_bit_identical():
         np.testing.assert_array_equal(
             kp.feistel_take_xp(pos.copy(), n, key), kp.feistel_take(pos, np.int64(n), key)
         )
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 17, 1000, 2**40 + 1])
+def test_index_inverts_take(n):
+    perm = KeyedPermutation(n, 31337)
+    rng = np.random.default_rng(n % 1000)
+    pos = rng.integers(0, n, size=500, dtype=np.int64)
+    for pass_index in (0, 4):
+        elems = perm.take(pos, pass_index)
+        np.testing.assert_array_equal(perm.index(elems, pass_index), pos)
+        np.testing.assert_array_equal(
+            kp.feistel_take_xp(elems.copy(), n, perm.key(pass_index), inverse=True), pos
+        )
+    if n <= 1000:
+        p = perm.permutation(1)
+        np.testing.assert_array_equal(perm.index(p, 1), np.arange(n))
+        np.testing.assert_array_equal(perm.index(np.arange(n), 1), np.argsort(p))

@@ -112,3 +112,10 @@ def test_inclusion_probabilities_torch():
     pi = inclusion_probabilities(w, 2)
     assert isinstance(pi, torch.Tensor) and pi.dtype == torch.float64
     np.testing.assert_allclose(pi.numpy(), [1.0, 0.25, 0.25, 0.5])
+
+
+def test_keyed_permutation_index_torch_bit_identical():
+    for n in (3, 1000, 2**40 + 1):
+        perm = KeyedPermutation(n, 5)
+        e = np.random.default_rng(0).integers(0, n, size=1000, dtype=np.int64)
+        np.testing.assert_array_equal(perm.index(torch.as_tensor(e), 3).numpy(), perm.index(e, 3))

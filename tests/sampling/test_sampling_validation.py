@@ -115,6 +115,14 @@ def test_permutation_bad_positions_and_ranges():
         perm.take(np.array([0.5, 1.0]))
     with pytest.raises(IPE, match=r"must be an array of integers"):
         perm.take(np.array([True, False]))
+    with pytest.raises(
+        IPE,
+        match=r"The 'elements' parameter of KeyedPermutation.index must contain elements in "
+        r"\[0, n\) = \[0, 10\). Got 10 instead",
+    ):
+        perm.index([10])
+    with pytest.raises(IPE, match=r"The 'elements' parameter of KeyedPermutation.index must be an"):
+        perm.index([1.5])
     with pytest.raises(IPE, match=r"The 'pass_index' parameter of KeyedPermutation.take must"):
         perm.take([1], pass_index=-1)
     with pytest.raises(IPE, match=r"The 'pass_index' parameter of KeyedPermutation.take must"):
