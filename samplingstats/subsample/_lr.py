@@ -199,7 +199,8 @@ def rs2_cosine_lr(optimizer, total_steps, *, eta_min=0.0, warmup_steps=0, last_e
     Returns
     -------
     torch.optim.lr_scheduler.LambdaLR
-        Its ``state_dict`` carries the schedule (``total_steps``, ``eta_min``, base rates).
+        Its ``state_dict`` carries the schedule (``total_steps``, ``eta_min``, base rates);
+        ``load_state_dict`` restores the step and sets the groups' rates for it at once.
 
     Examples
     --------
@@ -226,4 +227,26 @@ def rs2_cosine_lr(optimizer, total_steps, *, eta_min=0.0, warmup_steps=0, last_e
         _CosineFactor(T, w, float(group.get(key, group["lr"])), float(eta_min))
         for group in optimizer.param_groups
     ]
-    return torch.optim.lr_scheduler.LambdaLR(optimizer, lambdas, last_epoch=last_epoch)
+    return _scheduler_class(torch)(optimizer, lambdas, last_epoch=last_epoch)
+
+
+_SCHEDULER_CLASS = None
+
+
+def _scheduler_class(torch):
+    """LambdaLR whose ``load_state_dict`` also sets the groups' rates of the restored step."""
+    global _SCHEDULER_CLASS
+    if _SCHEDULER_CLASS is None:
+
+        class RS2CosineLR(torch.optim.lr_scheduler.LambdaLR):
+            def load_state_dict(self, state_dict):
+                super().load_state_dict(state_dict)
+                lrs = [
+                    base * lam(self.last_epoch) for base, lam in zip(self.base_lrs, self.lr_lambdas)
+                ]
+                for group, lr in zip(self.optimizer.param_groups, lrs):
+                    group["lr"] = lr
+                self._last_lr = lrs
+
+        _SCHEDULER_CLASS = RS2CosineLR
+    return _SCHEDULER_CLASS

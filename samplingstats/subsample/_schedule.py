@@ -281,8 +281,9 @@ class RS2Schedule:
         num_replicas=1,
         rank=0,
         even_shards=False,
+        _caller=None,
     ):
-        caller = type(self).__name__
+        caller = _caller or type(self).__name__
         self.n = _check_n(n, caller)
         self.ratio = _check_ratio(ratio, caller)
         if not isinstance(replacement, (bool, np.bool_)):
@@ -345,7 +346,7 @@ class RS2Schedule:
                 c = int(zero[0])
                 share = self.round_size * int(counts[c]) / self.n
                 raise InvalidParameterError(
-                    f"Class {classes[c]!r} has only {int(counts[c])} example(s), too few for a "
+                    f"Class {classes[c].item()!r} has only {int(counts[c])} example(s), too few for a "
                     f"per-round quota: its share of a round, k * n_c / n = {share:.3g}, rounds to "
                     f"0 ({zero.size} class(es) in this case), so it would never be sampled. "
                     "Increase ratio, merge rare classes, or pass labels=None."

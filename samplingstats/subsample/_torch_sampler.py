@@ -123,6 +123,7 @@ class RS2Sampler(Sampler):
             num_replicas=num_replicas,
             rank=rank,
             even_shards=even_shards,
+            _caller="RS2Sampler",
         )
         self.shuffle = bool(shuffle)
         self._round = 0
