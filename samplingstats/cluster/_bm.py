@@ -1,0 +1,209 @@
+"""Nonnegative Burer--Monteiro solver with an augmented Lagrangian for clustering SDPs.
+
+One solver serves the Peng--Wei SDP (one block, :math:`\\|U\\|_F^2 = K`) and the likelihood
+adjusted SDP (one block per cluster, :math:`\\|U_k\\|_F^2 = 1`, shared row-sum constraint).
+
+Each block's affinity is never formed; it is held implicitly as
+
+.. math:: B = \\tfrac12 YY^\\top - \\tfrac14(a1^\\top + 1a^\\top) - c\\,J,
+
+so :math:`BU = \\tfrac12 Y(Y^\\top U) - \\tfrac14(a s^\\top + 1 a^\\top U) - c\\,1 s^\\top` with
+:math:`s = U^\\top 1` costs :math:`O(n d r)`. The Peng--Wei affinity :math:`\\tilde X\\tilde X^\\top`
+is :math:`Y = \\sqrt2\\,\\tilde X`, :math:`a = 0`, :math:`c = 0`.
+
+The problem solved is
+
+.. math:: \\min_{U_k \\ge 0,\\ \\|U_k\\|_F^2 = t_k} -\\sum_k \\langle B_k, U_kU_k^\\top\\rangle
+          \\quad\\text{s.t.}\\quad \\sum_k U_kU_k^\\top 1 = 1
+
+by an augmented Lagrangian: projected gradient steps on
+:math:`L_\\beta = -\\sum_k\\langle B_k, U_kU_k^\\top\\rangle + y^\\top r + \\tfrac\\beta2\\|r\\|^2`,
+:math:`r = \\sum_k U_kU_k^\\top 1 - 1`, with Barzilai--Borwein step sizes safeguarded by a
+non-monotone Armijo test; the dual step :math:`y \\leftarrow y + \\beta r` is taken once the
+primal change is small.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+__all__ = ["Block", "BMState", "bm_solve"]
+
+
+@dataclasses.dataclass
+class Block:
+    """Implicit affinity block ``B = Y Y^T / 2 - (a 1^T + 1 a^T) / 4 - c J``."""
+
+    Y: np.ndarray
+    a: np.ndarray | None
+    c: float
+    rank: int
+    trace: float
+
+
+@dataclasses.dataclass
+class BMState:
+    U: np.ndarray  # (n, sum of ranks)
+    y: np.ndarray  # (n,) multiplier of the row-sum constraint
+    objective: float  # sum_k <B_k, U_k U_k^T> (scaled units, see bm_solve)
+    residual: float  # ||sum_k U_k U_k^T 1 - 1||_2 / sqrt(n)
+    stationarity: float  # relative projected-gradient step at the last iterate
+    n_iter: int
+    n_dual: int
+    converged: bool
+
+
+def _offsets(blocks):
+    off = [0]
+    for b in blocks:
+        off.append(off[-1] + b.rank)
+    return off
+
+
+def _project(V, blocks, off):
+    out = np.maximum(V, 0.0)
+    for k, b in enumerate(blocks):
+        sl = out[:, off[k] : off[k + 1]]
+        nrm = np.sqrt(np.sum(sl * sl))
+        if nrm > 0:
+            sl *= np.sqrt(b.trace) / nrm
+        else:  # the whole block was clipped away: restart it flat
+            sl[...] = np.sqrt(b.trace / sl.size)
+    return out
+
+
+def _evaluate(U, blocks, off, y, beta):
+    """Return (lagrangian, gradient, objective, residual vector)."""
+    n = U.shape[0]
+    S = U.sum(axis=0)  # column sums of every block
+    res = -np.ones(n)
+    obj = 0.0
+    BU = np.empty_like(U)
+    for k, b in enumerate(blocks):
+        Uk = U[:, off[k] : off[k + 1]]
+        s = S[off[k] : off[k + 1]]
+        res += Uk @ s
+        W = b.Y.T @ Uk
+        G = 0.5 * (b.Y @ W)
+        obj += 0.5 * float(np.sum(W * W))
+        if b.c != 0.0:
+            G -= b.c * s[None, :]
+            obj -= b.c * float(s @ s)
+        if b.a is not None:
+            aU = b.a @ Uk
+            G -= 0.25 * (np.outer(b.a, s) + aU[None, :])
+            obj -= 0.5 * float(aU @ s)
+        BU[:, off[k] : off[k + 1]] = G
+    yh = y + beta * res
+    grad = -2.0 * BU + np.outer(yh, S) + (yh @ U)[None, :]
+    lag = -obj + float(y @ res) + 0.5 * beta * float(res @ res)
+    gscale = 2.0 * float(np.sqrt(np.sum(BU * BU)))
+    return lag, grad, obj, res, gscale
+
+
+def bm_solve(
+    blocks,
+    U0,
+    *,
+    beta=1.0,
+    y0=None,
+    tol=1e-6,
+    feas_tol=None,
+    max_iter=5000,
+    memory=5,
+    stall=0.9,
+    beta_growth=100.0,
+):
+    """Solve the clustering SDP in factored form from ``U0`` (see the module docstring).
+
+    The caller scales the blocks so that the objective is O(n); ``beta`` is then O(1).
+
+    Parameters
+    ----------
+    blocks : list of Block
+    U0 : ndarray (n, sum of ranks), nonnegative start (projected here)
+    beta : float
+        Penalty parameter of the augmented Lagrangian.
+    tol : float
+        Relative primal change below which the dual step is taken and, together with the
+        feasibility tolerance, convergence is declared.
+    feas_tol : float, optional
+        Tolerance on ``||r||_2 / sqrt(n)``; defaults to ``10 * tol``.
+    max_iter : int
+        Maximum number of projected-gradient iterations (each costs one pass over the data).
+    memory : int
+        Window of the non-monotone Armijo test.
+    """
+    feas_tol = 10.0 * tol if feas_tol is None else feas_tol
+    stat_tol = np.sqrt(tol)
+    off = _offsets(blocks)
+    n = U0.shape[0]
+    U = _project(np.array(U0, dtype=np.float64, order="C"), blocks, off)
+    y = np.zeros(n) if y0 is None else np.array(y0, dtype=np.float64)
+    lag, G, obj, res, gs = _evaluate(U, blocks, off, y, beta)
+    unorm = np.sqrt(sum(b.trace for b in blocks))
+    # initial step: 1 / (rough Lipschitz constant) from a power-like estimate
+    eta = 1.0 / max(np.sqrt(np.sum(G * G)) / unorm, 1e-12)
+    hist = [lag]
+    n_dual = 0
+    rel = np.inf
+    converged = False
+    it = 0
+    use_bb1 = True
+    inner = 0
+    last_resn = np.inf
+    beta_max = beta_growth * beta
+    while it < max_iter:
+        it += 1
+        inner += 1
+        # projected gradient step with non-monotone backtracking
+        ref = max(hist[-memory:])
+        for _ in range(40):
+            V = _project(U - eta * G, blocks, off)
+            D = V - U
+            dd = float(np.sum(D * D))
+            lag_v, G_v, obj_v, res_v, gs_v = _evaluate(V, blocks, off, y, beta)
+            if lag_v <= ref - 1e-4 * dd / eta or dd == 0.0:
+                break
+            eta *= 0.5
+        Yg = G_v - G
+        sy = float(np.sum(D * Yg))
+        U, G, lag, obj, res, gs = V, G_v, lag_v, obj_v, res_v, gs_v
+        hist.append(lag)
+        # relative gradient mapping: ||U - P(U - eta G)|| / (eta ||grad of objective||)
+        rel = np.sqrt(dd) / (eta * max(gs, 1e-300))
+        # Barzilai--Borwein step (alternating long and short)
+        if sy > 1e-300 and dd > 0:
+            yy = float(np.sum(Yg * Yg))
+            eta = dd / sy if use_bb1 else sy / yy
+            use_bb1 = not use_bb1
+        else:
+            eta *= 2.0
+        eta = min(max(eta, 1e-12), 1e12)
+        resn = float(np.sqrt(res @ res / n))
+        inner_tol = max(stat_tol, min(1e-1, resn))
+        if rel < inner_tol or inner >= 200:
+            if resn < feas_tol and rel < stat_tol:
+                converged = True
+                break
+            y = y + beta * res
+            n_dual += 1
+            inner = 0
+            # raise the penalty when feasibility stalls (standard ALM safeguard)
+            if resn > stall * last_resn and beta < beta_max:
+                beta = min(2.0 * beta, beta_max)
+            last_resn = resn
+            lag, G, obj, res, gs = _evaluate(U, blocks, off, y, beta)
+            hist = [lag]
+    return BMState(
+        U=U,
+        y=y,
+        objective=float(obj),
+        residual=float(np.sqrt(res @ res / n)),
+        stationarity=float(rel),
+        n_iter=it,
+        n_dual=n_dual,
+        converged=converged,
+    )

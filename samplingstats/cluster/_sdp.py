@@ -1,0 +1,475 @@
+"""Peng--Wei SDP K-means: Burer--Monteiro and cvxpy solvers, rounding, sketch-and-lift."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import numbers
+import warnings
+
+import numpy as np
+
+from .._exceptions import ConvergenceWarning
+from .._results import Result
+from .._rng import as_generator
+from .._validation import (
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+    check_matrix,
+    check_param,
+)
+from ._bm import Block, bm_solve
+
+__all__ = ["SDPResult", "sdp_kmeans"]
+
+#: above this n the cvxpy reference solver is refused (O(n^2) variables, minutes at n = 200)
+CVXPY_MAX_SAMPLES = 400
+
+
+@dataclasses.dataclass(repr=False)
+class SDPResult(Result):
+    """Result of :func:`sdp_kmeans`.
+
+    Attributes
+    ----------
+    labels : ndarray of shape (n_samples,)
+        Cluster labels in ``0 .. n_clusters - 1`` (rounded solution; with sketching, every point
+        is assigned to the nearest sketch centroid).
+    objective : float
+        SDP objective :math:`\\langle \\tilde X\\tilde X^\\top, Z\\rangle` of the relaxed solution
+        (on the sketch when sketching).
+    factor : ndarray of shape (m, rank)
+        Nonnegative factor :math:`U` with :math:`Z = UU^\\top` (``m`` = sketch size or n). For
+        ``solver="cvxpy"`` the factor of the top ``rank`` eigenpairs of :math:`Z`.
+    centers : ndarray of shape (n_clusters, n_features)
+        Means of the clusters given by ``labels``.
+    inertia : float
+        K-means objective (within-cluster sum of squares) of ``labels`` on all points.
+    residual : float
+        Primal infeasibility :math:`\\|Z1 - 1\\|_2/\\sqrt m` of the relaxed solution.
+    stationarity : float
+        Relative projected-gradient norm at the last Burer--Monteiro iterate (``nan`` for cvxpy).
+    n_iter : int
+        Burer--Monteiro iterations (SCS iterations are not reported: 0).
+    converged : bool
+        Whether the solver met its tolerances (for cvxpy: status ``optimal``).
+    status : str
+        ``"converged"``, ``"max_iter"`` or the cvxpy status.
+    solver : str
+        ``"bm"`` or ``"cvxpy"``.
+    sample_indices : ndarray or None
+        Indices of the sketch the SDP was solved on (``None`` without sketching).
+    """
+
+    labels: np.ndarray
+    objective: float
+    factor: np.ndarray
+    centers: np.ndarray = None
+    inertia: float = float("nan")
+    residual: float = float("nan")
+    stationarity: float = float("nan")
+    n_iter: int = 0
+    converged: bool = True
+    status: str = ""
+    solver: str = "bm"
+    sample_indices: np.ndarray | None = None
+
+
+@contextlib.contextmanager
+def _blas_threads(work):
+    """Single-threaded BLAS for the skinny products of small problems (threads cost more)."""
+    if work > 5e7:
+        yield
+        return
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl is a scikit-learn dependency
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
+def _distinct_at_least(X, k):
+    """True if X has at least k distinct rows (checks a prefix of at most 10^4 rows first)."""
+    for m in (min(X.shape[0], 10_000), X.shape[0]):
+        if np.unique(X[:m], axis=0).shape[0] >= k:
+            return True
+        if m == X.shape[0]:
+            break
+    return False
+
+
+def check_cluster_input(X, n_clusters, caller, name="X"):
+    """Validate the data matrix and n_clusters for a clustering call; return float64 X."""
+    X = check_matrix(X, name)
+    n = X.shape[0]
+    check_param(
+        n_clusters,
+        [Interval(numbers.Integral, 1, None, closed="left")],
+        name="n_clusters",
+        caller=caller,
+    )
+    if n_clusters > n:
+        raise InvalidParameterError(
+            f"The 'n_clusters' parameter of {caller} must be at most the number of samples; got "
+            f"n_clusters={n_clusters} with n_samples={n}."
+        )
+    if n < 2 or not _distinct_at_least(X, 2):
+        raise InvalidParameterError(
+            f"Argument {name!r} must contain at least 2 distinct points to cluster (n_samples={n})."
+        )
+    if not _distinct_at_least(X, n_clusters):
+        raise InvalidParameterError(
+            f"Argument {name!r} has fewer distinct points than n_clusters={n_clusters}."
+        )
+    return X
+
+
+def _kmeanspp_labels(X, k, gen):
+    from sklearn.cluster import kmeans_plusplus
+
+    seed = int(gen.integers(2**31 - 1))
+    centres, _ = kmeans_plusplus(X, k, random_state=seed)
+    return _nearest(X, centres)
+
+
+def _nearest(X, centres):
+    d2 = (
+        np.einsum("ij,ij->i", X, X)[:, None]
+        - 2.0 * X @ centres.T
+        + np.einsum("ij,ij->i", centres, centres)[None, :]
+    )
+    return np.argmin(d2, axis=1)
+
+
+def _membership_start(labels, k, rank, gen, noise=0.1):
+    """Normalised membership factor (columns 1_G/sqrt(n_G)) plus small positive noise."""
+    n = labels.shape[0]
+    U = noise * gen.random((n, rank)) / np.sqrt(n)
+    counts = np.bincount(labels, minlength=k)
+    for j in range(min(k, rank)):
+        if counts[j]:
+            U[labels == j, j] += 1.0 / np.sqrt(counts[j])
+    return U
+
+
+def round_factor(U, k, gen):
+    """k-means++ (sklearn KMeans) on the rows of U projected on its top-k singular directions."""
+    from sklearn.cluster import KMeans
+
+    n = U.shape[0]
+    w, V = np.linalg.eigh(U.T @ U)
+    top = V[:, ::-1][:, : min(k, U.shape[1])]
+    emb = U @ top
+    emb *= np.sqrt(n)  # rows of the ideal factor are 1/sqrt(n_k): rescale to O(1)
+    seed = int(gen.integers(2**31 - 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "distinct clusters < n_clusters" when rows coincide
+        km = KMeans(n_clusters=k, init="k-means++", n_init=3, random_state=seed).fit(emb)
+    return _relabel(km.labels_, k)
+
+
+def _relabel(labels, k):
+    """Relabel so that labels appear in order of first occurrence (deterministic, canonical)."""
+    _, first = np.unique(labels, return_index=True)
+    order = np.argsort(first)
+    mapping = np.empty(max(k, labels.max() + 1), dtype=np.int64)
+    mapping[:] = -1
+    mapping[np.unique(labels)[order]] = np.arange(order.size)
+    return mapping[labels]
+
+
+def cluster_means(X, labels, k):
+    counts = np.bincount(labels, minlength=k).astype(np.float64)
+    sums = np.zeros((k, X.shape[1]))
+    np.add.at(sums, labels, X)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centres = sums / counts[:, None]
+    empty = counts == 0
+    if empty.any():  # a cluster the rounding left empty: put its centre on the farthest point
+        d2 = np.min(((X[:, None, :] - centres[~empty][None]) ** 2).sum(-1), axis=1)
+        far = np.argsort(d2)[::-1]
+        centres[empty] = X[far[: int(empty.sum())]]
+    return centres
+
+
+def _inertia(X, labels, centres):
+    return float(np.sum((X - centres[labels]) ** 2))
+
+
+def _solve_bm(Xc, k, rank, tol, max_iter, gen):
+    n = Xc.shape[0]
+    scale = float(np.sum(Xc * Xc)) / n
+    if scale <= 0:
+        scale = 1.0
+    block = Block(Y=np.sqrt(2.0 / scale) * Xc, a=None, c=0.0, rank=rank, trace=float(k))
+    labels0 = _kmeanspp_labels(Xc, k, gen)
+    U0 = _membership_start(labels0, k, rank, gen)
+    with _blas_threads(n * Xc.shape[1] * rank):
+        st = bm_solve([block], U0, tol=tol, max_iter=max_iter)
+    U = st.U
+    W = Xc.T @ U
+    objective = float(np.sum(W * W))
+    return U, objective, st
+
+
+def _solve_cvxpy(Xc, k, rank, tol, max_iter):
+    from ._cvx import peng_wei_cvxpy
+
+    A = Xc @ Xc.T
+    Z, value, status = peng_wei_cvxpy(A, k, eps=max(tol, 1e-9) * 10, max_iters=max_iter)
+    if Z is None:
+        raise RuntimeError(f"cvxpy/SCS returned no solution (status {status!r}).")
+    Z = 0.5 * (Z + Z.T)
+    w, V = np.linalg.eigh(Z)
+    w, V = w[::-1][:rank], V[:, ::-1][:, :rank]
+    U = V * np.sqrt(np.maximum(w, 0.0))
+    U *= np.sign(U.sum(axis=0) + 1e-300)  # sign convention: nonnegative column sums
+    residual = float(np.linalg.norm(Z.sum(axis=1) - 1.0) / np.sqrt(Z.shape[0]))
+    return U, value, status, residual
+
+
+def _sketch_indices(X, k, sketch, size, gen):
+    n = X.shape[0]
+    if sketch == "uniform":
+        return np.sort(gen.choice(n, size=size, replace=False))
+    # weighted sketch-and-lift: inclusion probability inversely proportional to the pilot
+    # cluster size, so small clusters are not lost in the sketch
+    from ..sampling import inclusion_probabilities, poisson_sample
+
+    pilot_size = min(n, max(10 * k, size // 4))
+    pilot = gen.choice(n, size=pilot_size, replace=False)
+    from sklearn.cluster import KMeans
+
+    km = KMeans(n_clusters=k, n_init=1, random_state=int(gen.integers(2**31 - 1))).fit(X[pilot])
+    lab = _nearest(X, km.cluster_centers_)
+    sizes = np.bincount(lab, minlength=k).astype(np.float64)
+    weights = 1.0 / np.maximum(sizes[lab], 1.0)
+    pi = inclusion_probabilities(weights, size)
+    idx = np.asarray(poisson_sample(pi, rng=gen), dtype=np.int64)
+    if idx.size < max(k, 2):  # vanishingly unlikely; fall back to uniform
+        idx = np.sort(gen.choice(n, size=size, replace=False))
+    return idx
+
+
+def default_sketch_size(n, k, d):
+    """Sketch size: enough points per cluster for the SDP, capped for speed."""
+    return int(min(n, max(50 * k, min(5000, 20 * k * d))))
+
+
+def run_sdp_kmeans(X, k, *, solver, rank, tol, max_iter, sketch, sketch_size, gen, caller):
+    """Shared implementation of sdp_kmeans and SDPKMeans.fit (inputs already validated)."""
+    n, d = X.shape
+    if sketch is not None:
+        m = default_sketch_size(n, k, d) if sketch_size is None else int(sketch_size)
+        m = max(min(m, n), k)
+        idx = _sketch_indices(X, k, sketch, m, gen)
+        Xs = X[idx]
+        if not _distinct_at_least(Xs, k):
+            raise InvalidParameterError(
+                f"The sketch of {Xs.shape[0]} points has fewer than n_clusters={k} distinct "
+                "points; increase sketch_size."
+            )
+    else:
+        idx, Xs = None, X
+    m = Xs.shape[0]
+    rank = 2 * k if rank is None else int(rank)
+    if solver == "auto":
+        solver = "bm"
+    if k == 1:
+        labels_s = np.zeros(m, dtype=np.int64)
+        U = np.full((m, 1), 1.0 / np.sqrt(m))
+        Xc = Xs - Xs.mean(axis=0)
+        objective = float(np.sum(Xc.sum(axis=0) ** 2) / m)
+        residual, stat, n_iter, converged, status = 0.0, 0.0, 0, True, "converged"
+    else:
+        Xc = Xs - Xs.mean(axis=0)
+        if solver == "cvxpy":
+            if m > CVXPY_MAX_SAMPLES:
+                raise InvalidParameterError(
+                    f"solver='cvxpy' is a reference solver for small problems (at most "
+                    f"{CVXPY_MAX_SAMPLES} points, O(n^2) variables); got {m} points. Use "
+                    "solver='bm' or sketch='uniform'."
+                )
+            U, objective, status, residual = _solve_cvxpy(
+                Xc, k, rank, tol, 100_000 if max_iter is None else max_iter
+            )
+            stat, n_iter = float("nan"), 0
+            converged = status == "optimal"
+            if not converged:
+                warnings.warn(
+                    f"cvxpy/SCS stopped with status {status!r}; the SDP solution is inaccurate.",
+                    ConvergenceWarning,
+                    stacklevel=3,
+                )
+        else:
+            U, objective, st = _solve_bm(
+                Xc, k, rank, tol, 20_000 if max_iter is None else max_iter, gen
+            )
+            residual, stat, n_iter, converged = (
+                st.residual,
+                st.stationarity,
+                st.n_iter,
+                st.converged,
+            )
+            status = "converged" if converged else "max_iter"
+            if not converged:
+                warnings.warn(
+                    f"Burer-Monteiro stopped after {n_iter} iterations without meeting tol={tol} "
+                    f"(residual {residual:.2e}, stationarity {stat:.2e}); increase max_iter.",
+                    ConvergenceWarning,
+                    stacklevel=3,
+                )
+        labels_s = round_factor(U, k, gen)
+    if idx is None:
+        labels = labels_s
+        centres = cluster_means(X, labels, k)
+    else:
+        centres_s = cluster_means(Xs, labels_s, k)
+        labels = _nearest(X, centres_s)
+        centres = cluster_means(X, labels, k)
+    return SDPResult(
+        labels=labels.astype(np.int64),
+        objective=float(objective),
+        factor=U,
+        centers=centres,
+        inertia=_inertia(X, labels, centres),
+        residual=float(residual),
+        stationarity=float(stat),
+        n_iter=int(n_iter),
+        converged=bool(converged),
+        status=str(status),
+        solver=solver,
+        sample_indices=idx,
+    )
+
+
+_SOLVERS = StrOptions({"auto", "bm", "cvxpy"})
+_SKETCHES = StrOptions({"uniform", "weighted"})
+
+
+def validate_sdp_params(caller, *, solver, rank, tol, max_iter, sketch, sketch_size):
+    check_param(solver, [_SOLVERS], name="solver", caller=caller)
+    check_param(
+        rank, [Interval(numbers.Integral, 1, None, closed="left"), None], name="rank", caller=caller
+    )
+    check_param(tol, [Interval(numbers.Real, 0, None, closed="neither")], name="tol", caller=caller)
+    check_param(
+        max_iter,
+        [Interval(numbers.Integral, 1, None, closed="left"), None],
+        name="max_iter",
+        caller=caller,
+    )
+    check_param(sketch, [_SKETCHES, None], name="sketch", caller=caller)
+    check_param(
+        sketch_size,
+        [Interval(numbers.Integral, 2, None, closed="left"), None],
+        name="sketch_size",
+        caller=caller,
+    )
+    if sketch_size is not None and sketch is None:
+        raise InvalidParameterError(
+            f"The 'sketch_size' parameter of {caller} needs sketch='uniform' or 'weighted'; "
+            "got sketch=None."
+        )
+
+
+def sdp_kmeans(
+    X,
+    n_clusters,
+    *,
+    solver="bm",
+    rank=None,
+    rng=None,
+    tol=1e-6,
+    max_iter=None,
+    sketch=None,
+    sketch_size=None,
+):
+    r"""K-means clustering by the Peng--Wei semidefinite relaxation.
+
+    Solves :math:`\max \langle A, Z\rangle` over :math:`Z \succeq 0`, :math:`Z \ge 0`,
+    :math:`Z1 = 1`, :math:`\operatorname{tr} Z = K` with :math:`A = \tilde X\tilde X^\top`
+    (column-centred data), then rounds :math:`Z` to a partition by k-means++ on its leading
+    eigenvectors. The default solver is a nonnegative Burer--Monteiro factorisation
+    :math:`Z = UU^\top`, :math:`U \in \mathbb R_+^{n\times r}`, by an augmented Lagrangian with
+    Barzilai--Borwein steps; it never forms :math:`A` (each iteration costs :math:`O(ndr)`).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Data.
+    n_clusters : int
+        Number of clusters :math:`K`, ``1 <= K <= n_samples``.
+    solver : {"bm", "cvxpy", "auto"}, default "bm"
+        ``"bm"``: Burer--Monteiro (scales to :math:`10^4`--:math:`10^5` points).
+        ``"cvxpy"``: the full SDP with SCS, a reference for small problems (at most 400 points;
+        minutes at 200). ``"auto"`` currently means ``"bm"``.
+    rank : int, optional
+        Factor rank :math:`r` (default :math:`2K`). Raising it closes the gap to the SDP optimum
+        in noisy regimes, at proportional cost.
+    rng : seed-like, optional
+        Random generator for the start, the rounding and the sketch (SPEC 7).
+    tol : float, default 1e-6
+        Tolerance: feasibility :math:`\|Z1 - 1\|_2/\sqrt n \le 10\,\mathrm{tol}` and relative
+        projected-gradient norm :math:`\le \sqrt{\mathrm{tol}}` (BM); SCS ``eps = 10 tol``.
+    max_iter : int, optional
+        Iteration cap (default 20000 for BM, 100000 for SCS).
+    sketch : {None, "uniform", "weighted"}, default None
+        Sketch-and-lift: solve the SDP on a subsample, then assign every point to the nearest
+        sketch centroid (:math:`O(nKd)`). ``"weighted"`` samples points inversely to pilot cluster
+        sizes (for unbalanced clusters).
+    sketch_size : int, optional
+        Expected sketch size (default ``min(n, max(50K, min(5000, 20Kd)))``).
+
+    Returns
+    -------
+    SDPResult
+        ``labels``, ``objective``, ``factor`` and diagnostics (``residual``, ``stationarity``,
+        ``n_iter``, ``converged``, ``inertia``, ``centers``).
+
+    Warns
+    -----
+    ConvergenceWarning
+        When the solver stops before meeting its tolerances (``converged=False``).
+
+    See Also
+    --------
+    SDPKMeans : the scikit-learn estimator.
+
+    Examples
+    --------
+    >>> from samplingstats.cluster import make_isotropic_mixture, sdp_kmeans, misclustering_error
+    >>> X, y = make_isotropic_mixture(300, 5, 3, separation=6.0, rng=0)
+    >>> res = sdp_kmeans(X, 3, rng=0)
+    >>> misclustering_error(y, res.labels)
+    0.0
+    >>> res.converged, res.factor.shape
+    (True, (300, 6))
+    """
+    caller = "sdp_kmeans"
+    validate_sdp_params(
+        caller,
+        solver=solver,
+        rank=rank,
+        tol=tol,
+        max_iter=max_iter,
+        sketch=sketch,
+        sketch_size=sketch_size,
+    )
+    X = check_cluster_input(X, n_clusters, caller)
+    gen = as_generator(rng)
+    return run_sdp_kmeans(
+        X,
+        int(n_clusters),
+        solver=solver,
+        rank=rank,
+        tol=float(tol),
+        max_iter=max_iter,
+        sketch=sketch,
+        sketch_size=sketch_size,
+        gen=gen,
+        caller=caller,
+    )
