@@ -27,7 +27,7 @@ def run(rng) -> str:
     n_draws = 1_000_000
     freq = np.bincount(table.sample(n_draws, rng=rng), minlength=n) / n_draws
     # 2. Successive sampling without replacement: first-draw frequencies (should be p).
-    reps = 20_000
+    reps = 8_000
     first = np.zeros(n)
     for _ in range(reps):
         first[weighted_sample_without_replacement(w, 3, rng=rng)[0]] += 1
