@@ -139,12 +139,12 @@ def _orthonormalise(Q, t, v, out):
 
 
 @njit(fastmath=_FM)
-def _accept(Q, t, v, k, u):
+def _accept(Q, t, v, k, u, c):
     """Chain-rule acceptance test ``u k < ||(I - Q[:t]^T Q[:t]) v||^2 = k - sum_a (Q_a . v)^2``.
 
     The partial sums of ``(Q_a . v)^2`` only grow, so the test stops as soon as they pass
     ``(1 - u) k`` (an exact early rejection). A residual below ``1e-12 k`` (a repeated or
-    numerically dependent candidate) is rejected.
+    numerically dependent candidate) is rejected. On acceptance ``c[:t]`` holds ``Q[:t] v``.
     """
     m = v.shape[0]
     thr = (1.0 - u) * k
@@ -152,13 +152,50 @@ def _accept(Q, t, v, k, u):
         return False
     s = 0.0
     for a in range(t):
-        c = 0.0
+        ca = 0.0
         for j in range(m):
-            c += Q[a, j] * v[j]
-        s += c * c
+            ca += Q[a, j] * v[j]
+        c[a] = ca
+        s += ca * ca
         if s >= thr:
             return False
     return k - s > 1e-12 * k
+
+
+@njit(fastmath=_FM)
+def _append_residual(Q, t, v, c):
+    """Set ``Q[t]`` to the normalised residual of ``v`` against ``Q[:t]``, given ``c = Q[:t] v``.
+
+    Classical Gram-Schmidt from the coefficients of the acceptance test, with a second
+    (re-orthogonalisation) pass when the first one cancelled more than half of the norm
+    ("twice is enough", Daniel-Gragg-Kaufman-Stewart criterion).
+    """
+    m = v.shape[0]
+    out = Q[t]
+    v2 = 0.0
+    for j in range(m):
+        out[j] = v[j]
+        v2 += v[j] * v[j]
+    for a in range(t):
+        ca = c[a]
+        for j in range(m):
+            out[j] -= ca * Q[a, j]
+    r2 = 0.0
+    for j in range(m):
+        r2 += out[j] * out[j]
+    if r2 < 0.5 * v2:
+        for a in range(t):
+            ca = 0.0
+            for j in range(m):
+                ca += Q[a, j] * out[j]
+            for j in range(m):
+                out[j] -= ca * Q[a, j]
+        r2 = 0.0
+        for j in range(m):
+            r2 += out[j] * out[j]
+    nrm = math.sqrt(r2)
+    for j in range(m):
+        out[j] /= nrm
 
 
 @njit(fastmath=_FM)
@@ -171,6 +208,7 @@ def dpp_continuous(R, idx, alpha, sqb, maxdeg, env, prop_kind, pa, pb, ea, eb, c
     pts = np.empty((R, m, d), dtype=np.float64)
     nprop = np.zeros(R, dtype=np.int64)
     Q = np.empty((m, m), dtype=np.float64)
+    c = np.empty(m, dtype=np.float64)
     phi = np.empty(m, dtype=np.float64)
     P = np.empty((d, maxdeg + 1), dtype=np.float64)
     x = np.empty(d, dtype=np.float64)
@@ -193,8 +231,8 @@ def dpp_continuous(R, idx, alpha, sqb, maxdeg, env, prop_kind, pa, pb, ea, eb, c
                     v *= P[i, idx[jj, i]]
                 phi[jj] = v
                 k += v * v
-            if _accept(Q, t, phi, k, rng.random()):
-                _orthonormalise(Q, t, phi, Q[t])
+            if _accept(Q, t, phi, k, rng.random(), c):
+                _append_residual(Q, t, phi, c)
                 for i in range(d):
                     pts[r, t, i] = x[i]
                 t += 1
@@ -214,6 +252,7 @@ def dpp_finite_rejection(R, V, lev, prob, alias, rng):
     out = np.empty((R, m), dtype=np.int64)
     nprop = np.zeros(R, dtype=np.int64)
     Q = np.empty((m, m), dtype=np.float64)
+    c = np.empty(m, dtype=np.float64)
     for r in range(R):
         t = 0
         cnt = 0
@@ -221,8 +260,8 @@ def dpp_finite_rejection(R, V, lev, prob, alias, rng):
             i = alias_draw_one(prob, alias, rng)
             cnt += 1
             li = lev[i]
-            if _accept(Q, t, V[i], li, rng.random()):
-                _orthonormalise(Q, t, V[i], Q[t])
+            if _accept(Q, t, V[i], li, rng.random(), c):
+                _append_residual(Q, t, V[i], c)
                 out[r, t] = i
                 t += 1
         nprop[r] = cnt

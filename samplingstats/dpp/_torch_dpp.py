@@ -125,6 +125,11 @@ def torch_projection_dpp(dpp, R, rng, device):
     if finite:
         V = torch.as_tensor(np.array(basis.V), dtype=torch.float64, device=device)
         lev = torch.as_tensor(np.array(basis.leverage), dtype=torch.float64, device=device)
+        from ..sampling._torch import alias_sample_torch
+
+        prob, alias = basis._alias_table()
+        prob_t = torch.as_tensor(prob, dtype=torch.float64, device=device)
+        alias_t = torch.as_tensor(alias, dtype=torch.int64, device=device)
         d = None
     else:
         alpha, sqb, idx = _consts(torch, basis, device)
@@ -149,7 +154,7 @@ def torch_projection_dpp(dpp, R, rng, device):
         while pending.numel() > 0:
             B = pending.numel()
             if finite:
-                cand = torch.multinomial(lev, B * K, replacement=True, generator=gen).view(B, K)
+                cand = alias_sample_torch(prob_t, alias_t, (B, K), gen)
                 phi = V[cand]  # (B, K, m)
                 kk = lev[cand]
                 xs = cand
