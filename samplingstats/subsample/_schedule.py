@@ -56,6 +56,8 @@ _CONFIG_KEYS = (
 
 
 def _is_int(x) -> bool:
+    if type(x) is int:
+        return True
     return isinstance(x, numbers.Integral) and not isinstance(x, (bool, np.bool_))
 
 
