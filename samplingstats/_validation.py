@@ -599,9 +599,16 @@ def check_weights(w, name: str = "weights", *, length: int | None = None):
     samplingstats._exceptions.InvalidParameterError: Argument 'p' must have a positive sum; all weights are zero.
     """  # noqa: E501
     arr = check_vector(w, name, length=length, nonnegative=True)
-    if not arr.sum() > 0:
+    with np.errstate(over="ignore"):
+        total = arr.sum()
+    if not total > 0:
         raise InvalidParameterError(
             f"Argument {name!r} must have a positive sum; all weights are zero."
+        )
+    if not np.isfinite(total):
+        raise InvalidParameterError(
+            f"Argument {name!r} has a sum that overflows float64; rescale the weights "
+            "(only their ratios matter)."
         )
     return arr
 

@@ -262,6 +262,8 @@ class TestArrayChecks:
             check_weights([0.0, 0.0], "w")
         with pytest.raises(InvalidParameterError, match=r"'w' must be non-negative"):
             check_weights([1.0, -1e-3], "w")
+        with pytest.raises(InvalidParameterError, match=r"'w' has a sum that overflows float64"):
+            check_weights([1e308, 1e308], "w")
 
     def test_probabilities(self):
         with pytest.raises(
