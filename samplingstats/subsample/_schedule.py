@@ -34,7 +34,8 @@ import numpy as np
 
 from .._backend import to_numpy
 from .._exceptions import InvalidParameterError
-from .._kernels._permutation import feistel_take_range, pass_key
+from .._kernels._jit import jit_disabled
+from .._kernels._permutation import feistel_take_range, feistel_take_xp, pass_key, pass_key_py
 from .._kernels._subsample import rs2_round
 
 __all__ = ["RS2Schedule", "rs2_round_size", "largest_remainder_quotas"]
@@ -201,6 +202,25 @@ def _label_codes(labels, n, caller):
         )
     classes, codes = np.unique(arr, return_inverse=True)
     return classes, np.ascontiguousarray(codes.reshape(-1), dtype=np.int64)
+
+
+def _rs2_round_numpy(
+    base, sizes, seeds, members, member_ptr, identity, grp_ptr, grp_off, grp_out, out
+):
+    """Vectorised counterpart of the kernel ``rs2_round`` (used when numba JIT is disabled)."""
+    for c in range(sizes.shape[0]):
+        lo, hi = int(grp_ptr[c]), int(grp_ptr[c + 1])
+        if hi <= lo:
+            continue
+        n = int(sizes[c])
+        g = int(base[c]) + grp_off[lo:hi]
+        passes = g // n
+        for p in np.unique(passes).tolist():
+            sel = passes == p
+            vals = feistel_take_xp(g[sel] - p * n, n, pass_key_py(int(seeds[c]), p))
+            if not identity:
+                vals = members[member_ptr[c] + vals]
+            out[grp_out[lo:hi][sel]] = vals
 
 
 class RS2Schedule:
@@ -446,6 +466,9 @@ class RS2Schedule:
     # permutation streams and pass heads
     def _perm_range(self, c, p, lo, hi):
         """Positions ``[lo, hi)`` of the plain keyed permutation of stream ``c``, pass ``p``."""
+        if jit_disabled():
+            pos = np.arange(lo, max(lo, hi), dtype=np.int64)
+            return feistel_take_xp(pos, int(self._sizes[c]), pass_key_py(int(self._seeds[c]), p))
         key = pass_key(np.int64(self._seeds[c]), np.int64(p))
         return feistel_take_range(
             np.int64(lo), np.int64(1), np.int64(max(0, hi - lo)), np.int64(self._sizes[c]), key
@@ -541,7 +564,8 @@ class RS2Schedule:
         else:
             base = t * self._quotas
         out = np.empty(lay[3], dtype=np.int64)
-        rs2_round(
+        kernel = _rs2_round_numpy if jit_disabled() else rs2_round
+        kernel(
             base,
             self._sizes,
             self._seeds,

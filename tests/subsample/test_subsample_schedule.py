@@ -350,3 +350,31 @@ def test_bad_round_and_helpers():
     with pytest.raises(InvalidParameterError, match="rounds to 0"):
         rs2_round_size(100, 0.001)
     assert rs2_round_size(100, 0.005) == 1  # 0.5 rounds half up
+
+
+def test_numba_disabled_fallback_gives_identical_rounds(tmp_path):
+    # NUMBA_DISABLE_JIT=1 switches to the vectorised numpy path (no numba): same rounds, bitwise
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys, numpy as np\n"
+        "from samplingstats.subsample import RS2Schedule\n"
+        "y = np.arange(997) % 7\n"
+        "out = []\n"
+        "for kw in ({}, {'labels': y}, {'replacement': True}):\n"
+        "    s = RS2Schedule(997, 0.37, seed=5, num_replicas=3, rank=2, **kw)\n"
+        "    out.append([s.indices(t).tolist() for t in range(12)])\n"
+        "json.dump(out, open(sys.argv[1], 'w'))\n"
+    )
+    env = {**os.environ, "NUMBA_DISABLE_JIT": "1"}
+    env["PYTHONPATH"] = os.getcwd() + os.pathsep + env.get("PYTHONPATH", "")
+    path = tmp_path / "rounds.json"
+    subprocess.run([sys.executable, "-c", script, str(path)], check=True, env=env, timeout=120)
+    got = json.loads(path.read_text())
+    y = np.arange(997) % 7
+    for kw, rounds in zip(({}, {"labels": y}, {"replacement": True}), got):
+        s = RS2Schedule(997, 0.37, seed=5, num_replicas=3, rank=2, **kw)
+        assert rounds == [s.indices(t).tolist() for t in range(12)]
