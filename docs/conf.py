@@ -35,5 +35,6 @@ suppress_warnings = ["myst.header", "intersphinx"]
 intersphinx_mapping = {}
 html_theme = "pydata_sphinx_theme"
 html_static_path = ["_static"]
+templates_path = ["_templates"]
 html_title = "samplingstats"
 html_theme_options = {"navigation_depth": 2, "show_toc_level": 2}
