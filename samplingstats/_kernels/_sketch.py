@@ -151,26 +151,21 @@ def osnap_csr_hashed(indptr, indices, data, d, scale, seed, s, k):
 
 
 @njit(parallel=True, fastmath=True)
-def projected_sq_norms(A, M):
-    """``||a_i^T M||^2`` for every row ``a_i`` of dense ``A`` (``M`` is ``d x r``, small ``r``).
+def projected_sq_norms(A, MT):
+    """``||a_i^T M||^2`` for every row ``a_i`` of dense ``A``, given ``MT = M^T`` (``r x d``).
 
-    Fused so that ``A @ M`` is never stored; parallel over blocks of 256 rows.
+    ``r`` dot products of length ``d`` per row (vectorised), so ``A @ M`` is never stored;
+    parallel over rows (each row is independent: thread count does not change the result).
     """
     n, d = A.shape
-    r = M.shape[1]
+    r = MT.shape[0]
     out = np.empty(n)
-    nb = (n + 255) // 256
-    for b in prange(nb):
-        acc = np.empty(r)
-        for i in range(b * 256, min(n, b * 256 + 256)):
-            for j in range(r):
-                acc[j] = 0.0
+    for i in prange(n):
+        t = 0.0
+        for j in range(r):
+            y = 0.0
             for c in range(d):
-                a = A[i, c]
-                for j in range(r):
-                    acc[j] += a * M[c, j]
-            t = 0.0
-            for j in range(r):
-                t += acc[j] * acc[j]
-            out[i] = t
+                y += A[i, c] * MT[j, c]
+            t += y * y
+        out[i] = t
     return out

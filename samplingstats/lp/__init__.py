@@ -5,6 +5,8 @@ and their bounds, row sampling with ``q^(-1/p)`` rescaling, an embedding-distort
 and sampled lp regression with a scikit-learn estimator.
 """
 
+from ._distortion import DistortionResult, embedding_distortion
+from ._estimator import LpRegressor
 from ._leverage import leverage_scores
 from ._lewis import LewisWeightsResult, lewis_weights
 from ._regression import LpRegressionResult, lp_regression
@@ -21,4 +23,7 @@ __all__ = [
     "sample_size",
     "lp_regression",
     "LpRegressionResult",
+    "LpRegressor",
+    "embedding_distortion",
+    "DistortionResult",
 ]

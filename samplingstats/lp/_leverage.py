@@ -26,12 +26,12 @@ def _rank_tol(n, d, dtype=np.float64):
 # sketch parameters
 # ----------------------------------------------------------------------------------------------
 def _sketch_dims(n, d, sketch_size, sparsity, jl_dim):
-    k = 2 if sparsity is None else int(sparsity)
+    k = 1 if sparsity is None else int(sparsity)
     if sketch_size is None:
-        # OSNAP with a few nonzeros per column is an O(1)-distortion subspace embedding with
-        # O(d log d) rows in practice; 8d rows (at least 64) keeps the distortion of R below
-        # ~1.5 in our measurements (see tests/lp).
-        s = max(8 * d, 64)
+        # CountSketch needs O(d^2) rows in the worst case, but on our test matrices 20d rows
+        # (at least 64) keep the distortion of R within ~1.5 (see tests/lp and bench_lp); the QR
+        # of a 20d x d sketch is negligible next to the two passes over A.
+        s = max(20 * d, 64)
     else:
         s = int(sketch_size)
     s = max(min(s, n), d)
@@ -134,7 +134,7 @@ def _lev_sketch_numpy(A, rng, caller, name, sketch_size, sparsity, jl_dim, *, sp
     if sparse:
         tau = _row_sq(np.asarray(A @ M))
     else:
-        tau = projected_sq_norms(A, M)
+        tau = projected_sq_norms(A, np.ascontiguousarray(M.T))
     tau /= r
     if scale is not None:
         tau *= scale * scale
@@ -262,7 +262,7 @@ def leverage_scores(
         ``"qr"``: thin QR, ``tau_i = ||Q_i||^2`` (most accurate). ``"cholesky"``: Gram matrix and
         its Cholesky factor ``L``, ``tau_i = ||L^{-1} a_i||^2`` (about twice as fast, but it squares
         the condition number). ``"auto"``: Cholesky when ``cond(A) < 1e6``, QR otherwise.
-        ``"sketch"``: approximate scores [DMMW12]_: an OSNAP sparse embedding ``Pi_1 A`` (one pass
+        ``"sketch"``: approximate scores [DMMW12]_: a CountSketch / OSNAP embedding ``Pi_1 A`` (one pass
         over ``A``), ``R`` from ``QR(Pi_1 A)``, a Gaussian ``Pi_2`` with ``jl_dim`` columns and
         ``tau_i ~ ||a_i^T R^{-1} Pi_2||^2 / jl_dim`` (a second pass). The estimates are within a
         constant factor of the exact scores with high probability, which is what sampling needs.
@@ -273,8 +273,8 @@ def leverage_scores(
         (``||U_k row||^2`` over singular values above ``rcond * sigma_max``), summing to the rank.
         Without it a rank-deficient ``A`` raises :class:`~samplingstats.InvalidParameterError`.
     sketch_size, sparsity, jl_dim : int, optional
-        Sketch rows (default ``max(8 d, 64)``), nonzeros per column of the OSNAP matrix (default
-        2; 1 is CountSketch) and the JL dimension (default 16) for ``method="sketch"``.
+        Sketch rows (default ``max(20 d, 64)``), nonzeros per column of the OSNAP matrix
+        (default 1, i.e. CountSketch) and the JL dimension (default 16) for ``method="sketch"``.
 
     Returns
     -------

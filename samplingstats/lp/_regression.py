@@ -145,7 +145,7 @@ def _solve_irls(A, b, p, *, tol=1e-10, max_iter=200, x0=None):
     scale = max(float(np.abs(r).max()), 1e-300)
     delta = scale * (1e-2 if p < 2 else 1e-12)
     delta_min = scale * 1e-12
-    tmax = max(2.0, 2.0 / (p - 1))
+    tmax = 2.0 if p <= 2 else max(2.0, 2.0 / (p - 1))
     converged = False
     it = 0
     while it < max_iter:

@@ -126,7 +126,7 @@ def sampling_scores(kind, A, p, scheme, rng):
     def lewis():
         if big:
             return to_numpy(_approx_lewis(kind, A, p, rng, method="sketch", max_iter=5))
-        return to_numpy(_approx_lewis(kind, A, p, rng, tol=1e-3))
+        return to_numpy(_approx_lewis(kind, A, p, rng, tol=1e-2))
 
     def leverage():
         return to_numpy(_leverage(kind, A, lev_method, rng, caller="sensitivity_sample"))
@@ -239,7 +239,7 @@ def sensitivity_sample(A, *, p, n_samples, scores="lewis", mode="bernoulli", rng
     Notes
     -----
     Sampling scores are computed to sampling accuracy, not to ``tol=1e-8``: Lewis weights to a
-    fixed-point residual of ``1e-3`` (or 5 sketched iterations when ``n d >= 4e6``); leverage by
+    fixed-point residual of ``1e-2`` (or 5 sketched iterations when ``n d >= 4e6``); leverage by
     Gram + Cholesky / QR (sketched when ``n d >= 4e6``).
 
     References

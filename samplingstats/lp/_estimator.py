@@ -1,0 +1,137 @@
+"""scikit-learn estimator for (sampled) lp regression."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._rng import as_generator
+from .._validation import Interval, StrOptions, check_param
+from ._common import P_CONSTRAINT
+from ._regression import lp_regression
+from ._sampling import SCHEMES
+
+__all__ = ["LpRegressor"]
+
+
+class LpRegressor(RegressorMixin, BaseEstimator):
+    """Linear regression minimising ``||y - X w - c||_p``, optionally on a sensitivity sample.
+
+    With ``n_samples=None`` the full problem is solved (HiGHS LP at ``p = 1``, IRLS otherwise);
+    with ``n_samples=m`` about ``m`` rows are sampled by lp Lewis weights (or another scheme) of
+    ``[X 1 y]`` and the small problem is solved: ``m ~ 25 d..40 d`` typically gives a full-data
+    cost within a few percent of optimal at a fraction of the time. See :func:`lp_regression`.
+
+    Parameters
+    ----------
+    p : float, default 1.0
+        Exponent, ``1 <= p < inf`` (``p = 1``: least absolute deviations / median regression).
+    n_samples : int or float, optional
+        Expected number of sampled rows (``None``: all rows). Capped at the number of rows.
+    scores : str, default "lewis"
+        Sampling scheme (see :func:`sensitivity_sample`).
+    solver : {"auto", "highs", "irls", "cvxpy"}, default "auto"
+        Solver of the (sampled) problem.
+    fit_intercept : bool, default True
+        Fit an intercept (a column of ones, sampled and solved with the rest).
+    random_state : None, int, numpy Generator or RandomState, optional
+        Randomness of the sample.
+
+    Attributes
+    ----------
+    coef_ : ndarray, shape (n_features,)
+    intercept_ : float
+    cost_ : float
+        Full-data ``||y - X coef_ - intercept_||_p^p``.
+    n_iter_ : int
+    converged_ : bool
+    sample_indices_ : ndarray or None
+        Rows used by the solve (``None`` when all rows were used).
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from samplingstats.lp import LpRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((5000, 3))
+    >>> y = X @ [1.0, -2.0, 0.5] + 3 + rng.laplace(size=5000)
+    >>> est = LpRegressor(p=1, n_samples=300, random_state=0).fit(X, y)
+    >>> np.round(est.coef_, 1).tolist(), round(est.intercept_)
+    ([1.0, -2.0, 0.5], 3)
+    """
+
+    _parameter_constraints = {
+        "p": [P_CONSTRAINT],
+        "n_samples": [Interval(numbers.Real, 0, None, closed="neither"), None],
+        "scores": [StrOptions(set(SCHEMES))],
+        "solver": [StrOptions({"auto", "highs", "irls", "cvxpy"})],
+        "fit_intercept": ["boolean"],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        p=1.0,
+        *,
+        n_samples=None,
+        scores="lewis",
+        solver="auto",
+        fit_intercept=True,
+        random_state=None,
+    ):
+        self.p = p
+        self.n_samples = n_samples
+        self.scores = scores
+        self.solver = solver
+        self.fit_intercept = fit_intercept
+        self.random_state = random_state
+
+    def _validate(self):
+        for name, cons in self._parameter_constraints.items():
+            check_param(getattr(self, name), cons, name=name, caller=type(self).__name__)
+
+    def fit(self, X, y):
+        """Fit the model; returns ``self``."""
+        self._validate()
+        X, y = validate_data(self, X, y, accept_sparse="csr", y_numeric=True, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64)
+        import scipy.sparse as sp
+
+        if self.fit_intercept:
+            ones = np.ones((X.shape[0], 1))
+            A = sp.hstack([X, ones], format="csr") if sp.issparse(X) else np.hstack([X, ones])
+        else:
+            A = X
+        n = A.shape[0]
+        m = None if self.n_samples is None else min(self.n_samples, n)
+        if m is not None and m >= n:
+            m = None  # every row would be kept: solve the full problem
+        rng = as_generator(self.random_state, name="random_state")
+        res = lp_regression(
+            A, y, p=float(self.p), n_samples=m, scores=self.scores, solver=self.solver, rng=rng
+        )
+        coef = np.asarray(res.coef, dtype=np.float64)
+        if self.fit_intercept:
+            self.coef_, self.intercept_ = coef[:-1].copy(), float(coef[-1])
+        else:
+            self.coef_, self.intercept_ = coef, 0.0
+        self.cost_ = res.cost
+        self.n_iter_ = res.n_iter
+        self.converged_ = res.converged
+        self.sample_indices_ = None if res.sample is None else res.sample.indices
+        return self
+
+    def predict(self, X):
+        """Predict ``X @ coef_ + intercept_``."""
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse="csr", reset=False, dtype=np.float64)
+        return np.asarray(X @ self.coef_).ravel() + self.intercept_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
