@@ -3,6 +3,7 @@
 Run from the repository root::
 
     python -m benchmarks.bench_dpp            # full sizes (a few minutes: DPPy GS at N = 20000 is slow)
+    python -m benchmarks.bench_dpp continuous # only the continuous cases ("finite": only the finite)
     SAMPLINGSTATS_BENCH_QUICK=1 python -m benchmarks.bench_dpp
 
 Cases
@@ -25,6 +26,7 @@ threaded OpenBLAS spin-waits and a 2000 x 50 Gram product can take 1000x longer 
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 
 import numpy as np
@@ -89,7 +91,7 @@ def finite_case(N, m, *, repeats):
     return comp, comp.rows[-1].timing.median / amort
 
 
-def continuous_case(m, *, repeats):
+def continuous_case(m, *, draws, repeats):
     from dppy.multivariate_jacobi_ope import MultivariateJacobiOPE
 
     from samplingstats.dpp import PolynomialBasis, ProjectionDPP
@@ -103,21 +105,29 @@ def continuous_case(m, *, repeats):
     dpp.sample(rng=rng)  # compile
     _, nprop = dpp.sample_with_proposals(size=50, rng=rng)
     comp = Comparison(
-        f"continuous projection DPP, tensor Legendre, d = 2, m = {m}", repeats=repeats, warmup=1
+        f"continuous projection DPP, tensor Legendre, d = 2, m = {m} ({draws} draws per call)",
+        repeats=repeats,
+        warmup=1,
     )
     comp.add(
         "samplingstats ProjectionDPP.sample (numba chain rule)",
-        lambda: dpp.sample(rng=rng),
+        lambda: [dpp.sample(rng=rng) for _ in range(draws)],
         ours=True,
         proposals_per_mHm=float(nprop.mean() / dpp.expected_proposals),
     )
-    comp.add("DPPy MultivariateJacobiOPE.sample", lambda: ope.sample(random_state=rs))
-    # flop floor of the chain rule: 2 m^3 ln m at the machine's measured matvec rate
+    comp.add(
+        "DPPy MultivariateJacobiOPE.sample",
+        lambda: [ope.sample(random_state=rs) for _ in range(draws)],
+    )
+    # flop floor of the chain rule: 2 m^3 ln m flops at the machine's measured m x m matvec rate
     Q = np.random.default_rng(2).standard_normal((m, m))
     v = np.ones(m)
-    t_mv = time_call(lambda: [Q @ v for _ in range(100)], repeats=5, warmup=1).median / 100
+    t_mv = time_call(lambda: [Q @ v for _ in range(200)], repeats=5, warmup=1).median / 200
     floor = 2 * m**3 * np.log(m) / (2 * m * m / t_mv)
-    comp.rows[0].extra["time / flop floor"] = f"{comp.ours().timing.median / floor:.2f}"
+    per_draw = comp.ours().timing.median / draws
+    comp.rows[0].extra["per draw"] = f"{per_draw * 1e3:.3f} ms"
+    comp.rows[0].extra["time / flop floor"] = f"{per_draw / floor:.2f}"
+    comp.rows[1].extra["per draw"] = f"{comp.rows[1].timing.median / draws * 1e3:.3f} ms"
     return comp, comp.ratio("DPPy MultivariateJacobiOPE.sample")
 
 
@@ -167,12 +177,14 @@ def _main():
     quick = quick_mode()
     comps, summary = [], []
     sizes = [(2000, 50)] if quick else [(5000, 100), (20000, 200)]
-    for N, m in sizes:
+    only = sys.argv[1] if len(sys.argv) > 1 else "all"
+    for N, m in sizes if only in ("all", "finite") else []:
         comp, r = finite_case(N, m, repeats=3)
         comps.append(comp)
         summary.append((f"finite N = {N}, m = {m}: DPPy GS / ours (amortised)", r))
-    for m in [20] if quick else [50, 200]:
-        comp, r = continuous_case(m, repeats=5 if m <= 50 else 3)
+    cont = [(20, 10)] if quick else [(50, 20), (200, 5)]
+    for m, draws in cont if only in ("all", "continuous") else []:
+        comp, r = continuous_case(m, draws=draws, repeats=5)
         comps.append(comp)
         summary.append((f"continuous d = 2, m = {m}: DPPy / ours", r))
     if os.environ.get("SAMPLINGSTATS_BENCH_TORCH", "0") not in ("", "0"):

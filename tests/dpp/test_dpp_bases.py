@@ -4,6 +4,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.polynomial import chebyshev, hermite_e, legendre
 from scipy import special, stats
 
@@ -160,3 +162,27 @@ def test_finite_basis_orthonormal_and_transform():
     draws = fb.sample_optimal(100_000, rng=rng)
     counts = np.bincount(draws, minlength=200)
     assert stats.chisquare(counts, 100_000 * fb.leverage / 5).pvalue > 1e-4
+
+
+@settings(derandomize=True, max_examples=40, deadline=None)
+@given(
+    dim=st.integers(1, 4),
+    degree=st.integers(0, 6),
+    index_set=st.sampled_from(["total_degree", "hyperbolic_cross", "tensor"]),
+    family=st.sampled_from(["legendre", "chebyshev", "hermite"]),
+)
+def test_basis_shape_invariants(dim, degree, index_set, family):
+    basis = PolynomialBasis(dim, degree, family=family, index_set=index_set)
+    idx = basis.multi_indices
+    assert idx.shape == (basis.size, dim) and basis.size >= 1
+    assert np.all(idx >= 0) and tuple(idx[0]) == (0,) * dim
+    if index_set == "total_degree":
+        assert basis.size == math.comb(dim + degree, dim) and idx.sum(1).max() == degree
+    elif index_set == "tensor":
+        assert basis.size == (degree + 1) ** dim
+    else:
+        assert np.prod(idx + 1, axis=1).max() <= degree + 1
+    x = basis.sample_reference(3, rng=0)
+    assert basis.evaluate(x).shape == (3, basis.size)
+    np.testing.assert_allclose(basis.evaluate(x)[:, 0], 1.0)  # phi_0 = 1 (probability measure)
+    assert np.all(basis.christoffel(x) >= 1.0)  # k_m >= phi_0^2 = 1
