@@ -8,7 +8,8 @@ Gram matrix satisfies ||G - I||_2 <= 1/2 (the stability event of optimal weighte
 together with the median relative L2 error of the weighted least-squares approximation of the
 Runge function. Repeated DPPs reach stability with far fewer points than iid optimal sampling.
 
-Set ``SAMPLINGSTATS_EXAMPLE_OUT=path.png`` to save the figure.
+Set ``SAMPLINGSTATS_EXAMPLE_OUT`` to a directory (the figure is saved there as
+``dpp_stability.png``) or to a ``.png`` path to save the figure.
 """
 
 import os
@@ -50,6 +51,7 @@ fig.tight_layout()
 
 out = os.environ.get("SAMPLINGSTATS_EXAMPLE_OUT")
 if out:
-    fig.savefig(out, dpi=110)
+    path = out if out.endswith(".png") else os.path.join(out, "dpp_stability.png")
+    fig.savefig(path, dpi=110)
 for kind, f, p, e in rows:
     print(f"{kind:13s} n/m={f:3d}  P(stable)={p:.3f}  median error={e:.3g}")
