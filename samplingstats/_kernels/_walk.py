@@ -163,36 +163,45 @@ def srrw_kernel(
     Step sizes are ``gamma_n = (n + 1) ** -step_exponent``; the step from x_n to x_{n+1} uses
     gamma_{n+1}. The cached weight of node v is ``(y[w, v] / mu[v]) ** -alpha`` (K is invariant to
     the common factor ``scale ** -alpha``); one ``pow`` per step updates the visited node's weight.
+    Inside a block the weight and ``y / mu`` of a node sit side by side (one cache line), as do the
+    node constants ``selfp`` and ``1 / mu``; ``y`` is written back on exit.
     """
     n_walkers = starts.shape[0]
     n_nodes = mu.shape[0]
     n_blocks = (n_walkers + block - 1) // block
     n_alpha = alphas.shape[0]
+    # per-node constants side by side (one cache line per node): self-loop mass, 1 / mu
+    nodec = np.empty((n_nodes, 2))
+    for v in range(n_nodes):
+        nodec[v, 0] = selfp[v]
+        nodec[v, 1] = 1.0 / mu[v]
     for b in prange(n_blocks):
         lo = b * block
         hi = min(n_walkers, lo + block)
         m = hi - lo
-        wt = np.empty((m, n_nodes))
+        # per-walker state side by side: st[k, v, 0] cached weight, st[k, v, 1] = y_v / mu_v
+        st = np.empty((m, n_nodes, 2))
         buf = np.empty(max_degree)
         pos = np.empty(m, dtype=np.int64)
         s = np.empty(m)  # scale: x = s * y
         mass = np.empty(m)  # total mass of y = 1 / s
+        alpha = alphas[0]
+        limit = _mass_limit(alpha)
         for k in range(m):
             pos[k] = starts[lo + k]
             s[k] = scale[lo + k]
             mass[k] = 1.0 / s[k]
             if record:
                 trace[lo + k, 0] = pos[k]
-        alpha = alphas[0]
-        limit = _mass_limit(alpha)
-        for k in range(m):
-            _reweight_lo(y, wt, lo, k, mu, alpha)
+            for v in range(n_nodes):
+                st[k, v, 1] = y[lo + k, v] * nodec[v, 1]
+            _reweight(st, k, alpha)
         for t in range(1, n_steps + 1):
             if n_alpha > 1 and alphas[t - 1] != alpha:
                 alpha = alphas[t - 1]
                 limit = _mass_limit(alpha)
                 for k in range(m):
-                    _reweight_lo(y, wt, lo, k, mu, alpha)
+                    _reweight(st, k, alpha)
             if step_exponent == 1.0:
                 gamma = 1.0 / (t + 1.0)
             else:
@@ -202,10 +211,10 @@ def srrw_kernel(
                 i = pos[k]
                 a = indptr[i]
                 e = indptr[i + 1]
-                tot = selfp[i] * wt[k, i]
+                tot = nodec[i, 0] * st[k, i, 0]
                 c0 = tot
                 for sl in range(a, e):
-                    tot += prob[sl] * wt[k, indices[sl]]
+                    tot += prob[sl] * st[k, indices[sl], 0]
                     buf[sl - a] = tot
                 u = _next_double(states, w) * tot
                 j = i
@@ -223,16 +232,16 @@ def srrw_kernel(
                 # x_{n+1} = (1 - gamma) x_n + gamma delta_j  with x = s * y
                 s_new = s[k] * (1.0 - gamma)
                 inc = gamma / s_new
-                yj = y[w, j] + inc
-                y[w, j] = yj
+                zj = st[k, j, 1] + inc * nodec[j, 1]
+                st[k, j, 1] = zj
                 mass[k] += inc
                 s[k] = s_new
-                r = (yj / mu[j]) ** (-alpha)
+                r = zj ** (-alpha)
                 if r < _WMIN:
                     r = _WMIN
                 elif r > _WMAX:
                     r = _WMAX
-                wt[k, j] = r
+                st[k, j, 0] = r
                 pos[k] = j
                 if record:
                     trace[w, t] = j
@@ -240,12 +249,14 @@ def srrw_kernel(
                     # renormalise: y <- x, s <- 1, recompute every cached weight (rare)
                     f = s[k]
                     for v in range(n_nodes):
-                        y[w, v] *= f
+                        st[k, v, 1] *= f
                     s[k] = 1.0
                     mass[k] = 1.0
-                    _reweight_lo(y, wt, lo, k, mu, alpha)
+                    _reweight(st, k, alpha)
         for k in range(m):
             scale[lo + k] = s[k]
+            for v in range(n_nodes):
+                y[lo + k, v] = st[k, v, 1] * mu[v]
 
 
 @njit
@@ -258,16 +269,14 @@ def _mass_limit(alpha):
 
 
 @njit
-def _reweight_lo(y, wt, lo, k, mu, alpha):
-    n = mu.shape[0]
-    w = lo + k
-    for v in range(n):
-        r = (y[w, v] / mu[v]) ** (-alpha)
+def _reweight(st, k, alpha):
+    for v in range(st.shape[1]):
+        r = st[k, v, 1] ** (-alpha)
         if r < _WMIN:
             r = _WMIN
         elif r > _WMAX:
             r = _WMAX
-        wt[k, v] = r
+        st[k, v, 0] = r
 
 
 @njit

@@ -122,9 +122,9 @@ def _check_int(value, name, low, high, caller):
 def _starts(g, chain, start, n_walkers, rng, caller):
     """Start nodes (int64, shape (n_walkers,)): drawn from mu when ``start`` is None."""
     if start is None:
-        cdf = np.cumsum(chain.mu)
-        idx = np.searchsorted(cdf, rng.random(n_walkers) * cdf[-1], side="right")
-        return np.minimum(idx, g.n_nodes - 1).astype(np.int64)
+        from ..sampling import AliasTable
+
+        return np.ascontiguousarray(AliasTable(chain.mu).sample(n_walkers, rng=rng), np.int64)
     if np.ndim(start) == 0:
         return np.full(n_walkers, g.node_index(_scalar(start), caller=caller), dtype=np.int64)
     starts = list(start)
