@@ -26,14 +26,17 @@ def _orthonormalise(F):
         diag = np.abs(np.diag(L))
         if diag.min() <= 1e-6 * diag.max():
             raise np.linalg.LinAlgError("ill conditioned")
-        V = sla.solve_triangular(L, F.T, lower=True, check_finite=False).T
+        # V = F L^{-T} as one GEMM with the explicit (small, m x m) triangular inverse: several
+        # times faster than a triangular solve with N right-hand sides.
+        Linv = sla.solve_triangular(L, np.eye(m), lower=True, check_finite=False)
+        V = F @ Linv.T
         R = L.T
         # One pass loses orthogonality like eps * cond(F)^2; a second pass restores it.
         cond_est = (diag.max() / diag.min()) ** 2
         if cond_est > 1e3:
-            G2 = V.T @ V
-            L2 = np.linalg.cholesky(G2)
-            V = sla.solve_triangular(L2, V.T, lower=True, check_finite=False).T
+            L2 = np.linalg.cholesky(V.T @ V)
+            L2inv = sla.solve_triangular(L2, np.eye(m), lower=True, check_finite=False)
+            V = V @ L2inv.T
             R = L2.T @ R
         return np.ascontiguousarray(V), R
     except np.linalg.LinAlgError:
