@@ -1,0 +1,321 @@
+"""Benchmark samplingstats.walks against littleballoffur (networkx and networkit backends) and a
+plain numpy loop: steps per second on BA(1e5, 5), all in the same run.
+
+    python -m benchmarks.bench_walks            # full sizes
+    SAMPLINGSTATS_BENCH_QUICK=1 python -m benchmarks.bench_walks
+
+littleballoffur 2.3.1 needs numpy<2 and pandas<2, so it runs in its own virtual environment,
+benchmarks/.venv-lbof, which this script creates on first use (``pip install "numpy<2" "pandas<2"
+littleballoffur==2.3.1 networkit``) and calls as a subprocess on the same graph (edge list passed
+as a .npy file). The main environment's pins are never touched. If the environment cannot be
+built, the reason is printed and the other rows are still measured.
+
+Rows: single walker SRW / MHRW (uniform target) / NBRW; the SRRW (MHRW base, alpha = 5; SRW base)
+against our own base chains; 1024 walkers (numba blocks over the machine's threads; torch on CPU)
+against the peers' single-walker rate (they have no multi-walker sampler, so their aggregate rate
+is their single-walker rate).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks._harness import machine_info, quick_mode
+
+HERE = Path(__file__).resolve().parent
+VENV = HERE / ".venv-lbof"
+PEER_REQUIREMENTS = ["numpy<2", "pandas<2", "littleballoffur==2.3.1", "networkit"]
+
+
+# ---------------------------------------------------------------------------------------------
+# plain numpy loop (pre-drawn uniforms, one Python iteration per step)
+# ---------------------------------------------------------------------------------------------
+def numpy_loop(indptr, indices, n_steps, chain, rng):
+    u = rng.random(n_steps)
+    u2 = rng.random(n_steps)
+    deg = np.diff(indptr)
+    trace = np.empty(n_steps + 1, dtype=np.int64)
+    i, prev = 0, -1
+    trace[0] = i
+    for t in range(n_steps):
+        a = indptr[i]
+        d = deg[i]
+        if chain == "nbrw" and prev >= 0 and d > 1:
+            j = indices[a + int(u[t] * (d - 1))]
+            if j == prev:
+                j = indices[a + d - 1]
+        else:
+            j = indices[a + int(u[t] * d)]
+        if chain == "mhrw" and u2[t] * deg[j] >= d:  # accept with min(1, d_i / d_j)
+            j = i
+        prev, i = i, j
+        trace[t + 1] = i
+    return trace
+
+
+# ---------------------------------------------------------------------------------------------
+# littleballoffur in its own environment
+# ---------------------------------------------------------------------------------------------
+def ensure_peer_venv() -> tuple[Path | None, str]:
+    """Return (python of .venv-lbof, "") or (None, reason)."""
+    py = VENV / "bin" / "python"
+    check = [str(py), "-c", "import littleballoffur, networkit"]
+    if py.exists() and subprocess.run(check, capture_output=True).returncode == 0:
+        return py, ""
+    try:
+        if not py.exists():
+            subprocess.run(
+                [sys.executable, "-m", "venv", str(VENV)], check=True, capture_output=True
+            )
+        r = subprocess.run(
+            [str(py), "-m", "pip", "install", "--quiet", *PEER_REQUIREMENTS],
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        if r.returncode != 0:
+            return None, "pip install failed: " + (r.stderr.strip().splitlines() or ["?"])[-1]
+    except (subprocess.SubprocessError, OSError) as exc:
+        return None, f"could not create {VENV}: {exc}"
+    r = subprocess.run(check, capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, "import failed: " + (r.stderr.strip().splitlines() or ["?"])[-1]
+    return py, ""
+
+
+class PeerServer:
+    """littleballoffur timing server running in .venv-lbof (see _walks_lbof.py)."""
+
+    def __init__(self, py, edges, n_nodes, tmp):
+        path = os.path.join(tmp, "edges.npy")
+        np.save(path, edges)
+        self.proc = subprocess.Popen(
+            [str(py), str(HERE / "_walks_lbof.py"), path, str(n_nodes)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.versions = self._read()["versions"]
+
+    def _read(self):
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(self.proc.stderr.read().strip()[-2000:])
+        return json.loads(line)
+
+    def time(self, chain, backend, steps):
+        self.proc.stdin.write(f"{chain} {backend} {steps}\n")
+        self.proc.stdin.flush()
+        return self._read()["seconds"]
+
+    def close(self):
+        try:
+            self.proc.stdin.write("quit\n")
+            self.proc.stdin.flush()
+        except OSError:
+            pass
+        self.proc.wait(timeout=60)
+
+
+# ---------------------------------------------------------------------------------------------
+def main():
+    import networkx as nx
+
+    from samplingstats.walks import WalkGraph, random_walk, self_repellent_walk
+
+    quick = quick_mode()
+    n_nodes, m = (10_000, 3) if quick else (100_000, 5)
+    n_single = 200_000 if quick else 2_000_000
+    n_many_steps = 200 if quick else 2_000
+    n_walkers = 1024
+    steps_nx, steps_nk, steps_np = (
+        (20_000, 50_000, 20_000) if quick else (100_000, 300_000, 200_000)
+    )
+    repeats = 3 if quick else 5
+
+    G = nx.barabasi_albert_graph(n_nodes, m, seed=0)
+    edges = np.array(G.edges(), dtype=np.int64)
+    g = WalkGraph(G)
+    rng = np.random.default_rng(0)
+    ours = "samplingstats (numba)"
+
+    # (case, implementation) -> (steps, callable returning elapsed seconds)
+    def timed(fn):
+        def run():
+            t0 = time.perf_counter()
+            fn()
+            return time.perf_counter() - t0
+
+        return run
+
+    jobs = {}
+    for chain in ("srw", "mhrw", "nbrw"):
+        jobs[(f"{chain}, 1 walker", ours)] = (
+            n_single,
+            timed(lambda c=chain: random_walk(g, n_single, chain=c, start=0, rng=rng)),
+        )
+        jobs[(f"{chain}, 1 walker", "plain numpy loop")] = (
+            steps_np,
+            timed(lambda c=chain: numpy_loop(g.indptr, g.indices, steps_np, c, rng)),
+        )
+    for base in ("mhrw", "srw"):
+        jobs[(f"srrw ({base} base, alpha=5), 1 walker", ours)] = (
+            n_single,
+            timed(
+                lambda b=base: self_repellent_walk(g, n_single, alpha=5.0, base=b, start=0, rng=rng)
+            ),
+        )
+    for chain in ("srw", "mhrw", "nbrw"):
+        jobs[(f"{chain}, {n_walkers} walkers", ours)] = (
+            n_walkers * n_many_steps,
+            timed(
+                lambda c=chain: random_walk(g, n_many_steps, chain=c, n_walkers=n_walkers, rng=rng)
+            ),
+        )
+    torch_steps = max(n_many_steps // 10, 20)
+    try:
+        import torch  # noqa: F401
+
+        jobs[(f"srw, {n_walkers} walkers", "samplingstats (torch CPU)")] = (
+            n_walkers * torch_steps,
+            timed(
+                lambda: random_walk(g, torch_steps, n_walkers=n_walkers, backend="torch", rng=rng)
+            ),
+        )
+    except ImportError:
+        pass
+
+    py, why = ensure_peer_venv()
+    server, peer_note = None, ""
+    tmp = tempfile.TemporaryDirectory()
+    if py is None:
+        peer_note = f"littleballoffur not measured: {why}"
+    else:
+        try:
+            server = PeerServer(py, edges, n_nodes, tmp.name)
+        except Exception as exc:  # noqa: BLE001 - report and continue
+            peer_note = f"littleballoffur failed to start: {exc}"
+    if server is not None:
+        for chain in ("srw", "mhrw", "nbrw"):
+            for backend, steps in (("networkx", steps_nx), ("networkit", steps_nk)):
+                jobs[(f"{chain}, 1 walker", f"littleballoffur ({backend})")] = (
+                    steps,
+                    lambda c=chain, b=backend, n=steps: server.time(c, b, n),
+                )
+
+    # warm-up (numba compilation, caches), then `repeats` rounds in which every job runs once,
+    # so all implementations see the same machine load; report each job's best round.
+    for _steps, run in jobs.values():
+        run()
+    times = {key: [] for key in jobs}
+    for _ in range(repeats):
+        for key, (_steps, run) in jobs.items():
+            times[key].append(run())
+    if server is not None:
+        server.close()
+    tmp.cleanup()
+    rows = [
+        (c, i, jobs[(c, i)][0], min(times[(c, i)]), statistics.median(times[(c, i)]))
+        for (c, i) in jobs
+    ]
+    rates = {(c, i): s / t for c, i, s, t, _ in rows}
+
+    def r_of(case, impl):
+        return rates.get((case, impl))
+
+    lines = [
+        f"### Random walks on BA({n_nodes}, {m}) ({g.n_edges} edges): steps per second",
+        "",
+        "| case | implementation | steps | best time | median time | steps/s (best) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for c, i, s, t, med in sorted(rows, key=lambda r: (r[0], not r[1].startswith("sampl"))):
+        name = f"**{i}**" if i.startswith("samplingstats") else i
+        lines.append(
+            f"| {c} | {name} | {s:,} | {t * 1e3:.1f} ms | {med * 1e3:.1f} ms | {s / t:,.0f} |"
+        )
+    lines += [
+        "",
+        "Targets (ratios of steps/s, same run):",
+        "",
+        "| target | measured | met |",
+        "|---|---|---|",
+    ]
+
+    def target(desc, num, den, goal):
+        if num is None or den is None:
+            lines.append(f"| {desc} >= {goal:g}x | not measured | - |")
+            return
+        ratio = num / den
+        lines.append(f"| {desc} >= {goal:g}x | {ratio:.2f}x | {'yes' if ratio >= goal else 'NO'} |")
+
+    for chain in ("srw", "mhrw", "nbrw"):
+        case = f"{chain}, 1 walker"
+        target(
+            f"{chain} 1 walker vs littleballoffur-networkx",
+            r_of(case, ours),
+            r_of(case, "littleballoffur (networkx)"),
+            15,
+        )
+        target(
+            f"{chain} 1 walker vs littleballoffur-networkit",
+            r_of(case, ours),
+            r_of(case, "littleballoffur (networkit)"),
+            3,
+        )
+        target(
+            f"{chain} 1 walker vs plain numpy loop",
+            r_of(case, ours),
+            r_of(case, "plain numpy loop"),
+            1,
+        )
+    target(
+        "srrw (mhrw base) vs our mhrw, 1 walker",
+        r_of("srrw (mhrw base, alpha=5), 1 walker", ours),
+        r_of("mhrw, 1 walker", ours),
+        0.6,
+    )
+    target(
+        "srrw (srw base) vs our srw, 1 walker",
+        r_of("srrw (srw base, alpha=5), 1 walker", ours),
+        r_of("srw, 1 walker", ours),
+        0.6,
+    )
+    for chain in ("srw", "mhrw", "nbrw"):
+        target(
+            f"{chain} {n_walkers} walkers (aggregate) vs littleballoffur-networkx",
+            r_of(f"{chain}, {n_walkers} walkers", ours),
+            r_of(f"{chain}, 1 walker", "littleballoffur (networkx)"),
+            50,
+        )
+    lines.append("")
+    if server is not None:
+        v = server.versions
+        lines.append(
+            f"Peer environment (benchmarks/.venv-lbof): littleballoffur {v['littleballoffur']}, "
+            f"networkit {v['networkit']}, networkx {v['networkx']}, numpy {v['numpy']}."
+        )
+    if peer_note:
+        lines.append(peer_note)
+    lines.append(
+        f"Each job ran once per round, {repeats} rounds after a warm-up round, ours and the peers "
+        "interleaved; steps/s uses each job's best round (the machine is shared)."
+    )
+    lines.append(f"Machine: {machine_info()}")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    t0 = time.perf_counter()
+    main()
+    print(f"\n(total {time.perf_counter() - t0:.0f} s)")
