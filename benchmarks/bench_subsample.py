@@ -42,8 +42,12 @@ def index_generation(N, ratio=0.01, W=8, rank=3, n_classes=10, repeats=7):
     labels = rng.integers(0, n_classes, size=N)
     plain = RS2Schedule(N, ratio, seed=1, num_replicas=W, rank=rank)
     strat = RS2Schedule(N, ratio, labels=labels, seed=1, num_replicas=W, rank=rank)
+    labels_many = rng.integers(0, 1000, size=N)
+    strat_many = RS2Schedule(N, ratio, labels=labels_many, seed=1, num_replicas=W, rank=rank)
+    del labels_many
     wr = RS2Schedule(N, ratio, replacement=True, seed=1, num_replicas=W, rank=rank)
     rounds_a, rounds_b, rounds_c = itertools.count(), itertools.count(), itertools.count()
+    rounds_d = itertools.count()
     # a ratio whose k does not divide N: a round straddling a pass boundary computes a head (O(k))
     r_odd = 0.0137
     k_odd = round(r_odd * N)
@@ -71,6 +75,11 @@ def index_generation(N, ratio=0.01, W=8, rank=3, n_classes=10, repeats=7):
         per_rank=strat.shard_size,
     )
     comp.add(
+        "RS2Schedule.indices, stratified (1000 classes)",
+        lambda: strat_many.indices(next(rounds_d)),
+        per_rank=strat_many.shard_size,
+    )
+    comp.add(
         "RS2Schedule.indices, with replacement",
         lambda: wr.indices(next(rounds_c)),
         per_rank=wr.shard_size,
@@ -95,6 +104,7 @@ def index_generation(N, ratio=0.01, W=8, rank=3, n_classes=10, repeats=7):
         "permutation": comp.ratio("numpy Generator.permutation(N)"),
         "random_sampler": comp.ratio("torch RandomSampler(num_samples=k), list(iter())"),
         "stratified": comp.ratio(f"RS2Schedule.indices, stratified ({n_classes} classes)"),
+        "stratified_many": comp.ratio("RS2Schedule.indices, stratified (1000 classes)"),
     }
 
 
@@ -168,7 +178,8 @@ def main():
             ratios["random_sampler"],
             ">= 20",
         ),
-        ("stratified / unstratified", ratios["stratified"], "<= 1.2"),
+        ("stratified (10 classes) / unstratified", ratios["stratified"], "<= 1.2"),
+        ("stratified (1000 classes) / unstratified", ratios["stratified_many"], "(info)"),
         (
             "RS2 - static at r = 5%, equal iterations (points)",
             100 * summary["rs2_minus_static"],

@@ -29,6 +29,12 @@ def rs2_round(base, sizes, seeds, members, member_ptr, identity, grp_ptr, grp_of
     each stream in ``grp_off`` (offsets) and ``grp_out`` (output slots).
     """
     n_streams = sizes.shape[0]
+    longest = 0
+    for c in range(n_streams):
+        if grp_ptr[c + 1] - grp_ptr[c] > longest:
+            longest = grp_ptr[c + 1] - grp_ptr[c]
+    pos_buf = np.empty(longest, dtype=np.int64)
+    which_buf = np.empty(longest, dtype=np.int64)
     for c in range(n_streams):
         lo = grp_ptr[c]
         hi = grp_ptr[c + 1]
@@ -47,27 +53,21 @@ def rs2_round(base, sizes, seeds, members, member_ptr, identity, grp_ptr, grp_of
         for p in range(pmin, pmax + 1):
             cnt = 0
             for j in range(lo, hi):
-                if (b + grp_off[j]) // n == p:
+                g = b + grp_off[j]
+                if g // n == p:
+                    pos_buf[cnt] = g - p * n
+                    which_buf[cnt] = j
                     cnt += 1
             if cnt == 0:
                 continue
-            pos = np.empty(cnt, dtype=np.int64)
-            which = np.empty(cnt, dtype=np.int64)
-            t = 0
-            for j in range(lo, hi):
-                g = b + grp_off[j]
-                if g // n == p:
-                    pos[t] = g - p * n
-                    which[t] = j
-                    t += 1
-            vals = feistel_take(pos, n, pass_key(seeds[c], p))
+            vals = feistel_take(pos_buf[:cnt], n, pass_key(seeds[c], p))
             if identity:
                 for t in range(cnt):
-                    out[grp_out[which[t]]] = vals[t]
+                    out[grp_out[which_buf[t]]] = vals[t]
             else:
                 m0 = member_ptr[c]
                 for t in range(cnt):
-                    out[grp_out[which[t]]] = members[m0 + vals[t]]
+                    out[grp_out[which_buf[t]]] = members[m0 + vals[t]]
 
 
 @njit

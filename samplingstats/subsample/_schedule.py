@@ -276,6 +276,16 @@ class RS2Schedule:
     member lists when stratified; no O(n) permutation is stored. Without replacement, RS2 is SGD
     with random reshuffling over the full data compressed into the chosen number of steps.
 
+    Cost: a round is O(k / num_replicas) (one Feistel evaluation per index). The round that
+    straddles a pass boundary, and the one after it, also need the new pass's corrected head
+    (O(k), once per pass, cached). For ``ratio > 1/2`` a pass's tail can reach into its own head,
+    so a head may need the previous pass's head: random access to a late round in a fresh object
+    then replays the heads back to the last pass boundary that does not need one (a few passes
+    unless ``k`` is within a few examples of ``n``).
+
+    The indices are computed on the CPU (numba, or numpy when ``NUMBA_DISABLE_JIT=1``, bitwise the
+    same) and do not depend on any device.
+
     Examples
     --------
     >>> from samplingstats.subsample import RS2Schedule
