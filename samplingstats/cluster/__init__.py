@@ -10,10 +10,13 @@
 """
 
 from ._data import exact_recovery_threshold, make_heterogeneous_mixture, make_isotropic_mixture
+from ._estimators import ILASDP, SDPKMeans
 from ._metrics import misclustering_error
 from ._sdp import SDPResult, sdp_kmeans
 
 __all__ = [
+    "ILASDP",
+    "SDPKMeans",
     "SDPResult",
     "exact_recovery_threshold",
     "make_heterogeneous_mixture",
