@@ -254,7 +254,7 @@ def _to_csr(graph, weight):
         A = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=weight, format="csr")
         A = sp.csr_matrix(A, dtype=np.float64)
     elif sp.issparse(graph):
-        A = sp.csr_matrix(graph, dtype=np.float64)
+        A = sp.csr_matrix(graph, dtype=np.float64, copy=True)  # never modify the input
     else:
         if isinstance(graph, (str, bytes)) or graph is None:
             raise InvalidParameterError(
@@ -292,9 +292,9 @@ def _to_csr(graph, weight):
             f"Argument 'graph' must have non-negative edge weights; entry ({i}, {A.indices[k]}) "
             f"is {float(A.data[k])!r}."
         )
+    A.eliminate_zeros()
     if weight is None and not _is_networkx(graph):
         A.data[:] = 1.0
-    A.eliminate_zeros()
     A.sort_indices()
     D = A - A.T
     D.eliminate_zeros()

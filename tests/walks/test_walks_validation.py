@@ -137,3 +137,14 @@ def test_sa_srrw_errors():
         sa_srrw(
             lambda th, i: np.array([np.inf]), KARATE, np.zeros(1), 10, alpha=1.0, record_every=5
         )
+
+
+def test_explicit_zeros_are_not_edges_and_input_is_not_modified():
+    A = sp.csr_matrix(np.array([[0, 2.0, 3.0], [2.0, 0, 1.0], [3.0, 1.0, 0]]))
+    A.data[A.data == 3.0] = 0.0  # explicit stored zeros
+    before = A.data.copy()
+    for weight in ("weight", None):
+        g = WalkGraph(A, weight=weight)
+        assert g.n_edges == 2 and g.degree.tolist() == [1, 2, 1]
+    assert WalkGraph(A).weights is not None and WalkGraph(A, weight=None).weights is None
+    np.testing.assert_array_equal(A.data, before)
