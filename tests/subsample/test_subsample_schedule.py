@@ -18,10 +18,11 @@ def _stream(sched, rounds):
 # ----------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("n", list(range(1, 31)) + [97, 128])
 def test_wor_rounds_distinct_and_passes_exact_exhaustive(n):
-    # Every (n, k) with k <= n on small n, including k > n / 2 where a pass's tail overlaps the
+    # Every k <= n for n <= 20 (a spread of k above), including k > n / 2 where a pass's tail overlaps the
     # previous pass's corrected head: rounds are k distinct examples and each pass (n consecutive
     # stream entries) is a permutation of range(n).
-    for k in sorted({1, 2, 3, n // 3, n // 2, n // 2 + 1, n - 1, n} - {0}):
+    ks = range(1, n + 1) if n <= 20 else sorted({1, 2, 3, n // 3, n // 2, n // 2 + 1, n - 1, n})
+    for k in ks:
         if k > n or k < 1:
             continue
         for seed in (0, 7):
@@ -175,6 +176,33 @@ def test_stratified_rounds_hold_the_quotas_and_cycle_per_class():
         assert u.max() - u.min() <= 1
         assert u.sum() == q * R
         assert u.min() == (q * R) // nc
+
+
+def test_stratified_per_class_passes_exact_random_configs():
+    # Per class, consecutive rounds walk through passes of that class without replacement: the
+    # class's stream (its members in slot order, round after round) is a sequence of exact passes,
+    # and every round holds k distinct examples, also when q_c > n_c / 2.
+    rng = np.random.default_rng(12)
+    for _ in range(25):
+        C = int(rng.integers(1, 5))
+        counts = rng.integers(1, 15, size=C)
+        labels = rng.permutation(np.repeat(np.arange(C), counts))
+        n = labels.size
+        k = int(rng.integers(C, n + 1))
+        try:
+            sched = RS2Schedule(n, k / n, labels=labels, seed=int(rng.integers(100)))
+        except InvalidParameterError:
+            continue  # a class with a zero quota is refused (tested elsewhere)
+        rounds = _stream(sched, 30)  # >= 2 passes of every class (n_c <= 14, q_c >= 1)
+        for r in rounds:
+            assert np.unique(r).size == sched.round_size
+        stream = np.concatenate(rounds)
+        for c in range(C):
+            members = np.flatnonzero(labels == c)
+            cls_stream = stream[labels[stream] == c]
+            nc = members.size
+            for p in range(cls_stream.size // nc):
+                assert np.array_equal(np.sort(cls_stream[p * nc : (p + 1) * nc]), members)
 
 
 def test_stratified_slots_interleave_classes():
