@@ -471,10 +471,11 @@ class PolynomialBasis:
         rng = as_generator(rng)
         return self._family.sample_reference((n, self.dim), rng)
 
-    def sample_optimal(self, n, *, rng=None):
+    def sample_optimal(self, n, *, rng=None, device=None):
         """``n`` iid draws from the optimal density ``k_m / m dmu`` (Christoffel sampling).
 
         Exact: pick ``j`` uniformly, then draw each coordinate from ``p_{k_{ji}}^2 dmu`` by rejection.
+        With ``device`` (a torch device), the batched torch sampler runs there and returns a tensor.
 
         Examples
         --------
@@ -486,5 +487,10 @@ class PolynomialBasis:
 
         n = _check_int(n, "n", 0, "sample_optimal")
         rng = as_generator(rng)
+        if device is not None:
+            from .._backend import resolve_device
+            from ._torch_dpp import torch_optimal_draws
+
+            return torch_optimal_draws(self, n, rng, resolve_device(device))
         f = self._family
         return christoffel_draw(n, self.multi_indices, f.alpha, f.sqb, *f.kernel_args(), rng)

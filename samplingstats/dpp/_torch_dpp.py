@@ -16,7 +16,7 @@ import numpy as np
 from .._backend import import_torch
 from .._rng import torch_generator
 
-__all__ = ["torch_basis_eval", "torch_projection_dpp"]
+__all__ = ["torch_basis_eval", "torch_projection_dpp", "torch_optimal_draws"]
 
 
 def _eval_table(torch, x, alpha, sqb, deg):
@@ -170,7 +170,7 @@ def torch_projection_dpp(dpp, R, rng, device):
             u = torch.rand((B, K), generator=gen, dtype=torch.float64, device=device)
             acc = (u * kk < res) & (res > 1e-12 * kk)
             has = acc.any(dim=1)
-            first = torch.argmax(acc.to(torch.int8), dim=1)
+            first = torch.argmax(acc.to(torch.float32), dim=1)  # first True (ties -> first index)
             # proposals used: up to and including the first accepted one, else all K
             used = torch.where(has, first + 1, torch.full_like(first, K))
             nprop[pending] += used
@@ -183,3 +183,20 @@ def torch_projection_dpp(dpp, R, rng, device):
                 out[rows, t] = xs[has][ar, sel]
             pending = pending[~has]
     return out, nprop
+
+
+def torch_optimal_draws(basis, n, rng, device):
+    """``n`` iid draws from the optimal density ``k_m / m dmu`` on ``device``, shape ``(n, d)``."""
+    torch = import_torch()
+    gen = torch_generator(rng, device)
+    alpha, sqb, idx = _consts(torch, basis, device)
+    f = basis._family
+    consts = (
+        alpha,
+        sqb,
+        torch.as_tensor(f.env, dtype=torch.float64, device=device),
+        torch.as_tensor(f.hs, dtype=torch.float64, device=device),
+    )
+    j = torch.randint(0, basis.size, (n,), generator=gen, device=device)
+    degs = idx[j].reshape(-1)
+    return _draw_1d(torch, basis, degs, gen, consts).view(n, basis.dim)

@@ -72,3 +72,20 @@ def test_cuda_batch():  # pragma: no cover - GPU only
     basis = PolynomialBasis(2, 8)
     pts = ProjectionDPP(basis).sample(size=64, rng=0, device="cuda")
     assert pts.device.type == "cuda" and pts.shape == (64, basis.size, 2)
+
+
+@pytest.mark.parametrize(
+    "family, jp", [("chebyshev", None), ("jacobi", (-0.6, 0.4)), ("hermite", None)]
+)
+def test_torch_optimal_draws_match_numba(family, jp):
+    # Two-sample KS per coordinate between the torch and numba optimal samplers (same law):
+    # p < 1e-4 happens w.p. 1e-4 per coordinate.
+    from scipy import stats
+
+    rng = np.random.default_rng(23)
+    basis = PolynomialBasis(2, 4, family=family, jacobi_params=jp)
+    t = basis.sample_optimal(4000, rng=rng, device="cpu")
+    assert isinstance(t, torch.Tensor) and t.shape == (4000, 2)
+    ref = basis.sample_optimal(4000, rng=rng)
+    for i in range(2):
+        assert stats.ks_2samp(t[:, i].numpy(), ref[:, i]).pvalue > 1e-4
