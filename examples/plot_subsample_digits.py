@@ -38,7 +38,7 @@ from samplingstats.subsample._training import digits_split  # noqa: E402
 torch.set_num_threads(1)
 Xtr, ytr, Xte, yte = (torch.from_numpy(a) for a in digits_split())
 train = TensorDataset(Xtr, ytr)
-n, RATIO, BATCH, ROUNDS, LR = len(train), 0.05, 16, 150, 0.1
+n, RATIO, BATCH, ROUNDS, LR = len(train), 0.05, 16, 100, 0.1
 EVAL_EVERY = 20
 
 
@@ -75,7 +75,7 @@ def train_rounds(run, first_round, last_round, curve, step):
     return step
 
 
-# --- RS2, with a checkpoint / rebuild / resume at round 75 ---------------------------------
+# --- RS2, with a checkpoint / rebuild / resume at round 50 ---------------------------------
 T = rs2_total_steps(n, RATIO, ROUNDS, BATCH)
 rs2 = make_run(RS2Sampler(train, RATIO, seed=0), T)
 curve_rs2 = []
