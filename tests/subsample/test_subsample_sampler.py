@@ -150,6 +150,7 @@ def test_resume_on_a_different_number_of_ranks():
         RS2Sampler(n, ratio, seed=seed, num_replicas=2, rank=0, shuffle=False).load_state_dict(st)
 
 
+@pytest.mark.slow
 def test_resume_in_a_fresh_process(tmp_path):
     # Validation case 4: interrupt mid-round, save, rebuild in a fresh interpreter, load: the
     # remaining stream is bitwise identical to the uninterrupted run.
