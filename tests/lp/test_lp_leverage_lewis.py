@@ -204,3 +204,40 @@ def test_torch_backend_matches_numpy():
     np.testing.assert_allclose(w.weights.numpy(), lewis_weights(A, p=1.5).weights, rtol=1e-6)
     s = lp_sensitivities(At[:30], p=1, method="lewis_bound")
     assert isinstance(s, torch.Tensor)
+
+
+def test_leverage_lewis_sensitivity_bad_input():
+    A = np.random.default_rng(15).standard_normal((30, 3))
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"The 'p' parameter of lewis_weights must be a float in the range \[1, inf\)\. "
+        r"Got 0\.5 instead\.",
+    ):
+        lewis_weights(A, p=0.5)
+    with pytest.raises(InvalidParameterError, match="'p' parameter of lewis_weights"):
+        lewis_weights(A, p=np.inf)
+    with pytest.raises(InvalidParameterError, match="'method' parameter of leverage_scores"):
+        leverage_scores(A, method="svd")
+    with pytest.raises(InvalidParameterError, match="'rcond' parameter of leverage_scores"):
+        leverage_scores(A, rcond=2.0)
+    with pytest.raises(InvalidParameterError, match="'tol' parameter of lewis_weights"):
+        lewis_weights(A, p=1, tol=0)
+    with pytest.raises(InvalidParameterError, match="'max_iter' parameter of lewis_weights"):
+        lewis_weights(A, p=1, max_iter=0)
+    bad = A.copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(InvalidParameterError, match="'A' contains NaN or infinite values"):
+        leverage_scores(bad)
+    with pytest.raises(InvalidParameterError, match="'A' must be a 2-D array"):
+        leverage_scores(A[:, 0])
+    with pytest.raises(InvalidParameterError, match=r"rank deficient \(numerical rank 2 < 3"):
+        leverage_scores(A[:2])
+    with pytest.raises(InvalidParameterError, match="'root_leverage' bounds the sensitivities"):
+        lp_sensitivities(A, p=3, method="root_leverage")
+    with pytest.raises(InvalidParameterError, match="'method' parameter of lp_sensitivities"):
+        lp_sensitivities(A, p=1, method="approx")
+    torch = pytest.importorskip("torch")
+    with pytest.raises(InvalidParameterError, match="'A' contains NaN"):
+        leverage_scores(torch.as_tensor(bad))
+    with pytest.raises(InvalidParameterError, match="'A' must be a 2-D array"):
+        leverage_scores(torch.zeros(5))
