@@ -194,6 +194,11 @@ class ILASDP(ClusterMixin, BaseEstimator):
         Maximum number of outer iterations.
     solver : {"auto", "bm", "cvxpy"}, default "auto"
         LA-SDP solver: Burer--Monteiro (``"auto"``) or cvxpy/SCS (at most 150 points).
+    refine : bool, default True
+        After the iterations, refine the mixture by EM steps (soft responsibilities, same
+        shrinkage) until the log-likelihood stalls. The hard partitions of the SDP iterations give
+        biased covariances when clusters overlap (the classification-likelihood bias); EM from
+        the iLA-SDP solution removes it, and the SDP start keeps EM away from its poor optima.
     random_state : int, Generator, RandomState or None
         Seed of the initialisation and the SDP starts.
 
@@ -215,6 +220,8 @@ class ILASDP(ClusterMixin, BaseEstimator):
         ``max_iter``.
     n_sdp_accepted_ : int
         Number of iterations whose partition came from the LA-SDP.
+    n_em_iter_ : int
+        EM refinement steps run (0 with ``refine=False``).
     n_features_in_ : int
 
     Examples
@@ -236,6 +243,7 @@ class ILASDP(ClusterMixin, BaseEstimator):
         covariance_regularization="ledoit_wolf",
         max_iter=20,
         solver="auto",
+        refine=True,
         random_state=None,
     ):
         self.n_clusters = n_clusters
@@ -243,6 +251,7 @@ class ILASDP(ClusterMixin, BaseEstimator):
         self.covariance_regularization = covariance_regularization
         self.max_iter = max_iter
         self.solver = solver
+        self.refine = refine
         self.random_state = random_state
 
     def _check_params(self):
@@ -263,13 +272,14 @@ class ILASDP(ClusterMixin, BaseEstimator):
         check_param(
             self.solver, [StrOptions({"auto", "bm", "cvxpy"})], name="solver", caller=caller
         )
+        check_param(self.refine, ["boolean"], name="refine", caller=caller)
         return caller
 
     def fit(self, X, y=None):
         """Fit the mixture to ``X``; ``y`` is ignored. Returns ``self``."""
         from sklearn.cluster import KMeans
 
-        from ._ilasdp import fit_ilasdp
+        from ._ilasdp import em_refine, fit_ilasdp
 
         caller = self._check_params()
         X = _validate(self, X, reset=True)
@@ -313,10 +323,13 @@ class ILASDP(ClusterMixin, BaseEstimator):
             gen=gen,
             solver=self.solver,
         )
-        self.means_ = out["means"]
-        self.covariances_ = out["covariances"]
-        self.weights_ = out["weights"]
-        self.log_likelihood_ = out["log_likelihood"]
+        params = (out["weights"], out["means"], out["covariances"])
+        total = out["log_likelihood"]
+        self.n_em_iter_ = 0
+        if self.refine and K > 1:
+            params, total, self.n_em_iter_ = em_refine(X, params, reg)
+        self.weights_, self.means_, self.covariances_ = params
+        self.log_likelihood_ = total
         self.n_iter_ = out["n_iter"]
         self.converged_ = out["converged"]
         self.n_sdp_accepted_ = out["n_sdp_accepted"]

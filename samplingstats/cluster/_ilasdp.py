@@ -171,6 +171,25 @@ def la_sdp_step(X, params, labels, K, rank, tol, gen, bm_max_iter, solver="auto"
     return np.clip(member, 0.0, None), scale * st.objective - shift * n, st
 
 
+def em_refine(X, params, regularization, *, max_iter=100, tol=1e-6):
+    """EM steps (soft responsibilities, same shrinkage) from ``params``; return (params, loglik, n)."""
+    weights, means, covs = params
+    ll, total = mixture_loglik(X, weights, means, covs)
+    it = 0
+    for it in range(1, max_iter + 1):  # noqa: B007 - it is reported after the loop
+        resp = np.exp(ll - ll.max(axis=1, keepdims=True))
+        resp /= resp.sum(axis=1, keepdims=True)
+        new = estimate_covariances(X, resp, regularization)
+        new_ll, new_total = mixture_loglik(X, *new)
+        if not np.isfinite(new_total):
+            break
+        done = abs(new_total - total) <= tol * abs(total)
+        params, ll, total = new, new_ll, new_total
+        if done:
+            break
+    return params, total, it
+
+
 def fit_ilasdp(
     X, labels0, K, *, regularization, max_iter, rank, tol, gen, bm_max_iter=3000, solver="auto"
 ):
