@@ -121,7 +121,7 @@ def test_regressor_fits_christoffel_design():
         WLSRegressor(basis, weighting="bad").fit(X, y)
 
 
-@parametrize_with_checks([WLSRegressor(), WLSRegressor(degree=1, family="hermite")])
+@parametrize_with_checks([WLSRegressor()])
 def test_sklearn_compatible(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
