@@ -3,6 +3,7 @@
 Run from the repository root::
 
     python -m benchmarks.bench_lp            # n = 1e5, d = 20 (several minutes: cvxpy is slow)
+    python -m benchmarks.bench_lp large      # only the n = 1e6, d = 50, p = 1.5 case vs full IRLS
     SAMPLINGSTATS_BENCH_QUICK=1 python -m benchmarks.bench_lp   # small sizes
 
 Cases
@@ -214,6 +215,41 @@ def leverage_case(n, d, rounds=11):
     return comp
 
 
+def large_case(n, d, p=1.5, n_seeds=3):
+    """The note's large case: sampled solve vs our full IRLS (cvxpy is out of reach here)."""
+    from samplingstats.lp import LpRegressor
+    from samplingstats.lp._regression import _solve_irls
+
+    A, b = _data(n, d, seed=3)
+    A1 = _with_ones(A)
+    m = 40 * (d + 1)
+    x_full = _solve_irls(A1, b, p)[0]
+    opt = _cost(A1, b, x_full, p)
+    ratios = []
+    for s in range(n_seeds):
+        est = LpRegressor(p=p, n_samples=m, random_state=2000 + s).fit(A, b)
+        ratios.append(_cost(A1, b, np.r_[est.coef_, est.intercept_], p) / opt)
+    comp = Comparison(
+        f"lp regression, p = {p}: n = {n}, d = {d} (+ intercept); ours keeps ~{m} rows",
+        repeats=3,
+    )
+    seeds = iter(range(10_000))
+    comp.add(
+        "samplingstats LpRegressor(n_samples=40(d+1)), Lewis (sketched)",
+        lambda: LpRegressor(p=p, n_samples=m, random_state=next(seeds)).fit(A, b),
+        ours=True,
+        cost_ratio_median=statistics.median(ratios),
+        cost_ratio_worst=max(ratios),
+    )
+    comp.add(
+        "samplingstats full IRLS (lp_regression n_samples=None)",
+        lambda: _solve_irls(A1, b, p),
+        cost_ratio_median=1.0,
+        cost_ratio_worst=1.0,
+    )
+    return comp
+
+
 def main(argv=None):
     quick = quick_mode()
     n, d = (4000, 5) if quick else (100_000, 20)
@@ -228,6 +264,9 @@ def main(argv=None):
         if only and f"p{p:g}" not in only and "regression" not in only:
             continue
         comps.append(regression_case(p, n, d, n_seeds))
+        print(render(comps[-1:]), flush=True)
+    if "large" in only:
+        comps.append(large_case(*((50_000, 10) if quick else (1_000_000, 50))))
         print(render(comps[-1:]), flush=True)
     print(f"\nMachine: {machine_info()}")
     print(f"Total wall time: {time.perf_counter() - t0:.0f} s")

@@ -4,6 +4,8 @@ import numba
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from samplingstats import ConvergenceWarning, InvalidParameterError
 from samplingstats.lp import leverage_scores, lewis_weights, lp_sensitivities
@@ -241,3 +243,21 @@ def test_leverage_lewis_sensitivity_bad_input():
         leverage_scores(torch.as_tensor(bad))
     with pytest.raises(InvalidParameterError, match="'A' must be a 2-D array"):
         leverage_scores(torch.zeros(5))
+
+
+@settings(derandomize=True, max_examples=15, deadline=None)
+@given(
+    n=st.integers(6, 40),
+    d=st.integers(1, 4),
+    seed=st.integers(0, 2**32 - 1),
+    p=st.sampled_from([1.0, 1.5, 3.0]),
+)
+def test_identities_on_random_shapes(n, d, seed, p):
+    A = np.random.default_rng(seed).standard_normal((n, d))
+    tau = leverage_scores(A)
+    assert tau.shape == (n,)
+    assert np.all((tau >= -1e-12) & (tau <= 1 + 1e-9))
+    assert tau.sum() == pytest.approx(d, rel=1e-9)
+    res = lewis_weights(A, p=p)
+    assert res.converged and res.weights.sum() == pytest.approx(d, rel=1e-6)
+    assert np.all((res.weights >= 0) & (res.weights <= 1 + 1e-9))
