@@ -349,6 +349,11 @@ def lp_regression(
         else:
             sigma = _check_scores_array(scores, n)
         sample = _draw(np.ascontiguousarray(sigma, dtype=np.float64), n_samples, p, mode, gen, n)
+        if len(sample) == 0:
+            raise InvalidParameterError(
+                f"The 'n_samples' parameter of lp_regression is too small: the Bernoulli sample "
+                f"with expected size {n_samples!r} kept no rows. Use n_samples >= d."
+            )
         As, bs = sample.apply(M), sample.apply(bv)
     else:
         As, bs = M, bv

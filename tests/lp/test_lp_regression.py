@@ -137,6 +137,8 @@ def test_regression_bad_input():
         lp_regression(A, b, p=1, solver="gurobi")
     with pytest.raises(InvalidParameterError, match="'A' must be a 2-D array"):
         lp_regression(b, b, p=1)
+    with pytest.raises(InvalidParameterError, match="kept no rows"):
+        lp_regression(A, b, p=1, n_samples=1e-9, rng=0)
     deficient = np.hstack([A, A[:, :1]])
     with pytest.raises(InvalidParameterError, match="rank deficient"):
         lp_regression(deficient, b, p=1, n_samples=20, scores="leverage")
