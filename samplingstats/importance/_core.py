@@ -133,7 +133,7 @@ def _run_aiscv(
     rng,
     signed=None,
     min_ess=0.05,
-    all_cv=True,
+    all_cv="auto",
 ):
     """Run the adaptive algorithm.
 
@@ -200,6 +200,10 @@ def _run_aiscv(
     if family_fn is not None:
         family = family_fn()
     comps = _Components(K, D, family)
+    if all_cv == "auto":
+        # regression on all K + 1 densities (Owen & Zhou) needs blocks well above the number of
+        # regressors; otherwise one coefficient per component (the paper's estimator)
+        all_cv = Nk >= 40 * (K + 1)
     alpha_comp = np.sqrt(w_comp) * np.abs(I_parts)
     alpha_comp = alpha_comp / alpha_comp.sum() if alpha_comp.sum() > 0 else np.full(K, 1.0 / K)
     beta = I_parts.copy()
