@@ -15,7 +15,11 @@ Chains (``kind``):
 - 1 inverse CDF over the row's slots: ``cdf[s]`` is the cumulative transition probability of the
   row up to and including slot ``s``; ``u >= cdf[last]`` is the self-loop (lazy) mass;
 - 2 non-backtracking: uniform over the neighbours other than the previous node (back only at
-  degree one).
+  degree one);
+- 3 uniform proposal with acceptance: slot ``k = floor(u d)`` is accepted when the fractional part
+  ``u d - k`` (uniform on [0, 1) and independent of ``k``) is below ``cdf[a + k]``, which then holds
+  ``P_ij d_i <= 1`` (Metropolis–Hastings on an unweighted graph); rejection is the self-loop. One
+  uniform and O(1) memory reads per step, exact transition probabilities ``P_ij``.
 
 Kernels do not validate; the wrappers in :mod:`samplingstats.walks` do.
 """
@@ -82,6 +86,14 @@ def _base_step(kind, i, prev, u, indptr, indices, cdf):
         if k >= d:
             k = d - 1
         return indices[a + k]
+    if kind == 3:
+        ud = u * d
+        k = np.int64(ud)
+        if k >= d:
+            k = d - 1
+        if ud - k < cdf[a + k]:
+            return indices[a + k]
+        return i
     if kind == 1:
         last = a + d - 1
         if u >= cdf[last]:

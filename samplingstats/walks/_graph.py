@@ -17,9 +17,11 @@ class Chain:
     """A base Markov chain on a :class:`WalkGraph` in kernel form.
 
     ``kind`` is the kernel's step rule (0 uniform neighbour, 1 inverse CDF over the row's slots,
-    2 non-backtracking); ``prob[s]`` the transition probability of CSR slot ``s`` and ``selfp[i]``
-    the self-loop (rejection) mass of node ``i``; ``cdf`` the row-wise cumulative of ``prob``;
-    ``mu`` the stationary distribution over nodes.
+    2 non-backtracking, 3 uniform proposal accepted with probability ``table[s]``); ``prob[s]`` the
+    transition probability of CSR slot ``s`` and ``selfp[i]`` the self-loop (rejection) mass of
+    node ``i``; ``cdf`` the row-wise cumulative of ``prob``; ``table`` what the kernel reads per
+    slot (``cdf`` for kinds 0-2, the acceptance ``prob[s] * deg_i <= 1`` for kind 3); ``mu`` the
+    stationary distribution over nodes.
     """
 
     name: str
@@ -29,6 +31,7 @@ class Chain:
     cdf: np.ndarray
     mu: np.ndarray
     reversible: bool
+    table: np.ndarray = None
 
 
 def _row_cumsum(indptr, prob):
@@ -175,7 +178,7 @@ class WalkGraph:
             cdf = _row_cumsum(indptr, q)
             cdf[last] = 1.0
             mu = strength / strength.sum()
-            return Chain(name, kind, q, np.zeros(n), cdf, mu, name == "srw")
+            return Chain(name, kind, q, np.zeros(n), cdf, mu, name == "srw", cdf)
         if name == "mhrw":
             q, _ = self._proposal()
             pi = np.full(n, 1.0 / n) if target is None else target / target.sum()
@@ -187,7 +190,12 @@ class WalkGraph:
             small = selfp < 1e-13
             cdf[last[small]] = 1.0
             selfp[small] = 0.0
-            return Chain(name, 1, prob, selfp, cdf, pi, True)
+            # O(1) step when every slot's probability is at most 1/deg (always on unweighted
+            # graphs): propose a uniform slot, accept with prob * deg (rejection = self-loop).
+            accept = prob * self.degree[rows]
+            if accept.size and accept.max() <= 1.0 + 1e-12:
+                return Chain(name, 3, prob, selfp, cdf, pi, True, np.minimum(accept, 1.0))
+            return Chain(name, 1, prob, selfp, cdf, pi, True, cdf)
         raise ValueError(name)  # pragma: no cover - the wrappers validate names
 
     def transition_matrix(self, chain="srw", target=None):

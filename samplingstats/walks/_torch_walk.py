@@ -4,6 +4,7 @@ State is one position per walker (and, for the SRRW, one row of visit masses per
 gathers the current rows' CSR slots and picks the next node for every walker at once:
 
 - uniform neighbour: ``indices[indptr[pos] + floor(u * deg[pos])]``;
+- uniform proposal accepted with probability ``P_ij deg_i`` (MHRW on unweighted graphs);
 - inverse CDF: ``searchsorted`` of ``pos + u`` in the globally increasing ``row + cdf`` array
   (a result past the row is the self-loop mass);
 - non-backtracking: uniform over ``deg - 1`` slots, the previous node swapped for the last slot;
@@ -45,6 +46,8 @@ def torch_random_walk(g, ch, starts, n_steps, gen, device):
     trace = torch.empty((W, n_steps + 1), dtype=torch.int64, device=dev)
     trace[:, 0] = pos
     nnz = indices.shape[0]
+    if ch.kind == 3:
+        accept = torch.as_tensor(ch.table, device=dev)
     if ch.kind == 1:
         rows = np.repeat(np.arange(g.n_nodes, dtype=np.float64), g.degree)
         key_arr = torch.as_tensor(rows + ch.cdf, device=dev)
@@ -55,6 +58,11 @@ def torch_random_walk(g, ch, starts, n_steps, gen, device):
         if ch.kind == 0:
             k = torch.minimum((u * d).long(), d - 1)
             nxt = indices[a + k]
+        elif ch.kind == 3:
+            ud = u * d
+            k = torch.minimum(ud.long(), d - 1)
+            keep = (ud - k) < accept[a + k]
+            nxt = torch.where(keep, indices[a + k], pos)
         elif ch.kind == 1:
             s = torch.searchsorted(key_arr, pos.double() + u, right=True)
             stay = s >= indptr[pos + 1]

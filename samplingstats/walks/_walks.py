@@ -246,7 +246,7 @@ def random_walk(
         states = seed_states(gen, n_walkers)
         trace = np.empty((n_walkers, int(n_steps) + 1), dtype=np.int64)
         walk_kernel(
-            g.indptr, g.indices, ch.cdf, ch.kind, starts, int(n_steps), states, _BLOCK, trace
+            g.indptr, g.indices, ch.table, ch.kind, starts, int(n_steps), states, _BLOCK, trace
         )
     return WalkResult(trace=trace, chain=chain, stationary=ch.mu, nodes=g.nodes)
 

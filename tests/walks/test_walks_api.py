@@ -106,16 +106,28 @@ def test_thread_count_does_not_change_results():
     np.testing.assert_array_equal(sa.empirical_measure, sb.empirical_measure)
 
 
-@pytest.mark.parametrize("chain", ["srw", "mhrw"])
-def test_one_step_distribution_matches_transition_matrix(chain):
+@pytest.mark.parametrize(
+    "chain, weight, kind",
+    [("srw", "weight", 1), ("mhrw", "weight", 1), ("srw", None, 0), ("mhrw", None, 3)],
+)
+@pytest.mark.parametrize("backend", ["numpy", "torch"])
+def test_one_step_distribution_matches_transition_matrix(chain, weight, kind, backend):
     # Exact oracle: from a fixed start, the first step of 40000 walkers is multinomial with the
-    # row of P (weighted karate graph: the weighted RW for "srw"). Chi-square p > 1e-4 fails with
-    # probability 1e-4 under the null.
+    # row of P (weighted karate: weighted RW / inverse-CDF kernel; unweighted: uniform slot for
+    # SRW and uniform proposal + acceptance for MHRW with a random target). Chi-square p > 1e-4
+    # fails with probability 1e-4 under the null.
+    if backend == "torch":
+        pytest.importorskip("torch")
     rng = np.random.default_rng(11)
-    g = WalkGraph(KARATE)
-    P = g.transition_matrix(chain).toarray()
+    g = WalkGraph(KARATE, weight=weight)
+    target = rng.uniform(0.5, 2.0, 34) if chain == "mhrw" else None
+    assert g.chain(chain, None).kind == kind
+    P = g.transition_matrix(chain, target=target).toarray()
     start = 33
-    tr = random_walk(g, 1, chain=chain, n_walkers=40000, start=start, rng=rng).trace
+    tr = random_walk(
+        g, 1, chain=chain, target=target, n_walkers=40000, start=start, rng=rng, backend=backend
+    ).trace
+    tr = np.asarray(tr)
     obs = np.bincount(tr[:, 1], minlength=34)
     p = P[start]
     support = p > 0
@@ -332,16 +344,6 @@ def test_torch_random_walk_cpu(torch_one_thread):
             deg = np.array([d for _, d in KARATE.degree()])
             back = tr[:, 2:] == tr[:, :-2]
             assert not back[deg[tr[:, 1:-1]] > 1].any()
-    # one-step distribution matches P (chi-square, false failure 1e-4)
-    g = WalkGraph(KARATE)
-    P = g.transition_matrix("mhrw").toarray()
-    tr = random_walk(
-        g, 1, chain="mhrw", n_walkers=40000, start=33, backend="torch", device="cpu", rng=rng
-    ).trace.numpy()
-    obs = np.bincount(tr[:, 1], minlength=34)
-    sup = P[33] > 0
-    assert obs[~sup].sum() == 0
-    assert stats.chisquare(obs[sup], 40000 * P[33][sup]).pvalue > 1e-4
 
 
 def test_torch_srrw_cpu_matches_theory_direction(torch_one_thread):
