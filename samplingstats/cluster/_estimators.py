@@ -318,7 +318,7 @@ class ILASDP(ClusterMixin, BaseEstimator):
             K,
             regularization=reg,
             max_iter=int(self.max_iter) if K > 1 else 1,
-            rank=2,
+            rank=4,
             tol=1e-5,
             gen=gen,
             solver=self.solver,

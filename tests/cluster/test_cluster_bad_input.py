@@ -1,0 +1,111 @@
+"""Bad input raises InvalidParameterError naming the argument and what was expected."""
+
+import numpy as np
+import pytest
+
+from samplingstats import InvalidParameterError
+from samplingstats.cluster import (
+    ILASDP,
+    SDPKMeans,
+    exact_recovery_threshold,
+    make_heterogeneous_mixture,
+    misclustering_error,
+    sdp_kmeans,
+)
+
+
+@pytest.fixture
+def X():
+    rng = np.random.default_rng(0)
+    return rng.normal(size=(30, 3))
+
+
+def test_n_clusters(X):
+    with pytest.raises(InvalidParameterError, match="'n_clusters' parameter of sdp_kmeans must be"):
+        sdp_kmeans(X, 0)
+    with pytest.raises(InvalidParameterError, match="n_clusters=31 with n_samples=30"):
+        sdp_kmeans(X, 31)
+    with pytest.raises(InvalidParameterError, match="'n_clusters' parameter of SDPKMeans"):
+        SDPKMeans(n_clusters=2.5).fit(X)
+    with pytest.raises(InvalidParameterError, match="n_clusters=40 with n_samples=30"):
+        ILASDP(n_clusters=40).fit(X)
+
+
+def test_nan_inf_and_shape(X):
+    bad = X.copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(InvalidParameterError, match="'X' contains NaN or infinite"):
+        sdp_kmeans(bad, 2)
+    bad[3, 1] = np.inf
+    with pytest.raises(InvalidParameterError, match="(?i)infinity|NaN"):
+        SDPKMeans(2).fit(bad)
+    with pytest.raises(InvalidParameterError, match="'X' must be a 2-D array"):
+        sdp_kmeans(X[:, 0], 2)
+    with pytest.raises(InvalidParameterError, match="Expected 2D array"):
+        ILASDP(2).fit(X[:, 0])
+
+
+def test_too_few_distinct_points():
+    same = np.ones((10, 2))
+    with pytest.raises(InvalidParameterError, match="at least 2 distinct points"):
+        sdp_kmeans(same, 2)
+    two = np.repeat([[0.0, 0.0], [1.0, 1.0]], 5, axis=0)
+    with pytest.raises(InvalidParameterError, match="fewer distinct points than n_clusters=3"):
+        SDPKMeans(3).fit(two)
+
+
+def test_solver_rank_tol_sketch(X):
+    with pytest.raises(
+        InvalidParameterError, match="'solver' parameter of sdp_kmeans must be a str"
+    ):
+        sdp_kmeans(X, 2, solver="scs")
+    with pytest.raises(InvalidParameterError, match="'rank' parameter of sdp_kmeans"):
+        sdp_kmeans(X, 2, rank=0)
+    with pytest.raises(InvalidParameterError, match="'tol' parameter of SDPKMeans"):
+        SDPKMeans(2, tol=-1.0).fit(X)
+    with pytest.raises(InvalidParameterError, match="'sketch' parameter of sdp_kmeans"):
+        sdp_kmeans(X, 2, sketch="random")
+    with pytest.raises(InvalidParameterError, match="'sketch_size' parameter of sdp_kmeans needs"):
+        sdp_kmeans(X, 2, sketch_size=10)
+    with pytest.raises(InvalidParameterError, match="'max_iter' parameter of sdp_kmeans"):
+        sdp_kmeans(X, 2, max_iter=0)
+    big = np.random.default_rng(1).normal(size=(401, 2))
+    with pytest.raises(InvalidParameterError, match="solver='cvxpy' is a reference solver"):
+        sdp_kmeans(big, 2, solver="cvxpy")
+
+
+def test_ilasdp_parameters(X):
+    with pytest.raises(InvalidParameterError, match="'init' parameter of ILASDP"):
+        ILASDP(2, init="random").fit(X)
+    with pytest.raises(InvalidParameterError, match="'covariance_regularization' parameter"):
+        ILASDP(2, covariance_regularization=1.5).fit(X)
+    with pytest.raises(InvalidParameterError, match="'max_iter' parameter of ILASDP"):
+        ILASDP(2, max_iter=0).fit(X)
+    with pytest.raises(InvalidParameterError, match="'refine' parameter of ILASDP must be a bool"):
+        ILASDP(2, refine="yes").fit(X)
+    with pytest.raises(InvalidParameterError, match="'random_state' parameter"):
+        ILASDP(2, random_state=-3).fit(X)
+
+
+def test_predict_checks_features(X):
+    model = SDPKMeans(2, random_state=0).fit(X)
+    with pytest.raises(
+        InvalidParameterError, match="X has 2 features, but SDPKMeans is expecting 3"
+    ):
+        model.predict(X[:, :2])
+
+
+def test_misclustering_error_inputs():
+    with pytest.raises(InvalidParameterError, match="inconsistent lengths"):
+        misclustering_error([0, 1], [0, 1, 1])
+    with pytest.raises(InvalidParameterError, match="'labels_pred' must be a 1-D array"):
+        misclustering_error([0, 1], [[0, 1]])
+    with pytest.raises(InvalidParameterError, match="'labels_true' must contain at least one"):
+        misclustering_error([], [])
+
+
+def test_generators():
+    with pytest.raises(InvalidParameterError, match="'n_samples' parameter of exact_recovery"):
+        exact_recovery_threshold(1, 2, 2)
+    with pytest.raises(InvalidParameterError, match="'n_features' parameter of make_heterogeneous"):
+        make_heterogeneous_mixture(30, 2)

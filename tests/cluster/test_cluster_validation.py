@@ -1,0 +1,250 @@
+"""Validation cases of the method note (seeded) with cvxpy/SCS as the oracle on small problems."""
+
+import itertools
+import warnings
+
+import numpy as np
+import pytest
+
+from samplingstats import ConvergenceWarning
+from samplingstats.cluster import (
+    ILASDP,
+    SDPKMeans,
+    exact_recovery_threshold,
+    make_heterogeneous_mixture,
+    make_isotropic_mixture,
+    misclustering_error,
+    sdp_kmeans,
+)
+from samplingstats.cluster._cvx import la_sdp_cvxpy, peng_wei_cvxpy
+from samplingstats.cluster._ilasdp import dense_blocks, la_sdp_blocks, la_sdp_step
+
+
+def _pw_value(X, res):
+    Xc = X - X.mean(axis=0)
+    A = Xc @ Xc.T
+    _, value, status = peng_wei_cvxpy(A, 3, eps=1e-5)
+    assert status == "optimal"
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# misclustering_error
+# ---------------------------------------------------------------------------------------------
+def test_misclustering_error_matches_brute_force_over_permutations():
+    rng = np.random.default_rng(1)
+    for _ in range(30):
+        K = int(rng.integers(1, 5))
+        yt = rng.integers(0, K, size=25)
+        yp = rng.integers(0, K, size=25)
+        best = min(np.mean(np.asarray(perm)[yp] != yt) for perm in itertools.permutations(range(K)))
+        assert misclustering_error(yt, yp) == pytest.approx(best, abs=1e-12)
+
+
+def test_misclustering_error_label_sets_and_counts_may_differ():
+    assert misclustering_error(["a", "a", "b"], [7, 7, 3]) == 0.0
+    # three predicted clusters against two true ones: the unmatched cluster counts as errors
+    assert misclustering_error([0, 0, 1, 1], [0, 2, 1, 1]) == pytest.approx(0.25)
+
+
+# ---------------------------------------------------------------------------------------------
+# Peng-Wei SDP by Burer-Monteiro vs cvxpy/SCS
+# ---------------------------------------------------------------------------------------------
+def test_bm_objective_matches_cvxpy_in_exact_recovery_regime():
+    rng = np.random.default_rng(2)
+    n, d, K = 60, 10, 3
+    sep = 1.2 * exact_recovery_threshold(n, d, K)
+    X, y = make_isotropic_mixture(n, d, K, separation=sep, rng=rng)
+    res = sdp_kmeans(X, K, rng=rng)
+    ref = _pw_value(X, res)
+    # note: within 1e-4 (relative) of SCS(eps=1e-5) in the exact-recovery regime
+    assert abs(res.objective - ref) <= 1e-4 * abs(ref)
+    assert misclustering_error(y, res.labels) == 0.0
+    ref_res = sdp_kmeans(X, K, solver="cvxpy", rng=rng)
+    assert misclustering_error(y, ref_res.labels) == 0.0
+    assert ref_res.objective == pytest.approx(ref, rel=1e-6)
+    # exact recovery: the SDP solution is the cluster membership matrix, so Z1 = 1 and the
+    # objective equals the K-means value of the true partition: sum_k n_k |mean_k|^2
+    Xc = X - X.mean(axis=0)
+    truth = sum(np.sum(y == k) * np.sum(Xc[y == k].mean(axis=0) ** 2) for k in range(K))
+    assert res.objective == pytest.approx(truth, rel=1e-4)
+
+
+def test_bm_objective_close_to_cvxpy_in_noisy_regime():
+    rng = np.random.default_rng(3)
+    n, d, K = 60, 10, 3
+    # below the exact-recovery cutoff: the SDP solution is not a partition matrix
+    sep = 0.7 * exact_recovery_threshold(n, d, K)
+    X, _ = make_isotropic_mixture(n, d, K, separation=sep, rng=rng)
+    res = sdp_kmeans(X, K, rng=rng)
+    ref = _pw_value(X, res)
+    # note: within 2e-3 (relative) in a noisy regime; BM cannot exceed the SDP optimum by more
+    # than its (tiny) infeasibility allows
+    assert abs(res.objective - ref) <= 2e-3 * abs(ref)
+    assert res.objective <= ref * (1 + 1e-4)
+
+
+def test_bm_result_is_feasible_and_diagnosed():
+    rng = np.random.default_rng(4)
+    X, _ = make_isotropic_mixture(400, 5, 4, separation=5.0, rng=rng)
+    res = sdp_kmeans(X, 4, tol=1e-6, rng=rng)
+    U = res.factor
+    assert res.converged and res.status == "converged"
+    assert U.shape == (400, 8) and U.min() >= 0.0
+    assert np.sum(U * U) == pytest.approx(4.0, rel=1e-12)  # tr Z = K exactly (projection)
+    rowsums = U @ U.sum(axis=0)
+    assert np.linalg.norm(rowsums - 1) / np.sqrt(400) == pytest.approx(res.residual, rel=1e-9)
+    assert res.residual <= 1e-5 and res.stationarity <= 1e-3
+    assert res.inertia == pytest.approx(np.sum((X - res.centers[res.labels]) ** 2), rel=1e-12)
+
+
+def test_v0_exact_recovery_bm_sdpkmeans_and_ilasdp():
+    # n = 500, d = 10, K = 3 at 1.2 x the Chen-Yang cutoff: exact recovery w.h.p.
+    rng = np.random.default_rng(5)
+    n, d, K = 500, 10, 3
+    X, y = make_isotropic_mixture(
+        n, d, K, separation=1.2 * exact_recovery_threshold(n, d, K), rng=rng
+    )
+    assert misclustering_error(y, sdp_kmeans(X, K, rng=rng).labels) == 0.0
+    assert misclustering_error(y, SDPKMeans(K, random_state=1).fit(X).labels_) == 0.0
+    assert misclustering_error(y, ILASDP(K, random_state=1).fit(X).labels_) == 0.0
+
+
+def test_v0_reduction_ilasdp_agrees_with_peng_wei_on_homogeneous_data():
+    rng = np.random.default_rng(6)
+    n, d, K = 600, 5, 3
+    X, y = make_isotropic_mixture(n, d, K, separation=5.0, rng=rng)
+    pw = sdp_kmeans(X, K, rng=rng).labels
+    ila = ILASDP(K, init="sdp", random_state=2).fit(X).labels_
+    assert 1.0 - misclustering_error(pw, ila) >= 0.99
+
+
+def test_la_sdp_blocks_reduce_to_peng_wei_with_equal_isotropic_covariances():
+    # With Sigma_k = s^2 I for all k, sum_k <B_k, Z_k> = <X X^T / (2 s^2), sum_k Z_k> + const
+    # for every feasible (Z_k): check the constant is the same on two different partitions.
+    rng = np.random.default_rng(7)
+    n, d, K, s2 = 12, 3, 3, 2.5
+    X = rng.normal(size=(n, d))
+    means = rng.normal(size=(K, d))  # the blocks do not depend on the centring point
+    blocks, scale, shift = la_sdp_blocks(X, means, np.stack([s2 * np.eye(d)] * K), rank=1)
+    Bs = [scale * B for B in dense_blocks(blocks)]
+    diffs = []
+    for _ in range(3):
+        lab = rng.permutation(np.arange(n) % K)
+        Zs = [np.outer(lab == k, lab == k) / np.sum(lab == k) for k in range(K)]
+        la = sum(np.sum(B * Z) for B, Z in zip(Bs, Zs))
+        pw = np.sum((X @ X.T) / (2 * s2) * sum(Zs))
+        diffs.append(la - pw)
+    np.testing.assert_allclose(diffs, diffs[0], rtol=0, atol=1e-9)
+
+
+def test_la_sdp_bm_matches_cvxpy_on_a_small_problem():
+    rng = np.random.default_rng(8)
+    X, y, _ = make_heterogeneous_mixture(45, 3, scale=5.0, rng=rng)
+    K = 3
+    from samplingstats.cluster._ilasdp import _params
+
+    params, _, _ = _params(X, y, K, "ledoit_wolf")
+    # rank 4 per block, as ILASDP uses (rank 2 from this start stalls at a local optimum)
+    member, value, st = la_sdp_step(X, params, y, K, 4, 1e-7, rng, 20000)
+    blocks, scale, shift = la_sdp_blocks(X, params[1], params[2], 4)
+    Zs, ref, status = la_sdp_cvxpy(dense_blocks(blocks), eps=1e-6)
+    ref = scale * ref - shift * X.shape[0]
+    assert status == "optimal" and st.converged
+    assert abs(value - ref) <= 2e-3 * abs(ref)
+    np.testing.assert_allclose(member.sum(axis=1), 1.0, atol=1e-3)  # shared row-sum constraint
+    assert misclustering_error(y, member.argmax(axis=1)) == misclustering_error(
+        y, np.stack([Z.sum(axis=1) for Z in Zs], axis=1).argmax(axis=1)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Heterogeneous mixtures (V1 - V2); the averaged claims live in benchmarks/bench_cluster.py
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_v1_ilasdp_matches_em():
+    from sklearn.mixture import GaussianMixture
+
+    rng = np.random.default_rng(9)
+    X, y, _ = make_heterogeneous_mixture(1500, 10, rng=rng)
+    ila = misclustering_error(y, ILASDP(3, random_state=0).fit(X).labels_)
+    em = misclustering_error(y, GaussianMixture(3, random_state=0).fit_predict(X))
+    # Bayes error about 0.05 here; note: ILASDP <= EM + 0.005
+    assert ila <= em + 0.005
+    assert ila < 0.08
+
+
+@pytest.mark.slow
+def test_v2_ilasdp_high_dimension_small_sample():
+    rng = np.random.default_rng(10)
+    for _ in range(2):
+        X, y, _ = make_heterogeneous_mixture(300, 50, rng=rng)
+        model = ILASDP(3, random_state=0).fit(X)
+        # note: worst case <= 0.20 (EM reaches 0.38 on such draws)
+        assert misclustering_error(y, model.labels_) <= 0.20
+        assert np.all(np.isfinite(model.covariances_))
+
+
+# ---------------------------------------------------------------------------------------------
+# Sketch-and-lift
+# ---------------------------------------------------------------------------------------------
+def test_uniform_sketch_matches_kmeans_error():
+    from sklearn.cluster import KMeans
+
+    rng = np.random.default_rng(12)
+    n, d, K = 20000, 5, 3
+    X, y = make_isotropic_mixture(n, d, K, separation=4.0, rng=rng)
+    res = sdp_kmeans(X, K, sketch="uniform", sketch_size=600, rng=rng)
+    assert res.sample_indices.shape == (600,)
+    err = misclustering_error(y, res.labels)
+    km = misclustering_error(y, KMeans(K, n_init=3, random_state=0).fit_predict(X))
+    # note target: error <= 1.1 x full K-means (plus one point of slack per 1000)
+    assert err <= 1.1 * km + 1e-3
+
+
+def test_weighted_sketch_keeps_small_clusters():
+    rng = np.random.default_rng(13)
+    sizes = [9000, 500, 500]
+    centres = np.array([[0.0, 0.0], [8.0, 0.0], [0.0, 8.0]])
+    y = np.repeat(np.arange(3), sizes)
+    X = centres[y] + rng.normal(size=(y.size, 2))
+    res = sdp_kmeans(X, 3, sketch="weighted", sketch_size=150, rng=rng)
+    # inclusion probabilities ~ 1/cluster size: each cluster expects 50 sketch points
+    # (uniform sampling would expect 7.5 from each small cluster)
+    counts = np.bincount(y[res.sample_indices], minlength=3)
+    assert counts.min() >= 25  # Poisson-binomial with mean 50: P(< 25) < 1e-4
+    assert misclustering_error(y, res.labels) < 0.01
+
+
+# ---------------------------------------------------------------------------------------------
+# Diagnostics and determinism
+# ---------------------------------------------------------------------------------------------
+def test_convergence_warning_when_iterations_run_out():
+    rng = np.random.default_rng(14)
+    X, _ = make_isotropic_mixture(200, 4, 3, separation=3.0, rng=rng)
+    with pytest.warns(ConvergenceWarning, match="Burer-Monteiro stopped after 3 iterations"):
+        res = sdp_kmeans(X, 3, max_iter=3, rng=rng)
+    assert not res.converged and res.status == "max_iter"
+    assert np.all(np.isfinite(res.factor))
+
+
+def test_same_seed_same_result_and_generator_advances():
+    rng = np.random.default_rng(15)
+    X, _ = make_isotropic_mixture(150, 3, 3, separation=3.0, rng=rng)
+    a = sdp_kmeans(X, 3, rng=42)
+    b = sdp_kmeans(X, 3, rng=42)
+    np.testing.assert_array_equal(a.factor, b.factor)
+    np.testing.assert_array_equal(a.labels, b.labels)
+
+
+def test_single_cluster_and_ilasdp_constant_feature():
+    rng = np.random.default_rng(16)
+    X = rng.normal(size=(40, 3))
+    res = sdp_kmeans(X, 1)
+    assert np.all(res.labels == 0)
+    X[:, 2] = 1.0  # singular covariance: regularised, never NaN
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        model = ILASDP(2, random_state=0).fit(X)
+    assert np.all(np.isfinite(model.predict_proba(X)))
+    assert np.all(np.isfinite(model.covariances_))
