@@ -22,6 +22,17 @@ def _rank_tol(n, d, dtype=np.float64):
     return max(n, d) * float(np.finfo(dtype).eps)
 
 
+_EPS64 = float(np.finfo(np.float64).eps)
+
+
+def _rank_of_triangular(R, eps=_EPS64):
+    """Numerical rank of ``A`` from its triangular factor ``R`` (same singular values)."""
+    sv = np.linalg.svd(np.asarray(R), compute_uv=False)
+    if sv.size == 0 or sv[0] == 0:
+        return 0
+    return int(np.count_nonzero(sv > sv[0] * R.shape[1] * eps * 10))
+
+
 # ----------------------------------------------------------------------------------------------
 # sketch parameters
 # ----------------------------------------------------------------------------------------------
@@ -47,7 +58,7 @@ def _lev_qr(A, caller, name):
     Q, R = np.linalg.qr(A, mode="reduced")
     diag = np.abs(np.diag(R))
     if d and (diag.max() == 0 or diag.min() <= _rank_tol(n, d) * diag.max()):
-        rank = int(np.linalg.matrix_rank(A))
+        rank = _rank_of_triangular(R)
         if rank < d:
             raise rank_error(caller, name, rank, d)
     return _row_sq(Q)
@@ -85,7 +96,7 @@ def _lev_cholesky(A, caller, name, *, strict, sparse=False):
         if not strict:
             return None
         if L is None or cond > 1.0 / math.sqrt(_rank_tol(n, d)):
-            rank = int(np.linalg.matrix_rank(A.toarray() if sparse else A))
+            rank = _rank_of_triangular(np.linalg.qr(A.toarray() if sparse else A, mode="r"))
             if rank < d:
                 raise rank_error(caller, name, rank, d)
         if L is None:
@@ -125,8 +136,7 @@ def _lev_sketch_numpy(A, rng, caller, name, sketch_size, sparsity, jl_dim, *, sp
     R = np.linalg.qr(SA, mode="r")
     diag = np.abs(np.diag(R))
     if diag.max() == 0 or diag.min() <= _rank_tol(s, d) * 10 * diag.max():
-        M = A.toarray() if sparse else A
-        rank = int(np.linalg.matrix_rank(M if scale is None else M * scale[:, None]))
+        rank = _rank_of_triangular(R)
         if rank < d:
             raise rank_error(caller, name, rank, d)
     G = rng.standard_normal((d, r))
@@ -144,14 +154,20 @@ def _lev_sketch_numpy(A, rng, caller, name, sketch_size, sparsity, jl_dim, *, sp
 # ----------------------------------------------------------------------------------------------
 # torch path (matmuls, no triangular solves with n right-hand sides: see the GPU note)
 # ----------------------------------------------------------------------------------------------
-def _torch_rank_check(R, n, d, A, caller, name):
+def _torch_rank(R):
+    """Numerical rank from the triangular factor (tolerance ``10 d eps`` of its dtype)."""
     torch = import_torch()
-    diag = torch.abs(torch.diagonal(R))
+    sv = torch.linalg.svdvals(R)
     eps = float(torch.finfo(R.dtype).eps)
-    if float(diag.max()) == 0 or float(diag.min()) <= max(n, d) * eps * 10 * float(diag.max()):
-        rank = int(torch.linalg.matrix_rank(A))
-        if rank < d:
-            raise rank_error(caller, name, rank, d)
+    if float(sv[0]) == 0:
+        return 0
+    return int((sv > sv[0] * R.shape[1] * eps * 10).sum())
+
+
+def _torch_rank_check(R, n, d, A, caller, name):
+    rank = _torch_rank(R)
+    if rank < d:
+        raise rank_error(caller, name, rank, d)
 
 
 def _lev_torch(A, method, rng, rcond, caller, name, sketch_size, sparsity, jl_dim):
@@ -165,12 +181,14 @@ def _lev_torch(A, method, rng, rcond, caller, name, sketch_size, sparsity, jl_di
         G = A.T @ A
         L, info = torch.linalg.cholesky_ex(G)
         ok = int(info) == 0
+        # Gram + Cholesky squares the condition number: in float32 only for cond(A) < ~300
+        max_cond = min(_CHOLESKY_MAX_COND, 0.1 / math.sqrt(float(torch.finfo(A.dtype).eps)))
         if ok:
             cond = float(torch.linalg.cond(L))
-            ok = math.isfinite(cond) and cond < _CHOLESKY_MAX_COND
+            ok = math.isfinite(cond) and cond < max_cond
         if ok or method == "cholesky":
             if not ok:
-                rank = int(torch.linalg.matrix_rank(A))
+                rank = _torch_rank(torch.linalg.qr(A, mode="r").R)
                 if rank < d:
                     raise rank_error(caller, name, rank, d)
             eye = torch.eye(d, dtype=A.dtype, device=A.device)

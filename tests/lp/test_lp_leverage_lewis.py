@@ -206,6 +206,11 @@ def test_torch_backend_matches_numpy():
     np.testing.assert_allclose(w.weights.numpy(), lewis_weights(A, p=1.5).weights, rtol=1e-6)
     s = lp_sensitivities(At[:30], p=1, method="lewis_bound")
     assert isinstance(s, torch.Tensor)
+    # float32 (the GPU dtype): tall input is not mistaken for rank deficient, accuracy ~1e-4
+    big = rng.standard_normal((50_000, 5))
+    t32 = leverage_scores(torch.as_tensor(big, dtype=torch.float32))
+    assert t32.dtype == torch.float32
+    np.testing.assert_allclose(t32.double().numpy(), leverage_scores(big), rtol=1e-3, atol=1e-7)
 
 
 def test_leverage_lewis_sensitivity_bad_input():
