@@ -5,7 +5,8 @@ plain numpy loop: steps per second on BA(1e5, 5), all in the same run.
     SAMPLINGSTATS_BENCH_QUICK=1 python -m benchmarks.bench_walks
 
 littleballoffur 2.3.1 needs numpy<2 and pandas<2, so it runs in its own virtual environment,
-benchmarks/.venv-lbof, which this script creates on first use (``pip install "numpy<2" "pandas<2"
+benchmarks/.venv-lbof, which this script creates on first use (full mode; quick mode only uses it
+when it exists) (``pip install "numpy<2" "pandas<2"
 littleballoffur==2.3.1 networkit``) and calls as a subprocess on the same graph (edge list passed
 as a .npy file). The main environment's pins are never touched. If the environment cannot be
 built, the reason is printed and the other rows are still measured.
@@ -65,12 +66,17 @@ def numpy_loop(indptr, indices, n_steps, chain, rng):
 # ---------------------------------------------------------------------------------------------
 # littleballoffur in its own environment
 # ---------------------------------------------------------------------------------------------
-def ensure_peer_venv() -> tuple[Path | None, str]:
-    """Return (python of .venv-lbof, "") or (None, reason)."""
+def ensure_peer_venv(create=True) -> tuple[Path | None, str]:
+    """Return (python of .venv-lbof, "") or (None, reason); build the venv when ``create``."""
     py = VENV / "bin" / "python"
     check = [str(py), "-c", "import littleballoffur, networkit"]
     if py.exists() and subprocess.run(check, capture_output=True).returncode == 0:
         return py, ""
+    if not create:
+        return None, (
+            f"{VENV.name} does not exist and quick mode does not build it (run the full "
+            "benchmark once)"
+        )
     try:
         if not py.exists():
             subprocess.run(
@@ -210,7 +216,7 @@ def main():
     except ImportError:
         pass
 
-    py, why = ensure_peer_venv()
+    py, why = ensure_peer_venv(create=not quick)
     server, peer_note = None, ""
     tmp = tempfile.TemporaryDirectory()
     if py is None:

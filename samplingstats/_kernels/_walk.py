@@ -78,9 +78,8 @@ def _next_double(states, w):
 
 
 @njit
-def _base_step(kind, i, prev, u, indptr, indices, cdf):
-    a = indptr[i]
-    d = indptr[i + 1] - a
+def _base_step(kind, i, prev, u, a, d, indices, cdf):
+    """Next node from ``i`` (CSR row start ``a``, degree ``d``) for uniform ``u`` in [0, 1)."""
     if kind == 0:
         k = np.int64(u * d)
         if k >= d:
@@ -124,7 +123,12 @@ def _base_step(kind, i, prev, u, indptr, indices, cdf):
 
 @njit(parallel=True)
 def walk_kernel(indptr, indices, cdf, kind, starts, n_steps, states, block, trace):
-    """Run ``starts.shape[0]`` walkers for ``n_steps`` steps; fill ``trace`` (W, n_steps + 1)."""
+    """Run ``starts.shape[0]`` walkers for ``n_steps`` steps; fill ``trace`` (W, n_steps + 1).
+
+    Each round of a block runs in two short loops over its walkers, first reading every walker's
+    row bounds, then drawing every walker's next node, so the independent cache misses of the
+    walkers are in flight together.
+    """
     n_walkers = starts.shape[0]
     n_blocks = (n_walkers + block - 1) // block
     for b in prange(n_blocks):
@@ -133,15 +137,21 @@ def walk_kernel(indptr, indices, cdf, kind, starts, n_steps, states, block, trac
         m = hi - lo
         pos = np.empty(m, dtype=np.int64)
         prev = np.full(m, -1, dtype=np.int64)
+        row = np.empty(m, dtype=np.int64)
+        deg = np.empty(m, dtype=np.int64)
         for k in range(m):
             pos[k] = starts[lo + k]
             trace[lo + k, 0] = pos[k]
         for t in range(1, n_steps + 1):
             for k in range(m):
+                i = pos[k]
+                row[k] = indptr[i]
+                deg[k] = indptr[i + 1] - row[k]
+            for k in range(m):
                 w = lo + k
                 i = pos[k]
                 u = _next_double(states, w)
-                j = _base_step(kind, i, prev[k], u, indptr, indices, cdf)
+                j = _base_step(kind, i, prev[k], u, row[k], deg[k], indices, cdf)
                 prev[k] = i
                 pos[k] = j
                 trace[w, t] = j

@@ -25,6 +25,39 @@ __all__ = ["random_walk", "self_repellent_walk", "WalkResult", "SRRWResult"]
 _BLOCK = 32
 
 
+class _DynamicChunks:
+    """Hand out the kernels' walker blocks one at a time (numba's parallel chunk size 1).
+
+    With static chunks a thread that the OS deschedules holds up the whole call; with chunks of
+    one block the other threads take over its blocks. The previous setting is restored. With
+    the JIT disabled (plain Python kernels) it silences numpy's uint64 wrap-around warnings.
+    """
+
+    def __enter__(self):
+        from .._kernels._jit import jit_disabled
+
+        self._old = None
+        self._err = None
+        if jit_disabled():
+            # plain-Python kernels: the xoshiro arithmetic wraps around on numpy uint64 scalars
+            self._err = np.errstate(over="ignore")
+            self._err.__enter__()
+        else:
+            import numba
+
+            self._old = numba.set_parallel_chunksize(1)
+        return self
+
+    def __exit__(self, *exc):
+        if self._old is not None:
+            import numba
+
+            numba.set_parallel_chunksize(self._old)
+        if self._err is not None:
+            self._err.__exit__(*exc)
+        return False
+
+
 @dataclasses.dataclass(repr=False)
 class WalkResult(Result):
     """Result of :func:`random_walk`.
@@ -245,9 +278,10 @@ def random_walk(
 
         states = seed_states(gen, n_walkers)
         trace = np.empty((n_walkers, int(n_steps) + 1), dtype=np.int64)
-        walk_kernel(
-            g.indptr, g.indices, ch.table, ch.kind, starts, int(n_steps), states, _BLOCK, trace
-        )
+        with _DynamicChunks():
+            walk_kernel(
+                g.indptr, g.indices, ch.table, ch.kind, starts, int(n_steps), states, _BLOCK, trace
+            )
     return WalkResult(trace=trace, chain=chain, stationary=ch.mu, nodes=g.nodes)
 
 
@@ -303,24 +337,25 @@ def _run_srrw(g, ch, alphas, step_exponent, starts, n_steps, gen, record, backen
     y = np.tile(ch.mu, (n_walkers, 1))
     scale = np.ones(n_walkers)
     trace = np.empty((n_walkers, n_steps + 1) if record else (1, 1), dtype=np.int64)
-    srrw_kernel(
-        g.indptr,
-        g.indices,
-        ch.prob,
-        ch.selfp,
-        ch.mu,
-        alphas,
-        float(step_exponent),
-        starts,
-        n_steps,
-        states,
-        _BLOCK,
-        y,
-        scale,
-        trace,
-        bool(record),
-        int(g.degree.max()),
-    )
+    with _DynamicChunks():
+        srrw_kernel(
+            g.indptr,
+            g.indices,
+            ch.prob,
+            ch.selfp,
+            ch.mu,
+            alphas,
+            float(step_exponent),
+            starts,
+            n_steps,
+            states,
+            _BLOCK,
+            y,
+            scale,
+            trace,
+            bool(record),
+            int(g.degree.max()),
+        )
     x = y * scale[:, None]
     x /= x.sum(axis=1, keepdims=True)  # remove the rounding drift of the running scale
     return x, (trace if record else None)
