@@ -21,6 +21,9 @@ from ._families import _Components, std_normal_logpdf
 __all__ = ["run_aiscv", "Sampler"]
 
 
+_FINAL_CHOICE = "prev"
+
+
 class Sampler:
     """Mixture ``g_alpha = alpha_0 f + sum_k alpha_k g_k`` (``alpha_0`` is the defensive weight)."""
 
@@ -55,18 +58,24 @@ class Sampler:
         return U[rng.permutation(n)]
 
 
-def _optimise_alpha(A, R, alpha0, defensive, *, max_iter=300):
+def _optimise_alpha(A, R, alpha0, defensive, floor=None, *, max_iter=300):
     """Minimise ``F(a) = mean_i A_i / (defensive R_i0 + (1 - defensive) R_i,1: . a)`` on the simplex.
 
-    Exponentiated-gradient (mirror) descent with an adaptive step; ``F`` is convex in ``a``.
+    ``a >= floor`` componentwise (``floor.sum() < 1``): every auxiliary density keeps some mass,
+    which bounds each integrand's likelihood ratio by its own fitted density (a safeguard for
+    heavy-tailed integrands whose block-variance estimates are unreliable). Exponentiated-
+    gradient (mirror) descent with an adaptive step on the free part; ``F`` is convex.
     """
     K = R.shape[1] - 1
-    c = defensive * R[:, 0]
-    G = (1.0 - defensive) * R[:, 1:]
-    a = np.maximum(alpha0, 1e-4 / K)
+    if floor is None:
+        floor = np.zeros(K)
+    spare = 1.0 - floor.sum()
+    c = defensive * R[:, 0] + (1.0 - defensive) * (R[:, 1:] @ floor)
+    G = (1.0 - defensive) * spare * R[:, 1:]
+    a = np.maximum(alpha0 - floor, 0) + 1e-4 / K
     a /= a.sum()
     if not np.any(A > 0):
-        return a, 0.0
+        return floor + spare * a, 0.0
 
     def value(a):
         den = c + G @ a
@@ -96,7 +105,7 @@ def _optimise_alpha(A, R, alpha0, defensive, *, max_iter=300):
         eta = min(eta * 2.0, 50.0)
         if rel < 1e-10:
             break
-    return a, F
+    return floor + spare * a, F
 
 
 def run_aiscv(*, evaluate, **kwargs):
@@ -134,6 +143,7 @@ def _run_aiscv(
     signed=None,
     min_ess=0.05,
     all_cv="auto",
+    alpha_floor=0.1,
 ):
     """Run the adaptive algorithm.
 
@@ -207,6 +217,10 @@ def _run_aiscv(
     alpha_comp = np.sqrt(w_comp) * np.abs(I_parts)
     alpha_comp = alpha_comp / alpha_comp.sum() if alpha_comp.sum() > 0 else np.full(K, 1.0 / K)
     beta = I_parts.copy()
+    # lower bound on the mixture weights: ``alpha_floor`` of the mass spread over the components
+    # that matter (positive weight and a non-zero pilot estimate)
+    active = (w_comp > 0) & (np.abs(I_parts) > 0)
+    floor = np.where(active, alpha_floor / max(active.sum(), 1), 0.0)
 
     # storage over all points evaluated so far
     U_all = U0
@@ -220,6 +234,7 @@ def _run_aiscv(
     crude = Sampler(comps.copy(), np.concatenate([[1.0], np.zeros(K)]))
     prev = {"sampler": crude, "beta": np.zeros(K), "B": np.zeros((K + 1, J)) if all_cv else None}
     v_prev = var0
+    best = None
     history = {
         "n_evaluations": [n_eval],
         "estimates": [est0],
@@ -245,7 +260,7 @@ def _run_aiscv(
         fpsi_h = np.exp(base)[:, None] * Psi_all
         resid = (fpsi_h - beta * R[:, 1:]) @ S  # (n, J)
         A = (resid**2) @ w
-        alpha_comp, _ = _optimise_alpha(A, R, alpha_comp, defensive)
+        alpha_comp, _ = _optimise_alpha(A, R, alpha_comp, defensive, floor)
         alpha_full = np.concatenate([[defensive], (1.0 - defensive) * alpha_comp])
         sampler = Sampler(comps.copy(), alpha_full)
         # ------------------------------------------------ step 3: new block
@@ -289,16 +304,19 @@ def _run_aiscv(
         history["variances"].append(v_new_var)
         history["alpha"].append(alpha_full)
         history["criterion"].append(crit_new)
-        # the rule compares two adaptive parameter sets: the pilot variances (crude sampling)
-        # are too unreliable on heavy-tailed integrands to justify falling back to f alone
-        if n_iter > 1 and crit_prev <= crit_new:
+        current = {"sampler": sampler, "beta": beta.copy(), "B": B, "score": float(w @ v_new_var)}
+        if best is None or current["score"] < best["score"]:
+            best = current
+        # The rule compares successive adaptive parameter sets from the second one on: the
+        # pilot variances (crude sampling) are too unreliable on heavy-tailed integrands, and
+        # the first adapted set is often still poor. The final sample uses the adapted set with
+        # the smallest weighted per-point variance.
+        if n_iter > 2 and crit_prev <= crit_new:
             stopped = True
-            final = prev
             break
         v_prev = v_new_var
-        prev = {"sampler": sampler, "beta": beta.copy(), "B": B}
-    if final is None:
-        final = prev
+        prev = current
+    final = {"best": best, "prev": prev, "last": current}[_FINAL_CHOICE]
 
     # ---------------------------------------------------------------- step 6: final sample
     N_f = N_max - n_eval
@@ -334,6 +352,15 @@ def _run_aiscv(
         "final_alpha": sampler.alpha.copy(),
         "signed": signed,
     }
+
+
+def summand_covariance(Y):
+    """Covariance matrix of the mean of the rows of ``Y`` (single-threaded BLAS, see run_aiscv)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        Yc = Y - Y.mean(axis=0)
+        return (Yc.T @ Yc) / (Y.shape[0] - 1) / Y.shape[0]
 
 
 def _block_samplers(history):

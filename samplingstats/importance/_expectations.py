@@ -19,7 +19,7 @@ from .._validation import (
     check_param,
     check_vector,
 )
-from ._core import run_aiscv
+from ._core import run_aiscv, summand_covariance
 from ._inputs import ModelCaller, check_dists, check_workers
 
 __all__ = ["multiple_expectations", "ExpectationsResult"]
@@ -89,8 +89,7 @@ class ExpectationsResult(Result):
 
     def covariance(self) -> np.ndarray:
         """Estimated covariance matrix of :attr:`estimates`."""
-        n = self.summands.shape[0]
-        return np.atleast_2d(np.cov(self.summands, rowvar=False)) / n
+        return summand_covariance(self.summands)
 
 
 def _progress_bar(progress, total, desc):

@@ -78,6 +78,7 @@ class _Components:
         self.means = np.zeros((K, self.M, D))
         self.chols = np.tile(np.eye(D), (K, self.M, 1, 1))
         self.logpi = np.full((K, self.M), -math.log(self.M))
+        self.fitted = np.zeros(K, dtype=bool)
         if self.df < math.inf:
             # scale so that the covariance of the initial component is the identity
             self.chols *= math.sqrt((self.df - 2.0) / self.df)
@@ -88,6 +89,7 @@ class _Components:
         new.means = self.means.copy()
         new.chols = self.chols.copy()
         new.logpi = self.logpi.copy()
+        new.fitted = self.fitted.copy()
         return new
 
     # ------------------------------------------------------------------ densities
@@ -174,12 +176,16 @@ class _Components:
         D = self.D
         keep = w > 1e-10 * w.max()  # negligible weights do not move the fit
         X, w = X[keep], w[keep] / w[keep].sum()
-        vals, vecs = np.linalg.eigh(cov)
-        shift = math.sqrt(max(vals[-1], 1e-12)) * vecs[:, -1]
-        means = np.stack([mean - shift, mean + shift])
         chol0 = _safe_cholesky(cov)
-        chols = np.stack([chol0, chol0])
-        logpi = np.full(2, -math.log(2.0))
+        if self.fitted[k]:
+            # warm start from the previous fit (the targets move little between iterations)
+            means, chols, logpi = self.means[k].copy(), self.chols[k].copy(), self.logpi[k].copy()
+        else:
+            vals, vecs = np.linalg.eigh(cov)
+            shift = math.sqrt(max(vals[-1], 1e-12)) * vecs[:, -1]
+            means = np.stack([mean - shift, mean + shift])
+            chols = np.stack([chol0, chol0])
+            logpi = np.full(2, -math.log(2.0))
         old_ll = -np.inf
         for _ in range(n_iter):
             l0 = logpi[0] + self._gauss(X, means[0], chols[0])
@@ -208,6 +214,7 @@ class _Components:
         self.means[k] = means
         self.chols[k] = chols
         self.logpi[k] = logpi - logsumexp(logpi)
+        self.fitted[k] = True
 
     @staticmethod
     def _gauss(X, mean, chol):

@@ -8,7 +8,7 @@ import numpy as np
 
 from .._results import ConfidenceInterval, Result, normal_interval
 from .._validation import InvalidParameterError, StrOptions, check_param
-from ._core import run_aiscv
+from ._core import run_aiscv, summand_covariance
 from ._expectations import ExpectationsResult, _progress_bar, check_common
 from ._inputs import ModelCaller, check_dists
 
@@ -147,6 +147,7 @@ def sobol_indices(
     method="aiscv",
     rng=None,
     centre="auto",
+    target="both",
     family="auto",
     defensive=0.05,
     adapt_fraction=0.5,
@@ -188,9 +189,16 @@ def sobol_indices(
         negative parts). ``"auto"`` does not centre a positive output whose logarithm is well
         explained by a linear function of the standard-normal inputs on the pilot sample
         (:math:`R^2 \geq 0.97`: the uncentred products are then close to log-linear and
-        the Gaussian cross-entropy fits are nearly optimal) and centres otherwise. Crude
+        the Gaussian cross-entropy fits are nearly optimal) and whose squared coefficient of
+        variation is at least 0.25 (milder cancellation); it centres otherwise. Crude
         pick-freeze always centres with the sample mean of the first block.
-    family, defensive, adapt_fraction, block_fraction, workers, progress
+    target : {"both", "first", "total"}, default "both"
+        Indices whose delta-method variance the adaptation minimises (all are estimated;
+        ``"first"`` spends the sampling effort on the first-order indices only).
+    family : {"auto", "gaussian", "gaussian_mixture", "student"}, default "auto"
+        Auxiliary family; ``"auto"``: two-component Gaussian mixtures for centred products,
+        Gaussian for uncentred (log-linear) ones.
+    defensive, adapt_fraction, block_fraction, workers, progress
         As in :func:`multiple_expectations` (``budget`` there counts points; here the
         fractions apply to the ``budget // (d + 2)`` points).
 
@@ -275,7 +283,7 @@ def sobol_indices(
             squares = method == "saltelli"
             cols = _columns(raw, c, squares)
             E = cols.mean(axis=0)
-            cov = np.cov(cols, rowvar=False) / n_points
+            cov = summand_covariance(cols)
             S, ST, V, Jac = _indices_and_jacobian(E, squares)
             se = _delta_se(Jac, cov)
             return SobolResult(
@@ -325,6 +333,10 @@ def sobol_indices(
                 return np.ones(E.shape[0])
             _, _, _, Jac = _indices_and_jacobian(E, state["centred"])
             Jac = np.clip(np.nan_to_num(Jac), -10 / V, 10 / V)
+            if target == "first":
+                Jac = Jac[:d]
+            elif target == "total":
+                Jac = Jac[d:]
             return (Jac**2).sum(axis=0)
 
         out = run_aiscv(
@@ -340,7 +352,7 @@ def sobol_indices(
             rng=rng,
         )
     E = out["estimates"]
-    cov = np.atleast_2d(np.cov(out["summands"], rowvar=False)) / out["n_final"]
+    cov = summand_covariance(out["summands"])
     S, ST, V, Jac = _indices_and_jacobian(E, state["centred"])
     se = _delta_se(Jac, cov)
     exp_res = ExpectationsResult(
@@ -370,9 +382,14 @@ def sobol_indices(
 
 
 def _loglinear(raw0, U0, d, threshold=0.97):
-    """True when log(output) is positive and R^2-explained (>= threshold) by a linear fit in u."""
+    """True for a positive output with squared CV >= 0.25 whose log is R^2-explained
+    (>= threshold) by a linear fit in the standard-normal inputs (pilot sample)."""
     y = raw0[:, :2]
     if not np.all(y > 0):
+        return False
+    # uncentred products suffer the E[phi]^2 cancellation: only worth it when the output
+    # varies enough relative to its mean (squared coefficient of variation >= 0.25)
+    if y.var() < 0.25 * y.mean() ** 2:
         return False
     logy = np.log(np.concatenate([y[:, 0], y[:, 1]]))
     Z = np.vstack([U0[:, :d], U0[:, d:]])
