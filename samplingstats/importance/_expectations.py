@@ -284,10 +284,12 @@ def multiple_expectations(
     ref = law_sets[0]
     n_laws = len(law_sets)
 
-    with _progress_bar(progress, int(budget), caller) as bar:
-        caller_fn = ModelCaller(
+    with (
+        _progress_bar(progress, int(budget), caller) as bar,
+        ModelCaller(
             func, workers, caller, n_out={1, n_laws} if multi else None, progress=bar
-        )
+        ) as caller_fn,
+    ):
         state = {}
 
         def evaluate(U):

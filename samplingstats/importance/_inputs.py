@@ -106,6 +106,19 @@ class ModelCaller:
         self.func, self.workers, self.caller = func, workers, caller
         self.n_out = n_out
         self.progress = progress
+        self._executor = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        """Shut down the process pool (if one was started)."""
+        if self._executor is not None:
+            self._executor.shutdown()
+            self._executor = None
 
     def _map(self, X):
         w = self.workers
@@ -117,8 +130,9 @@ class ModelCaller:
             return list(w(self.func, chunks))
         n = (os.cpu_count() or 1) if w == -1 else w
         chunks = np.array_split(X, min(len(X), n))
-        with concurrent.futures.ProcessPoolExecutor(max_workers=n) as ex:
-            return list(ex.map(self.func, chunks))
+        if self._executor is None:  # one pool per run, reused by every block
+            self._executor = concurrent.futures.ProcessPoolExecutor(max_workers=n)
+        return list(self._executor.map(self.func, chunks))
 
     def __call__(self, X):
         outs = []

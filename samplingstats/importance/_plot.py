@@ -59,7 +59,7 @@ def plot_history(result, *, ax=None, names=None):
             n, np.maximum(var[:, j], 1e-300), marker="o", label=labels[j] if j < 10 else None
         )
     ax[0].set(
-        xlabel="model evaluations",
+        xlabel="points evaluated",
         ylabel="per-point variance",
         title="block variances (0: crude pilot)",
     )
@@ -67,7 +67,7 @@ def plot_history(result, *, ax=None, names=None):
         ax[0].legend(fontsize="small")
     ax[1].semilogy(n, hist["criterion"], marker="o")
     ax[1].set(
-        xlabel="model evaluations", ylabel="predicted weighted variance", title="stopping criterion"
+        xlabel="points evaluated", ylabel="predicted weighted variance", title="stopping criterion"
     )
     alpha = np.atleast_2d(hist["alpha"])
     bottom = np.zeros(alpha.shape[0])

@@ -260,8 +260,10 @@ def sobol_indices(
     )
     n_points = int(budget) // per
 
-    with _progress_bar(progress, n_points * per, caller) as bar:
-        model = ModelCaller(func, workers, caller, n_out={1}, progress=bar)
+    with (
+        _progress_bar(progress, n_points * per, caller) as bar,
+        ModelCaller(func, workers, caller, n_out={1}, progress=bar) as model,
+    ):
 
         def evaluate(U):
             n = U.shape[0]
