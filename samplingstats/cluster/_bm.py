@@ -55,6 +55,12 @@ class BMState:
     converged: bool
 
 
+def _sq(A):
+    """Squared Frobenius norm (vdot avoids the reduction overhead of np.sum on small arrays)."""
+    a = A.ravel()
+    return float(np.dot(a, a))
+
+
 def _offsets(blocks):
     off = [0]
     for b in blocks:
@@ -66,7 +72,7 @@ def _project(V, blocks, off):
     out = np.maximum(V, 0.0)
     for k, b in enumerate(blocks):
         sl = out[:, off[k] : off[k + 1]]
-        nrm = np.sqrt(np.sum(sl * sl))
+        nrm = np.sqrt(_sq(sl))
         if nrm > 0:
             sl *= np.sqrt(b.trace) / nrm
         else:  # the whole block was clipped away: restart it flat
@@ -87,7 +93,7 @@ def _evaluate(U, blocks, off, y, beta):
         res += Uk @ s
         W = b.Y.T @ Uk
         G = 0.5 * (b.Y @ W)
-        obj += 0.5 * float(np.sum(W * W))
+        obj += 0.5 * _sq(W)
         if b.c != 0.0:
             G -= b.c * s[None, :]
             obj -= b.c * float(s @ s)
@@ -99,7 +105,7 @@ def _evaluate(U, blocks, off, y, beta):
     yh = y + beta * res
     grad = -2.0 * BU + np.outer(yh, S) + (yh @ U)[None, :]
     lag = -obj + float(y @ res) + 0.5 * beta * float(res @ res)
-    gscale = 2.0 * float(np.sqrt(np.sum(BU * BU)))
+    gscale = 2.0 * np.sqrt(_sq(BU))
     return lag, grad, obj, res, gscale
 
 
@@ -145,7 +151,7 @@ def bm_solve(
     lag, G, obj, res, gs = _evaluate(U, blocks, off, y, beta)
     unorm = np.sqrt(sum(b.trace for b in blocks))
     # initial step: 1 / (rough Lipschitz constant) from a power-like estimate
-    eta = 1.0 / max(np.sqrt(np.sum(G * G)) / unorm, 1e-12)
+    eta = 1.0 / max(np.sqrt(_sq(G)) / unorm, 1e-12)
     hist = [lag]
     n_dual = 0
     rel = np.inf
@@ -163,20 +169,20 @@ def bm_solve(
         for _ in range(40):
             V = _project(U - eta * G, blocks, off)
             D = V - U
-            dd = float(np.sum(D * D))
+            dd = _sq(D)
             lag_v, G_v, obj_v, res_v, gs_v = _evaluate(V, blocks, off, y, beta)
             if lag_v <= ref - 1e-4 * dd / eta or dd == 0.0:
                 break
             eta *= 0.5
         Yg = G_v - G
-        sy = float(np.sum(D * Yg))
+        sy = float(np.dot(D.ravel(), Yg.ravel()))
         U, G, lag, obj, res, gs = V, G_v, lag_v, obj_v, res_v, gs_v
         hist.append(lag)
         # relative gradient mapping: ||U - P(U - eta G)|| / (eta ||grad of objective||)
         rel = np.sqrt(dd) / (eta * max(gs, 1e-300))
         # Barzilai--Borwein step (alternating long and short)
         if sy > 1e-300 and dd > 0:
-            yy = float(np.sum(Yg * Yg))
+            yy = _sq(Yg)
             eta = dd / sy if use_bb1 else sy / yy
             use_bb1 = not use_bb1
         else:

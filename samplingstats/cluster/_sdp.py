@@ -155,20 +155,38 @@ def _membership_start(labels, k, rank, gen, noise=0.1):
     return U
 
 
-def round_factor(U, k, gen):
-    """k-means++ (sklearn KMeans) on the rows of U projected on its top-k singular directions."""
-    from sklearn.cluster import KMeans
+def _lloyd(E, k, gen, n_init=3, max_iter=100):
+    """k-means++ seeding (scikit-learn) and Lloyd iterations on a small embedding; best of n_init."""
+    from sklearn.cluster import kmeans_plusplus
 
+    best, best_inertia = None, np.inf
+    for _ in range(n_init):
+        centres, _ = kmeans_plusplus(E, k, random_state=int(gen.integers(2**31 - 1)))
+        labels = _nearest(E, centres)
+        for _ in range(max_iter):
+            counts = np.bincount(labels, minlength=k)
+            sums = np.zeros_like(centres)
+            np.add.at(sums, labels, E)
+            nz = counts > 0
+            centres[nz] = sums[nz] / counts[nz, None]
+            new = _nearest(E, centres)
+            if np.array_equal(new, labels):
+                break
+            labels = new
+        inertia = float(np.sum((E - centres[labels]) ** 2))
+        if inertia < best_inertia:
+            best, best_inertia = labels, inertia
+    return best
+
+
+def round_factor(U, k, gen):
+    """k-means++ and Lloyd on the rows of U projected on its top-k singular directions."""
     n = U.shape[0]
-    w, V = np.linalg.eigh(U.T @ U)
+    _, V = np.linalg.eigh(U.T @ U)
     top = V[:, ::-1][:, : min(k, U.shape[1])]
     emb = U @ top
     emb *= np.sqrt(n)  # rows of the ideal factor are 1/sqrt(n_k): rescale to O(1)
-    seed = int(gen.integers(2**31 - 1))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "distinct clusters < n_clusters" when rows coincide
-        km = KMeans(n_clusters=k, init="k-means++", n_init=3, random_state=seed).fit(emb)
-    return _relabel(km.labels_, k)
+    return _relabel(_lloyd(emb, k, gen), k)
 
 
 def _relabel(labels, k):
