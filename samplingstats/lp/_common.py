@@ -50,8 +50,9 @@ def as_lp_matrix(A, name="A", *, min_rows=1):
     import scipy.sparse as sp
 
     if sp.issparse(M):
-        M = sp.csr_matrix(M)
+        M = sp.csr_matrix(M, copy=True)  # never canonicalise the caller's matrix in place
         M.sum_duplicates()
+        M.eliminate_zeros()
         M.sort_indices()
         return "sparse", M
     return "dense", M
