@@ -90,9 +90,9 @@ def _base_step(kind, i, prev, u, a, d, indices, cdf):
         k = np.int64(ud)
         if k >= d:
             k = d - 1
-        if ud - k < cdf[a + k]:
-            return indices[a + k]
-        return i
+        j = indices[a + k]
+        keep = np.int64(ud - k < cdf[a + k])  # branch-free accept / reject (self-loop)
+        return i + keep * (j - i)
     if kind == 1:
         last = a + d - 1
         if u >= cdf[last]:
@@ -123,7 +123,10 @@ def _base_step(kind, i, prev, u, a, d, indices, cdf):
 
 @njit(parallel=True)
 def walk_kernel(indptr, indices, cdf, kind, starts, n_steps, states, block, trace):
-    """Run ``starts.shape[0]`` walkers for ``n_steps`` steps; fill ``trace`` (W, n_steps + 1).
+    """Run ``starts.shape[0]`` walkers for ``n_steps`` steps; fill ``trace`` (n_steps + 1, W).
+
+    The trace is stored step-major so that the walkers of a block write one contiguous run of
+    memory per round (the wrapper returns its transpose).
 
     Each round of a block runs in two short loops over its walkers, first reading every walker's
     row bounds, then drawing every walker's next node, so the independent cache misses of the
@@ -141,7 +144,7 @@ def walk_kernel(indptr, indices, cdf, kind, starts, n_steps, states, block, trac
         deg = np.empty(m, dtype=np.int64)
         for k in range(m):
             pos[k] = starts[lo + k]
-            trace[lo + k, 0] = pos[k]
+            trace[0, lo + k] = pos[k]
         for t in range(1, n_steps + 1):
             for k in range(m):
                 i = pos[k]
@@ -154,7 +157,7 @@ def walk_kernel(indptr, indices, cdf, kind, starts, n_steps, states, block, trac
                 j = _base_step(kind, i, prev[k], u, row[k], deg[k], indices, cdf)
                 prev[k] = i
                 pos[k] = j
-                trace[w, t] = j
+                trace[t, w] = j
 
 
 @njit(parallel=True)

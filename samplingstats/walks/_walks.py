@@ -65,7 +65,9 @@ class WalkResult(Result):
     Attributes
     ----------
     trace : ndarray or torch.Tensor of int64, shape (n_walkers, n_steps + 1)
-        Visited node indices; column 0 holds the start nodes.
+        Visited node indices; column 0 holds the start nodes. The numpy trace is a Fortran-ordered
+        array (the kernels write all walkers' step ``t`` together); use
+        ``np.ascontiguousarray(trace)`` when row-contiguous walks are needed.
     chain : str
         The base chain ("srw", "mhrw" or "nbrw").
     stationary : ndarray, shape (n_nodes,)
@@ -277,11 +279,20 @@ def random_walk(
         from .._kernels._walk import seed_states, walk_kernel
 
         states = seed_states(gen, n_walkers)
-        trace = np.empty((n_walkers, int(n_steps) + 1), dtype=np.int64)
+        steps_major = np.empty((int(n_steps) + 1, n_walkers), dtype=np.int64)
         with _DynamicChunks():
             walk_kernel(
-                g.indptr, g.indices, ch.table, ch.kind, starts, int(n_steps), states, _BLOCK, trace
+                g.indptr,
+                g.indices,
+                ch.table,
+                ch.kind,
+                starts,
+                int(n_steps),
+                states,
+                _BLOCK,
+                steps_major,
             )
+        trace = steps_major.T  # (n_walkers, n_steps + 1) view, Fortran-ordered
     return WalkResult(trace=trace, chain=chain, stationary=ch.mu, nodes=g.nodes)
 
 
