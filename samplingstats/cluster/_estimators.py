@@ -277,13 +277,20 @@ class ILASDP(ClusterMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         """Fit the mixture to ``X``; ``y`` is ignored. Returns ``self``."""
-        from sklearn.cluster import KMeans
-
-        from ._ilasdp import em_refine, fit_ilasdp
+        from ._sdp import _blas_threads
 
         caller = self._check_params()
         X = _validate(self, X, reset=True)
         X = check_cluster_input(X, self.n_clusters, caller)
+        n, d = X.shape
+        with _blas_threads(n * d * max(d, 8) * int(self.n_clusters)):
+            return self._fit(X, caller)
+
+    def _fit(self, X, caller):
+        from sklearn.cluster import KMeans
+
+        from ._ilasdp import em_refine, fit_ilasdp
+
         n, d = X.shape
         K = int(self.n_clusters)
         if self.solver == "cvxpy" and n > 150:

@@ -76,18 +76,24 @@ class SDPResult(Result):
     sample_indices: np.ndarray | None = None
 
 
+_CONTROLLER = []
+
+
 @contextlib.contextmanager
 def _blas_threads(work):
-    """Single-threaded BLAS for the skinny products of small problems (threads cost more)."""
+    """One BLAS/OpenMP thread for small problems: on skinny products threads cost more than they
+    save (100x slower than one thread on a loaded machine). ``work`` ~ flops of one product."""
     if work > 5e7:
         yield
         return
     try:
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import ThreadpoolController
     except ImportError:  # pragma: no cover - threadpoolctl is a scikit-learn dependency
         yield
         return
-    with threadpool_limits(limits=1, user_api="blas"):
+    if not _CONTROLLER:
+        _CONTROLLER.append(ThreadpoolController())
+    with _CONTROLLER[0].limit(limits=1):
         yield
 
 
@@ -277,8 +283,15 @@ def default_sketch_size(n, k, d):
     return int(min(n, max(50 * k, min(5000, 20 * k * d))))
 
 
-def run_sdp_kmeans(X, k, *, solver, rank, tol, max_iter, sketch, sketch_size, gen, caller):
+def run_sdp_kmeans(X, k, **kwargs):
     """Shared implementation of sdp_kmeans and SDPKMeans.fit (inputs already validated)."""
+    rank = kwargs["rank"] or 2 * k
+    m = X.shape[0] if kwargs["sketch"] is None else min(X.shape[0], 5000)
+    with _blas_threads(m * X.shape[1] * rank):
+        return _run_sdp_kmeans(X, k, **kwargs)
+
+
+def _run_sdp_kmeans(X, k, *, solver, rank, tol, max_iter, sketch, sketch_size, gen, caller):
     n, d = X.shape
     if sketch is not None:
         m = default_sketch_size(n, k, d) if sketch_size is None else int(sketch_size)
