@@ -236,10 +236,11 @@ def srrw_kernel(
                 i = pos[k]
                 a = indptr[i]
                 e = indptr[i + 1]
-                tot = nodec[i, 0] * st[k, i, 0]
+                stk = st[k]
+                tot = nodec[i, 0] * stk[i, 0]
                 c0 = tot
                 for sl in range(a, e):
-                    tot += prob[sl] * st[k, indices[sl], 0]
+                    tot += prob[sl] * stk[indices[sl], 0]
                     buf[sl - a] = tot
                 u = _next_double(states, w) * tot
                 j = i
@@ -261,7 +262,7 @@ def srrw_kernel(
                 st[k, j, 1] = zj
                 mass[k] += inc
                 s[k] = s_new
-                r = zj ** (-alpha)
+                r = math.exp(-alpha * math.log(zj))
                 if r < _WMIN:
                     r = _WMIN
                 elif r > _WMAX:
