@@ -130,6 +130,7 @@ class RS2Sampler(Sampler):
         self._offset = 0  # global slot offset of the current round's layout (after a W change)
         self._pos = 0  # indices of the current round consumed on this rank
         self._pending = False  # a loaded state waits for the next iter()
+        self._active = None  # (round, offset) of the iteration last started: what is trained on
 
     # ------------------------------------------------------------------------------------------
     @property
@@ -170,6 +171,7 @@ class RS2Sampler(Sampler):
         if self._pending and int(epoch) == self._round:
             return
         self._round, self._offset, self._pos, self._pending = int(epoch), 0, 0, False
+        self._active = None
 
     def _round_indices(self, t, offset):
         idx = self.schedule._shard(t, offset)
@@ -187,6 +189,7 @@ class RS2Sampler(Sampler):
         start = self._pos if self._pending else 0
         self._pending = False
         self._pos = start
+        self._active = (t, offset)
         idx = self._round_indices(t, offset).tolist()
         for i in range(start, len(idx)):
             self._pos = i + 1
@@ -205,11 +208,17 @@ class RS2Sampler(Sampler):
         Parameters
         ----------
         consumed : int, optional
-            Indices of the current round actually consumed on this rank (default: the number
-            yielded, which a prefetching DataLoader runs ahead of).
+            Indices of the current round actually consumed on this rank, counted from the start
+            of the round (default: the number yielded, which a prefetching DataLoader runs ahead
+            of). The current round is the one of the iteration in progress (the last
+            ``iter(sampler)`` started), also when a prefetcher has already drawn all of it and
+            the sampler has moved on to the next round.
         """
         pos = self._pos
-        length = self._shard_len(self._offset)
+        t, offset = self._round, self._offset
+        if consumed is not None and self._active is not None:
+            t, offset = self._active
+        length = self._shard_len(offset)
         if consumed is not None:
             if not _is_int(consumed) or not 0 <= consumed <= length:
                 raise InvalidParameterError(
@@ -217,7 +226,6 @@ class RS2Sampler(Sampler):
                     f"range [0, {length}]. Got {consumed!r} instead."
                 )
             pos = int(consumed)
-        t, offset = self._round, self._offset
         if pos >= length:
             t, offset, pos = t + 1, 0, 0
         state = self.schedule.state_dict()
@@ -274,3 +282,4 @@ class RS2Sampler(Sampler):
                 f"shard ({self._shard_len(offset)} indices)."
             )
         self._round, self._offset, self._pos, self._pending = t, int(offset), int(pos), True
+        self._active = None
