@@ -19,6 +19,7 @@ __all__ = ["_Components", "std_normal_logpdf"]
 _LOG2PI = math.log(2.0 * math.pi)
 _STUDENT_DF = 5.0
 _JITTER = 1e-6
+_EM_POINTS = 2500
 
 
 def std_normal_logpdf(U):
@@ -176,6 +177,13 @@ class _Components:
         D = self.D
         keep = w > 1e-10 * w.max()  # negligible weights do not move the fit
         X, w = X[keep], w[keep] / w[keep].sum()
+        if X.shape[0] > _EM_POINTS:
+            # deterministic systematic resampling to _EM_POINTS equally weighted points: the
+            # EM cost no longer grows with the number of past points, at a small noise cost
+            cw = np.cumsum(w)
+            idx = np.searchsorted(cw, (np.arange(_EM_POINTS) + 0.5) / _EM_POINTS * cw[-1])
+            X = X[np.minimum(idx, X.shape[0] - 1)]
+            w = np.full(X.shape[0], 1.0 / X.shape[0])
         chol0 = _safe_cholesky(cov)
         if self.fitted[k]:
             # warm start from the previous fit (the targets move little between iterations)
