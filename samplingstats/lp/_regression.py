@@ -71,19 +71,18 @@ def lp_cost(A, b, x, p):
 # ----------------------------------------------------------------------------------------------
 # solvers (dense numpy or CSR A, numpy b); return (x, n_iter, converged, status)
 # ----------------------------------------------------------------------------------------------
+_IPM_MIN_ROWS = 20_000
+
+
 def _solve_highs(A, b):
     import scipy.sparse as sp
     from scipy.optimize import linprog
 
     n, d = A.shape
     AT = sp.csr_matrix(A.T) if sp.issparse(A) else np.ascontiguousarray(A.T)
-    res = linprog(
-        -b,
-        A_eq=AT,
-        b_eq=np.zeros(d),
-        bounds=(-1.0, 1.0),
-        method="highs",
-    )
+    # dual simplex for small (sampled) problems, interior point (with crossover) for large ones
+    method = "highs" if n < _IPM_MIN_ROWS else "highs-ipm"
+    res = linprog(-b, A_eq=AT, b_eq=np.zeros(d), bounds=(-1.0, 1.0), method=method)
     if res.status != 0 or res.eqlin is None:
         return None, int(getattr(res, "nit", 0) or 0), False, f"HiGHS: {res.message}"
     x = np.asarray(res.eqlin.marginals, dtype=np.float64)
@@ -91,7 +90,7 @@ def _solve_highs(A, b):
     c_pos, c_neg = lp_cost(A, b, x, 1.0), lp_cost(A, b, -x, 1.0)
     if c_neg < c_pos:
         x = -x
-    return x, int(res.nit), True, "HiGHS: optimal (dual LP)"
+    return x, int(res.nit), True, f"HiGHS ({method}): optimal (dual LP)"
 
 
 def _wls(A, b, w):
@@ -276,8 +275,10 @@ def lp_regression(
         Sampling scheme (see :func:`sensitivity_sample`), computed on ``[A b]``; an array gives
         the scores directly.
     solver : {"auto", "highs", "irls", "cvxpy"}, default "auto"
-        ``"highs"``: the L1 regression LP (``p = 1`` only) solved by HiGHS through
-        :func:`scipy.optimize.linprog`. ``"irls"``: iteratively reweighted least squares with an
+        ``"highs"``: the L1 regression LP (``p = 1`` only) in its dual form
+        ``max b^T y : A^T y = 0, |y| <= 1`` (``n`` bounded variables, ``d`` equality
+        constraints whose multipliers are the coefficients), solved by HiGHS through
+        :func:`scipy.optimize.linprog` (dual simplex below 20 000 rows, interior point above). ``"irls"``: iteratively reweighted least squares with an
         exact line search (``p > 1``; at ``p = 1`` it smooths ``|r|`` with a decreasing floor).
         ``"cvxpy"``: ``pnorm`` with Clarabel. ``"auto"``: HiGHS at ``p = 1``, IRLS otherwise;
         a HiGHS failure falls back to cvxpy.
