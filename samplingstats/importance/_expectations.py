@@ -191,7 +191,8 @@ def multiple_expectations(
         Vectorised model ``func(x) -> y`` with ``x`` of shape ``(n, d)`` and ``y`` of shape
         ``(n, J)`` (or ``(n,)`` for one expectation, or one integrand shared by several input
         laws). Signed integrands are centred with a pilot mean and split into positive and
-        negative parts automatically.
+        negative parts automatically. A torch-vectorised model may return a tensor (on any
+        device); it is moved to the CPU as a numpy array.
     dists : sequence of frozen scipy.stats laws, or list of such sequences
         ``d`` independent continuous univariate input laws (e.g. ``[stats.norm(), stats.lognorm(0.2)]``),
         or one such sequence per expectation (the impact of input distributions): then ``J`` is

@@ -9,6 +9,7 @@ import os
 import numpy as np
 from scipy.special import ndtr
 
+from .._backend import to_numpy
 from .._validation import InvalidParameterError
 
 __all__ = ["InputLaws", "check_dists", "ModelCaller"]
@@ -138,7 +139,7 @@ class ModelCaller:
         outs = []
         for o in self._map(X):
             try:
-                arr = np.asarray(o, dtype=float)
+                arr = to_numpy(o, dtype=float)  # numpy, or a torch tensor on any device
             except (TypeError, ValueError) as exc:
                 raise InvalidParameterError(
                     f"The 'func' parameter of {self.caller} must return a numeric array; "

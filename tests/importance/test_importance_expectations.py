@@ -233,3 +233,16 @@ def test_bad_func_outputs():
     laws = [[stats.norm()], [stats.norm(1.0)]]
     with pytest.raises(InvalidParameterError, match="must return 1 or 2 columns"):
         multiple_expectations(lambda x: np.ones((x.shape[0], 3)), laws, budget=2000)
+
+
+def test_torch_integrand_outputs_are_accepted():
+    torch = pytest.importorskip("torch")
+
+    def f(x):  # a torch-vectorised model (CPU tensors in the tests; CUDA works the same way)
+        t = torch.as_tensor(x)
+        return torch.stack([t[:, 0] ** 2, torch.exp(t[:, 0])], dim=1)
+
+    rng = np.random.default_rng(21)
+    res = multiple_expectations(f, [stats.norm()], budget=4000, rng=rng)
+    truth = np.array([1.0, np.exp(0.5)])
+    assert np.all(np.abs(res.estimates - truth) < 4.5 * res.standard_errors)
