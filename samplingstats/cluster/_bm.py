@@ -73,10 +73,9 @@ def _project(V, blocks, off):
     for k, b in enumerate(blocks):
         sl = out[:, off[k] : off[k + 1]]
         nrm = np.sqrt(_sq(sl))
-        if nrm > 0:
-            sl *= np.sqrt(b.trace) / nrm
-        else:  # the whole block was clipped away: restart it flat
-            sl[...] = np.sqrt(b.trace / sl.size)
+        if not nrm > 0:  # the whole block was clipped away: the step was far too long
+            return None
+        sl *= np.sqrt(b.trace) / nrm
     return out
 
 
@@ -147,9 +146,12 @@ def bm_solve(
     off = _offsets(blocks)
     n = U0.shape[0]
     U = _project(np.array(U0, dtype=np.float64, order="C"), blocks, off)
+    if U is None:
+        raise ValueError("the starting factor must have a positive entry in every block")
     y = np.zeros(n) if y0 is None else np.array(y0, dtype=np.float64)
     lag, G, obj, res, gs = _evaluate(U, blocks, off, y, beta)
     unorm = np.sqrt(sum(b.trace for b in blocks))
+    max_move2 = (0.3 * unorm) ** 2
     # initial step: 1 / (rough Lipschitz constant) from a power-like estimate
     eta = 1.0 / max(np.sqrt(_sq(G)) / unorm, 1e-12)
     hist = [lag]
@@ -166,14 +168,24 @@ def bm_solve(
         inner += 1
         # projected gradient step with non-monotone backtracking
         ref = max(hist[-memory:])
-        for _ in range(40):
+        stepped = False
+        for _ in range(60):
             V = _project(U - eta * G, blocks, off)
+            if V is None:
+                eta *= 0.5
+                continue
             D = V - U
             dd = _sq(D)
+            if dd > max_move2:  # trust region: long projected steps jump to spurious vertices
+                eta *= 0.5
+                continue
             lag_v, G_v, obj_v, res_v, gs_v = _evaluate(V, blocks, off, y, beta)
             if lag_v <= ref - 1e-4 * dd / eta or dd == 0.0:
+                stepped = True
                 break
             eta *= 0.5
+        if not stepped:  # no acceptable step: numerically stalled, report not converged
+            break
         Yg = G_v - G
         sy = float(np.dot(D.ravel(), Yg.ravel()))
         U, G, lag, obj, res, gs = V, G_v, lag_v, obj_v, res_v, gs_v

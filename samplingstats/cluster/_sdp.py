@@ -133,14 +133,6 @@ def check_cluster_input(X, n_clusters, caller, name="X"):
     return X
 
 
-def _kmeanspp_labels(X, k, gen):
-    from sklearn.cluster import kmeans_plusplus
-
-    seed = int(gen.integers(2**31 - 1))
-    centres, _ = kmeans_plusplus(X, k, random_state=seed)
-    return _nearest(X, centres)
-
-
 def _nearest(X, centres):
     d2 = (
         np.einsum("ij,ij->i", X, X)[:, None]
@@ -148,17 +140,6 @@ def _nearest(X, centres):
         + np.einsum("ij,ij->i", centres, centres)[None, :]
     )
     return np.argmin(d2, axis=1)
-
-
-def _membership_start(labels, k, rank, gen, noise=0.1):
-    """Normalised membership factor (columns 1_G/sqrt(n_G)) plus small positive noise."""
-    n = labels.shape[0]
-    U = noise * gen.random((n, rank)) / np.sqrt(n)
-    counts = np.bincount(labels, minlength=k)
-    for j in range(min(k, rank)):
-        if counts[j]:
-            U[labels == j, j] += 1.0 / np.sqrt(counts[j])
-    return U
 
 
 def _lloyd(E, k, gen, n_init=3, max_iter=100):
@@ -229,8 +210,9 @@ def _solve_bm(Xc, k, rank, tol, max_iter, gen):
     if scale <= 0:
         scale = 1.0
     block = Block(Y=np.sqrt(2.0 / scale) * Xc, a=None, c=0.0, rank=rank, trace=float(k))
-    labels0 = _kmeanspp_labels(Xc, k, gen)
-    U0 = _membership_start(labels0, k, rank, gen)
+    # uninformed nonnegative start: a k-means++ membership start converges to the same points in
+    # easy cases but can inherit a merged pair of clusters (a spurious stationary point)
+    U0 = gen.random((n, rank))
     with _blas_threads(n * Xc.shape[1] * rank):
         st = bm_solve([block], U0, tol=tol, max_iter=max_iter)
     U = st.U
