@@ -1,0 +1,731 @@
+"""Dask paths of the lp functions for tall-skinny ``dask.array`` inputs chunked by rows.
+
+Everything that needs the whole matrix is a small mergeable summary built chunk by chunk and
+summed in chunk order on the driver, so the result does not depend on the scheduler (threaded or
+``dask.distributed``) and only ``O(d^2)`` / ``O(s d)`` data travel back per chunk:
+
+- Gram + Cholesky (``"auto"`` / ``"cholesky"``): ``G = sum_c A_c^T A_c``, ``L = chol(G)``, then
+  ``tau_i = ||L^{-1} a_i||^2`` per chunk;
+- ``"qr"`` / ``rcond``: :func:`dask.array.linalg.tsqr` (``Q`` row norms) and
+  :func:`dask.array.linalg.svd` -- exact and stable, but the per-chunk ``Q`` factors are held until
+  the stacked ``R`` is factored (``n d`` floats across the workers);
+- ``"sketch"``: the hashed CountSketch / OSNAP of :mod:`samplingstats._kernels._sketch` is a
+  function of the global row index, so per-chunk sketches (each hashed from its row offset) sum
+  to the sketch of the whole matrix; ``R`` comes from the merged sketch and the JL row norms run
+  per chunk. The same ``rng`` gives the same scores as the in-memory path (up to the summation
+  order of the sketch, ~1e-15 relative);
+- Lewis weights keep ``w`` as a persisted dask array (``n`` floats) and reweight per chunk;
+- sampling gathers the ``n`` scores to draw the sample, and only the sampled rows of ``A`` (and
+  ``b``) are brought into memory for the final solve.
+
+dask is imported inside the functions; this module imports without it.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import threading
+import warnings
+
+import numpy as np
+
+from .._exceptions import ConvergenceWarning, InvalidParameterError
+
+__all__ = [
+    "is_dask_array",
+    "dask_leverage_scores",
+    "dask_lewis_weights",
+    "dask_sensitivity_sample",
+    "dask_lp_regression",
+]
+
+_GOLDEN = 0x9E3779B97F4A7C15
+_MASK64 = (1 << 64) - 1
+_LOCK = threading.Lock()
+
+
+def is_dask_array(x) -> bool:
+    """True for a ``dask.array.Array`` (without importing dask)."""
+    mod = sys.modules.get("dask.array")
+    return mod is not None and isinstance(x, mod.Array)
+
+
+# ----------------------------------------------------------------------------------------------
+# input handling
+# ----------------------------------------------------------------------------------------------
+def as_dask_matrix(A, name="A", caller="leverage_scores"):
+    """Validate a dask matrix and return it as float64, one chunk across the columns."""
+    if A.ndim != 2:
+        raise InvalidParameterError(
+            f"Argument {name!r} of {caller} must be a 2-D array, got a dask array of shape "
+            f"{A.shape}."
+        )
+    if any(math.isnan(c) for c in A.shape) or any(math.isnan(c) for cs in A.chunks for c in cs):
+        raise InvalidParameterError(
+            f"Argument {name!r} of {caller} has unknown chunk sizes; call "
+            "A.compute_chunk_sizes() first."
+        )
+    n, d = A.shape
+    if n < 1 or d < 1:
+        raise InvalidParameterError(
+            f"Argument {name!r} must have at least 1 row(s) and 1 column, got shape {A.shape}."
+        )
+    kind = np.dtype(A.dtype).kind
+    if kind not in "biuf":
+        raise InvalidParameterError(
+            f"Argument {name!r} of {caller} must have a real numeric dtype, got {A.dtype}."
+        )
+    if A.dtype != np.float64:
+        A = A.astype(np.float64)
+    if len(A.chunks[1]) > 1:
+        A = A.rechunk({1: -1})
+    return A
+
+
+def as_dask_vector(b, A, name="b", caller="lp_regression"):
+    """``b`` (numpy, list or dask, shape (n,)) as a float64 dask vector chunked like ``A``."""
+    import dask.array as da
+
+    if is_dask_array(b):
+        if b.ndim != 1:
+            raise InvalidParameterError(
+                f"Argument {name!r} of {caller} must be 1-D, got a dask array of shape {b.shape}."
+            )
+    else:
+        from .._validation import check_vector
+
+        b = da.from_array(check_vector(b, name), chunks=(A.chunks[0],))
+    if b.shape[0] != A.shape[0]:
+        raise InvalidParameterError(
+            f"Found input variables with inconsistent numbers of samples: A has {A.shape[0]} "
+            f"rows, {name} has {b.shape[0]} entries."
+        )
+    if b.dtype != np.float64:
+        b = b.astype(np.float64)
+    return b.rechunk((A.chunks[0],))
+
+
+def _row_offsets(A):
+    return np.concatenate([[0], np.cumsum(A.chunks[0])[:-1]]).astype(np.int64)
+
+
+def _blocks(x):
+    """Delayed row blocks of a dask matrix or vector, in order."""
+    return list(x.to_delayed().ravel())
+
+
+def _finite_error(name, caller, nbad):
+    return InvalidParameterError(
+        f"Argument {name!r} of {caller} contains NaN or infinite values ({nbad} entries)."
+    )
+
+
+def _needs_lock():
+    """numba's workqueue threading layer is not thread safe: serialise kernel launches there."""
+    try:
+        import numba
+
+        return numba.threading_layer() == "workqueue"
+    except (ImportError, ValueError):  # no layer chosen yet (first launch): be safe
+        return True
+
+
+def _call_kernel(fn, *args):
+    if _needs_lock():
+        with _LOCK:
+            return fn(*args)
+    return fn(*args)
+
+
+# ----------------------------------------------------------------------------------------------
+# per-chunk functions (run on the workers; module level so they pickle by reference)
+# ----------------------------------------------------------------------------------------------
+def _scaled(X, sc):
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    if sc is not None:
+        X = X * np.asarray(sc, dtype=np.float64)[:, None]
+    return X
+
+
+def _chunk_gram(X, sc):
+    nbad = int(X.size - np.count_nonzero(np.isfinite(X)))
+    Y = _scaled(X, sc)
+    return Y.T @ Y, nbad
+
+
+def _chunk_sketch(X, sc, seed, offset, s, k, skip_zero_rows):
+    from .._kernels._sketch import osnap_dense_hashed
+
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    nbad = int(X.size - np.count_nonzero(np.isfinite(X)))
+    scale = np.ones(X.shape[0]) if sc is None else np.ascontiguousarray(sc, dtype=np.float64)
+    if skip_zero_rows:  # rows are numbered among the non-zero rows (as Lewis weights do)
+        keep = np.any(X != 0, axis=1)
+        if not keep.all():
+            X, scale = np.ascontiguousarray(X[keep]), np.ascontiguousarray(scale[keep])
+    # the hash of global row i = offset + l is the hash of local row l under a shifted seed
+    shifted = (int(seed) + int(offset) * int(k) * _GOLDEN) & _MASK64
+    if shifted >= 1 << 63:
+        shifted -= 1 << 64  # same bits as an int64, so the kernel compiles once
+    return _call_kernel(osnap_dense_hashed, X, scale, shifted, s, k, 1), nbad
+
+
+def _chunk_rows_lt(X, sc, Linv_t):
+    Y = _scaled(X, sc) @ Linv_t
+    return np.einsum("ij,ij->i", Y, Y)
+
+
+def _chunk_rows_sketch(X, sc, MT, r):
+    from .._kernels._sketch import projected_sq_norms
+
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    tau = _call_kernel(projected_sq_norms, X, MT)
+    tau /= r
+    if sc is not None:
+        sc = np.asarray(sc, dtype=np.float64)
+        tau *= sc * sc
+    return tau
+
+
+def _row_sq(Q):
+    return np.einsum("ij,ij->i", Q, Q)
+
+
+def _chunk_inspect(X):
+    """(non-finite entries, non-zero row mask) of a chunk."""
+    X = np.asarray(X)
+    return int(X.size - np.count_nonzero(np.isfinite(X))), np.any(X != 0, axis=1)
+
+
+def _chunk_bad(X):
+    return np.array([_chunk_inspect(X)[0]])
+
+
+def _chunk_count(mask):
+    return np.array([int(np.count_nonzero(mask))])
+
+
+def _chunk_nz(X):
+    return np.any(np.asarray(X) != 0, axis=1)
+
+
+def _sum_in_order(parts):
+    total = parts[0][0].copy()
+    nbad = parts[0][1]
+    for part, bad in parts[1:]:
+        total += part
+        nbad += bad
+    return total, nbad
+
+
+# ----------------------------------------------------------------------------------------------
+# leverage scores
+# ----------------------------------------------------------------------------------------------
+def _reduce(A, fn, scale, *extra):
+    """``sum_c fn(A_c, scale_c, *extra_c)`` in chunk order; returns (sum, non-finite count)."""
+    import dask
+    from dask import delayed
+
+    blocks = _blocks(A)
+    scs = _blocks(scale) if scale is not None else [None] * len(blocks)
+    parts = [
+        delayed(fn, pure=True)(blk, sc, *(e[i] if isinstance(e, list) else e for e in extra))
+        for i, (blk, sc) in enumerate(zip(blocks, scs))
+    ]
+    return dask.compute(delayed(_sum_in_order, pure=True)(parts))[0]
+
+
+def _rowwise(A, fn, scale, *args):
+    """Lazy ``(n,)`` dask vector ``fn(A_c, scale_c, *args)`` per chunk."""
+    import dask.array as da
+
+    sc = None if scale is None else scale[:, None]
+    return da.map_blocks(fn, A, sc, *args, drop_axis=1, dtype=np.float64)
+
+
+def _rows_fn_lt(X, sc, Linv_t):
+    return _chunk_rows_lt(X, None if sc is None else sc[:, 0], Linv_t)
+
+
+def _rows_fn_sketch(X, sc, MT, r):
+    return _chunk_rows_sketch(X, None if sc is None else sc[:, 0], MT, r)
+
+
+def _lev_cholesky(A, scale, caller, name, *, strict):
+    """Gram + Cholesky; None when not strict and ill conditioned (the caller falls back)."""
+    import scipy.linalg as sla
+
+    from ._common import rank_error
+    from ._leverage import _CHOLESKY_MAX_COND, _chol_factor, _rank_tol
+
+    n, d = A.shape
+    G, nbad = _reduce(A, _chunk_gram, scale)
+    if nbad:
+        raise _finite_error(name, caller, nbad)
+    L = _chol_factor(G)
+    cond = np.inf if L is None else np.linalg.cond(L)
+    if L is None or cond > _CHOLESKY_MAX_COND:
+        if not strict:
+            return None
+        if L is None or cond > 1.0 / math.sqrt(_rank_tol(n, d)):
+            R = _tsqr_r(A, scale)
+            rank = _rank_from_r(R)
+            if rank < d:
+                raise rank_error(caller, name, rank, d)
+        if L is None:
+            raise rank_error(caller, name, d - 1, d)
+    Linv_t = np.ascontiguousarray(
+        sla.solve_triangular(L, np.eye(d), lower=True, check_finite=False).T
+    )
+    return _rowwise(A, _rows_fn_lt, scale, Linv_t)
+
+
+def _rank_from_r(R):
+    from ._leverage import _rank_of_triangular
+
+    return _rank_of_triangular(R)
+
+
+def _scaled_dask(A, scale):
+    return A if scale is None else A * scale[:, None]
+
+
+def _tsqr_r(A, scale):
+    import dask.array as da
+
+    _, R = da.linalg.tsqr(_scaled_dask(A, scale))
+    return R.compute()
+
+
+def _lev_qr(A, scale, caller, name):
+    import dask
+    import dask.array as da
+
+    from ._common import rank_error
+    from ._leverage import _rank_tol
+
+    n, d = A.shape
+    Q, R = da.linalg.tsqr(_scaled_dask(A, scale))
+    tau, R = dask.compute(da.map_blocks(_row_sq, Q, drop_axis=1, dtype=np.float64), R)
+    if not np.all(np.isfinite(R)):
+        raise _finite_error(name, caller, int(np.count_nonzero(~np.isfinite(tau))) or 1)
+    diag = np.abs(np.diag(R))
+    if d and (diag.max() == 0 or diag.min() <= _rank_tol(n, d) * diag.max()):
+        rank = _rank_from_r(R)
+        if rank < d:
+            raise rank_error(caller, name, rank, d)
+    return da.from_array(tau, chunks=(A.chunks[0],))
+
+
+def _lev_svd(A, rcond, caller, name):
+    import dask.array as da
+
+    U, sv, _ = da.linalg.svd(A)
+    sv = sv.compute()
+    if not np.all(np.isfinite(sv)):
+        raise _finite_error(name, caller, 1)
+    keep = np.flatnonzero(sv > rcond * (sv[0] if sv.size else 0.0))
+    return da.map_blocks(_row_sq, U[:, keep], drop_axis=1, dtype=np.float64)
+
+
+def _lev_sketch(A, scale, rng, caller, name, sketch_size, sparsity, jl_dim, nz_counts=None):
+    import scipy.linalg as sla
+
+    from ._common import rank_error
+    from ._leverage import _rank_tol, _sketch_dims
+
+    n, d = A.shape
+    s, k, r = _sketch_dims(n, d, sketch_size, sparsity, jl_dim)
+    k = min(k, s)
+    s = (s // k) * k
+    seed = int(rng.integers(0, 2**63 - 1))  # the same draws, in the same order, as in memory
+    if nz_counts is None:
+        offsets = [int(o) for o in _row_offsets(A)]
+    else:  # hash by the index among the non-zero rows, as the in-memory Lewis path does
+        offsets = [int(o) for o in np.concatenate([[0], np.cumsum(nz_counts)[:-1]])]
+    SA, nbad = _reduce(A, _chunk_sketch, scale, seed, offsets, s, k, nz_counts is not None)
+    if nbad:
+        raise _finite_error(name, caller, nbad)
+    R = np.linalg.qr(SA, mode="r")
+    diag = np.abs(np.diag(R))
+    if diag.max() == 0 or diag.min() <= _rank_tol(s, d) * 10 * diag.max():
+        rank = _rank_from_r(R)
+        if rank < d:
+            raise rank_error(caller, name, rank, d)
+    G = rng.standard_normal((d, r))
+    M = np.ascontiguousarray(sla.solve_triangular(R, G, lower=False))
+    return _rowwise(A, _rows_fn_sketch, scale, np.ascontiguousarray(M.T), float(r))
+
+
+def _dask_leverage(
+    A,
+    method,
+    rng,
+    *,
+    scale=None,
+    rcond=None,
+    caller="leverage_scores",
+    name="A",
+    sketch_size=None,
+    sparsity=None,
+    jl_dim=None,
+    nz_counts=None,
+):
+    """Lazy leverage scores of ``diag(scale) A`` (the small factor is computed eagerly)."""
+    from .._rng import as_generator
+
+    if rcond is not None:
+        return _lev_svd(_scaled_dask(A, scale), rcond, caller, name)
+    if method == "sketch":
+        return _lev_sketch(
+            A, scale, as_generator(rng), caller, name, sketch_size, sparsity, jl_dim, nz_counts
+        )
+    if method in ("auto", "cholesky"):
+        tau = _lev_cholesky(A, scale, caller, name, strict=method == "cholesky")
+        if tau is not None:
+            return tau
+    return _lev_qr(A, scale, caller, name)
+
+
+def dask_leverage_scores(
+    A, *, method="auto", rng=None, rcond=None, sketch_size=None, sparsity=None, jl_dim=None
+):
+    """:func:`~samplingstats.lp.leverage_scores` of a dask array: a lazy dask vector.
+
+    The factor (``L``, ``R`` or the sketch's ``R``) is computed when this is called; the scores
+    themselves are one more lazy pass over ``A`` (``.compute()`` them, or use them in a graph).
+    """
+    from ._common import rank_error
+
+    A = as_dask_matrix(A, "A", "leverage_scores")
+    n, d = A.shape
+    if n < d and rcond is None:
+        raise rank_error("leverage_scores", "A", n, d)
+    return _dask_leverage(
+        A,
+        method,
+        rng,
+        rcond=rcond,
+        sketch_size=sketch_size,
+        sparsity=sparsity,
+        jl_dim=jl_dim,
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Lewis weights
+# ----------------------------------------------------------------------------------------------
+def _lewis_update(tau, w, nz, p, tiny):
+    """Per chunk: the Cohen-Peng map ``t``, the next iterate and the residual terms."""
+    tau = np.maximum(tau, tiny)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(nz, (tau / np.where(nz, w, 1.0) ** (1 - 2 / p)) ** (p / 2), 0.0)
+        ratio = np.where(nz, np.abs(t / np.where(nz, w, 1.0) - 1), 0.0)
+    nxt = t if p < 4 else np.where(nz, tau, 0.0)
+    return np.stack([nxt, ratio])
+
+
+def _lewis_scale(w, nz, e):
+    with np.errstate(divide="ignore"):
+        return np.where(nz, np.where(nz, w, 1.0) ** e, 0.0)
+
+
+def _inspect(A, name, caller):
+    """One pass: non-finite entries (raises) and the persisted non-zero row mask."""
+    import dask
+    import dask.array as da
+
+    bad = da.map_blocks(_chunk_bad, A, drop_axis=1, chunks=((1,) * A.numblocks[0],), dtype=np.int64)
+    nz = da.map_blocks(_chunk_nz, A, drop_axis=1, dtype=bool)
+    counts = da.map_blocks(_chunk_count, nz, chunks=((1,) * A.numblocks[0],), dtype=np.int64)
+    nz, bad, counts = dask.persist(nz, bad.sum(), counts)
+    nbad = int(bad.compute())
+    if nbad:
+        raise _finite_error(name, caller, nbad)
+    return nz, counts.compute()
+
+
+def dask_lewis_core(A, p, method, rng, tol, max_iter, opts=None, *, warn=True):
+    """The lp Lewis iteration on a validated dask matrix: ``(w, n_iter, converged, residual)``.
+
+    ``w`` is a persisted dask vector; the iteration mirrors the in-memory one step for step.
+    """
+    import dask
+    import dask.array as da
+
+    from ._common import rank_error
+
+    opts = opts or {}
+    n, d = A.shape
+    nz, counts = _inspect(A, "A", "lewis_weights")
+    m = int(counts.sum())
+    opts = {**opts, "nz_counts": counts if m < n else None}
+    if m < d:
+        raise rank_error("lewis_weights", "A", m, d)
+    w = da.where(nz, d / m, 0.0).persist()
+    if p == 2:
+        tau = _dask_leverage(A, method, rng, caller="lewis_weights", **opts)
+        w = da.where(nz, tau, 0.0).persist()
+        return w, 1, True, 0.0
+    e = 0.5 - 1.0 / p
+    res, converged, n_iter = math.inf, False, 0
+    tiny = 1e-300
+    for _ in range(max_iter):
+        scale = da.map_blocks(_lewis_scale, w, nz, e, dtype=np.float64)
+        tau = _dask_leverage(A, method, rng, scale=scale, caller="lewis_weights", **opts)
+        both = da.map_blocks(
+            _lewis_update,
+            tau,
+            w,
+            nz,
+            p,
+            tiny,
+            new_axis=0,
+            chunks=((2,), w.chunks[0]),
+            dtype=np.float64,
+        )
+        nxt, rmax = both[0], both[1].max()
+        nxt, rmax = dask.persist(nxt, rmax)
+        n_iter += 1
+        res = float(rmax.compute())
+        if res <= tol:
+            converged = True
+            break
+        if n_iter == max_iter:
+            break  # keep w: the residual reported is that of the returned weights
+        w = nxt
+    if not converged and warn and method != "sketch":
+        warnings.warn(
+            f"lewis_weights did not converge in {n_iter} iterations at p={p}: fixed-point "
+            f"residual {res:.3g} > tol={tol:g}. Increase max_iter or tol.",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
+    return w, n_iter, converged, res
+
+
+def dask_lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None):
+    """:func:`~samplingstats.lp.lewis_weights` of a dask array (``weights`` is a dask vector)."""
+    from .._rng import as_generator
+    from ._common import rank_error
+    from ._lewis import LewisWeightsResult, _default_max_iter
+
+    A = as_dask_matrix(A, "A", "lewis_weights")
+    n, d = A.shape
+    p = float(p)
+    if n < d:
+        raise rank_error("lewis_weights", "A", n, d)
+    gen = as_generator(rng) if method == "sketch" else rng
+    if max_iter is None:
+        max_iter = _default_max_iter(p, n, tol, method)
+    w, n_iter, converged, res = dask_lewis_core(A, p, method, gen, tol, max_iter)
+    return LewisWeightsResult(weights=w, n_iter=n_iter, converged=converged, residual=res, p=p)
+
+
+# ----------------------------------------------------------------------------------------------
+# sampling and regression
+# ----------------------------------------------------------------------------------------------
+def dask_sampling_scores(A, p, scheme, rng):
+    """``sampling_scores`` for a validated dask matrix, as a numpy vector (n floats)."""
+    from ._common import rank_error
+    from ._sampling import _SAMPLING_LEWIS_ITER, SKETCH_MIN_ENTRIES, sampling_scores
+
+    n, d = A.shape
+    if n < d:
+        raise rank_error("sensitivity_sample", "A", n, d)
+    if scheme == "uniform":
+        return np.ones(n)
+    from ._sampling import EXACT_SENSITIVITY_MAX_ROWS
+
+    big = n * d >= SKETCH_MIN_ENTRIES
+    if (
+        not big
+        and scheme in ("sensitivity", "augmented", "mixed")
+        and (n <= EXACT_SENSITIVITY_MAX_ROWS)
+    ):
+        # exact sensitivities need the matrix anyway (n <= 500 rows): do it in memory
+        return sampling_scores("dense", np.ascontiguousarray(A.compute()), p, scheme, rng)
+    lev_method = "sketch" if big else "auto"
+
+    def lewis():
+        if big:
+            w, *_ = dask_lewis_core(A, p, "sketch", rng, 1e-3, 5, warn=False)
+        else:
+            w, *_ = dask_lewis_core(A, p, "auto", rng, 1e-2, _SAMPLING_LEWIS_ITER(p), warn=False)
+        return w.compute()
+
+    def leverage():
+        return _dask_leverage(A, lev_method, rng, caller="sensitivity_sample").compute()
+
+    def sensitivities():
+        c = float(d) ** max(0.0, p / 2 - 1)
+        return np.minimum(c * lewis() * (1 + 1e-6), 1.0)
+
+    if scheme == "lewis":
+        return lewis()
+    if scheme == "leverage":
+        return leverage()
+    if scheme == "root_leverage":
+        return leverage() ** (p / 2)
+    if scheme == "sensitivity":
+        return sensitivities()
+    if scheme == "augmented":
+        return sensitivities() + leverage()
+    if scheme == "mixed":
+        s, tau = sensitivities(), leverage()
+        return 0.5 * s / s.sum() + 0.5 * tau / tau.sum()
+    raise AssertionError(scheme)  # pragma: no cover
+
+
+def _scores_array(scores, n):
+    from ._sampling import _check_scores_array
+
+    if is_dask_array(scores):
+        scores = scores.compute()
+    return _check_scores_array(scores, n)
+
+
+def dask_sensitivity_sample(A, *, p, n_samples, scores="lewis", mode="bernoulli", rng=None):
+    """:func:`~samplingstats.lp.sensitivity_sample` of a dask array (a numpy ``RowSample``)."""
+    import numbers
+
+    from .._rng import as_generator
+    from .._validation import Interval, check_param
+    from ._sampling import _draw
+
+    A = as_dask_matrix(A, "A", "sensitivity_sample")
+    n, d = A.shape
+    p = float(p)
+    if n_samples > n:
+        raise InvalidParameterError(
+            f"The 'n_samples' parameter of sensitivity_sample must be at most the number of rows "
+            f"n={n}. Got {n_samples!r} instead."
+        )
+    if mode == "iid":
+        check_param(
+            n_samples,
+            [Interval(numbers.Integral, 1, None, closed="left")],
+            name="n_samples",
+            caller="sensitivity_sample (mode='iid')",
+        )
+    gen = as_generator(rng)
+    if isinstance(scores, str):
+        sigma = dask_sampling_scores(A, p, scores, gen)
+    else:
+        sigma = _scores_array(scores, n)
+    return _draw(np.ascontiguousarray(sigma, dtype=np.float64), n_samples, p, mode, gen, n)
+
+
+def _lp_cost_chunk(X, b, x, p):
+    r = np.abs(np.asarray(X) @ x - np.asarray(b).ravel())
+    return np.array([float(r.sum()) if p == 1 else float(np.sum(r**p))])
+
+
+def dask_lp_regression(
+    A,
+    b,
+    *,
+    p,
+    n_samples=None,
+    scores="lewis",
+    solver="auto",
+    rng=None,
+    mode="bernoulli",
+    tol=1e-10,
+    max_iter=200,
+):
+    """:func:`~samplingstats.lp.lp_regression` with a dask ``A`` (and ``b``): sampled only.
+
+    Scores are computed on the dask matrix ``[A b]``; only the sampled rows are brought into
+    memory for the solve; the full-data cost is one more pass.
+    """
+    import numbers
+
+    import dask
+    import dask.array as da
+
+    from .._rng import as_generator
+    from ._regression import LpRegressionResult, solve_lp
+    from ._sampling import _draw
+
+    p = float(p)
+    A = as_dask_matrix(A, "A", "lp_regression")
+    bv = as_dask_vector(b, A, "b", "lp_regression")
+    n, d = A.shape
+    if solver == "highs" and p != 1:
+        raise InvalidParameterError(
+            f"The 'solver' parameter of lp_regression: 'highs' solves p = 1 only. Got p={p!r}; "
+            "use solver='irls' or 'cvxpy'."
+        )
+    if n_samples is None:
+        raise InvalidParameterError(
+            "The 'n_samples' parameter of lp_regression must be set for a dask array: the full "
+            "problem would need all of A in memory. Pass n_samples (about 25 d to 40 d rows), or "
+            "A.compute() to solve the full problem in memory."
+        )
+    if n_samples > n:
+        raise InvalidParameterError(
+            f"The 'n_samples' parameter of lp_regression must be at most the number of rows "
+            f"n={n}. Got {n_samples!r} instead."
+        )
+    if mode == "iid" and not (
+        isinstance(n_samples, numbers.Integral) and not isinstance(n_samples, bool)
+    ):
+        raise InvalidParameterError(
+            "The 'n_samples' parameter of lp_regression (mode='iid') must be an int in the "
+            f"range [1, {n}]. Got {n_samples!r} instead."
+        )
+    gen = as_generator(rng)
+    if isinstance(scores, str):
+        Ab = da.concatenate([A, bv[:, None]], axis=1).rechunk({1: -1})
+        sigma = dask_sampling_scores(Ab, p, scores, gen)
+    else:
+        sigma = _scores_array(scores, n)
+    sample = _draw(np.ascontiguousarray(sigma, dtype=np.float64), n_samples, p, mode, gen, n)
+    if len(sample) == 0:
+        raise InvalidParameterError(
+            f"The 'n_samples' parameter of lp_regression is too small: the Bernoulli sample "
+            f"with expected size {n_samples!r} kept no rows. Use n_samples >= d."
+        )
+    uniq, inverse = np.unique(sample.indices, return_inverse=True)
+    rows, brows = dask.compute(A[uniq], bv[uniq])  # only the sampled rows come into memory
+    rows, brows = rows[inverse], brows[inverse]
+    As, bs = rows * sample.scale[:, None], brows * sample.scale
+    if not (np.all(np.isfinite(As)) and np.all(np.isfinite(bs))):
+        raise InvalidParameterError(
+            "Argument 'A' or 'b' of lp_regression contains NaN or infinite values in the "
+            "sampled rows."
+        )
+    x, n_iter, ok, status, used = solve_lp(As, bs, p, solver, tol=tol, max_iter=max_iter)
+    if not ok:
+        warnings.warn(
+            f"lp_regression: the {used} solver did not converge ({status}).",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    parts = da.map_blocks(
+        _lp_cost_chunk,
+        A,
+        bv[:, None],
+        x,
+        p,
+        drop_axis=1,
+        chunks=((1,) * A.numblocks[0],),
+        dtype=np.float64,
+    )
+    cost = float(parts.compute().sum())
+    if not math.isfinite(cost):
+        raise InvalidParameterError(
+            "Argument 'A' or 'b' of lp_regression contains NaN or infinite values (the "
+            "full-data cost is not finite)."
+        )
+    return LpRegressionResult(
+        coef=x,
+        cost=cost,
+        sample=sample,
+        n_iter=n_iter,
+        converged=bool(ok),
+        solver=used,
+        status=status,
+    )
