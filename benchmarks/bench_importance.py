@@ -143,7 +143,7 @@ def sobol_case(name, func, dists, S_ref, N, R, seed):
                 label,
                 runs,
                 f"{mse:.3g}",
-                f"{mse / ours_mse:.1f}x",
+                f"{mse / ours_mse:.3g}x",
                 "-" if cov is None else f"{cov:.3f}",
                 f"{t:.2f} s",
             ]
@@ -199,7 +199,7 @@ def many_laws_case(N, R, L, seed):
             f"crude Monte Carlo, {N // L} points per law",
             N,
             f"{m_sep:.3g}",
-            f"{m_sep / m_ours:.1f}x",
+            f"{m_sep / m_ours:.3g}x",
             "-",
             f"{np.median(t_sep):.2f} s",
         ],
