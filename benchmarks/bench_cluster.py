@@ -164,10 +164,10 @@ def bench_heterogeneous(quick):
     for name, n, d, reps in cases:
         data = [make_heterogeneous_mixture(n, d, rng=1000 + s)[:2] for s in range(reps)]
         comp = Comparison(
-            f"{name}: heterogeneous mixture, n = {n}, d = {d}, K = 3 ({reps} seeds; time = one "
-            "fit on seed 0)",
-            repeats=1,
-            warmup=0,
+            f"{name}: heterogeneous mixture, n = {n}, d = {d}, K = 3 (errors over {reps} seeds; "
+            "time = one fit on seed 0)",
+            repeats=3,
+            warmup=1,
         )
         for label, make in methods.items():
             errs = []
@@ -187,14 +187,56 @@ def bench_heterogeneous(quick):
     return comps
 
 
+def bench_ilasdp_k4(quick):
+    """Note target: ILASDP fit <= 30 s at n = 1200, d = 30, K = 4 (unequal covariances)."""
+    from sklearn.mixture import GaussianMixture
+
+    from samplingstats.cluster import ILASDP
+
+    n, d, K = (600, 30, 4) if quick else (1200, 30, 4)
+    rng = np.random.default_rng(4)
+    q, _ = np.linalg.qr(rng.standard_normal((d, d)))
+    covs = [np.eye(d), 3 * np.eye(d), (q * np.linspace(0.3, 3, d)) @ q.T, 0.5 * np.eye(d)]
+    y = np.repeat(np.arange(K), n // K)
+    X = np.vstack(
+        [
+            3 * np.eye(d)[k] + rng.standard_normal((n // K, d)) @ np.linalg.cholesky(covs[k]).T
+            for k in range(K)
+        ]
+    )
+    ila = ILASDP(K, random_state=0).fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        em = GaussianMixture(K, random_state=0).fit(X)
+    comp = Comparison(f"ILASDP fit, n = {n}, d = {d}, K = {K}, unequal covariances", repeats=3)
+    comp.add(
+        "samplingstats ILASDP",
+        lambda: ILASDP(K, random_state=0).fit(X),
+        ours=True,
+        error=_err(y, ila.labels_),
+    )
+    comp.add(
+        "sklearn GaussianMixture(full, n_init=1)",
+        lambda: GaussianMixture(K, random_state=0).fit(X),
+        error=_err(y, em.predict(X)),
+    )
+    return [comp]
+
+
 def main():
+    from threadpoolctl import threadpool_limits
+
     quick = quick_mode()
     comps = []
-    comps += bench_sdp_vs_cvxpy(quick)
-    comps += bench_large(quick)
-    comps += bench_heterogeneous(quick)
+    # One BLAS / OpenMP thread for every implementation: on a shared machine threaded OpenBLAS
+    # and OpenMP spin-wait (skinny products ran 100x slower), which would penalise the peers.
+    with threadpool_limits(limits=1):
+        comps += bench_sdp_vs_cvxpy(quick)
+        comps += bench_large(quick)
+        comps += bench_heterogeneous(quick)
+        comps += bench_ilasdp_k4(quick)
     print("## samplingstats.cluster benchmarks\n")
-    print(f"Machine: {machine_info()}\n")
+    print(f"Machine: {machine_info()}; BLAS and OpenMP limited to 1 thread for all rows\n")
     print(render(comps))
 
 

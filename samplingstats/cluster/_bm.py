@@ -55,10 +55,42 @@ class BMState:
     converged: bool
 
 
+# The solver runs on numpy arrays or on torch tensors (CPU or CUDA): the few operations that
+# differ between the two are dispatched here; everything else is shared operator syntax.
+def _is_np(A):
+    return isinstance(A, np.ndarray)
+
+
 def _sq(A):
     """Squared Frobenius norm (vdot avoids the reduction overhead of np.sum on small arrays)."""
-    a = A.ravel()
-    return float(np.dot(a, a))
+    if _is_np(A):
+        a = A.ravel()
+        return float(np.dot(a, a))
+    return float((A * A).sum())
+
+
+def _dot(A, B):
+    if _is_np(A):
+        return float(np.dot(A.ravel(), B.ravel()))
+    return float((A * B).sum())
+
+
+def _relu(V):
+    return np.maximum(V, 0.0) if _is_np(V) else V.clamp_min(0.0)
+
+
+def _empty_like(U):
+    return np.empty_like(U) if _is_np(U) else U.new_empty(U.shape)
+
+
+def _full(U, n, value):
+    return np.full(n, value) if _is_np(U) else U.new_full((n,), value)
+
+
+def _as_float64(U):
+    if _is_np(U):
+        return np.array(U, dtype=np.float64, order="C")
+    return U.detach().to(dtype=U.new_zeros(()).double().dtype).clone().contiguous()
 
 
 def _offsets(blocks):
@@ -69,7 +101,7 @@ def _offsets(blocks):
 
 
 def _project(V, blocks, off):
-    out = np.maximum(V, 0.0)
+    out = _relu(V)
     for k, b in enumerate(blocks):
         sl = out[:, off[k] : off[k + 1]]
         nrm = np.sqrt(_sq(sl))
@@ -83,9 +115,9 @@ def _evaluate(U, blocks, off, y, beta):
     """Return (lagrangian, gradient, objective, residual vector)."""
     n = U.shape[0]
     S = U.sum(axis=0)  # column sums of every block
-    res = -np.ones(n)
+    res = _full(U, n, -1.0)
     obj = 0.0
-    BU = np.empty_like(U)
+    BU = _empty_like(U)
     for k, b in enumerate(blocks):
         Uk = U[:, off[k] : off[k + 1]]
         s = S[off[k] : off[k + 1]]
@@ -98,11 +130,11 @@ def _evaluate(U, blocks, off, y, beta):
             obj -= b.c * float(s @ s)
         if b.a is not None:
             aU = b.a @ Uk
-            G -= 0.25 * (np.outer(b.a, s) + aU[None, :])
+            G -= 0.25 * (b.a[:, None] * s[None, :] + aU[None, :])
             obj -= 0.5 * float(aU @ s)
         BU[:, off[k] : off[k + 1]] = G
     yh = y + beta * res
-    grad = -2.0 * BU + np.outer(yh, S) + (yh @ U)[None, :]
+    grad = -2.0 * BU + yh[:, None] * S[None, :] + (yh @ U)[None, :]
     lag = -obj + float(y @ res) + 0.5 * beta * float(res @ res)
     gscale = 2.0 * np.sqrt(_sq(BU))
     return lag, grad, obj, res, gscale
@@ -145,10 +177,10 @@ def bm_solve(
     stat_tol = np.sqrt(tol)
     off = _offsets(blocks)
     n = U0.shape[0]
-    U = _project(np.array(U0, dtype=np.float64, order="C"), blocks, off)
+    U = _project(_as_float64(U0), blocks, off)
     if U is None:
         raise ValueError("the starting factor must have a positive entry in every block")
-    y = np.zeros(n) if y0 is None else np.array(y0, dtype=np.float64)
+    y = _full(U, n, 0.0) if y0 is None else _as_float64(y0)
     lag, G, obj, res, gs = _evaluate(U, blocks, off, y, beta)
     unorm = np.sqrt(sum(b.trace for b in blocks))
     max_move2 = (0.3 * unorm) ** 2
@@ -187,7 +219,7 @@ def bm_solve(
         if not stepped:  # no acceptable step: numerically stalled, report not converged
             break
         Yg = G_v - G
-        sy = float(np.dot(D.ravel(), Yg.ravel()))
+        sy = _dot(D, Yg)
         U, G, lag, obj, res, gs = V, G_v, lag_v, obj_v, res_v, gs_v
         hist.append(lag)
         # relative gradient mapping: ||U - P(U - eta G)|| / (eta ||grad of objective||)
@@ -200,7 +232,7 @@ def bm_solve(
         else:
             eta *= 2.0
         eta = min(max(eta, 1e-12), 1e12)
-        resn = float(np.sqrt(res @ res / n))
+        resn = float(np.sqrt(float(res @ res) / n))
         inner_tol = max(stat_tol, min(1e-1, resn))
         if rel < inner_tol or inner >= 200:
             if resn < feas_tol and rel < stat_tol:
@@ -219,7 +251,7 @@ def bm_solve(
         U=U,
         y=y,
         objective=float(obj),
-        residual=float(np.sqrt(res @ res / n)),
+        residual=float(np.sqrt(float(res @ res) / n)),
         stationarity=float(rel),
         n_iter=it,
         n_dual=n_dual,

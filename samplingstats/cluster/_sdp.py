@@ -412,8 +412,9 @@ def sdp_kmeans(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Data.
+    X : array-like or torch.Tensor of shape (n_samples, n_features)
+        Data. A torch tensor (CPU or CUDA) runs the Burer--Monteiro products on its device and
+        returns tensors there (rounding runs on the CPU); results are reproducible per device.
     n_clusters : int
         Number of clusters :math:`K`, ``1 <= K <= n_samples``.
     solver : {"bm", "cvxpy", "auto"}, default "bm"
@@ -472,6 +473,21 @@ def sdp_kmeans(
         sketch=sketch,
         sketch_size=sketch_size,
     )
+    from .._backend import is_torch
+
+    if is_torch(X):
+        return _sdp_kmeans_torch(
+            X,
+            n_clusters,
+            solver=solver,
+            rank=rank,
+            tol=float(tol),
+            max_iter=max_iter,
+            sketch=sketch,
+            sketch_size=sketch_size,
+            gen=as_generator(rng),
+            caller=caller,
+        )
     X = check_cluster_input(X, n_clusters, caller)
     gen = as_generator(rng)
     return run_sdp_kmeans(
@@ -485,4 +501,102 @@ def sdp_kmeans(
         sketch_size=sketch_size,
         gen=gen,
         caller=caller,
+    )
+
+
+def _sdp_kmeans_torch(X, k, *, solver, rank, tol, max_iter, sketch, sketch_size, gen, caller):
+    """Torch path: the Burer--Monteiro products run on X's device; rounding runs on the CPU.
+
+    Returns an SDPResult whose ``labels``, ``factor``, ``centers`` and ``sample_indices`` are
+    tensors on X's device. Reproducible per device (the start is drawn by a torch generator
+    seeded from ``rng``), not bit-identical to the numpy path.
+    """
+    import torch
+
+    from .._rng import torch_generator
+
+    if solver == "cvxpy":
+        raise InvalidParameterError(
+            "solver='cvxpy' needs a numpy array; got a torch tensor (use solver='bm')."
+        )
+    if X.ndim != 2:
+        raise InvalidParameterError(
+            f"Argument 'X' must be a 2-D array, got a tensor of shape {tuple(X.shape)}."
+        )
+    X = X.detach().to(torch.float64)
+    if not bool(torch.isfinite(X).all()):
+        raise InvalidParameterError("Argument 'X' contains NaN or infinite values.")
+    n, d = X.shape
+    # parameter and distinctness checks on a CPU prefix (cheap), exact on n
+    check_cluster_input(X[: min(n, 10_000)].cpu().numpy(), min(k, min(n, 10_000)), caller)
+    if k > n:
+        raise InvalidParameterError(
+            f"The 'n_clusters' parameter of {caller} must be at most the number of samples; got "
+            f"n_clusters={k} with n_samples={n}."
+        )
+    device = X.device
+    idx = None
+    Xs = X
+    if sketch is not None:
+        m = default_sketch_size(n, k, d) if sketch_size is None else int(sketch_size)
+        m = max(min(m, n), k)
+        if sketch == "uniform":
+            idx_np = np.sort(gen.choice(n, size=m, replace=False))
+        else:
+            idx_np = _sketch_indices(X.cpu().numpy(), k, sketch, m, gen)
+        idx = torch.as_tensor(idx_np, device=device)
+        Xs = X[idx]
+    m = Xs.shape[0]
+    rank = 2 * k if rank is None else int(rank)
+    Xc = Xs - Xs.mean(dim=0)
+    scale = float((Xc * Xc).sum()) / m or 1.0
+    block = Block(Y=(2.0 / scale) ** 0.5 * Xc, a=None, c=0.0, rank=rank, trace=float(k))
+    U0 = torch.rand(
+        (m, rank), generator=torch_generator(gen, device), device=device, dtype=torch.float64
+    )
+    if k == 1:
+        st = None
+        U = torch.full((m, 1), m**-0.5, device=device, dtype=torch.float64)
+        labels_s = np.zeros(m, dtype=np.int64)
+    else:
+        st = bm_solve([block], U0, tol=tol, max_iter=20_000 if max_iter is None else max_iter)
+        U = st.U
+        labels_s = round_factor(U.cpu().numpy(), k, gen)
+    W = Xc.T @ U
+    objective = float((W * W).sum())
+    lab_s = torch.as_tensor(labels_s, device=device)
+
+    def means(Z, lab):
+        sums = torch.zeros((k, d), dtype=Z.dtype, device=device).index_add_(0, lab, Z)
+        cnt = torch.bincount(lab, minlength=k).clamp_min(1).to(Z.dtype)
+        return sums / cnt[:, None]
+
+    if idx is None:
+        labels = lab_s
+    else:
+        cs = means(Xs, lab_s)
+        labels = torch.cdist(X, cs).argmin(dim=1)
+    centres = means(X, labels)
+    inertia = float(((X - centres[labels]) ** 2).sum())
+    converged = True if st is None else st.converged
+    if not converged:
+        warnings.warn(
+            f"Burer-Monteiro stopped after {st.n_iter} iterations without meeting tol={tol}; "
+            "increase max_iter.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    return SDPResult(
+        labels=labels,
+        objective=objective,
+        factor=U,
+        centers=centres,
+        inertia=inertia,
+        residual=0.0 if st is None else st.residual,
+        stationarity=0.0 if st is None else st.stationarity,
+        n_iter=0 if st is None else st.n_iter,
+        converged=bool(converged),
+        status="converged" if converged else "max_iter",
+        solver="bm",
+        sample_indices=idx,
     )
