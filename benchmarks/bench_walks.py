@@ -180,7 +180,7 @@ def main():
     starts0 = np.zeros(1, dtype=np.int64)
 
     def mhrw_cdf():
-        trace = np.empty((1, n_single + 1), dtype=np.int64)
+        trace = np.empty((n_single + 1, 1), dtype=np.int64)  # step-major
         walk_kernel(
             g.indptr, g.indices, ch_cdf.cdf, 1, starts0, n_single, seed_states(rng, 1), 32, trace
         )
