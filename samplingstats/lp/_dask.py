@@ -95,7 +95,9 @@ def as_dask_vector(b, A, name="b", caller="lp_regression"):
     else:
         from .._validation import check_vector
 
-        b = da.from_array(check_vector(b, name), chunks=(A.chunks[0],))
+        b = check_vector(b, name)
+        if b.shape[0] == A.shape[0]:
+            b = da.from_array(b, chunks=(A.chunks[0],))
     if b.shape[0] != A.shape[0]:
         raise InvalidParameterError(
             f"Found input variables with inconsistent numbers of samples: A has {A.shape[0]} "

@@ -1,0 +1,212 @@
+"""lp on dask.array (threaded scheduler): the dask paths equal the in-memory numpy paths.
+
+Exact leverage scores to 1e-10; sketched leverage and Lewis weights (same rng) to the summation
+order of the merged sketch (1e-9 relative); samples drawn with the same rng are identical; the
+result does not depend on the chunking (sketch) or on the scheduler (bitwise).
+"""
+
+import numpy as np
+import pytest
+
+da = pytest.importorskip("dask.array")
+import dask  # noqa: E402
+
+from samplingstats import InvalidParameterError  # noqa: E402
+from samplingstats.lp import (  # noqa: E402
+    leverage_scores,
+    lewis_weights,
+    lp_regression,
+    sensitivity_sample,
+)
+from samplingstats.lp._dask import (  # noqa: E402
+    dask_leverage_scores,
+    dask_lewis_weights,
+    dask_lp_regression,
+    dask_sensitivity_sample,
+    is_dask_array,
+)
+
+CHUNKS = (1000, 2500, 3000, 1500, 4000)  # uneven row chunks, n = 12000
+
+
+def _data(seed, n=12000, d=6, zero_rows=()):
+    rng = np.random.default_rng(seed)
+    A = rng.standard_t(3, size=(n, d)) * rng.uniform(0.5, 3.0, size=d)
+    A[list(zero_rows)] = 0.0
+    chunks = (CHUNKS, 3) if n == sum(CHUNKS) else (n // 3, 3)
+    return A, da.from_array(A, chunks=chunks)  # two column chunks: rechunked inside
+
+
+@pytest.mark.parametrize("method", ["qr", "cholesky", "auto"])
+def test_exact_leverage_equals_numpy(method):
+    A, D = _data(0)
+    tau = dask_leverage_scores(D, method=method)
+    assert is_dask_array(tau) and tau.chunks == (CHUNKS,)
+    got = tau.compute()
+    np.testing.assert_allclose(got, leverage_scores(A, method=method), rtol=0, atol=1e-10)
+    assert got.sum() == pytest.approx(6.0, abs=1e-9)
+
+
+def test_exact_leverage_rcond_and_integer_input():
+    rng = np.random.default_rng(1)
+    A = rng.integers(-5, 6, size=(3000, 4))
+    A = np.hstack([A, A[:, :1] + A[:, 1:2]])  # rank 4 of 5 columns
+    D = da.from_array(A, chunks=(700, 5))
+    got = dask_leverage_scores(D, rcond=1e-10).compute()
+    np.testing.assert_allclose(got, leverage_scores(A, rcond=1e-10), rtol=0, atol=1e-10)
+    assert got.sum() == pytest.approx(4.0, abs=1e-9)
+    with pytest.raises(InvalidParameterError, match="rank deficient"):
+        dask_leverage_scores(D, method="cholesky")
+    with pytest.raises(InvalidParameterError, match="rank deficient"):
+        dask_leverage_scores(D, method="qr")
+
+
+def test_sketched_leverage_same_rng_same_scores_any_chunking():
+    A, D = _data(2)
+    ref = leverage_scores(A, method="sketch", rng=5)
+    got = dask_leverage_scores(D, method="sketch", rng=5).compute()
+    np.testing.assert_allclose(got, ref, rtol=1e-9)
+    # another chunking: the hashed sketch is a function of the global row index
+    D2 = da.from_array(A, chunks=(777, 6))
+    np.testing.assert_allclose(
+        dask_leverage_scores(D2, method="sketch", rng=5).compute(), got, rtol=1e-9
+    )
+    # a sketch is an approximation: within a constant factor of the exact scores (the in-memory
+    # path's stated guarantee), and the rng matters
+    exact = leverage_scores(A)
+    assert np.median(got / exact) == pytest.approx(1.0, abs=0.25)
+    other = dask_leverage_scores(D, method="sketch", rng=6).compute()
+    assert not np.allclose(other, got)
+
+
+def test_sketch_of_chunks_sums_to_sketch_of_matrix():
+    from samplingstats._kernels._sketch import osnap_dense_hashed
+    from samplingstats.lp._dask import _chunk_sketch
+
+    A, _ = _data(3, n=5000, d=4)
+    seed, s, k = 2**62 + 12345, 80, 2  # a seed whose shifted values cross 2^63
+    whole = osnap_dense_hashed(A, np.ones(len(A)), seed, s, k, 1)
+    parts = sum(
+        _chunk_sketch(A[lo:hi], None, seed, lo, s, k, False)[0]
+        for lo, hi in [(0, 1234), (1234, 1235), (1235, 4000), (4000, 5000)]
+    )
+    np.testing.assert_allclose(parts, whole, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(("p", "method"), [(1, "auto"), (3, "auto"), (5, "auto"), (2, "auto")])
+def test_exact_lewis_weights_equal_numpy(p, method):
+    A, D = _data(4, n=6000, zero_rows=(0, 2500, 5999))
+    D = D.rechunk(((1000, 1500, 3500), 6))
+    ref = lewis_weights(A, p=p, method=method)
+    res = dask_lewis_weights(D, p=p, method=method)
+    assert is_dask_array(res.weights)
+    w = res.weights.compute()
+    assert (res.n_iter, res.converged) == (ref.n_iter, ref.converged)
+    assert res.converged and res.residual <= 1e-8
+    np.testing.assert_allclose(w, ref.weights, rtol=1e-9, atol=1e-14)
+    assert w[[0, 2500, 5999]].tolist() == [0.0, 0.0, 0.0]
+    assert w.sum() == pytest.approx(6.0, rel=1e-7)
+
+
+@pytest.mark.parametrize("p", [1, 3])
+def test_sketched_lewis_weights_same_rng_equal_numpy(p):
+    A, D = _data(5, zero_rows=(17, 9000))
+    ref = lewis_weights(A, p=p, method="sketch", rng=3)
+    res = dask_lewis_weights(D, p=p, method="sketch", rng=3)
+    assert res.n_iter == ref.n_iter == 6
+    assert res.residual == pytest.approx(ref.residual, rel=1e-9)
+    np.testing.assert_allclose(res.weights.compute(), ref.weights, rtol=1e-9, atol=1e-14)
+
+
+@pytest.mark.parametrize(
+    "scores", ["lewis", "leverage", "root_leverage", "sensitivity", "mixed", "uniform"]
+)
+def test_sensitivity_sample_identical_for_the_same_rng(scores):
+    A, D = _data(6)
+    ref = sensitivity_sample(A, p=1, n_samples=300, scores=scores, rng=7)
+    got = dask_sensitivity_sample(D, p=1, n_samples=300, scores=scores, rng=7)
+    np.testing.assert_array_equal(got.indices, ref.indices)
+    np.testing.assert_allclose(got.scale, ref.scale, rtol=1e-12)
+    np.testing.assert_allclose(got.probabilities, ref.probabilities, rtol=1e-12)
+
+
+def test_sensitivity_sample_big_input_uses_the_sketch_and_iid_mode():
+    # n d >= 4e6 switches the in-memory path to sketched scores: the dask path follows it
+    rng = np.random.default_rng(8)
+    A = rng.standard_normal((200_000, 20))
+    D = da.from_array(A, chunks=(50_000, 20))
+    for mode, m in (("bernoulli", 500.0), ("iid", 400)):
+        ref = sensitivity_sample(A, p=1, n_samples=m, mode=mode, rng=9)
+        got = dask_sensitivity_sample(D, p=1, n_samples=m, mode=mode, rng=9)
+        np.testing.assert_array_equal(got.indices, ref.indices)
+        np.testing.assert_allclose(got.scale, ref.scale, rtol=1e-12)
+
+
+def test_sensitivity_sample_with_given_dask_scores():
+    A, D = _data(9)
+    s = np.random.default_rng(1).uniform(size=len(A))
+    ref = sensitivity_sample(A, p=1, n_samples=100, scores=s, rng=2)
+    got = dask_sensitivity_sample(D, p=1, n_samples=100, scores=da.from_array(s), rng=2)
+    np.testing.assert_array_equal(got.indices, ref.indices)
+
+
+@pytest.mark.parametrize("p", [1, 1.5])
+def test_lp_regression_gathers_only_the_sample_and_equals_numpy(p):
+    A, D = _data(10)
+    rng = np.random.default_rng(11)
+    b = A @ rng.standard_normal(6) + rng.laplace(size=len(A))
+    ref = lp_regression(A, b, p=p, n_samples=400, rng=3)
+    got = dask_lp_regression(D, da.from_array(b, chunks=2000), p=p, n_samples=400, rng=3)
+    np.testing.assert_array_equal(got.sample.indices, ref.sample.indices)
+    np.testing.assert_allclose(got.coef, ref.coef, rtol=1e-9, atol=1e-12)
+    assert got.cost == pytest.approx(ref.cost, rel=1e-12)
+    assert (got.solver, got.converged) == (ref.solver, ref.converged)
+    # numpy b works too
+    got2 = dask_lp_regression(D, b, p=p, n_samples=400, rng=3)
+    np.testing.assert_array_equal(got2.coef, got.coef)
+
+
+def test_schedulers_give_bitwise_identical_results():
+    A, D = _data(12)
+    outs = []
+    for scheduler in ("threads", "synchronous"):
+        with dask.config.set(scheduler=scheduler):
+            outs.append(
+                (
+                    dask_leverage_scores(D, method="sketch", rng=1).compute(),
+                    dask_leverage_scores(D).compute(),
+                    dask_lewis_weights(D, p=1, method="sketch", rng=2).weights.compute(),
+                )
+            )
+    for a, b in zip(*outs):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_bad_input_messages():
+    A, D = _data(13, n=3000)
+    bad = A.copy()
+    bad[2900, 1] = np.nan
+    Dbad = da.from_array(bad, chunks=1000)
+    for fn in (
+        lambda X: dask_leverage_scores(X).compute(),
+        lambda X: dask_leverage_scores(X, method="sketch", rng=0).compute(),
+        lambda X: dask_lewis_weights(X, p=1),
+    ):
+        with pytest.raises(InvalidParameterError, match=r"'A' .*contains NaN or infinite values"):
+            fn(Dbad)
+    with pytest.raises(InvalidParameterError, match="must be a 2-D array"):
+        dask_leverage_scores(da.ones(10, chunks=5))
+    with pytest.raises(InvalidParameterError, match="rank deficient"):
+        dask_leverage_scores(da.ones((3, 5), chunks=(3, 5)))
+    with pytest.raises(InvalidParameterError, match="unknown chunk sizes"):
+        dask_leverage_scores(D[D[:, 0] > 0])
+    with pytest.raises(InvalidParameterError, match="real numeric dtype"):
+        dask_leverage_scores(da.from_array(np.ones((10, 2), dtype=complex)))
+    with pytest.raises(
+        InvalidParameterError, match="'n_samples' parameter of lp_regression must be set"
+    ):
+        dask_lp_regression(D, np.ones(3000), p=1)
+    with pytest.raises(InvalidParameterError, match="inconsistent numbers of samples"):
+        dask_lp_regression(D, np.ones(2999), p=1, n_samples=100)
+    with pytest.raises(InvalidParameterError, match="at most the number of rows"):
+        dask_sensitivity_sample(D, p=1, n_samples=5000)
