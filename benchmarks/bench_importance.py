@@ -96,6 +96,12 @@ def _ours(func, dists, budget, rng):
     return r.first_order, (ci.low, ci.high)
 
 
+def _ours_qmc(func, dists, budget, rng):
+    r = sobol_indices(func, dists, budget=budget, rng=rng, target="first", qmc=True)
+    ci = r.confidence_interval(0.95)
+    return r.first_order, (ci.low, ci.high)
+
+
 def _crude(method):
     def run(func, dists, budget, rng):
         r = sobol_indices(func, dists, budget=budget, method=method, rng=rng)
@@ -111,6 +117,7 @@ def sobol_case(name, func, dists, S_ref, N, R, seed):
     n2 = 2 ** int(np.floor(np.log2(N)))
     rows = [
         ("**samplingstats sobol_indices (AISCV, target='first')**", _ours, budget, True),
+        ("samplingstats, RQMC final stage (qmc=True)", _ours_qmc, budget, True),
         ("crude pick-freeze (note's estimator)", _crude("pick_freeze"), budget, True),
         ("crude pick-freeze (Saltelli 2010)", _crude("saltelli"), budget, True),
         ("scipy.stats.sobol_indices (RQMC)", None, n2 * (d + 2), False),

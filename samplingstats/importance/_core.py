@@ -47,6 +47,46 @@ class Sampler:
             logc = self.log_components(U)
         return logsumexp(logc + self.logalpha, axis=1)
 
+    def sample_qmc(self, n, rng):
+        """``n`` points of a scrambled Sobol' sequence mapped to ``g_alpha``.
+
+        Coordinate 0 picks the component by inverse CDF (each point is marginally distributed
+        as ``g_alpha``, so the estimators stay unbiased), coordinate 1 the mixture
+        sub-component, the next ``D`` the Gaussian draw (and one more the chi-square scale of
+        the Student family).
+        """
+        import warnings
+
+        from scipy.special import ndtri
+        from scipy.stats import chi2, qmc
+
+        comps = self.comps
+        D = comps.D
+        student = comps.df < math.inf
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # n need not be a power of 2
+            P = qmc.Sobol(D + 2 + int(student), scramble=True, rng=rng).random(n)
+        P = np.clip(P, 1e-15, 1 - 1e-15)
+        cum = np.cumsum(self.alpha / self.alpha.sum())
+        comp = np.minimum(np.searchsorted(cum, P[:, 0], side="right"), comps.K)
+        Z = ndtri(P[:, 2 : 2 + D])
+        U = np.empty((n, D))
+        sel = comp == 0
+        U[sel] = Z[sel]
+        for k in np.unique(comp[comp > 0]):
+            idx = np.flatnonzero(comp == k)
+            kk = k - 1
+            pis = np.cumsum(np.exp(comps.logpi[kk] - logsumexp(comps.logpi[kk])))
+            sub = np.minimum(np.searchsorted(pis, P[idx, 1], side="right"), comps.M - 1)
+            z = Z[idx]
+            if student:
+                z = z / np.sqrt(chi2.ppf(P[idx, -1], comps.df) / comps.df)[:, None]
+            for m in range(comps.M):
+                rows = sub == m
+                if rows.any():
+                    U[idx[rows]] = comps.means[kk, m] + z[rows] @ comps.chols[kk, m].T
+        return U
+
     def sample(self, n, rng):
         counts = rng.multinomial(n, self.alpha / self.alpha.sum())
         parts = []
@@ -144,6 +184,8 @@ def _run_aiscv(
     min_ess=0.05,
     all_cv="auto",
     alpha_floor=0.1,
+    qmc=False,
+    n_replicates=8,
 ):
     """Run the adaptive algorithm.
 
@@ -321,7 +363,13 @@ def _run_aiscv(
     # ---------------------------------------------------------------- step 6: final sample
     N_f = N_max - n_eval
     sampler, beta_f = final["sampler"], final["beta"]
-    U_f = sampler.sample(N_f, rng)
+    if qmc:
+        n_rep = int(n_replicates)
+        n_r = N_f // n_rep
+        N_f = n_r * n_rep
+        U_f = np.vstack([sampler.sample_qmc(n_r, rng) for _ in range(n_rep)])
+    else:
+        U_f = sampler.sample(N_f, rng)
     raw_f = evaluate(U_f)
     v_f, logr_f = integrand(raw_f)
     Psi_f = parts(v_f, logr_f)
@@ -334,8 +382,14 @@ def _run_aiscv(
     else:
         a = np.exp(logc[:, 1:] - logga[:, None])
         Y = (b - beta_f * a + beta_f) @ S
+    dof = None
+    if qmc:
+        # independent randomisations: the replicate means are i.i.d., the points within one
+        # replicate are not; standard errors and intervals come from the replicate means
+        Y = Y.reshape(n_rep, n_r, J).mean(axis=1)
+        dof = n_rep - 1
     estimates = offsets + Y.mean(axis=0)
-    se = Y.std(axis=0, ddof=1) / math.sqrt(N_f)
+    se = Y.std(axis=0, ddof=1) / math.sqrt(Y.shape[0])
     history.pop("_samplers", None)
     hist = {k: np.asarray(v) for k, v in history.items()}
     return {
@@ -343,7 +397,8 @@ def _run_aiscv(
         "standard_errors": se,
         "summands": Y,
         "offsets": offsets,
-        "n_evaluations": N_max,
+        "n_evaluations": n_eval + N_f,
+        "dof": dof,
         "n_adaptive": n_eval,
         "n_final": N_f,
         "n_iterations": n_iter,

@@ -57,8 +57,10 @@ class ExpectationsResult(Result):
     signed : ndarray of bool
         Which integrands were split into positive and negative parts.
     summands : ndarray of shape (N_f, J)
-        The final-sample summands; ``numpy.cov(summands.T) / N_f`` estimates the covariance
-        of ``estimates`` (used for delta-method intervals of functions of the estimates).
+        The final-sample summands (with ``qmc=True``: the replicate means); ``numpy.cov(
+        summands.T) / len(summands)`` estimates the covariance of ``estimates``.
+    dof : int or None
+        Degrees of freedom of the intervals (``n_replicates - 1`` with ``qmc=True``).
     """
 
     estimates: np.ndarray
@@ -71,9 +73,13 @@ class ExpectationsResult(Result):
     final_alpha: np.ndarray | None = None
     signed: np.ndarray | None = None
     summands: np.ndarray | None = dataclasses.field(default=None, repr=False)
+    dof: int | None = None
 
     def confidence_interval(self, confidence_level=0.95) -> ConfidenceInterval:
-        """Normal (CLT) confidence intervals ``estimates -/+ z * standard_errors``.
+        """Confidence intervals ``estimates -/+ q * standard_errors``.
+
+        ``q`` is the normal quantile (CLT) for an i.i.d. final sample, and the Student-t
+        quantile with :attr:`dof` degrees of freedom for an RQMC final sample (``qmc=True``).
 
         Examples
         --------
@@ -85,11 +91,29 @@ class ExpectationsResult(Result):
         >>> bool(ci.low[0] < 1.0 < ci.high[0])
         True
         """
-        return normal_interval(self.estimates, self.standard_errors, confidence_level)
+        return interval(self.estimates, self.standard_errors, confidence_level, self.dof)
 
     def covariance(self) -> np.ndarray:
         """Estimated covariance matrix of :attr:`estimates`."""
         return summand_covariance(self.summands)
+
+
+def interval(estimate, se, confidence_level, dof=None):
+    """Normal interval, or Student-t with ``dof`` degrees of freedom."""
+    if dof is None:
+        return normal_interval(estimate, se, confidence_level)
+    from scipy.stats import t
+
+    level = normal_interval(0.0, 1.0, confidence_level).high  # validates the level
+    q = float(t.ppf(_norm_cdf(level), dof))
+    est = np.asarray(estimate, dtype=float)
+    return ConfidenceInterval(est - q * np.asarray(se), est + q * np.asarray(se))
+
+
+def _norm_cdf(z):
+    from scipy.special import ndtr
+
+    return float(ndtr(z))
 
 
 def _progress_bar(progress, total, desc):
@@ -119,6 +143,8 @@ def check_common(
     *,
     unit="points",
     per_point=1,
+    qmc=False,
+    n_replicates=8,
 ):
     check_param(
         budget, [Interval(numbers.Integral, 1, None, closed="left")], name="budget", caller=caller
@@ -140,6 +166,13 @@ def check_common(
         caller=caller,
     )
     check_param(progress, ["boolean"], name="progress", caller=caller)
+    check_param(qmc, ["boolean"], name="qmc", caller=caller)
+    check_param(
+        n_replicates,
+        [Interval(numbers.Integral, 2, None, closed="left")],
+        name="n_replicates",
+        caller=caller,
+    )
     if block_fraction > adapt_fraction:
         raise InvalidParameterError(
             f"The 'block_fraction' parameter of {caller} must not exceed adapt_fraction "
@@ -173,6 +206,8 @@ def multiple_expectations(
     rng=None,
     workers=None,
     progress=False,
+    qmc=False,
+    n_replicates=8,
 ):
     r"""Estimate several expectations with one adaptive importance sample and control variates.
 
@@ -224,6 +259,14 @@ def multiple_expectations(
         called as ``workers(func, chunks)``.
     progress : bool, default False
         Show a tqdm progress bar over the model evaluations (needs the optional ``tqdm``).
+    qmc : bool, default False
+        Draw the final sample as ``n_replicates`` independently scrambled Sobol' sequences
+        mapped through the final mixture (randomised QMC; each point is still marginally
+        ``g_alpha``, so the estimates stay unbiased). Standard errors come from the replicate
+        means and intervals use Student-t quantiles. The final sample size is rounded down to a
+        multiple of ``n_replicates``.
+    n_replicates : int, default 8
+        Number of independent randomisations when ``qmc=True`` (at least 2).
 
     Returns
     -------
@@ -272,7 +315,18 @@ def multiple_expectations(
     law_sets, multi = check_dists(dists, caller)
     d = law_sets[0].d
     rng, workers = check_common(
-        caller, budget, family, defensive, adapt_fraction, block_fraction, d, rng, workers, progress
+        caller,
+        budget,
+        family,
+        defensive,
+        adapt_fraction,
+        block_fraction,
+        d,
+        rng,
+        workers,
+        progress,
+        qmc=qmc,
+        n_replicates=n_replicates,
     )
     if isinstance(weights, str):
         check_param(weights, [StrOptions(("relative", "absolute"))], name="weights", caller=caller)
@@ -356,6 +410,8 @@ def multiple_expectations(
             adapt_fraction=float(adapt_fraction),
             block_fraction=float(block_fraction),
             rng=rng,
+            qmc=bool(qmc),
+            n_replicates=int(n_replicates),
         )
     return ExpectationsResult(
         estimates=out["estimates"],
@@ -368,4 +424,5 @@ def multiple_expectations(
         final_alpha=out["final_alpha"],
         signed=out["signed"],
         summands=out["summands"],
+        dof=out["dof"],
     )

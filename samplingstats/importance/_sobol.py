@@ -6,10 +6,10 @@ import dataclasses
 
 import numpy as np
 
-from .._results import ConfidenceInterval, Result, normal_interval
+from .._results import ConfidenceInterval, Result
 from .._validation import InvalidParameterError, StrOptions, check_param
 from ._core import run_aiscv, summand_covariance
-from ._expectations import ExpectationsResult, _progress_bar, check_common
+from ._expectations import ExpectationsResult, _progress_bar, check_common, interval
 from ._inputs import ModelCaller, check_dists
 
 __all__ = ["sobol_indices", "SobolResult"]
@@ -35,6 +35,8 @@ class SobolResult(Result):
         Whether the products were formed from the pilot-centred output.
     n_points : int
         Pick-freeze points (each costs ``d + 2`` model evaluations).
+    dof : int or None
+        Degrees of freedom of the intervals (Student-t; ``qmc=True`` only).
     expectations : ExpectationsResult or None
         The underlying AISCV run (``None`` for crude pick-freeze).
     """
@@ -49,6 +51,7 @@ class SobolResult(Result):
     centred: bool = True
     n_points: int = 0
     expectations: ExpectationsResult | None = None
+    dof: int | None = None
 
     def confidence_interval(self, confidence_level=0.95, *, order="first") -> ConfidenceInterval:
         """Delta-method normal confidence intervals for the first-order or total indices.
@@ -76,8 +79,8 @@ class SobolResult(Result):
             caller="SobolResult.confidence_interval",
         )
         if order == "first":
-            return normal_interval(self.first_order, self.first_order_se, confidence_level)
-        return normal_interval(self.total_order, self.total_order_se, confidence_level)
+            return interval(self.first_order, self.first_order_se, confidence_level, self.dof)
+        return interval(self.total_order, self.total_order_se, confidence_level, self.dof)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,6 +157,8 @@ def sobol_indices(
     block_fraction=0.1,
     workers=None,
     progress=False,
+    qmc=False,
+    n_replicates=8,
 ):
     r"""First-order and total Sobol' indices by pick-freeze, adaptive (AISCV) or crude.
 
@@ -198,7 +203,7 @@ def sobol_indices(
     family : {"auto", "gaussian", "gaussian_mixture", "student"}, default "auto"
         Auxiliary family; ``"auto"``: two-component Gaussian mixtures for centred products,
         Gaussian for uncentred (log-linear) ones.
-    defensive, adapt_fraction, block_fraction, workers, progress
+    defensive, adapt_fraction, block_fraction, workers, progress, qmc, n_replicates
         As in :func:`multiple_expectations` (``budget`` there counts points; here the
         fractions apply to the ``budget // (d + 2)`` points).
 
@@ -257,6 +262,8 @@ def sobol_indices(
         progress,
         unit="model evaluations",
         per_point=per,
+        qmc=qmc,
+        n_replicates=n_replicates,
     )
     n_points = int(budget) // per
 
@@ -352,6 +359,8 @@ def sobol_indices(
             adapt_fraction=float(adapt_fraction),
             block_fraction=float(block_fraction),
             rng=rng,
+            qmc=bool(qmc),
+            n_replicates=int(n_replicates),
         )
     E = out["estimates"]
     cov = summand_covariance(out["summands"])
@@ -368,18 +377,20 @@ def sobol_indices(
         final_alpha=out["final_alpha"],
         signed=out["signed"],
         summands=out["summands"],
+        dof=out["dof"],
     )
     return SobolResult(
         first_order=S,
         total_order=ST,
-        n_evaluations=n_points * per,
+        n_evaluations=out["n_evaluations"] * per,
         first_order_se=se[:d],
         total_order_se=se[d:],
         variance=float(V),
         method=method,
         centred=state["centred"],
-        n_points=n_points,
+        n_points=out["n_evaluations"],
         expectations=exp_res,
+        dof=out["dof"],
     )
 
 

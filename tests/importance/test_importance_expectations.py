@@ -246,3 +246,38 @@ def test_torch_integrand_outputs_are_accepted():
     res = multiple_expectations(f, [stats.norm()], budget=4000, rng=rng)
     truth = np.array([1.0, np.exp(0.5)])
     assert np.all(np.abs(res.estimates - truth) < 4.5 * res.standard_errors)
+
+
+def test_rqmc_final_stage_unbiased_with_t_intervals():
+    rng = np.random.default_rng(41)
+    truth = np.array([1.0, 3.0, 15.0])
+    res = multiple_expectations(
+        lambda x: x ** np.array([2, 4, 6]),
+        [stats.norm()],
+        budget=6001,
+        rng=rng,
+        qmc=True,
+        n_replicates=10,
+    )
+    assert res.dof == 9 and res.summands.shape == (10, 3)
+    assert res.n_evaluations <= 6001 and (res.n_evaluations - res.n_adaptive) % 10 == 0
+    ci = res.confidence_interval(0.999)  # t_9 quantile 4.78: false failure < 3e-3 in all
+    assert np.all((ci.low < truth) & (truth < ci.high))
+    from scipy.stats import t
+
+    width = (ci.high - ci.low) / (2 * res.standard_errors)
+    np.testing.assert_allclose(width, t.ppf(0.9995, 9))
+    with pytest.raises(InvalidParameterError, match="'n_replicates' parameter"):
+        multiple_expectations(lambda x: x**2, [stats.norm()], budget=2000, qmc=True, n_replicates=1)
+
+
+def test_rqmc_sobol_linear():
+    rng = np.random.default_rng(43)
+    from samplingstats.importance import sobol_indices
+
+    a = np.array([1.0, 2.0, 0.5])
+    res = sobol_indices(lambda x: x @ a, [stats.norm()] * 3, budget=5 * 4000, rng=rng, qmc=True)
+    S = a**2 / np.sum(a**2)
+    assert res.dof == 7
+    ci = res.confidence_interval(0.999)  # t_7 quantile 5.4 per index
+    assert np.all((ci.low < S) & (S < ci.high))
