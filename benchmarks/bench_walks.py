@@ -189,11 +189,13 @@ def main():
         n_single,
         timed(mhrw_cdf),
     )
-    for base in ("mhrw", "srw"):
-        jobs[(f"srrw ({base} base, alpha=5), 1 walker", ours)] = (
+    for base, alpha in (("mhrw", 0.0), ("mhrw", 1.0), ("mhrw", 5.0), ("srw", 5.0)):
+        jobs[(f"srrw ({base} base, alpha={alpha:g}), 1 walker", ours)] = (
             n_single,
             timed(
-                lambda b=base: self_repellent_walk(g, n_single, alpha=5.0, base=b, start=0, rng=rng)
+                lambda b=base, a=alpha: self_repellent_walk(
+                    g, n_single, alpha=a, base=b, start=0, rng=rng
+                )
             ),
         )
     for chain in ("srw", "mhrw", "nbrw"):
@@ -302,20 +304,27 @@ def main():
             r_of(case, "plain numpy loop"),
             1,
         )
+    for alpha in (5.0, 1.0):
+        target(
+            f"srrw (mhrw base, alpha={alpha:g}) vs our mhrw, 1 walker",
+            r_of(f"srrw (mhrw base, alpha={alpha:g}), 1 walker", ours),
+            r_of("mhrw, 1 walker", ours),
+            0.6,
+        )
     target(
-        "srrw (mhrw base) vs our mhrw, 1 walker",
-        r_of("srrw (mhrw base, alpha=5), 1 walker", ours),
+        "srrw (mhrw base, alpha=0: kernel overhead only) vs our mhrw, 1 walker",
+        r_of("srrw (mhrw base, alpha=0), 1 walker", ours),
         r_of("mhrw, 1 walker", ours),
-        0.6,
+        None,
     )
     target(
-        "srrw (mhrw base) vs our inverse-CDF mhrw kernel, 1 walker",
+        "srrw (mhrw base, alpha=5) vs our inverse-CDF mhrw kernel, 1 walker",
         r_of("srrw (mhrw base, alpha=5), 1 walker", ours),
         r_of("mhrw, 1 walker", "samplingstats (numba, inverse-CDF kernel)"),
         None,
     )
     target(
-        "srrw (srw base) vs our srw, 1 walker",
+        "srrw (srw base, alpha=5) vs our srw, 1 walker",
         r_of("srrw (srw base, alpha=5), 1 walker", ours),
         r_of("srw, 1 walker", ours),
         None,

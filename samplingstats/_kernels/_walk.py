@@ -248,12 +248,11 @@ def srrw_kernel(
                     # first slot whose cumulative weight exceeds u (binary search in buf)
                     lo_s = 0
                     hi_s = e - a - 1
-                    while lo_s < hi_s:
+                    while lo_s < hi_s:  # branch-free halving (the weights are irregular)
                         mid = (lo_s + hi_s) >> 1
-                        if buf[mid] > u:
-                            hi_s = mid
-                        else:
-                            lo_s = mid + 1
+                        go = buf[mid] > u
+                        hi_s = mid if go else hi_s
+                        lo_s = lo_s if go else mid + 1
                     j = indices[a + lo_s]
                 # x_{n+1} = (1 - gamma) x_n + gamma delta_j  with x = s * y
                 s_new = s[k] * (1.0 - gamma)
