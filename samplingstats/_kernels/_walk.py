@@ -99,12 +99,11 @@ def _base_step(kind, i, prev, u, a, d, indices, cdf):
             return i  # self-loop mass
         lo = a
         hi = last
-        while lo < hi:  # first slot with cdf > u
+        while lo < hi:  # first slot with cdf > u (branch-free halving)
             mid = (lo + hi) >> 1
-            if cdf[mid] > u:
-                hi = mid
-            else:
-                lo = mid + 1
+            go = cdf[mid] > u
+            hi = mid if go else hi
+            lo = lo if go else mid + 1
         return indices[lo]
     # non-backtracking
     if prev < 0 or d == 1:
