@@ -418,14 +418,26 @@ def dask_leverage_scores(
 # ----------------------------------------------------------------------------------------------
 # Lewis weights
 # ----------------------------------------------------------------------------------------------
-def _lewis_update(tau, w, nz, p, tiny):
-    """Per chunk: the Cohen-Peng map ``t``, the next iterate and the residual terms."""
+def _lewis_map(tau, w, nz, p, tiny):
+    """Per chunk: the Cohen-Peng map ``t(w)`` (0 on zero rows)."""
     tau = np.maximum(tau, tiny)
     with np.errstate(divide="ignore", invalid="ignore"):
-        t = np.where(nz, (tau / np.where(nz, w, 1.0) ** (1 - 2 / p)) ** (p / 2), 0.0)
-        ratio = np.where(nz, np.abs(t / np.where(nz, w, 1.0) - 1), 0.0)
-    nxt = t if p < 4 else np.where(nz, tau, 0.0)
-    return np.stack([nxt, ratio])
+        return np.where(nz, (tau / np.where(nz, w, 1.0) ** (1 - 2 / p)) ** (p / 2), 0.0)
+
+
+def _lewis_next(tau, w, nz, p, tiny):
+    """Per chunk: the next iterate (plain step for p < 4, damped geometric step otherwise)."""
+    if p < 4:
+        return _lewis_map(tau, w, nz, p, tiny)
+    return np.where(nz, np.maximum(tau, tiny), 0.0)
+
+
+def _lewis_ratio(tau, w, nz, p, tiny):
+    """Per chunk: ``max |t_i / w_i - 1|`` over the non-zero rows (a length-1 array)."""
+    t = _lewis_map(tau, w, nz, p, tiny)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(nz, np.abs(t / np.where(nz, w, 1.0) - 1), 0.0)
+    return np.array([r.max() if r.size else 0.0])
 
 
 def _lewis_scale(w, nz, e):
@@ -476,19 +488,12 @@ def dask_lewis_core(A, p, method, rng, tol, max_iter, opts=None, *, warn=True):
     for _ in range(max_iter):
         scale = da.map_blocks(_lewis_scale, w, nz, e, dtype=np.float64)
         tau = _dask_leverage(A, method, rng, scale=scale, caller="lewis_weights", **opts)
-        both = da.map_blocks(
-            _lewis_update,
-            tau,
-            w,
-            nz,
-            p,
-            tiny,
-            new_axis=0,
-            chunks=((2,), w.chunks[0]),
-            dtype=np.float64,
+        nxt = da.map_blocks(_lewis_next, tau, w, nz, p, tiny, dtype=np.float64)
+        ratio = da.map_blocks(
+            _lewis_ratio, tau, w, nz, p, tiny, chunks=((1,) * w.numblocks[0],), dtype=np.float64
         )
-        nxt, rmax = both[0], both[1].max()
-        nxt, rmax = dask.persist(nxt, rmax)
+        # one graph: each chunk's tau (a pass over A) feeds both, and is then dropped
+        nxt, rmax = dask.persist(nxt, ratio.max())
         n_iter += 1
         res = float(rmax.compute())
         if res <= tol:

@@ -186,6 +186,7 @@ def lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None):
         stays above ``tol``.
     tol : float, default 1e-8
         Stop when the relative fixed-point residual ``max_i |T(w)_i / w_i - 1|`` is at most this.
+        For torch tensors it is floored at ``50 eps`` of their dtype (``6e-6`` for float32).
     max_iter : int, optional
         Iteration cap. Default: enough for the contraction factor ``|p/2 - 1|`` to reach ``tol``
         for ``p < 4``; ``40 p + 100`` for ``p >= 4``.
@@ -231,6 +232,9 @@ def lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None):
     if n < d:
         raise rank_error("lewis_weights", "A", n, d)
     gen = as_generator(rng) if method == "sketch" else rng
+    if kind == "torch":
+        # a float32 fixed point cannot be resolved below ~eps: floor the tolerance at 50 eps
+        tol = max(tol, 50 * float(import_torch().finfo(A.dtype).eps))
     if max_iter is None:
         max_iter = _default_max_iter(p, n, tol, method)
     w, n_iter, converged, res = _lewis_core(kind, A, p, method, gen, tol, max_iter, {})

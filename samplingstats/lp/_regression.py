@@ -368,7 +368,7 @@ def lp_regression(
     cost = lp_cost(M, bv, x, p)
     if not math.isfinite(cost):  # pragma: no cover - defensive
         raise RuntimeError(f"lp_regression: non-finite cost ({status}).")
-    coef = like(x, ref) if ref is not None else x
+    coef = like(x, ref, dtype=ref.dtype) if ref is not None else x
     return LpRegressionResult(
         coef=coef,
         cost=cost,

@@ -211,6 +211,11 @@ def test_torch_backend_matches_numpy():
     t32 = leverage_scores(torch.as_tensor(big, dtype=torch.float32))
     assert t32.dtype == torch.float32
     np.testing.assert_allclose(t32.double().numpy(), leverage_scores(big), rtol=1e-3, atol=1e-7)
+    w32 = lewis_weights(torch.as_tensor(big[:5000], dtype=torch.float32), p=1)
+    assert w32.converged and w32.weights.dtype == torch.float32 and w32.residual <= 6e-6
+    np.testing.assert_allclose(
+        w32.weights.double().numpy(), lewis_weights(big[:5000], p=1).weights, rtol=1e-4
+    )
 
 
 def test_leverage_lewis_sensitivity_bad_input():
