@@ -1,9 +1,11 @@
 """Numba kernels for sparse embeddings (CountSketch / OSNAP) of dense and CSR matrices.
 
-An OSNAP matrix ``Pi`` (``s x n``) has ``k`` nonzeros per column: column ``i`` (row ``i`` of ``A``)
-is added to rows ``buckets[i, 0..k-1]`` of the sketch with signs ``signs[i, j]`` (``+-1/sqrt(k)``
-times an optional row scale). CountSketch is the case ``k = 1``. The sketch ``Pi @ A`` costs
-``O(k * nnz(A))`` and reads ``A`` once.
+An OSNAP matrix ``Pi`` (``s x n``) has ``k`` nonzeros ``+-1/sqrt(k)`` per column, the ``j``-th in
+block ``j`` of ``s // k`` rows; bucket and sign of column ``i`` come from a splitmix64 hash of
+``(seed, i, j)``, so no per-row random arrays are stored and dense / CSR inputs get the same
+``Pi``. CountSketch is the case ``k = 1``. The sketch ``Pi @ diag(scale) @ A`` costs
+``O(k * nnz(A))`` and reads ``A`` once; :func:`projected_sq_norms` is the second pass of the
+sketched leverage scores.
 
 Kernels do not validate; the public wrappers in :mod:`samplingstats.lp` do. Inputs are float64 /
 int64 C-contiguous arrays.
@@ -15,74 +17,7 @@ import numpy as np
 
 from ._jit import njit, prange
 
-__all__ = [
-    "osnap_dense",
-    "osnap_dense_hashed",
-    "osnap_csr",
-    "osnap_csr_hashed",
-    "projected_sq_norms",
-    "row_sq_norms",
-    "csr_row_sq_norms",
-]
-
-
-@njit
-def osnap_dense(A, buckets, signs, s):
-    """Return ``Pi @ A`` (``s x d``) for dense ``A`` (``n x d``).
-
-    ``buckets`` (``n x k`` int64) and ``signs`` (``n x k`` float64) define ``Pi``.
-    """
-    n, d = A.shape
-    k = buckets.shape[1]
-    out = np.zeros((s, d))
-    for i in range(n):
-        for j in range(k):
-            h = buckets[i, j]
-            g = signs[i, j]
-            for c in range(d):
-                out[h, c] += g * A[i, c]
-    return out
-
-
-@njit
-def osnap_csr(indptr, indices, data, d, buckets, signs, s):
-    """Return ``Pi @ A`` (``s x d``, dense) for a CSR matrix given by its three arrays."""
-    n = indptr.shape[0] - 1
-    k = buckets.shape[1]
-    out = np.zeros((s, d))
-    for i in range(n):
-        for j in range(k):
-            h = buckets[i, j]
-            g = signs[i, j]
-            for t in range(indptr[i], indptr[i + 1]):
-                out[h, indices[t]] += g * data[t]
-    return out
-
-
-@njit(parallel=True)
-def row_sq_norms(Y):
-    """Squared Euclidean norm of every row of a dense matrix (parallel over rows)."""
-    n, r = Y.shape
-    out = np.empty(n)
-    for i in prange(n):
-        acc = 0.0
-        for c in range(r):
-            acc += Y[i, c] * Y[i, c]
-        out[i] = acc
-    return out
-
-
-@njit
-def csr_row_sq_norms(indptr, data):
-    """Squared Euclidean norm of every row of a CSR matrix."""
-    n = indptr.shape[0] - 1
-    out = np.empty(n)
-    for i in range(n):
-        acc = 0.0
-        for t in range(indptr[i], indptr[i + 1]):
-            acc += data[t] * data[t]
-        out[i] = acc
-    return out
+__all__ = ["osnap_dense_hashed", "osnap_csr_hashed", "projected_sq_norms"]
 
 
 @njit
