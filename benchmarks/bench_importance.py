@@ -282,6 +282,12 @@ def overhead_case(N, R):
     )
 
 
+def _md(text):
+    """Turn format_table's title line into a markdown heading followed by a blank line."""
+    title, _, table = text.partition("\n")
+    return f"### {title}\n\n{table}"
+
+
 def main():
     quick = quick_mode()
     N = 2000 if quick else 20_000
@@ -296,13 +302,15 @@ def main():
         ("Ishigami (d = 3)", tf.ishigami, tf.ishigami_dists(), tf.ISHIGAMI_FIRST),
     ]:
         text, res = sobol_case(name, func, dists, S, N, R, seed=len(name))
+        text = _md(text)
         out += [text, ""]
         ratios[name] = res
         print(text, flush=True)
     text, r_laws = many_laws_case(N, max(2, R // 2), 100, seed=5)
+    text = _md(text)
     out += [text, ""]
     print(text, flush=True)
-    text = overhead_case(N, 2 if quick else 5)
+    text = _md(overhead_case(N, 2 if quick else 5))
     out += [text, ""]
     print(text, flush=True)
     return "\n".join(out)
