@@ -218,7 +218,7 @@ def sensitivity_sample(A, *, p, n_samples, scores="lewis", mode="bernoulli", rng
     scores : str or array_like, default "lewis"
         Sampling scores ``sigma``:
 
-        - ``"lewis"``: lp Lewis weights (``O~(d^{max(1, p/2)}/eps^2)`` rows) [CP15]_;
+        - ``"lewis"``: lp Lewis weights (``O~(d^{max(1, p/2)}/eps^2)`` rows) (Cohen & Peng 2015);
         - ``"sensitivity"``: exact lp sensitivities for ``n <= 500`` (cvxpy), else their Lewis
           bound ``d^{max(0, p/2-1)} w_i``;
         - ``"augmented"``: sensitivity + leverage, ``s_i + tau_i`` (the ``O~((S + d)/eps^2)``
@@ -317,10 +317,10 @@ def sample_size(
 
     ``constant * rate * log(d / delta) / epsilon^2`` with the rate
 
-    - ``"lewis"``: ``d`` for ``p <= 2``, ``d^{p/2}`` for ``p > 2`` [CP15]_;
+    - ``"lewis"``: ``d`` for ``p <= 2``, ``d^{p/2}`` for ``p > 2`` (Cohen & Peng 2015);
     - ``"sensitivity"``: ``S^{2/p}`` for ``p < 2``, ``S`` at ``p = 2``, ``S^{2-2/p}`` for ``p > 2``
-      [WY23]_ (``S`` = ``total_sensitivity``, default its worst case ``d`` or ``d^{p/2}``);
-    - ``"augmented"``: ``S + d`` for ``p`` in ``[1, 2]`` [MO24]_;
+      (Woodruff & Yasuda 2023) (``S`` = ``total_sensitivity``, default its worst case ``d`` or ``d^{p/2}``);
+    - ``"augmented"``: ``S + d`` for ``p`` in ``[1, 2]`` (Munteanu & Omlor 2024);
     - ``"leverage"``: ``d`` (``p = 2``).
 
     The rates hide constants and logarithmic factors: treat the answer as an order of magnitude.
