@@ -142,3 +142,19 @@ def test_regression_bad_input():
     deficient = np.hstack([A, A[:, :1]])
     with pytest.raises(InvalidParameterError, match="rank deficient"):
         lp_regression(deficient, b, p=1, n_samples=20, scores="leverage")
+
+
+def test_highs_failure_falls_back_to_cvxpy_with_status(monkeypatch):
+    import scipy.optimize
+
+    class _Failed:
+        status, message, eqlin, nit = 4, "Numerical difficulties (simulated)", None, 7
+
+    monkeypatch.setattr(scipy.optimize, "linprog", lambda *a, **k: _Failed())
+    rng = np.random.default_rng(46)
+    A, b = _problem(rng, 200, 3)
+    res = lp_regression(A, b, p=1)
+    assert res.solver == "cvxpy" and res.converged
+    assert "Numerical difficulties (simulated)" in res.status and "fallback cvxpy" in res.status
+    monkeypatch.undo()
+    assert res.cost == pytest.approx(lp_regression(A, b, p=1).cost, rel=1e-6)
