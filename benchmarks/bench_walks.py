@@ -207,7 +207,10 @@ def main():
         )
     torch_steps = max(n_many_steps // 10, 20)
     try:
-        import torch  # noqa: F401
+        import torch
+
+        # one torch thread: its OpenMP pool would otherwise keep spinning into the next jobs
+        torch.set_num_threads(1)
 
         jobs[(f"srw, {n_walkers} walkers", "samplingstats (torch CPU)")] = (
             n_walkers * torch_steps,
