@@ -340,6 +340,17 @@ class ILASDP(ClusterMixin, BaseEstimator):
         self.n_iter_ = out["n_iter"]
         self.converged_ = out["converged"]
         self.n_sdp_accepted_ = out["n_sdp_accepted"]
+        if not self.converged_:
+            import warnings
+
+            from .._exceptions import ConvergenceWarning
+
+            warnings.warn(
+                f"{caller} did not converge in max_iter={self.max_iter} iterations (the partition "
+                "was still changing); increase max_iter.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
         self.labels_ = np.argmax(self._estimate_weighted_log_prob(X), axis=1).astype(np.int64)
         return self
 

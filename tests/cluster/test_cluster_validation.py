@@ -248,3 +248,13 @@ def test_single_cluster_and_ilasdp_constant_feature():
         model = ILASDP(2, random_state=0).fit(X)
     assert np.all(np.isfinite(model.predict_proba(X)))
     assert np.all(np.isfinite(model.covariances_))
+
+
+def test_ilasdp_warns_when_iterations_run_out():
+    rng = np.random.default_rng(17)
+    X, y, _ = make_heterogeneous_mixture(600, 10, rng=rng)
+    # one outer iteration from a k-means start cannot settle the partition of this mixture
+    with pytest.warns(ConvergenceWarning, match="ILASDP did not converge in max_iter=1"):
+        model = ILASDP(3, max_iter=1, refine=False, random_state=0).fit(X)
+    assert not model.converged_ and model.n_iter_ == 1
+    assert np.isfinite(model.log_likelihood_)
