@@ -275,6 +275,7 @@ def _run_aiscv(
 
     crude = Sampler(comps.copy(), np.concatenate([[1.0], np.zeros(K)]))
     prev = {"sampler": crude, "beta": np.zeros(K), "B": np.zeros((K + 1, J)) if all_cv else None}
+    crude_set = dict(prev, score=float(w @ var0))
     v_prev = var0
     best = None
     history = {
@@ -359,6 +360,21 @@ def _run_aiscv(
         v_prev = v_new_var
         prev = current
     final = {"best": best, "prev": prev, "last": current}[_FINAL_CHOICE]
+    if final is None or "score" not in final:
+        final = crude_set
+    # Fall back to crude sampling when the adaptation did not beat it (small budgets in high
+    # dimension), but only when the pilot's variances are trustworthy: every weighted part
+    # has pilot mass and no single pilot point carries more than max(2%, 10 log(Nk) / Nk) of
+    # it (about 5x the largest share of a chi-square(1) sample; heavy-tailed integrands, whose
+    # pilot variances are underestimated, never fall back).
+    used = w_comp > 0
+    mass = Psi0[:, used].sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = Psi0[:, used].max(axis=0) / mass
+    pilot_reliable = bool(np.all(mass > 0) and np.all(share < max(0.02, 10.0 * math.log(Nk) / Nk)))
+    fell_back = pilot_reliable and crude_set["score"] < final["score"]
+    if fell_back:
+        final = crude_set
 
     # ---------------------------------------------------------------- step 6: final sample
     N_f = N_max - n_eval
@@ -403,6 +419,7 @@ def _run_aiscv(
         "n_final": N_f,
         "n_iterations": n_iter,
         "stopped_by_rule": stopped,
+        "fell_back_to_crude": fell_back,
         "history": hist,
         "final_alpha": sampler.alpha.copy(),
         "signed": signed,

@@ -201,8 +201,9 @@ def sobol_indices(
         Indices whose delta-method variance the adaptation minimises (all are estimated;
         ``"first"`` spends the sampling effort on the first-order indices only).
     family : {"auto", "gaussian", "gaussian_mixture", "student"}, default "auto"
-        Auxiliary family; ``"auto"``: two-component Gaussian mixtures for centred products,
-        Gaussian for uncentred (log-linear) ones.
+        Auxiliary family; ``"auto"``: two-component Gaussian mixtures for centred products when
+        the adaptation blocks hold at least 5 points per mixture parameter (for d = 6, from
+        about 9,000 points), Gaussian otherwise.
     defensive, adapt_fraction, block_fraction, workers, progress, qmc, n_replicates
         As in :func:`multiple_expectations` (``budget`` there counts points; here the
         fractions apply to the ``budget // (d + 2)`` points).
@@ -320,8 +321,13 @@ def sobol_indices(
             state["centred"] = use_centre
             if family == "auto":
                 # squares of near-linear centred outputs have bimodal optimal densities;
-                # log-linear uncentred products have Gaussian ones
-                state["family"] = "gaussian_mixture" if use_centre else "gaussian"
+                # log-linear uncentred products have Gaussian ones. Two-component mixtures in
+                # D = 2d dimensions need blocks of >= 10 points per mixture parameter,
+                # otherwise their fits are too noisy and single Gaussians do better.
+                D = 2 * d
+                n_params = 2 * (D + D * (D + 1) // 2)
+                big_blocks = int(block_fraction * n_points) >= 5 * n_params
+                state["family"] = "gaussian_mixture" if use_centre and big_blocks else "gaussian"
 
             def integrand(raw):
                 return _columns(raw, c, use_centre), None
