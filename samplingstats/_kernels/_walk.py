@@ -17,9 +17,10 @@ Chains (``kind``):
 - 2 non-backtracking: uniform over the neighbours other than the previous node (back only at
   degree one);
 - 3 uniform proposal with acceptance: slot ``k = floor(u d)`` is accepted when the fractional part
-  ``u d - k`` (uniform on [0, 1) and independent of ``k``) is below ``cdf[a + k]``, which then holds
-  ``P_ij d_i <= 1`` (Metropolis–Hastings on an unweighted graph); rejection is the self-loop. One
-  uniform and O(1) memory reads per step, exact transition probabilities ``P_ij``.
+  ``u d - k`` (uniform on [0, 1) and independent of ``k``) is below the slot's acceptance
+  ``P_ij d_i <= 1`` (Metropolis–Hastings on an unweighted graph); rejection is the self-loop. Here
+  ``cdf`` holds the pairs ``(j, acceptance)`` side by side (``cdf[2 s]``, ``cdf[2 s + 1]``). One
+  uniform and one cache line per step, exact transition probabilities ``P_ij``.
 
 Kernels do not validate; the wrappers in :mod:`samplingstats.walks` do.
 """
@@ -86,12 +87,14 @@ def _base_step(kind, i, prev, u, a, d, indices, cdf):
             k = d - 1
         return indices[a + k]
     if kind == 3:
+        # cdf holds (neighbour, acceptance) pairs side by side: one cache line per proposal
         ud = u * d
         k = np.int64(ud)
         if k >= d:
             k = d - 1
-        j = indices[a + k]
-        keep = np.int64(ud - k < cdf[a + k])  # branch-free accept / reject (self-loop)
+        s2 = 2 * (a + k)
+        j = np.int64(cdf[s2])
+        keep = np.int64(ud - k < cdf[s2 + 1])  # branch-free accept / reject (self-loop)
         return i + keep * (j - i)
     if kind == 1:
         last = a + d - 1

@@ -17,11 +17,12 @@ class Chain:
     """A base Markov chain on a :class:`WalkGraph` in kernel form.
 
     ``kind`` is the kernel's step rule (0 uniform neighbour, 1 inverse CDF over the row's slots,
-    2 non-backtracking, 3 uniform proposal accepted with probability ``table[s]``); ``prob[s]`` the
+    2 non-backtracking, 3 uniform proposal accepted with probability ``accept[s]``); ``prob[s]`` the
     transition probability of CSR slot ``s`` and ``selfp[i]`` the self-loop (rejection) mass of
-    node ``i``; ``cdf`` the row-wise cumulative of ``prob``; ``table`` what the kernel reads per
-    slot (``cdf`` for kinds 0-2, the acceptance ``prob[s] * deg_i <= 1`` for kind 3); ``mu`` the
-    stationary distribution over nodes.
+    node ``i``; ``cdf`` the row-wise cumulative of ``prob``; ``table`` what the numba kernel reads
+    per slot (``cdf`` for kinds 0-2; for kind 3 the pairs ``(neighbour index, accept)`` side by
+    side, so one cache line serves both); ``accept`` the acceptance ``prob[s] * deg_i <= 1``
+    (kind 3 only); ``mu`` the stationary distribution over nodes.
     """
 
     name: str
@@ -32,6 +33,7 @@ class Chain:
     mu: np.ndarray
     reversible: bool
     table: np.ndarray = None
+    accept: np.ndarray = None
 
 
 def _row_cumsum(indptr, prob):
@@ -194,7 +196,11 @@ class WalkGraph:
             # graphs): propose a uniform slot, accept with prob * deg (rejection = self-loop).
             accept = prob * self.degree[rows]
             if accept.size and accept.max() <= 1.0 + 1e-12:
-                return Chain(name, 3, prob, selfp, cdf, pi, True, np.minimum(accept, 1.0))
+                accept = np.minimum(accept, 1.0)
+                packed = np.empty(2 * accept.shape[0])
+                packed[0::2] = indices  # exact in float64 (node indices < 2**53)
+                packed[1::2] = accept
+                return Chain(name, 3, prob, selfp, cdf, pi, True, packed, accept)
             return Chain(name, 1, prob, selfp, cdf, pi, True, cdf)
         raise ValueError(name)  # pragma: no cover - the wrappers validate names
 

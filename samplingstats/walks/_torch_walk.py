@@ -47,7 +47,7 @@ def torch_random_walk(g, ch, starts, n_steps, gen, device):
     trace[:, 0] = pos
     nnz = indices.shape[0]
     if ch.kind == 3:
-        accept = torch.as_tensor(ch.table, device=dev)
+        accept = torch.as_tensor(ch.accept, device=dev)
     if ch.kind == 1:
         rows = np.repeat(np.arange(g.n_nodes, dtype=np.float64), g.degree)
         key_arr = torch.as_tensor(rows + ch.cdf, device=dev)
