@@ -60,6 +60,11 @@ class SDPResult(Result):
         ``"bm"`` or ``"cvxpy"``.
     sample_indices : ndarray or None
         Indices of the sketch the SDP was solved on (``None`` without sketching).
+    upper_bound : float
+        Certified upper bound on the SDP optimum: every feasible :math:`Z` is doubly stochastic,
+        so :math:`Z \\preceq I` and (Ky Fan) :math:`\\langle A, Z\\rangle \\le \\sum_{j<K}
+        \\sigma_j(\\tilde X)^2`. Loose (it ignores :math:`Z \\ge 0`) but free: :attr:`gap` bounds
+        how far ``objective`` can be from the SDP optimum.
     """
 
     labels: np.ndarray
@@ -74,6 +79,13 @@ class SDPResult(Result):
     status: str = ""
     solver: str = "bm"
     sample_indices: np.ndarray | None = None
+    upper_bound: float = float("nan")
+
+    @property
+    def gap(self):
+        """Relative gap ``(upper_bound - objective) / upper_bound``: the SDP optimum is within it."""
+        ub = float(self.upper_bound)
+        return (ub - float(self.objective)) / ub if ub > 0 else 0.0
 
 
 _CONTROLLER = []
@@ -356,7 +368,21 @@ def _run_sdp_kmeans(X, k, *, solver, rank, tol, max_iter, sketch, sketch_size, g
         status=str(status),
         solver=solver,
         sample_indices=idx,
+        upper_bound=_fan_bound(Xc, k),
     )
+
+
+def _fan_bound(Xc, k):
+    """Sum of the top k - 1 eigenvalues of Xc^T Xc (numpy or torch)."""
+    if k <= 1:
+        return 0.0
+    if isinstance(Xc, np.ndarray):
+        w = np.linalg.eigvalsh(Xc.T @ Xc)[::-1]
+        return float(np.sum(np.maximum(w[: k - 1], 0.0)))
+    import torch
+
+    w = torch.linalg.eigvalsh(Xc.T @ Xc).flip(0)
+    return float(w[: k - 1].clamp_min(0).sum())
 
 
 _SOLVERS = StrOptions({"auto", "bm", "cvxpy"})
@@ -599,4 +625,5 @@ def _sdp_kmeans_torch(X, k, *, solver, rank, tol, max_iter, sketch, sketch_size,
         status="converged" if converged else "max_iter",
         solver="bm",
         sample_indices=idx,
+        upper_bound=_fan_bound(Xc, k),
     )

@@ -59,6 +59,8 @@ def test_bm_objective_matches_cvxpy_in_exact_recovery_regime():
     ref = _pw_value(X, res)
     # note: within 1e-4 (relative) of SCS(eps=1e-5) in the exact-recovery regime
     assert abs(res.objective - ref) <= 1e-4 * abs(ref)
+    # the Ky Fan bound is a certified upper bound on the SDP optimum
+    assert ref <= res.upper_bound * (1 + 1e-6) and 0 < res.gap < 0.2
     assert misclustering_error(y, res.labels) == 0.0
     ref_res = sdp_kmeans(X, K, solver="cvxpy", rng=rng)
     assert misclustering_error(y, ref_res.labels) == 0.0
@@ -82,6 +84,7 @@ def test_bm_objective_close_to_cvxpy_in_noisy_regime():
     # than its (tiny) infeasibility allows
     assert abs(res.objective - ref) <= 2e-3 * abs(ref)
     assert res.objective <= ref * (1 + 1e-4)
+    assert ref <= res.upper_bound * (1 + 1e-6)
 
 
 def test_bm_result_is_feasible_and_diagnosed():
