@@ -338,6 +338,8 @@ def _lev_sketch(A, scale, rng, caller, name, sketch_size, sparsity, jl_dim, nz_c
     from ._leverage import _rank_tol, _sketch_dims
 
     n, d = A.shape
+    if nz_counts is not None:
+        n = int(np.sum(nz_counts))  # the in-memory Lewis path sketches the non-zero rows only
     s, k, r = _sketch_dims(n, d, sketch_size, sparsity, jl_dim)
     k = min(k, s)
     s = (s // k) * k
@@ -460,6 +462,162 @@ def _inspect(A, name, caller):
     return nz, counts.compute()
 
 
+# ----------------------------------------------------------------------------------------------
+# fused Lewis iteration: one pass per iteration
+# ----------------------------------------------------------------------------------------------
+def _fused_chunk(X, w, nz, kind, factor, r, p, e, tiny, nxt_seed, offset, s, k, skip_zero):
+    """One chunk of one Lewis iteration: this iteration's leverage scores of ``W^e A`` from the
+    factor (``L^-T`` or the sketch's ``(R^-1 G)^T``), the next iterate, the residual, and -- while
+    the chunk is in memory -- its part of the next iteration's summary (Gram or sketch)."""
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    sc = _lewis_scale(w, nz, e)
+    if kind == "gram":
+        tau = _chunk_rows_lt(X, sc, factor)
+    else:
+        tau = _chunk_rows_sketch(X, sc, factor, r)
+    w_next = _lewis_next(tau, w, nz, p, tiny)
+    ratio = float(_lewis_ratio(tau, w, nz, p, tiny)[0])
+    summary = None
+    if nxt_seed is not None or kind == "gram":
+        sc_next = _lewis_scale(w_next, nz, e)
+        if kind == "gram":
+            summary = _chunk_gram(X, sc_next)
+        else:
+            summary = _chunk_sketch(X, sc_next, nxt_seed, offset, s, k, skip_zero)
+    return w_next, ratio, summary
+
+
+def _sum_summaries(parts):
+    return _sum_in_order([p for p in parts if p is not None]) if parts[0] is not None else None
+
+
+def _gram_factor(G, n, d, strict):
+    """``L^-T`` from the Gram matrix, or None when it is too ill conditioned for "auto"."""
+    import scipy.linalg as sla
+
+    from ._common import rank_error
+    from ._leverage import _CHOLESKY_MAX_COND, _chol_factor
+
+    L = _chol_factor(G)
+    cond = np.inf if L is None else np.linalg.cond(L)
+    if L is None or cond > _CHOLESKY_MAX_COND:
+        if not strict:
+            return None
+        if L is None:
+            raise rank_error("lewis_weights", "A", d - 1, d)
+    return np.ascontiguousarray(
+        sla.solve_triangular(L, np.eye(d), lower=True, check_finite=False).T
+    )
+
+
+def _lewis_fused(A, p, method, rng, tol, max_iter, nz, counts, w):
+    """The Lewis loop with one pass over ``A`` per iteration (plus one for the first summary).
+
+    Returns ``(w, n_iter, converged, residual)``, or None when "auto" meets an ill-conditioned
+    Gram matrix at the first iteration (the caller then runs the QR loop, as in memory).
+    Random draws happen in the in-memory order: the next sketch's seed is read from a copy of
+    the generator and drawn for real only when the next iteration takes place.
+    """
+    import copy
+
+    import dask
+    import dask.array as da
+    import scipy.linalg as sla
+    from dask import delayed
+
+    from ._common import rank_error
+    from ._leverage import _rank_tol, _sketch_dims
+
+    n, d = A.shape
+    m = int(counts.sum())
+    e, tiny = 0.5 - 1.0 / p, 1e-300
+    sketch = method == "sketch"
+    skip_zero = m < n
+    if sketch:
+        s, k, r = _sketch_dims(m, d, None, None, None)
+        k = min(k, s)
+        s = (s // k) * k
+        base = np.concatenate([[0], np.cumsum(counts)[:-1]]) if skip_zero else _row_offsets(A)
+        offsets = [int(o) for o in base]
+        seed = int(rng.integers(0, 2**63 - 1))
+        summary, nbad = _reduce(
+            A,
+            _chunk_sketch,
+            da.map_blocks(_lewis_scale, w, nz, e, dtype=np.float64),
+            seed,
+            offsets,
+            s,
+            k,
+            skip_zero,
+        )
+    else:
+        s = k = r = 0
+        offsets = [0] * A.numblocks[0]
+        summary, nbad = _reduce(
+            A, _chunk_gram, da.map_blocks(_lewis_scale, w, nz, e, dtype=np.float64)
+        )
+    if nbad:
+        raise _finite_error("A", "lewis_weights", nbad)
+    res, converged, n_iter = math.inf, False, 0
+    blocks, wb, nzb = _blocks(A), _blocks(w), _blocks(nz)
+    for _ in range(max_iter):
+        if sketch:
+            R = np.linalg.qr(summary, mode="r")
+            diag = np.abs(np.diag(R))
+            if diag.max() == 0 or diag.min() <= _rank_tol(s, d) * 10 * diag.max():
+                rank = _rank_from_r(R)
+                if rank < d:
+                    raise rank_error("lewis_weights", "A", rank, d)
+            G = rng.standard_normal((d, r))
+            factor = np.ascontiguousarray(sla.solve_triangular(R, G, lower=False).T)
+            kind = "sketch"
+        else:
+            factor = _gram_factor(summary, n, d, strict=method == "cholesky")
+            if factor is None:
+                return None if n_iter == 0 else (w, n_iter, "qr")
+            kind = "gram"
+        last = n_iter + 1 == max_iter
+        nxt_seed = None
+        if sketch and not last:
+            nxt_seed = int(copy.deepcopy(rng).integers(0, 2**63 - 1))
+        parts = [
+            delayed(_fused_chunk, pure=True, nout=3)(
+                blk, wc, nzc, kind, factor, float(r), p, e, tiny, nxt_seed, off, s, k, skip_zero
+            )
+            for blk, wc, nzc, off in zip(blocks, wb, nzb, offsets)
+        ]
+        w_next = da.concatenate(
+            [
+                da.from_delayed(part[0], shape=(c,), dtype=np.float64)
+                for part, c in zip(parts, A.chunks[0])
+            ]
+        )
+        ratio = delayed(max, pure=True)([part[1] for part in parts])
+        summ = (
+            delayed(_sum_summaries, pure=True)([part[2] for part in parts])
+            if (nxt_seed is not None or kind == "gram") and not last
+            else None
+        )
+        w_next, ratio, summ = dask.persist(w_next, ratio, summ)
+        ratio, summ = dask.compute(ratio, summ)
+        n_iter += 1
+        res = float(ratio)
+        if res <= tol:
+            converged = True
+            break
+        if last:
+            break  # keep w: the residual reported is that of the returned weights
+        summary, nbad = summ
+        if nbad:  # pragma: no cover - the first pass already checked every entry
+            raise _finite_error("A", "lewis_weights", nbad)
+        if sketch:
+            drawn = int(rng.integers(0, 2**63 - 1))
+            assert drawn == nxt_seed
+        w = w_next
+        wb = _blocks(w)
+    return w, n_iter, converged, res
+
+
 def dask_lewis_core(A, p, method, rng, tol, max_iter, opts=None, *, warn=True):
     """The lp Lewis iteration on a validated dask matrix: ``(w, n_iter, converged, residual)``.
 
@@ -485,7 +643,15 @@ def dask_lewis_core(A, p, method, rng, tol, max_iter, opts=None, *, warn=True):
     e = 0.5 - 1.0 / p
     res, converged, n_iter = math.inf, False, 0
     tiny = 1e-300
-    for _ in range(max_iter):
+    if method in ("auto", "cholesky", "sketch"):
+        out = _lewis_fused(A, p, method, rng, tol, max_iter, nz, counts, w)
+        if out is not None and len(out) == 4:
+            w, n_iter, converged, res = out
+            max_iter = 0  # done
+        elif out is not None:  # "auto" met an ill-conditioned Gram matrix: QR from here on
+            w, n_iter, _ = out
+        method = "qr" if method == "auto" else method
+    for _ in range(max_iter - n_iter):
         scale = da.map_blocks(_lewis_scale, w, nz, e, dtype=np.float64)
         tau = _dask_leverage(A, method, rng, scale=scale, caller="lewis_weights", **opts)
         nxt = da.map_blocks(_lewis_next, tau, w, nz, p, tiny, dtype=np.float64)
@@ -652,11 +818,17 @@ def dask_lp_regression(
     import dask
     import dask.array as da
 
+    from .._backend import is_torch
     from .._rng import as_generator
     from ._regression import LpRegressionResult, solve_lp
     from ._sampling import _draw
 
     p = float(p)
+    if is_torch(b):
+        raise InvalidParameterError(
+            "Arguments 'A' and 'b' of lp_regression mix a dask array and a torch tensor; pass "
+            "b as a numpy or dask array."
+        )
     A = as_dask_matrix(A, "A", "lp_regression")
     bv = as_dask_vector(b, A, "b", "lp_regression")
     n, d = A.shape

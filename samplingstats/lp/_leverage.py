@@ -11,6 +11,7 @@ from .._backend import import_torch
 from .._rng import as_generator, torch_generator
 from .._validation import Interval, StrOptions, validate_params
 from ._common import as_lp_matrix, rank_error
+from ._dask import is_dask_array
 
 __all__ = ["leverage_scores"]
 
@@ -273,9 +274,10 @@ def leverage_scores(
 
     Parameters
     ----------
-    A : array_like, scipy.sparse matrix or torch.Tensor, shape (n, d)
+    A : array_like, scipy.sparse matrix, torch.Tensor or dask.array.Array, shape (n, d)
         Full column rank matrix (``n >= d``). Sparse input is used as CSR; a torch tensor stays
-        on its device and the scores come back as a tensor there.
+        on its device and the scores come back as a tensor there. A dask array chunked by rows
+        gives a lazy dask vector, with bounded memory (see the "Scaling out" guide).
     method : {"auto", "qr", "cholesky", "sketch"}, default "auto"
         ``"qr"``: thin QR, ``tau_i = ||Q_i||^2`` (most accurate). ``"cholesky"``: Gram matrix and
         its Cholesky factor ``L``, ``tau_i = ||L^{-1} a_i||^2`` (about twice as fast, but it squares
@@ -316,6 +318,18 @@ def leverage_scores(
     >>> bool(np.median(approx / tau) > 0.5)
     True
     """
+    if is_dask_array(A):
+        from ._dask import dask_leverage_scores
+
+        return dask_leverage_scores(
+            A,
+            method=method,
+            rng=rng,
+            rcond=rcond,
+            sketch_size=sketch_size,
+            sparsity=sparsity,
+            jl_dim=jl_dim,
+        )
     kind, A = as_lp_matrix(A, "A")
     n, d = A.shape
     if n < d and rcond is None:

@@ -15,6 +15,7 @@ from .._results import Result
 from .._rng import as_generator
 from .._validation import Interval, StrOptions, validate_params
 from ._common import P_CONSTRAINT, as_lp_matrix, rank_error
+from ._dask import is_dask_array
 from ._leverage import _lev_sketch_numpy, _leverage
 
 __all__ = ["lewis_weights", "LewisWeightsResult"]
@@ -175,8 +176,9 @@ def lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None):
 
     Parameters
     ----------
-    A : array_like, scipy.sparse matrix or torch.Tensor, shape (n, d)
-        Full column rank matrix. Zero rows get weight 0. A torch tensor stays on its device.
+    A : array_like, scipy.sparse matrix, torch.Tensor or dask.array.Array, shape (n, d)
+        Full column rank matrix. Zero rows get weight 0. A torch tensor stays on its device; a
+        dask array chunked by rows gives ``weights`` as a persisted dask vector.
     p : float
         Exponent, ``1 <= p < inf``.
     method : {"auto", "qr", "cholesky", "sketch"}, default "auto"
@@ -226,6 +228,10 @@ def lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None):
     >>> res.residual <= 1e-8
     True
     """
+    if is_dask_array(A):
+        from ._dask import dask_lewis_weights
+
+        return dask_lewis_weights(A, p=p, method=method, tol=tol, max_iter=max_iter, rng=rng)
     kind, A = as_lp_matrix(A, "A")
     n, d = A.shape
     p = float(p)

@@ -26,6 +26,7 @@ from .._validation import (
     validate_params,
 )
 from ._common import P_CONSTRAINT, as_lp_matrix
+from ._dask import is_dask_array
 from ._sampling import SCHEMES, RowSample, _check_scores_array, _draw, sampling_scores
 
 __all__ = ["lp_regression", "LpRegressionResult", "lp_cost"]
@@ -262,9 +263,10 @@ def lp_regression(
 
     Parameters
     ----------
-    A : array_like, scipy.sparse matrix or torch.Tensor, shape (n, d)
-        Design matrix.
-    b : array_like or torch.Tensor, shape (n,)
+    A : array_like, scipy.sparse matrix, torch.Tensor or dask.array.Array, shape (n, d)
+        Design matrix. With a dask array (chunked by rows) ``n_samples`` is required: the scores
+        are computed chunk by chunk and only the sampled rows are brought into memory.
+    b : array_like, torch.Tensor or dask.array.Array, shape (n,)
         Targets.
     p : float
         Exponent, ``1 <= p < inf``.
@@ -312,6 +314,23 @@ def lp_regression(
     >>> len(fast.sample) < 300, bool(fast.cost / full.cost < 1.1)
     (True, True)
     """
+    if is_dask_array(A):
+        from ._dask import dask_lp_regression
+
+        return dask_lp_regression(
+            A,
+            b,
+            p=p,
+            n_samples=n_samples,
+            scores=scores,
+            solver=solver,
+            rng=rng,
+            mode=mode,
+            tol=tol,
+            max_iter=max_iter,
+        )
+    if is_dask_array(b):
+        b = b.compute()  # an in-memory A: b is n floats
     p = float(p)
     torch_in = is_torch(A) or is_torch(b)
     ref = A if is_torch(A) else None

@@ -14,6 +14,7 @@ from .._results import Result
 from .._rng import as_generator
 from .._validation import Interval, StrOptions, check_param, validate_params
 from ._common import P_CONSTRAINT, as_lp_matrix, rank_error
+from ._dask import is_dask_array
 from ._leverage import _leverage
 
 __all__ = ["RowSample", "sensitivity_sample", "sampling_scores", "sample_size", "SCHEMES"]
@@ -76,8 +77,9 @@ class RowSample(Result):
     def apply(self, A):
         """Return the scaled sampled rows ``diag(scale) A[indices]``.
 
-        ``A`` may be a vector (``b``), a dense array, a scipy.sparse matrix or a torch tensor
-        (returned on its device).
+        ``A`` may be a vector (``b``), a dense array, a scipy.sparse matrix, a torch tensor
+        (returned on its device) or a dask array (only the sampled rows are read; returns
+        numpy).
 
         Examples
         --------
@@ -100,6 +102,10 @@ class RowSample(Result):
             sc = torch.as_tensor(self.scale, device=A.device, dtype=A.dtype)
             rows = A[idx]
             return rows * (sc if rows.ndim == 1 else sc[:, None])
+        if is_dask_array(A):
+            uniq, inverse = np.unique(self.indices, return_inverse=True)
+            A = np.asarray(A[uniq].compute())[inverse]
+            return A * (self.scale if A.ndim == 1 else self.scale[:, None])
         import scipy.sparse as sp
 
         if sp.issparse(A):
@@ -208,8 +214,9 @@ def sensitivity_sample(A, *, p, n_samples, scores="lewis", mode="bernoulli", rng
 
     Parameters
     ----------
-    A : array_like, scipy.sparse matrix or torch.Tensor, shape (n, d)
-        Full column rank matrix.
+    A : array_like, scipy.sparse matrix, torch.Tensor or dask.array.Array, shape (n, d)
+        Full column rank matrix. For a dask array the scores are computed chunk by chunk (the
+        same sample as in memory for the same ``rng``).
     p : float
         Exponent, ``1 <= p < inf``.
     n_samples : int or float
@@ -268,6 +275,12 @@ def sensitivity_sample(A, *, p, n_samples, scores="lewis", mode="bernoulli", rng
     >>> bool(0.8 < ratio < 1.2)
     True
     """
+    if is_dask_array(A):
+        from ._dask import dask_sensitivity_sample
+
+        return dask_sensitivity_sample(
+            A, p=p, n_samples=n_samples, scores=scores, mode=mode, rng=rng
+        )
     kind, M = as_lp_matrix(A, "A")
     n, d = M.shape
     p = float(p)

@@ -12,11 +12,11 @@ distributed = pytest.importorskip("distributed")
 da = pytest.importorskip("dask.array")
 import dask  # noqa: E402
 
-from samplingstats.lp._dask import (  # noqa: E402
-    dask_leverage_scores,
-    dask_lewis_weights,
-    dask_lp_regression,
-    dask_sensitivity_sample,
+from samplingstats.lp import (  # noqa: E402
+    leverage_scores,
+    lewis_weights,
+    lp_regression,
+    sensitivity_sample,
 )
 
 pytestmark = pytest.mark.timeout(300)  # nothing may hang: cluster start, compute and close
@@ -47,15 +47,15 @@ def _samplingstats_loaded():
 
 def _lp_workload(A, D, b):
     out = {
-        "lev": dask_leverage_scores(D).compute(),
-        "lev_qr": dask_leverage_scores(D, method="qr").compute(),
-        "lev_sketch": dask_leverage_scores(D, method="sketch", rng=1).compute(),
-        "lewis_sketch": dask_lewis_weights(D, p=1, method="sketch", rng=2).weights.compute(),
-        "lewis3": dask_lewis_weights(D, p=3, tol=1e-2).weights.compute(),
+        "lev": leverage_scores(D).compute(),
+        "lev_qr": leverage_scores(D, method="qr").compute(),
+        "lev_sketch": leverage_scores(D, method="sketch", rng=1).compute(),
+        "lewis_sketch": lewis_weights(D, p=1, method="sketch", rng=2).weights.compute(),
+        "lewis3": lewis_weights(D, p=3, tol=1e-2).weights.compute(),
     }
-    S = dask_sensitivity_sample(D, p=1, n_samples=200, rng=3)
+    S = sensitivity_sample(D, p=1, n_samples=200, rng=3)
     out["sample_idx"], out["sample_scale"] = S.indices, S.scale
-    reg = dask_lp_regression(D, b, p=1, n_samples=300, rng=4)
+    reg = lp_regression(D, b, p=1, n_samples=300, rng=4)
     out["coef"], out["cost"] = reg.coef, np.array([reg.cost])
     return out
 

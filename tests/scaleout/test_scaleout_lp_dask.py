@@ -1,4 +1,5 @@
-"""lp on dask.array (threaded scheduler): the dask paths equal the in-memory numpy paths.
+"""lp on dask.array (threaded scheduler): the public lp functions given a dask array equal the
+in-memory numpy paths.
 
 Exact leverage scores to 1e-10; sketched leverage and Lewis weights (same rng) to the summation
 order of the merged sketch (1e-9 relative); samples drawn with the same rng are identical; the
@@ -18,13 +19,7 @@ from samplingstats.lp import (  # noqa: E402
     lp_regression,
     sensitivity_sample,
 )
-from samplingstats.lp._dask import (  # noqa: E402
-    dask_leverage_scores,
-    dask_lewis_weights,
-    dask_lp_regression,
-    dask_sensitivity_sample,
-    is_dask_array,
-)
+from samplingstats.lp._dask import is_dask_array  # noqa: E402
 
 CHUNKS = (1000, 2500, 3000, 1500, 4000)  # uneven row chunks, n = 12000
 
@@ -40,7 +35,7 @@ def _data(seed, n=12000, d=6, zero_rows=()):
 @pytest.mark.parametrize("method", ["qr", "cholesky", "auto"])
 def test_exact_leverage_equals_numpy(method):
     A, D = _data(0)
-    tau = dask_leverage_scores(D, method=method)
+    tau = leverage_scores(D, method=method)
     assert is_dask_array(tau) and tau.chunks == (CHUNKS,)
     got = tau.compute()
     np.testing.assert_allclose(got, leverage_scores(A, method=method), rtol=0, atol=1e-10)
@@ -52,30 +47,30 @@ def test_exact_leverage_rcond_and_integer_input():
     A = rng.integers(-5, 6, size=(3000, 4))
     A = np.hstack([A, A[:, :1] + A[:, 1:2]])  # rank 4 of 5 columns
     D = da.from_array(A, chunks=(700, 5))
-    got = dask_leverage_scores(D, rcond=1e-10).compute()
+    got = leverage_scores(D, rcond=1e-10).compute()
     np.testing.assert_allclose(got, leverage_scores(A, rcond=1e-10), rtol=0, atol=1e-10)
     assert got.sum() == pytest.approx(4.0, abs=1e-9)
     with pytest.raises(InvalidParameterError, match="rank deficient"):
-        dask_leverage_scores(D, method="cholesky")
+        leverage_scores(D, method="cholesky")
     with pytest.raises(InvalidParameterError, match="rank deficient"):
-        dask_leverage_scores(D, method="qr")
+        leverage_scores(D, method="qr")
 
 
 def test_sketched_leverage_same_rng_same_scores_any_chunking():
     A, D = _data(2)
     ref = leverage_scores(A, method="sketch", rng=5)
-    got = dask_leverage_scores(D, method="sketch", rng=5).compute()
+    got = leverage_scores(D, method="sketch", rng=5).compute()
     np.testing.assert_allclose(got, ref, rtol=1e-9)
     # another chunking: the hashed sketch is a function of the global row index
     D2 = da.from_array(A, chunks=(777, 6))
     np.testing.assert_allclose(
-        dask_leverage_scores(D2, method="sketch", rng=5).compute(), got, rtol=1e-9
+        leverage_scores(D2, method="sketch", rng=5).compute(), got, rtol=1e-9
     )
     # a sketch is an approximation: within a constant factor of the exact scores (the in-memory
     # path's stated guarantee), and the rng matters
     exact = leverage_scores(A)
     assert np.median(got / exact) == pytest.approx(1.0, abs=0.25)
-    other = dask_leverage_scores(D, method="sketch", rng=6).compute()
+    other = leverage_scores(D, method="sketch", rng=6).compute()
     assert not np.allclose(other, got)
 
 
@@ -93,12 +88,14 @@ def test_sketch_of_chunks_sums_to_sketch_of_matrix():
     np.testing.assert_allclose(parts, whole, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize(("p", "method"), [(1, "auto"), (3, "auto"), (5, "auto"), (2, "auto")])
+@pytest.mark.parametrize(
+    ("p", "method"), [(1, "auto"), (3, "auto"), (5, "auto"), (2, "auto"), (1.5, "qr")]
+)
 def test_exact_lewis_weights_equal_numpy(p, method):
     A, D = _data(4, n=6000, zero_rows=(0, 2500, 5999))
     D = D.rechunk(((1000, 1500, 3500), 6))
     ref = lewis_weights(A, p=p, method=method)
-    res = dask_lewis_weights(D, p=p, method=method)
+    res = lewis_weights(D, p=p, method=method)
     assert is_dask_array(res.weights)
     w = res.weights.compute()
     assert (res.n_iter, res.converged) == (ref.n_iter, ref.converged)
@@ -111,11 +108,34 @@ def test_exact_lewis_weights_equal_numpy(p, method):
 @pytest.mark.parametrize("p", [1, 3])
 def test_sketched_lewis_weights_same_rng_equal_numpy(p):
     A, D = _data(5, zero_rows=(17, 9000))
-    ref = lewis_weights(A, p=p, method="sketch", rng=3)
-    res = dask_lewis_weights(D, p=p, method="sketch", rng=3)
+    g_ref, g_got = np.random.default_rng(3), np.random.default_rng(3)
+    ref = lewis_weights(A, p=p, method="sketch", rng=g_ref)
+    res = lewis_weights(D, p=p, method="sketch", rng=g_got)
     assert res.n_iter == ref.n_iter == 6
     assert res.residual == pytest.approx(ref.residual, rel=1e-9)
     np.testing.assert_allclose(res.weights.compute(), ref.weights, rtol=1e-9, atol=1e-14)
+    # the fused dask loop draws exactly what the in-memory loop draws, no more
+    assert g_got.integers(2**62) == g_ref.integers(2**62)
+
+
+def test_sketched_lewis_converging_early_leaves_the_rng_where_numpy_does():
+    A, D = _data(16, n=6000)
+    g_ref, g_got = np.random.default_rng(4), np.random.default_rng(4)
+    ref = lewis_weights(A, p=1, method="sketch", rng=g_ref, tol=0.9, max_iter=6)
+    res = lewis_weights(D, p=1, method="sketch", rng=g_got, tol=0.9, max_iter=6)
+    assert res.converged and ref.converged and res.n_iter == ref.n_iter < 6
+    np.testing.assert_allclose(res.weights.compute(), ref.weights, rtol=1e-9)
+    assert g_got.integers(2**62) == g_ref.integers(2**62)
+
+
+def test_ill_conditioned_auto_lewis_falls_back_to_qr_like_numpy():
+    A, _ = _data(17, n=6000, d=4)
+    A[:, 3] = A[:, 2] + 1e-8 * A[:, 3]  # cond(A) ~ 1e9: Gram + Cholesky is refused
+    D = da.from_array(A, chunks=1500)
+    ref = lewis_weights(A, p=1, tol=1e-5)
+    res = lewis_weights(D, p=1, tol=1e-5)
+    assert (res.n_iter, res.converged) == (ref.n_iter, True)
+    np.testing.assert_allclose(res.weights.compute(), ref.weights, rtol=1e-6)
 
 
 @pytest.mark.parametrize(
@@ -124,7 +144,7 @@ def test_sketched_lewis_weights_same_rng_equal_numpy(p):
 def test_sensitivity_sample_identical_for_the_same_rng(scores):
     A, D = _data(6)
     ref = sensitivity_sample(A, p=1, n_samples=300, scores=scores, rng=7)
-    got = dask_sensitivity_sample(D, p=1, n_samples=300, scores=scores, rng=7)
+    got = sensitivity_sample(D, p=1, n_samples=300, scores=scores, rng=7)
     np.testing.assert_array_equal(got.indices, ref.indices)
     np.testing.assert_allclose(got.scale, ref.scale, rtol=1e-12)
     np.testing.assert_allclose(got.probabilities, ref.probabilities, rtol=1e-12)
@@ -137,7 +157,7 @@ def test_sensitivity_sample_big_input_uses_the_sketch_and_iid_mode():
     D = da.from_array(A, chunks=(50_000, 20))
     for mode, m in (("bernoulli", 500.0), ("iid", 400)):
         ref = sensitivity_sample(A, p=1, n_samples=m, mode=mode, rng=9)
-        got = dask_sensitivity_sample(D, p=1, n_samples=m, mode=mode, rng=9)
+        got = sensitivity_sample(D, p=1, n_samples=m, mode=mode, rng=9)
         np.testing.assert_array_equal(got.indices, ref.indices)
         np.testing.assert_allclose(got.scale, ref.scale, rtol=1e-12)
 
@@ -146,7 +166,7 @@ def test_sensitivity_sample_with_given_dask_scores():
     A, D = _data(9)
     s = np.random.default_rng(1).uniform(size=len(A))
     ref = sensitivity_sample(A, p=1, n_samples=100, scores=s, rng=2)
-    got = dask_sensitivity_sample(D, p=1, n_samples=100, scores=da.from_array(s), rng=2)
+    got = sensitivity_sample(D, p=1, n_samples=100, scores=da.from_array(s), rng=2)
     np.testing.assert_array_equal(got.indices, ref.indices)
 
 
@@ -156,13 +176,13 @@ def test_lp_regression_gathers_only_the_sample_and_equals_numpy(p):
     rng = np.random.default_rng(11)
     b = A @ rng.standard_normal(6) + rng.laplace(size=len(A))
     ref = lp_regression(A, b, p=p, n_samples=400, rng=3)
-    got = dask_lp_regression(D, da.from_array(b, chunks=2000), p=p, n_samples=400, rng=3)
+    got = lp_regression(D, da.from_array(b, chunks=2000), p=p, n_samples=400, rng=3)
     np.testing.assert_array_equal(got.sample.indices, ref.sample.indices)
     np.testing.assert_allclose(got.coef, ref.coef, rtol=1e-9, atol=1e-12)
     assert got.cost == pytest.approx(ref.cost, rel=1e-12)
     assert (got.solver, got.converged) == (ref.solver, ref.converged)
     # numpy b works too
-    got2 = dask_lp_regression(D, b, p=p, n_samples=400, rng=3)
+    got2 = lp_regression(D, b, p=p, n_samples=400, rng=3)
     np.testing.assert_array_equal(got2.coef, got.coef)
 
 
@@ -173,9 +193,9 @@ def test_schedulers_give_bitwise_identical_results():
         with dask.config.set(scheduler=scheduler):
             outs.append(
                 (
-                    dask_leverage_scores(D, method="sketch", rng=1).compute(),
-                    dask_leverage_scores(D).compute(),
-                    dask_lewis_weights(D, p=1, method="sketch", rng=2).weights.compute(),
+                    leverage_scores(D, method="sketch", rng=1).compute(),
+                    leverage_scores(D).compute(),
+                    lewis_weights(D, p=1, method="sketch", rng=2).weights.compute(),
                 )
             )
     for a, b in zip(*outs):
@@ -188,25 +208,46 @@ def test_bad_input_messages():
     bad[2900, 1] = np.nan
     Dbad = da.from_array(bad, chunks=1000)
     for fn in (
-        lambda X: dask_leverage_scores(X).compute(),
-        lambda X: dask_leverage_scores(X, method="sketch", rng=0).compute(),
-        lambda X: dask_lewis_weights(X, p=1),
+        lambda X: leverage_scores(X).compute(),
+        lambda X: leverage_scores(X, method="sketch", rng=0).compute(),
+        lambda X: lewis_weights(X, p=1),
     ):
         with pytest.raises(InvalidParameterError, match=r"'A' .*contains NaN or infinite values"):
             fn(Dbad)
     with pytest.raises(InvalidParameterError, match="must be a 2-D array"):
-        dask_leverage_scores(da.ones(10, chunks=5))
+        leverage_scores(da.ones(10, chunks=5))
     with pytest.raises(InvalidParameterError, match="rank deficient"):
-        dask_leverage_scores(da.ones((3, 5), chunks=(3, 5)))
+        leverage_scores(da.ones((3, 5), chunks=(3, 5)))
     with pytest.raises(InvalidParameterError, match="unknown chunk sizes"):
-        dask_leverage_scores(D[D[:, 0] > 0])
+        leverage_scores(D[D[:, 0] > 0])
     with pytest.raises(InvalidParameterError, match="real numeric dtype"):
-        dask_leverage_scores(da.from_array(np.ones((10, 2), dtype=complex)))
+        leverage_scores(da.from_array(np.ones((10, 2), dtype=complex)))
     with pytest.raises(
         InvalidParameterError, match="'n_samples' parameter of lp_regression must be set"
     ):
-        dask_lp_regression(D, np.ones(3000), p=1)
+        lp_regression(D, np.ones(3000), p=1)
     with pytest.raises(InvalidParameterError, match="inconsistent numbers of samples"):
-        dask_lp_regression(D, np.ones(2999), p=1, n_samples=100)
+        lp_regression(D, np.ones(2999), p=1, n_samples=100)
     with pytest.raises(InvalidParameterError, match="at most the number of rows"):
-        dask_sensitivity_sample(D, p=1, n_samples=5000)
+        sensitivity_sample(D, p=1, n_samples=5000)
+
+
+def test_row_sample_apply_reads_only_the_sampled_rows():
+    A, D = _data(14)
+    S = sensitivity_sample(D, p=1, n_samples=200, mode="iid", rng=5)  # repeats allowed
+    got = S.apply(D)
+    assert isinstance(got, np.ndarray)
+    np.testing.assert_array_equal(got, S.apply(A))
+    b = np.arange(len(A), dtype=float)
+    np.testing.assert_array_equal(S.apply(da.from_array(b, chunks=2000)), S.apply(b))
+
+
+def test_in_memory_a_with_dask_b_and_mixed_torch():
+    A, D = _data(15, n=3000)
+    b = A.sum(axis=1) + np.random.default_rng(0).laplace(size=3000)
+    ref = lp_regression(A, b, p=1, n_samples=200, rng=1)
+    got = lp_regression(A, da.from_array(b, chunks=1000), p=1, n_samples=200, rng=1)
+    np.testing.assert_array_equal(got.coef, ref.coef)
+    torch = pytest.importorskip("torch")
+    with pytest.raises(InvalidParameterError, match="mix a dask array and a torch tensor"):
+        lp_regression(D, torch.from_numpy(b), p=1, n_samples=200)
