@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
-from samplingstats import ConvergenceWarning
+from samplingstats import ConvergenceWarning, InvalidParameterError
 from samplingstats.cluster import (
     ILASDP,
     SDPKMeans,
@@ -85,6 +85,24 @@ def test_bm_objective_close_to_cvxpy_in_noisy_regime():
     assert abs(res.objective - ref) <= 2e-3 * abs(ref)
     assert res.objective <= ref * (1 + 1e-4)
     assert ref <= res.upper_bound * (1 + 1e-6)
+
+
+def test_certified_dual_bound_against_scs():
+    rng = np.random.default_rng(18)
+    n, d, K = 60, 10, 3
+    for factor, tight in ((1.2, 5e-3), (0.7, 3e-2)):
+        X, _ = make_isotropic_mixture(
+            n, d, K, separation=factor * exact_recovery_threshold(n, d, K), rng=rng
+        )
+        res = sdp_kmeans(X, K, rng=rng, tol=1e-8, certify=True)
+        ref = _pw_value(X, res)
+        # a valid bound: above the SDP optimum (SCS is accurate to about eps = 1e-5)
+        assert res.dual_bound >= ref * (1 - 1e-5)
+        assert res.dual_bound <= res.upper_bound
+        # 1e-7 to 1e-3 in the exact-recovery regime on our draws, about 1 % below it
+        assert abs(res.duality_gap) <= tight
+    with pytest.raises(InvalidParameterError, match="certify=True needs solver='bm'"):
+        sdp_kmeans(np.random.default_rng(0).normal(size=(1001, 2)), 2, certify=True)
 
 
 def test_bm_result_is_feasible_and_diagnosed():
