@@ -279,3 +279,16 @@ def test_ilasdp_warns_when_iterations_run_out():
         model = ILASDP(3, max_iter=1, refine=False, random_state=0).fit(X)
     assert not model.converged_ and model.n_iter_ == 1
     assert np.isfinite(model.log_likelihood_)
+
+
+def test_ilasdp_cvxpy_solver_agrees_with_bm():
+    rng = np.random.default_rng(19)
+    X, y, _ = make_heterogeneous_mixture(45, 3, scale=6.0, rng=rng)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ref = ILASDP(3, solver="cvxpy", max_iter=2, random_state=0).fit(X)
+        bm = ILASDP(3, max_iter=2, random_state=0).fit(X)
+    assert misclustering_error(ref.labels_, bm.labels_) == 0.0
+    assert ref.log_likelihood_ == pytest.approx(bm.log_likelihood_, rel=1e-6)
+    with pytest.raises(InvalidParameterError, match="at most 150 points"):
+        ILASDP(3, solver="cvxpy").fit(np.vstack([X] * 4))
