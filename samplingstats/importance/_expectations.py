@@ -252,11 +252,13 @@ def multiple_expectations(
         Size of each adaptation block as a fraction of the budget.
     rng : None, int or numpy.random.Generator, optional
         Source of randomness (SPEC 7).
-    workers : int, map-like callable or None, optional
+    workers : int, map-like callable, dask.distributed.Client or None, optional
         Parallel model evaluation: an int runs chunks of points on a process pool of that size
         (``-1``: all CPUs; ``func`` must then be picklable), a map-like callable (e.g.
-        ``multiprocessing.Pool.map`` or ``dask.distributed.Client.map`` followed by gather) is
-        called as ``workers(func, chunks)``.
+        ``multiprocessing.Pool.map``) is called as ``workers(func, chunks)``, and a
+        ``dask.distributed.Client`` gets each block of points in one batch per worker thread
+        (``client.map``, then ``client.gather``). The randomness stays in this process, so the
+        result is identical to the serial run (same ``rng``).
     progress : bool, default False
         Show a tqdm progress bar over the model evaluations (needs the optional ``tqdm``).
     qmc : bool, default False

@@ -88,15 +88,24 @@ def check_dists(dists, caller, *, allow_multi=True):
     )
 
 
+def _is_dask_client(workers) -> bool:
+    """A ``dask.distributed.Client`` (checked without importing distributed)."""
+    import sys
+
+    mod = sys.modules.get("distributed")
+    return mod is not None and isinstance(workers, mod.Client)
+
+
 def check_workers(workers, caller):
-    if workers is None or callable(workers):
+    if workers is None or callable(workers) or _is_dask_client(workers):
         return workers
     if isinstance(workers, numbers.Integral) and not isinstance(workers, bool):
         if workers == -1 or workers >= 1:
             return int(workers)
     raise InvalidParameterError(
         f"The 'workers' parameter of {caller} must be an int >= 1 or -1 (all CPUs), a map-like "
-        f"callable (such as multiprocessing.Pool.map) or None. Got {workers!r} instead."
+        f"callable (such as multiprocessing.Pool.map), a dask.distributed.Client or None. Got "
+        f"{workers!r} instead."
     )
 
 
@@ -123,8 +132,19 @@ class ModelCaller:
 
     def _map(self, X):
         w = self.workers
-        if w is None or w == 1:
+        if w is None or (isinstance(w, int) and w == 1):
             return [self.func(X)]
+        if _is_dask_client(w):
+            # one batch per worker thread, submitted together and gathered in order; all the
+            # randomness stays here, so the result is the serial one
+            threads = sum(w.nthreads().values()) or 1
+            chunks = np.array_split(X, max(1, min(len(X), threads)))
+            futures = w.map(self.func, chunks, pure=False)
+            try:
+                return w.gather(futures)
+            finally:
+                for f in futures:
+                    f.release()
         if callable(w):
             n_chunks = max(1, min(len(X), 64))
             chunks = np.array_split(X, n_chunks)

@@ -76,3 +76,41 @@ def test_lp_on_local_cluster_equals_threaded(client):
         np.testing.assert_allclose(got[key], ref[key], rtol=1e-12, atol=1e-15, err_msg=key)
     assert all(client.run(_samplingstats_loaded).values())  # the chunks ran on the workers
     assert len(client.scheduler_info()["workers"]) == 2
+
+
+def _testfunctions_loaded():
+    return "samplingstats.importance._testfunctions" in sys.modules
+
+
+def test_importance_workers_client_equals_serial(client):
+    from samplingstats.importance import multiple_expectations, sobol_indices
+    from samplingstats.importance._testfunctions import (
+        cantilever_beam,
+        cantilever_dists,
+        ishigami,
+        ishigami_dists,
+    )
+
+    laws = [cantilever_dists(), cantilever_dists(scale=1.5)]  # two expectations, one sample
+    serial = multiple_expectations(cantilever_beam, laws, budget=3000, rng=123)
+    dist = multiple_expectations(cantilever_beam, laws, budget=3000, rng=123, workers=client)
+    np.testing.assert_array_equal(dist.estimates, serial.estimates)
+    np.testing.assert_array_equal(dist.standard_errors, serial.standard_errors)
+    assert dist.n_evaluations == serial.n_evaluations
+
+    s_serial = sobol_indices(ishigami, ishigami_dists(), budget=6000, rng=7)
+    s_dist = sobol_indices(ishigami, ishigami_dists(), budget=6000, rng=7, workers=client)
+    np.testing.assert_array_equal(s_dist.first_order, s_serial.first_order)
+    np.testing.assert_array_equal(s_dist.total_order, s_serial.total_order)
+    assert s_dist.n_evaluations == s_serial.n_evaluations
+    assert all(client.run(_testfunctions_loaded).values())  # the model ran on the workers
+
+
+def test_importance_workers_message_names_the_client():
+    from scipy import stats
+
+    from samplingstats import InvalidParameterError
+    from samplingstats.importance import multiple_expectations
+
+    with pytest.raises(InvalidParameterError, match=r"a dask\.distributed\.Client or None"):
+        multiple_expectations(np.square, [stats.norm()], budget=2000, workers="cluster")
