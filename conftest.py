@@ -24,6 +24,17 @@ def pytest_ignore_collect(collection_path, config):
     return None
 
 
+def pytest_configure(config):
+    # One BLAS thread for the whole session: the suite's matrices are small, and on 2 cores a
+    # threaded BLAS next to numba's and torch's thread pools oversubscribes the machine (10-100x
+    # slowdowns seen for tall-skinny products and eigh). Library code does not change this.
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        return
+    config._samplingstats_blas_limit = threadpool_limits(limits=1, user_api="blas")
+
+
 @pytest.fixture(autouse=True)
 def _doctest_namespace(doctest_namespace):
     doctest_namespace["np"] = np
