@@ -134,10 +134,19 @@ def _needs_lock():
 
 
 def _call_kernel(fn, *args):
-    if _needs_lock():
-        with _LOCK:
-            return fn(*args)
-    return fn(*args)
+    """Run a numba kernel on one thread: dask already runs one task per core (the setting is
+    thread local, so other threads are not affected)."""
+    import numba
+
+    prev = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        if _needs_lock():
+            with _LOCK:
+                return fn(*args)
+        return fn(*args)
+    finally:
+        numba.set_num_threads(prev)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -157,7 +166,7 @@ def _chunk_gram(X, sc):
 
 
 def _chunk_sketch(X, sc, seed, offset, s, k, skip_zero_rows):
-    from .._kernels._sketch import osnap_dense_hashed
+    from .._kernels._scaleout import osnap_dense_hashed_nogil as osnap_dense_hashed
 
     X = np.ascontiguousarray(X, dtype=np.float64)
     nbad = int(X.size - np.count_nonzero(np.isfinite(X)))
@@ -179,7 +188,7 @@ def _chunk_rows_lt(X, sc, Linv_t):
 
 
 def _chunk_rows_sketch(X, sc, MT, r):
-    from .._kernels._sketch import projected_sq_norms
+    from .._kernels._scaleout import projected_sq_norms_nogil as projected_sq_norms
 
     X = np.ascontiguousarray(X, dtype=np.float64)
     tau = _call_kernel(projected_sq_norms, X, MT)
@@ -510,13 +519,52 @@ def _gram_factor(G, n, d, strict):
     )
 
 
-def _lewis_fused(A, p, method, rng, tol, max_iter, nz, counts, w):
-    """The Lewis loop with one pass over ``A`` per iteration (plus one for the first summary).
+def _first_chunk(X, kind, seed, offset, s, k):
+    """The first pass of the Lewis loop on one chunk: the unscaled Gram matrix or sketch (rows
+    numbered from the chunk's row offset), the non-finite count and the non-zero row mask."""
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    nbad = int(X.size - np.count_nonzero(np.isfinite(X)))
+    nzmask = np.any(X != 0, axis=1)
+    if kind == "gram":
+        summary = X.T @ X
+    else:
+        summary = _chunk_sketch(X, None, seed, offset, s, k, False)[0]
+    return summary, nbad, nzmask
 
-    Returns ``(w, n_iter, converged, residual)``, or None when "auto" meets an ill-conditioned
-    Gram matrix at the first iteration (the caller then runs the QR loop, as in memory).
-    Random draws happen in the in-memory order: the next sketch's seed is read from a copy of
-    the generator and drawn for real only when the next iteration takes place.
+
+def _first_pass(A, kind, seed, s, k):
+    """``(summary, nbad, nz, counts)``: one pass for the zero rows, the finiteness check and the
+    first Gram matrix / sketch (unscaled: the first weights are uniform)."""
+    import dask
+    import dask.array as da
+    from dask import delayed
+
+    offsets = [int(o) for o in _row_offsets(A)]
+    parts = [
+        delayed(_first_chunk, pure=True, nout=3)(blk, kind, seed, off, s, k)
+        for blk, off in zip(_blocks(A), offsets)
+    ]
+    nz = da.concatenate(
+        [da.from_delayed(part[2], shape=(c,), dtype=bool) for part, c in zip(parts, A.chunks[0])]
+    )
+    total = delayed(_sum_in_order, pure=True)([(part[0], part[1]) for part in parts])
+    nz, total = dask.persist(nz, total)
+    summary, nbad = dask.compute(total)[0]
+    if nbad:
+        raise _finite_error("A", "lewis_weights", nbad)
+    counts = da.map_blocks(_chunk_count, nz, chunks=((1,) * A.numblocks[0],), dtype=np.int64)
+    return summary, nz, counts.compute()
+
+
+def _lewis_fused(A, p, method, rng, tol, max_iter):
+    """The Lewis loop with one pass over ``A`` per iteration, plus a first pass that also finds
+    the zero rows (a sketch is redone once if there are zero rows: they change the numbering).
+
+    Returns ``("done", w, n_iter, converged, residual)``, or ``("qr", w, n_iter, nz, counts)``
+    when "auto" meets an ill-conditioned Gram matrix (the caller continues with QR, as in memory
+    where each such iteration uses QR). Random draws happen in the in-memory order: the next
+    sketch's seed is read from a copy of the generator and drawn for real only when the next
+    iteration takes place.
     """
     import copy
 
@@ -529,35 +577,35 @@ def _lewis_fused(A, p, method, rng, tol, max_iter, nz, counts, w):
     from ._leverage import _rank_tol, _sketch_dims
 
     n, d = A.shape
-    m = int(counts.sum())
     e, tiny = 0.5 - 1.0 / p, 1e-300
     sketch = method == "sketch"
-    skip_zero = m < n
-    if sketch:
-        s, k, r = _sketch_dims(m, d, None, None, None)
+
+    def dims(rows):
+        s, k, r = _sketch_dims(rows, d, None, None, None)
         k = min(k, s)
-        s = (s // k) * k
-        base = np.concatenate([[0], np.cumsum(counts)[:-1]]) if skip_zero else _row_offsets(A)
-        offsets = [int(o) for o in base]
+        return (s // k) * k, k, r
+
+    if sketch:
+        s, k, r = dims(n)
         seed = int(rng.integers(0, 2**63 - 1))
-        summary, nbad = _reduce(
-            A,
-            _chunk_sketch,
-            da.map_blocks(_lewis_scale, w, nz, e, dtype=np.float64),
-            seed,
-            offsets,
-            s,
-            k,
-            skip_zero,
-        )
+        summary, nz, counts = _first_pass(A, "sketch", seed, s, k)
     else:
         s = k = r = 0
-        offsets = [0] * A.numblocks[0]
-        summary, nbad = _reduce(
-            A, _chunk_gram, da.map_blocks(_lewis_scale, w, nz, e, dtype=np.float64)
-        )
-    if nbad:
-        raise _finite_error("A", "lewis_weights", nbad)
+        summary, nz, counts = _first_pass(A, "gram", 0, 0, 0)
+    m = int(counts.sum())
+    if m < d:
+        raise rank_error("lewis_weights", "A", m, d)
+    skip_zero = m < n
+    if skip_zero:  # rows are numbered among the non-zero rows, as in memory
+        offsets = [int(o) for o in np.concatenate([[0], np.cumsum(counts)[:-1]])]
+    else:
+        offsets = [int(o) for o in _row_offsets(A)]
+    if sketch and (skip_zero or dims(m) != (s, k, r)):
+        s, k, r = dims(m)
+        summary, _ = _reduce(A, _chunk_sketch, None, seed, offsets, s, k, skip_zero)
+    w = da.where(nz, d / m, 0.0).persist()
+    c = float(np.float64(d / m) ** e)  # the first weights are uniform: scale the summary
+    summary = summary * (c * c if not sketch else c)
     res, converged, n_iter = math.inf, False, 0
     blocks, wb, nzb = _blocks(A), _blocks(w), _blocks(nz)
     for _ in range(max_iter):
@@ -574,7 +622,7 @@ def _lewis_fused(A, p, method, rng, tol, max_iter, nz, counts, w):
         else:
             factor = _gram_factor(summary, n, d, strict=method == "cholesky")
             if factor is None:
-                return None if n_iter == 0 else (w, n_iter, "qr")
+                return "qr", w, n_iter, nz, counts
             kind = "gram"
         last = n_iter + 1 == max_iter
         nxt_seed = None
@@ -615,7 +663,7 @@ def _lewis_fused(A, p, method, rng, tol, max_iter, nz, counts, w):
             assert drawn == nxt_seed
         w = w_next
         wb = _blocks(w)
-    return w, n_iter, converged, res
+    return "done", w, n_iter, converged, res
 
 
 def dask_lewis_core(A, p, method, rng, tol, max_iter, opts=None, *, warn=True):
@@ -630,27 +678,29 @@ def dask_lewis_core(A, p, method, rng, tol, max_iter, opts=None, *, warn=True):
 
     opts = opts or {}
     n, d = A.shape
-    nz, counts = _inspect(A, "A", "lewis_weights")
+    e = 0.5 - 1.0 / p
+    res, converged, n_iter = math.inf, False, 0
+    tiny = 1e-300
+    if p != 2 and method in ("auto", "cholesky", "sketch") and not opts:
+        out = _lewis_fused(A, p, method, rng, tol, max_iter)
+        if out[0] == "done":
+            _, w, n_iter, converged, res = out
+            return _lewis_finish(w, n_iter, converged, res, p, tol, method, warn)
+        # "auto" met an ill-conditioned Gram matrix: QR from here on
+        _, w, n_iter, nz, counts = out
+        method = "qr"
+    else:
+        nz, counts = _inspect(A, "A", "lewis_weights")
+        m = int(counts.sum())
+        if m < d:
+            raise rank_error("lewis_weights", "A", m, d)
+        w = da.where(nz, d / m, 0.0).persist()
     m = int(counts.sum())
     opts = {**opts, "nz_counts": counts if m < n else None}
-    if m < d:
-        raise rank_error("lewis_weights", "A", m, d)
-    w = da.where(nz, d / m, 0.0).persist()
     if p == 2:
         tau = _dask_leverage(A, method, rng, caller="lewis_weights", **opts)
         w = da.where(nz, tau, 0.0).persist()
         return w, 1, True, 0.0
-    e = 0.5 - 1.0 / p
-    res, converged, n_iter = math.inf, False, 0
-    tiny = 1e-300
-    if method in ("auto", "cholesky", "sketch"):
-        out = _lewis_fused(A, p, method, rng, tol, max_iter, nz, counts, w)
-        if out is not None and len(out) == 4:
-            w, n_iter, converged, res = out
-            max_iter = 0  # done
-        elif out is not None:  # "auto" met an ill-conditioned Gram matrix: QR from here on
-            w, n_iter, _ = out
-        method = "qr" if method == "auto" else method
     for _ in range(max_iter - n_iter):
         scale = da.map_blocks(_lewis_scale, w, nz, e, dtype=np.float64)
         tau = _dask_leverage(A, method, rng, scale=scale, caller="lewis_weights", **opts)
@@ -668,12 +718,16 @@ def dask_lewis_core(A, p, method, rng, tol, max_iter, opts=None, *, warn=True):
         if n_iter == max_iter:
             break  # keep w: the residual reported is that of the returned weights
         w = nxt
+    return _lewis_finish(w, n_iter, converged, res, p, tol, method, warn)
+
+
+def _lewis_finish(w, n_iter, converged, res, p, tol, method, warn):
     if not converged and warn and method != "sketch":
         warnings.warn(
             f"lewis_weights did not converge in {n_iter} iterations at p={p}: fixed-point "
             f"residual {res:.3g} > tol={tol:g}. Increase max_iter or tol.",
             ConvergenceWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
     return w, n_iter, converged, res
 
