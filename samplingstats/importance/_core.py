@@ -392,7 +392,16 @@ def _run_aiscv(
     logc = sampler.log_components(U_f)
     logga = sampler.logpdf(U_f, logc)
     b = np.exp(logc[:, 0] - logga)[:, None] * Psi_f
-    if all_cv:
+    if all_cv and not qmc and N_f >= 2 * 40 * (K + 1):
+        # Regression control variates cross-fitted on the final sample: the coefficients of
+        # each half come from the other half, so each half's mean is exactly unbiased (its
+        # coefficients are independent of its points) and so is the estimate. Coefficients
+        # fitted on one adaptation block (2,000 points for 11 nearly collinear regressors on
+        # the Gaussian moments) were poor in about a quarter of the runs, which gave heavy,
+        # skewed final summands: 4.6x larger weighted MSE and under-covering intervals.
+        Xcv = np.exp(logc - logga[:, None]) - 1.0
+        Y = _cross_fitted(Xcv, b @ S)
+    elif all_cv:
         Xcv = np.exp(logc - logga[:, None]) - 1.0
         Y = b @ S - Xcv @ final["B"]
     else:
@@ -450,6 +459,15 @@ def _regression(X, Y):
         coef, *_ = np.linalg.lstsq(Xc[:, ok] / scale[ok], Yc, rcond=1e-10)
         B[ok] = coef / scale[ok][:, None]
     return B
+
+
+def _cross_fitted(X, Y):
+    """Summands ``Y - X B`` with ``B`` fitted on the other half of the rows (two folds)."""
+    h = X.shape[0] // 2
+    out = np.empty_like(Y)
+    out[:h] = Y[:h] - X[:h] @ _regression(X[h:], Y[h:])
+    out[h:] = Y[h:] - X[h:] @ _regression(X[:h], Y[:h])
+    return out
 
 
 def _beta(a, b):
