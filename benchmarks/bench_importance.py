@@ -248,6 +248,14 @@ def many_laws_case(N, R, L, seed):
             f"{np.percentile(ratio, 95):.3f}]",
         ],
         [
+            "rms reported SE / RMSE, per law: median [5%, 95%]",
+            "{:.3f} [{:.3f}, {:.3f}]".format(
+                *np.percentile(
+                    np.sqrt((se_ours**2).mean(axis=0) / (e_ours**2).mean(axis=0)), [50, 5, 95]
+                )
+            ),
+        ],
+        [
             "mean z^2 = ((estimate - reference) / SE)^2 (1 when calibrated)",
             f"{z2.mean():.3f} +- {1.96 * z2.mean(axis=1).std(ddof=1) / np.sqrt(R):.3f}",
         ],
