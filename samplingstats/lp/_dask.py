@@ -159,17 +159,17 @@ def _scaled(X, sc):
     return X
 
 
-def _chunk_gram(X, sc):
-    nbad = int(X.size - np.count_nonzero(np.isfinite(X)))
+def _chunk_gram(X, sc, check=True):
+    nbad = int(X.size - np.count_nonzero(np.isfinite(X))) if check else 0
     Y = _scaled(X, sc)
     return Y.T @ Y, nbad
 
 
-def _chunk_sketch(X, sc, seed, offset, s, k, skip_zero_rows):
+def _chunk_sketch(X, sc, seed, offset, s, k, skip_zero_rows, check=True):
     from .._kernels._scaleout import osnap_dense_hashed_nogil as osnap_dense_hashed
 
     X = np.ascontiguousarray(X, dtype=np.float64)
-    nbad = int(X.size - np.count_nonzero(np.isfinite(X)))
+    nbad = int(X.size - np.count_nonzero(np.isfinite(X))) if check else 0
     scale = np.ones(X.shape[0]) if sc is None else np.ascontiguousarray(sc, dtype=np.float64)
     if skip_zero_rows:  # rows are numbered among the non-zero rows (as Lewis weights do)
         keep = np.any(X != 0, axis=1)
@@ -490,9 +490,9 @@ def _fused_chunk(X, w, nz, kind, factor, r, p, e, tiny, nxt_seed, offset, s, k, 
     if nxt_seed is not None or kind == "gram":
         sc_next = _lewis_scale(w_next, nz, e)
         if kind == "gram":
-            summary = _chunk_gram(X, sc_next)
+            summary = _chunk_gram(X, sc_next, False)  # finiteness: checked by the first pass
         else:
-            summary = _chunk_sketch(X, sc_next, nxt_seed, offset, s, k, skip_zero)
+            summary = _chunk_sketch(X, sc_next, nxt_seed, offset, s, k, skip_zero, False)
     return w_next, ratio, summary
 
 
