@@ -13,7 +13,7 @@ export NUMBA_CACHE_DIR := $(CURDIR)/.numba_cache
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP_INSTALL) -e ".[torch,test]"
+	$(PIP_INSTALL) -e ".[torch,dask,test]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -31,14 +31,14 @@ test-fast: $(STAMP)
 	$(PY) -m pytest -m "not slow" -x $(PYTEST_ARGS)
 
 $(VENV)/.bench-installed: $(STAMP)
-	$(PIP_INSTALL) -e ".[torch,test,bench]"
+	$(PIP_INSTALL) -e ".[torch,dask,test,bench]"
 	touch $@
 
 bench: $(VENV)/.bench-installed
 	$(PY) -m samplingstats bench
 
 $(VENV)/.docs-installed: $(STAMP)
-	$(PIP_INSTALL) -e ".[torch,test,docs]"
+	$(PIP_INSTALL) -e ".[torch,dask,test,docs]"
 	touch $@
 
 docs: $(VENV)/.docs-installed
