@@ -72,3 +72,23 @@ def rank_error(caller, name, rank, d) -> InvalidParameterError:
         "remove or combine dependent columns, or pass rcond=<float> to use the leverage scores of "
         "its column space (pseudo-inverse)."
     )
+
+
+def check_n_samples(n_samples, n, mode, caller) -> None:
+    """Check a sample budget against the ``n`` rows: at most ``n``, and an int for ``mode='iid'``.
+
+    Shared by the in-memory and dask paths of ``sensitivity_sample`` and ``lp_regression`` (the
+    parameter's type and range are checked by their ``validate_params`` decorators).
+    """
+    if n_samples > n:
+        raise InvalidParameterError(
+            f"The 'n_samples' parameter of {caller} must be at most the number of rows "
+            f"n={n}. Got {n_samples!r} instead."
+        )
+    if mode == "iid" and not (
+        isinstance(n_samples, numbers.Integral) and not isinstance(n_samples, bool)
+    ):
+        raise InvalidParameterError(
+            f"The 'n_samples' parameter of {caller} (mode='iid') must be an int in the "
+            f"range [1, {n}]. Got {n_samples!r} instead."
+        )

@@ -815,27 +815,15 @@ def _scores_array(scores, n):
 
 def dask_sensitivity_sample(A, *, p, n_samples, scores="lewis", mode="bernoulli", rng=None):
     """:func:`~samplingstats.lp.sensitivity_sample` of a dask array (a numpy ``RowSample``)."""
-    import numbers
 
     from .._rng import as_generator
-    from .._validation import Interval, check_param
+    from ._common import check_n_samples
     from ._sampling import _draw
 
     A = as_dask_matrix(A, "A", "sensitivity_sample")
     n, d = A.shape
     p = float(p)
-    if n_samples > n:
-        raise InvalidParameterError(
-            f"The 'n_samples' parameter of sensitivity_sample must be at most the number of rows "
-            f"n={n}. Got {n_samples!r} instead."
-        )
-    if mode == "iid":
-        check_param(
-            n_samples,
-            [Interval(numbers.Integral, 1, None, closed="left")],
-            name="n_samples",
-            caller="sensitivity_sample (mode='iid')",
-        )
+    check_n_samples(n_samples, n, mode, "sensitivity_sample")
     gen = as_generator(rng)
     if isinstance(scores, str):
         sigma = dask_sampling_scores(A, p, scores, gen)
@@ -867,13 +855,13 @@ def dask_lp_regression(
     Scores are computed on the dask matrix ``[A b]``; only the sampled rows are brought into
     memory for the solve; the full-data cost is one more pass.
     """
-    import numbers
 
     import dask
     import dask.array as da
 
     from .._backend import is_torch
     from .._rng import as_generator
+    from ._common import check_n_samples
     from ._regression import LpRegressionResult, solve_lp
     from ._sampling import _draw
 
@@ -897,18 +885,7 @@ def dask_lp_regression(
             "problem would need all of A in memory. Pass n_samples (about 25 d to 40 d rows), or "
             "A.compute() to solve the full problem in memory."
         )
-    if n_samples > n:
-        raise InvalidParameterError(
-            f"The 'n_samples' parameter of lp_regression must be at most the number of rows "
-            f"n={n}. Got {n_samples!r} instead."
-        )
-    if mode == "iid" and not (
-        isinstance(n_samples, numbers.Integral) and not isinstance(n_samples, bool)
-    ):
-        raise InvalidParameterError(
-            "The 'n_samples' parameter of lp_regression (mode='iid') must be an int in the "
-            f"range [1, {n}]. Got {n_samples!r} instead."
-        )
+    check_n_samples(n_samples, n, mode, "lp_regression")
     gen = as_generator(rng)
     if isinstance(scores, str):
         Ab = da.concatenate([A, bv[:, None]], axis=1).rechunk({1: -1})

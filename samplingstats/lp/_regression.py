@@ -25,7 +25,7 @@ from .._validation import (
     check_vector,
     validate_params,
 )
-from ._common import P_CONSTRAINT, as_lp_matrix
+from ._common import P_CONSTRAINT, as_lp_matrix, check_n_samples
 from ._dask import is_dask_array
 from ._sampling import SCHEMES, RowSample, _check_scores_array, _draw, sampling_scores
 
@@ -351,18 +351,7 @@ def lp_regression(
         )
     sample = None
     if n_samples is not None:
-        if n_samples > n:
-            raise InvalidParameterError(
-                f"The 'n_samples' parameter of lp_regression must be at most the number of rows "
-                f"n={n}. Got {n_samples!r} instead."
-            )
-        if mode == "iid" and not (
-            isinstance(n_samples, numbers.Integral) and not isinstance(n_samples, bool)
-        ):
-            raise InvalidParameterError(
-                "The 'n_samples' parameter of lp_regression (mode='iid') must be an int in the "
-                f"range [1, {n}]. Got {n_samples!r} instead."
-            )
+        check_n_samples(n_samples, n, mode, "lp_regression")
         gen = as_generator(rng)
         if isinstance(scores, str):
             sigma = sampling_scores(kind, _augment(kind, M, bv), p, scores, gen)

@@ -12,8 +12,8 @@ from .._backend import import_torch, is_torch, to_numpy
 from .._exceptions import InvalidParameterError
 from .._results import Result
 from .._rng import as_generator
-from .._validation import Interval, StrOptions, check_param, validate_params
-from ._common import P_CONSTRAINT, as_lp_matrix, rank_error
+from .._validation import Interval, StrOptions, validate_params
+from ._common import P_CONSTRAINT, as_lp_matrix, check_n_samples, rank_error
 from ._dask import is_dask_array
 from ._leverage import _leverage
 
@@ -284,18 +284,7 @@ def sensitivity_sample(A, *, p, n_samples, scores="lewis", mode="bernoulli", rng
     kind, M = as_lp_matrix(A, "A")
     n, d = M.shape
     p = float(p)
-    if n_samples > n:
-        raise InvalidParameterError(
-            f"The 'n_samples' parameter of sensitivity_sample must be at most the number of rows "
-            f"n={n}. Got {n_samples!r} instead."
-        )
-    if mode == "iid":
-        check_param(
-            n_samples,
-            [Interval(numbers.Integral, 1, None, closed="left")],
-            name="n_samples",
-            caller="sensitivity_sample (mode='iid')",
-        )
+    check_n_samples(n_samples, n, mode, "sensitivity_sample")
     gen = as_generator(rng)
     if isinstance(scores, str):
         sigma = sampling_scores(kind, M, p, scores, gen)
