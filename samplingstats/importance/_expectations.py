@@ -75,6 +75,11 @@ class ExpectationsResult(Result):
     summands: np.ndarray | None = dataclasses.field(default=None, repr=False)
     dof: int | None = None
 
+    @classmethod
+    def _from_engine(cls, out):
+        """Build the result from the adaptive engine's output dict (one place for the fields)."""
+        return cls(**{f.name: out[f.name] for f in dataclasses.fields(cls)})
+
     def confidence_interval(self, confidence_level=0.95) -> ConfidenceInterval:
         """Confidence intervals ``estimates -/+ q * standard_errors``.
 
@@ -415,16 +420,4 @@ def multiple_expectations(
             qmc=bool(qmc),
             n_replicates=int(n_replicates),
         )
-    return ExpectationsResult(
-        estimates=out["estimates"],
-        standard_errors=out["standard_errors"],
-        n_evaluations=out["n_evaluations"],
-        n_adaptive=out["n_adaptive"],
-        n_iterations=out["n_iterations"],
-        history=out["history"],
-        stopped_by_rule=out["stopped_by_rule"],
-        final_alpha=out["final_alpha"],
-        signed=out["signed"],
-        summands=out["summands"],
-        dof=out["dof"],
-    )
+    return ExpectationsResult._from_engine(out)

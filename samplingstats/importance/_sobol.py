@@ -372,19 +372,7 @@ def sobol_indices(
     cov = summand_covariance(out["summands"])
     S, ST, V, Jac = _indices_and_jacobian(E, state["centred"])
     se = _delta_se(Jac, cov)
-    exp_res = ExpectationsResult(
-        estimates=E,
-        standard_errors=out["standard_errors"],
-        n_evaluations=out["n_evaluations"],
-        n_adaptive=out["n_adaptive"],
-        n_iterations=out["n_iterations"],
-        history=out["history"],
-        stopped_by_rule=out["stopped_by_rule"],
-        final_alpha=out["final_alpha"],
-        signed=out["signed"],
-        summands=out["summands"],
-        dof=out["dof"],
-    )
+    exp_res = ExpectationsResult._from_engine(out)
     return SobolResult(
         first_order=S,
         total_order=ST,

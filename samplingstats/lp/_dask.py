@@ -756,7 +756,12 @@ def dask_lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None
 def dask_sampling_scores(A, p, scheme, rng):
     """``sampling_scores`` for a validated dask matrix, as a numpy vector (n floats)."""
     from ._common import rank_error
-    from ._sampling import _SAMPLING_LEWIS_ITER, SKETCH_MIN_ENTRIES, sampling_scores
+    from ._sampling import (
+        _SAMPLING_LEWIS_ITER,
+        SKETCH_MIN_ENTRIES,
+        combine_scheme,
+        sampling_scores,
+    )
 
     n, d = A.shape
     if n < d:
@@ -789,20 +794,7 @@ def dask_sampling_scores(A, p, scheme, rng):
         c = float(d) ** max(0.0, p / 2 - 1)
         return np.minimum(c * lewis() * (1 + 1e-6), 1.0)
 
-    if scheme == "lewis":
-        return lewis()
-    if scheme == "leverage":
-        return leverage()
-    if scheme == "root_leverage":
-        return leverage() ** (p / 2)
-    if scheme == "sensitivity":
-        return sensitivities()
-    if scheme == "augmented":
-        return sensitivities() + leverage()
-    if scheme == "mixed":
-        s, tau = sensitivities(), leverage()
-        return 0.5 * s / s.sum() + 0.5 * tau / tau.sum()
-    raise AssertionError(scheme)  # pragma: no cover
+    return combine_scheme(scheme, p, lewis, leverage, sensitivities)
 
 
 def _scores_array(scores, n):

@@ -123,6 +123,27 @@ def _dense_numpy(kind, A):
     return A
 
 
+def combine_scheme(scheme, p, lewis, leverage, sensitivities):
+    """Scores of a sampling ``scheme`` from callables computing the three ingredients on demand.
+
+    Shared by the in-memory and dask paths so every scheme is defined once.
+    """
+    if scheme == "lewis":
+        return lewis()
+    if scheme == "leverage":
+        return leverage()
+    if scheme == "root_leverage":
+        return leverage() ** (p / 2)
+    if scheme == "sensitivity":
+        return sensitivities()
+    if scheme == "augmented":
+        return sensitivities() + leverage()
+    if scheme == "mixed":
+        s, tau = sensitivities(), leverage()
+        return 0.5 * s / s.sum() + 0.5 * tau / tau.sum()
+    raise AssertionError(scheme)  # pragma: no cover
+
+
 def sampling_scores(kind, A, p, scheme, rng):
     """Unnormalised sampling scores (numpy float64, shape (n,)) for a validated matrix."""
     from ._sensitivity import _approx_lewis, _exact_sensitivities, lewis_bound
@@ -148,20 +169,7 @@ def sampling_scores(kind, A, p, scheme, rng):
             return _exact_sensitivities(np.ascontiguousarray(_dense_numpy(kind, A)), p)
         return to_numpy(lewis_bound("dense", A, p, w=lewis()))
 
-    if scheme == "lewis":
-        return lewis()
-    if scheme == "leverage":
-        return leverage()
-    if scheme == "root_leverage":
-        return leverage() ** (p / 2)
-    if scheme == "sensitivity":
-        return sensitivities()
-    if scheme == "augmented":
-        return sensitivities() + leverage()
-    if scheme == "mixed":
-        s, tau = sensitivities(), leverage()
-        return 0.5 * s / s.sum() + 0.5 * tau / tau.sum()
-    raise AssertionError(scheme)  # pragma: no cover
+    return combine_scheme(scheme, p, lewis, leverage, sensitivities)
 
 
 def _draw(scores, n_samples, p, mode, rng, n):
