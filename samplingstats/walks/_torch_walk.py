@@ -13,6 +13,13 @@ gathers the current rows' CSR slots and picks the next node for every walker at 
 
 Results are reproducible per device (the ``torch.Generator`` is seeded from the caller's numpy
 Generator) but differ from the numba kernels' streams.
+
+On a CUDA device, when numba.cuda is usable, both functions run the fused kernels of
+:mod:`samplingstats.walks._cuda_walk` instead (one thread per walker, the whole walk in one launch,
+the numba kernels' per-walker xoshiro256+ streams: base-walk traces then equal the numpy backend's
+for the same ``rng``). The switch: the module attribute ``USE_FUSED`` (``None`` auto, ``False``
+never, ``True`` always: an error if numba.cuda is unusable) or, when ``USE_FUSED`` is ``None``, the
+environment variable ``SAMPLINGSTATS_WALKS_FUSED`` (``0`` off, ``1`` on).
 """
 
 from __future__ import annotations
@@ -26,6 +33,54 @@ from .._rng import torch_generator
 
 __all__ = ["torch_random_walk", "torch_srrw"]
 
+# None: auto (fused kernels on CUDA when numba.cuda is usable); False: never; True: always on CUDA.
+USE_FUSED = None
+
+
+def _use_fused(dev) -> bool:
+    """Whether the fused numba.cuda kernels run for ``dev`` (imported lazily, CUDA only)."""
+    if dev.type != "cuda":
+        return False
+    from . import _cuda_walk
+
+    flag = USE_FUSED if USE_FUSED is not None else _cuda_walk.fused_enabled()
+    if flag is False:
+        return False
+    usable = _cuda_walk.cuda_usable()
+    if flag is True and not usable:
+        raise RuntimeError(
+            "The fused CUDA walk kernels were requested (USE_FUSED / SAMPLINGSTATS_WALKS_FUSED=1) "
+            "but numba.cuda is not usable on this machine."
+        )
+    return usable and not _FUSED_BROKEN
+
+
+_FUSED_BROKEN = False
+
+
+def _try_fused(fn, *args):
+    """Run a fused kernel; if the CUDA toolchain fails (no NVVM / driver trouble) in auto mode,
+    warn once and return None so the vectorised torch code runs instead."""
+    global _FUSED_BROKEN
+    from . import _cuda_walk
+
+    try:
+        return fn(*args)
+    except _cuda_walk.toolchain_errors() as exc:
+        forced = USE_FUSED is True or (USE_FUSED is None and _cuda_walk.fused_enabled() is True)
+        if forced:
+            raise
+        import warnings
+
+        _FUSED_BROKEN = True
+        warnings.warn(
+            f"The fused CUDA walk kernels failed ({type(exc).__name__}: {exc}); using the "
+            "vectorised torch steps instead.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        return None
+
 
 def _graph_tensors(g, ch, device):
     torch = import_torch()
@@ -38,6 +93,12 @@ def _graph_tensors(g, ch, device):
 def torch_random_walk(g, ch, starts, n_steps, gen, device):
     """Trace tensor (W, n_steps + 1) of int64 on ``device``."""
     dev = resolve_device(device)
+    if _use_fused(dev):
+        from ._cuda_walk import fused_random_walk
+
+        out = _try_fused(fused_random_walk, g, ch, starts, n_steps, gen, dev)
+        if out is not None:
+            return out
     torch, indptr, indices, deg = _graph_tensors(g, ch, dev)
     tg = torch_generator(gen, dev)
     W = starts.shape[0]
@@ -83,6 +144,14 @@ def torch_random_walk(g, ch, starts, n_steps, gen, device):
 def torch_srrw(g, ch, alphas, step_exponent, starts, n_steps, gen, record, device):
     """Empirical measures (W, N) float64 tensor and optional trace tensor on ``device``."""
     dev = resolve_device(device)
+    if _use_fused(dev):
+        from ._cuda_walk import fused_srrw
+
+        out = _try_fused(
+            fused_srrw, g, ch, alphas, step_exponent, starts, n_steps, gen, record, dev
+        )
+        if out is not None:
+            return out
     torch, indptr, indices, deg = _graph_tensors(g, ch, dev)
     tg = torch_generator(gen, dev)
     W = starts.shape[0]

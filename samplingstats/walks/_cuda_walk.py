@@ -1,0 +1,563 @@
+"""Fused numba.cuda kernels: many random walkers on a GPU, one thread per walker.
+
+Each thread runs its walker's whole ``n_steps`` loop inside one kernel launch (no per-step launch,
+no host synchronisation), with the walker's xoshiro256+ state in registers. The kernels mirror the
+CPU numba kernels of :mod:`samplingstats._kernels._walk` step by step:
+
+- :func:`walk_kernel` (base walks, every chain ``kind`` of ``_base_step``: 0 uniform slot,
+  1 inverse CDF, 2 non-backtracking, 3 packed MHRW acceptance). Same per-walker streams
+  (``seed_states``), same ``_next_double`` arithmetic and the same float64 operations, so for the
+  same states the GPU traces are *identical* to the CPU kernel's.
+- :func:`srrw_kernel` (self-repellent walks): cached weights ``(y_v / mu_v)^-alpha`` with one
+  ``exp(-alpha log z)`` per step for the visited node, the row scan over the cached weights with
+  the self-loop mass, clamping to [1e-280, 1e280], the scale / mass bookkeeping and the rare O(N)
+  renormalisation, time-varying alpha, optional trace. ``exp``/``log``/``pow`` come from libdevice
+  on the GPU, so measures agree with the CPU kernel up to the last bits of those functions (exactly
+  under numba's CUDA simulator, which runs the same Python arithmetic as the CPU).
+
+Floating point: NVVM contracts ``a * b + c`` into a fused multiply-add by default (``-fma=1``;
+numba's ``fastmath=False`` does not turn that off and ``cuda.jit`` exposes no option for it). Every
+product that feeds a sum or a difference therefore goes through libdevice's ``__nv_dmul_rn`` /
+``__nv_dadd_rn`` (PTX ``mul.rn`` / ``add.rn``, which are never contracted), which is what makes the
+base-walk traces bit-identical to the CPU's.
+
+Layout of the trace: step-major ``trace_T[t, w]`` (the threads of a warp write one contiguous run
+per step, coalesced); the wrappers return the ``(W, n + 1)`` transposed view, as the CPU wrapper
+does.
+
+Layout of the SRRW state: node-major ``wt[v, w]`` (cached weight) and ``z[v, w]`` (``y_v / mu_v``)
+as two separate ``(N, W)`` arrays. Reasoning (nothing measured here):
+
+- A walker's row scan reads ``wt[indices[s], w]`` for the slots of its current node. Walkers never
+  share state, so with walker-major ``(W, N)`` storage every read of every thread touches its own
+  32-byte sector. Node-major puts the weights of all walkers for one node side by side: when
+  threads of a warp read the same node in the same instruction (common on scale-free graphs: the
+  CSR rows are sorted and the first slots of many rows are the same few hubs; also every walker
+  that starts at the same node), the reads coalesce into one sector per 4 walkers, and the hot
+  hubs' columns (``W * 8`` bytes per node) stay in L2 four times denser.
+- Keeping ``wt`` and ``z`` apart (instead of interleaving them as the CPU kernel does) keeps the
+  row scan, which reads only ``wt``, at 4 walkers per sector; ``z`` is read and written once per
+  step (the visited node).
+- The O(N) loops (initialisation, renormalisation, a change of alpha) run over ``v`` with the
+  threads of a warp at consecutive ``w``: fully coalesced.
+
+Memory: ``2 * 8 * N * W`` bytes (16 GB at N = 1e5, W = 1e4).
+
+The sampling step draws ``u * tot`` and then rescans the row accumulating the same products in
+the same order until the running sum exceeds it (the CPU kernel stores the running sums and
+binary-searches them: same sums, same first slot exceeding ``u``), so no per-thread buffer of the
+largest degree is needed.
+
+Everything is built on first use (:func:`kernels`): importing this module imports neither numba.cuda
+nor torch.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+__all__ = ["kernels", "cuda_usable", "fused_random_walk", "fused_srrw"]
+
+_WMIN = 1e-280
+_WMAX = 1e280
+_LOG_RESCALE = 100.0
+_MMAX = 1e200
+_INV53 = 1.0 / 9007199254740992.0
+
+# Threads per block: small blocks spread a few thousand walkers over every SM.
+WALK_THREADS = 128
+SRRW_THREADS = 64
+
+_KERNELS = None
+_USABLE = None
+
+
+def cuda_usable() -> bool:
+    """True when numba.cuda imports and sees a CUDA device (cached after the first call)."""
+    global _USABLE
+    if _USABLE is None:
+        try:
+            from numba import cuda
+
+            _USABLE = bool(cuda.is_available())
+        except Exception:  # noqa: BLE001 - any import / driver problem means "not usable"
+            _USABLE = False
+    return _USABLE
+
+
+def kernels():
+    """The compiled-on-first-call kernels ``(walk_kernel, srrw_kernel)``."""
+    global _KERNELS
+    if _KERNELS is None:
+        _KERNELS = _build()
+    return _KERNELS
+
+
+cuda = None  # numba.cuda, bound by _build (a module global: the CUDA simulator swaps it)
+
+
+def _build():
+    global cuda
+    import math
+
+    from numba import config
+    from numba import cuda as _cuda
+
+    cuda = _cuda
+
+    u11 = np.uint64(11)
+    u17 = np.uint64(17)
+    u45 = np.uint64(45)
+    u19 = np.uint64(19)
+    inv53 = _INV53
+    wmin = _WMIN
+    wmax = _WMAX
+    log_rescale = _LOG_RESCALE
+    mmax = _MMAX
+
+    if config.ENABLE_CUDASIM:
+        # the simulator runs Python arithmetic (no contraction, no libdevice)
+        @cuda.jit(device=True)
+        def mul(a, b):
+            return a * b
+
+        @cuda.jit(device=True)
+        def add(a, b):
+            return a + b
+
+    else:
+        from numba.cuda import libdevice
+
+        @cuda.jit(device=True)
+        def mul(a, b):
+            return libdevice.dmul_rn(a, b)
+
+        @cuda.jit(device=True)
+        def add(a, b):
+            return libdevice.dadd_rn(a, b)
+
+    @cuda.jit(device=True)
+    def next_double(s0, s1, s2, s3):
+        result = s0 + s3
+        t = s1 << u17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = (s3 << u45) | (s3 >> u19)
+        return float(result >> u11) * inv53, s0, s1, s2, s3
+
+    @cuda.jit(device=True)
+    def base_step(kind, i, prev, u, a, d, indices, table):
+        if kind == 0:
+            k = np.int64(u * d)
+            if k >= d:
+                k = d - 1
+            return np.int64(indices[a + k])
+        if kind == 3:
+            ud = mul(u, np.float64(d))
+            k = np.int64(ud)
+            if k >= d:
+                k = d - 1
+            s2 = 2 * (a + k)
+            j = np.int64(table[s2])
+            if ud - k < table[s2 + 1]:
+                return j
+            return i
+        if kind == 1:
+            last = a + d - 1
+            if u >= table[last]:
+                return i
+            lo = a
+            hi = last
+            while lo < hi:
+                mid = (lo + hi) >> 1
+                if table[mid] > u:
+                    hi = mid
+                else:
+                    lo = mid + 1
+            return np.int64(indices[lo])
+        if prev < 0 or d == 1:
+            k = np.int64(u * d)
+            if k >= d:
+                k = d - 1
+            return np.int64(indices[a + k])
+        k = np.int64(u * (d - 1))
+        if k >= d - 1:
+            k = d - 2
+        j = np.int64(indices[a + k])
+        if j == prev:
+            j = np.int64(indices[a + d - 1])
+        return j
+
+    @cuda.jit
+    def walk_kernel(indptr, indices, table, kind, starts, n_steps, states, trace):
+        """One walker per thread; ``trace`` is step-major (n_steps + 1, W)."""
+        w = cuda.grid(1)
+        if w >= starts.shape[0]:
+            return
+        s0 = states[w, 0]
+        s1 = states[w, 1]
+        s2 = states[w, 2]
+        s3 = states[w, 3]
+        i = np.int64(starts[w])
+        prev = np.int64(-1)
+        trace[0, w] = i
+        for t in range(1, n_steps + 1):
+            a = np.int64(indptr[i])
+            d = np.int64(indptr[i + 1]) - a
+            u, s0, s1, s2, s3 = next_double(s0, s1, s2, s3)
+            j = base_step(kind, i, prev, u, a, d, indices, table)
+            prev = i
+            i = j
+            trace[t, w] = j
+        states[w, 0] = s0
+        states[w, 1] = s1
+        states[w, 2] = s2
+        states[w, 3] = s3
+
+    @cuda.jit(device=True)
+    def clamp(r):
+        if r < wmin:
+            return wmin
+        if r > wmax:
+            return wmax
+        return r
+
+    @cuda.jit(device=True)
+    def mass_limit(alpha):
+        if alpha > 0.0:
+            lim = math.exp(log_rescale / alpha)
+            if lim < mmax:
+                return lim
+        return mmax
+
+    @cuda.jit(device=True)
+    def reweight(wt, z, w, alpha):
+        for v in range(z.shape[0]):
+            wt[v, w] = clamp(z[v, w] ** (-alpha))
+
+    @cuda.jit
+    def srrw_kernel(
+        indptr,
+        indices,
+        prob,
+        selfp,
+        mu,
+        inv_mu,
+        alphas,
+        step_exponent,
+        starts,
+        n_steps,
+        states,
+        wt,
+        z,
+        scale,
+        trace,
+        record,
+    ):
+        """One SRRW walker per thread; state node-major ``wt[v, w]``, ``z[v, w] = y_v / mu_v``.
+
+        On exit ``z`` holds ``y / mu`` and ``scale[w]`` the scale (``x = scale * z * mu``).
+        """
+        w = cuda.grid(1)
+        if w >= starts.shape[0]:
+            return
+        n_nodes = mu.shape[0]
+        n_alpha = alphas.shape[0]
+        s0 = states[w, 0]
+        s1 = states[w, 1]
+        s2 = states[w, 2]
+        s3 = states[w, 3]
+        i = np.int64(starts[w])
+        s = scale[w]
+        mass = 1.0 / s
+        alpha = alphas[0]
+        limit = mass_limit(alpha)
+        if record:
+            trace[0, w] = i
+        for v in range(n_nodes):
+            z[v, w] = mu[v] * inv_mu[v]  # y_0 = mu, as the CPU kernel's y * (1 / mu)
+        reweight(wt, z, w, alpha)
+        for t in range(1, n_steps + 1):
+            if n_alpha > 1 and alphas[t - 1] != alpha:
+                alpha = alphas[t - 1]
+                limit = mass_limit(alpha)
+                reweight(wt, z, w, alpha)
+            if step_exponent == 1.0:
+                gamma = 1.0 / (t + 1.0)
+            else:
+                gamma = (t + 1.0) ** (-step_exponent)
+            a = np.int64(indptr[i])
+            e = np.int64(indptr[i + 1])
+            tot = mul(selfp[i], wt[i, w])
+            c0 = tot
+            for sl in range(a, e):
+                tot = add(tot, mul(prob[sl], wt[indices[sl], w]))
+            u, s0, s1, s2, s3 = next_double(s0, s1, s2, s3)
+            u = u * tot
+            j = i
+            if u >= c0:
+                # first slot whose running sum exceeds u (the last slot if none does)
+                acc = c0
+                j = np.int64(indices[e - 1])
+                for sl in range(a, e - 1):
+                    acc = add(acc, mul(prob[sl], wt[indices[sl], w]))
+                    if acc > u:
+                        j = np.int64(indices[sl])
+                        break
+            s_new = s * (1.0 - gamma)
+            inc = gamma / s_new
+            zj = add(z[j, w], mul(inc, inv_mu[j]))
+            z[j, w] = zj
+            mass += inc
+            s = s_new
+            wt[j, w] = clamp(math.exp(mul(-alpha, math.log(zj))))
+            i = j
+            if record:
+                trace[t, w] = j
+            if mass > limit:
+                # renormalise: y <- x, s <- 1, recompute every cached weight (rare)
+                for v in range(n_nodes):
+                    z[v, w] = z[v, w] * s
+                s = 1.0
+                mass = 1.0
+                reweight(wt, z, w, alpha)
+        scale[w] = s
+        states[w, 0] = s0
+        states[w, 1] = s1
+        states[w, 2] = s2
+        states[w, 3] = s3
+
+    return walk_kernel, srrw_kernel
+
+
+def launch_walk(indptr, indices, table, kind, starts, n_steps, states, trace, stream=0):
+    """Launch the base-walk kernel on arrays numba.cuda accepts (device arrays; numpy in the
+    simulator). ``trace`` is step-major (n_steps + 1, W)."""
+    walk_kernel, _ = kernels()
+    n = starts.shape[0]
+    blocks = (n + WALK_THREADS - 1) // WALK_THREADS
+    walk_kernel[blocks, WALK_THREADS, stream](
+        indptr, indices, table, np.int64(kind), starts, np.int64(n_steps), states, trace
+    )
+
+
+def launch_srrw(
+    indptr,
+    indices,
+    prob,
+    selfp,
+    mu,
+    inv_mu,
+    alphas,
+    step_exponent,
+    starts,
+    n_steps,
+    states,
+    wt,
+    z,
+    scale,
+    trace,
+    record,
+    stream=0,
+):
+    """Launch the SRRW kernel (state arrays ``wt``, ``z`` node-major (N, W); ``scale`` ones)."""
+    _, srrw_kernel = kernels()
+    n = starts.shape[0]
+    blocks = (n + SRRW_THREADS - 1) // SRRW_THREADS
+    srrw_kernel[blocks, SRRW_THREADS, stream](
+        indptr,
+        indices,
+        prob,
+        selfp,
+        mu,
+        inv_mu,
+        alphas,
+        np.float64(step_exponent),
+        starts,
+        np.int64(n_steps),
+        states,
+        wt,
+        z,
+        scale,
+        trace,
+        bool(record),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# torch wrappers (CUDA tensors in, CUDA tensors out)
+
+
+def _graph_arrays(g, dev):
+    """indptr, indices on ``dev``; int32 when the graph fits (halves the gather traffic)."""
+    torch = _torch()
+    small = g.indices.shape[0] < 2**31 - 1 and g.n_nodes < 2**31 - 1
+    dt = np.int32 if small else np.int64
+    indptr = torch.as_tensor(np.ascontiguousarray(g.indptr, dtype=dt), device=dev)
+    indices = torch.as_tensor(np.ascontiguousarray(g.indices, dtype=dt), device=dev)
+    return indptr, indices
+
+
+def _torch():
+    from .._backend import import_torch
+
+    return import_torch()
+
+
+class _Launcher:
+    """numba views of torch tensors and torch's current stream on the tensors' device.
+
+    The kernel is launched on torch's current stream (``numba.cuda.external_stream``), so it is
+    ordered after the torch operations that produced its inputs and before those that read its
+    outputs, without a host synchronisation (``as_cuda_array(..., sync=False)``).
+    """
+
+    def __init__(self, dev):
+        from numba import cuda
+
+        torch = _torch()
+        self.cuda = cuda
+        self.dev = dev
+        self.index = dev.index if dev.index is not None else torch.cuda.current_device()
+        self.torch_stream = torch.cuda.current_stream(self.index)
+
+    def __enter__(self):
+        self._ctx = self.cuda.gpus[self.index]
+        self._ctx.__enter__()
+        ptr = int(self.torch_stream.cuda_stream)
+        self.stream = self.cuda.external_stream(ptr) if ptr else self.cuda.default_stream()
+        return self
+
+    def __exit__(self, *exc):
+        self._ctx.__exit__(*exc)
+        return False
+
+    def view(self, t):
+        return self.cuda.as_cuda_array(t, sync=False)
+
+    def states(self, states):
+        return self.cuda.to_device(states, stream=self.stream)
+
+
+def fused_random_walk(g, ch, starts, n_steps, gen, dev):
+    """Trace (W, n_steps + 1) int64 CUDA tensor (a transposed view of the step-major trace).
+
+    Consumes ``gen`` exactly as the CPU path does (``seed_states(gen, W)``), so the trace equals
+    ``random_walk(..., backend="numpy")``'s for the same ``rng`` and start nodes.
+    """
+    from .._kernels._walk import seed_states
+
+    torch = _torch()
+    W = int(starts.shape[0])
+    states = seed_states(gen, W)
+    indptr, indices = _graph_arrays(g, dev)
+    if ch.kind in (1, 3):
+        table = torch.as_tensor(np.ascontiguousarray(ch.table, dtype=np.float64), device=dev)
+    else:
+        table = torch.zeros(1, dtype=torch.float64, device=dev)  # unused by kinds 0 and 2
+    st = torch.as_tensor(np.ascontiguousarray(starts, dtype=np.int64), device=dev)
+    trace_T = torch.empty((n_steps + 1, W), dtype=torch.int64, device=dev)
+    with _Launcher(dev) as L:
+        launch_walk(
+            L.view(indptr),
+            L.view(indices),
+            L.view(table),
+            ch.kind,
+            L.view(st),
+            n_steps,
+            L.states(states),
+            L.view(trace_T),
+            stream=L.stream,
+        )
+    return trace_T.T
+
+
+def fused_srrw(g, ch, alphas, step_exponent, starts, n_steps, gen, record, dev):
+    """Empirical measures (W, N) float64 CUDA tensor and the trace (W, n + 1) or None."""
+    from .._kernels._walk import seed_states
+
+    torch = _torch()
+    W = int(starts.shape[0])
+    N = int(g.n_nodes)
+    states = seed_states(gen, W)
+    indptr, indices = _graph_arrays(g, dev)
+
+    def dev64(a):
+        return torch.as_tensor(np.ascontiguousarray(a, dtype=np.float64), device=dev)
+
+    prob = dev64(ch.prob)
+    selfp = dev64(ch.selfp)
+    mu_np = np.ascontiguousarray(ch.mu, dtype=np.float64)
+    mu = dev64(mu_np)
+    inv_mu = dev64(1.0 / mu_np)  # IEEE division on the host, as the CPU kernel's 1 / mu
+    al = dev64(alphas)
+    st = torch.as_tensor(np.ascontiguousarray(starts, dtype=np.int64), device=dev)
+    wt = torch.empty((N, W), dtype=torch.float64, device=dev)
+    z = torch.empty((N, W), dtype=torch.float64, device=dev)
+    scale = torch.ones(W, dtype=torch.float64, device=dev)
+    shape = (n_steps + 1, W) if record else (1, 1)
+    trace_T = torch.empty(shape, dtype=torch.int64, device=dev)
+    with _Launcher(dev) as L:
+        launch_srrw(
+            L.view(indptr),
+            L.view(indices),
+            L.view(prob),
+            L.view(selfp),
+            L.view(mu),
+            L.view(inv_mu),
+            L.view(al),
+            float(step_exponent),
+            L.view(st),
+            n_steps,
+            L.states(states),
+            L.view(wt),
+            L.view(z),
+            L.view(scale),
+            L.view(trace_T),
+            bool(record),
+            stream=L.stream,
+        )
+    del wt
+    # x = scale * y with y = z * mu (as the CPU wrapper), rows renormalised
+    z.mul_(mu[:, None])
+    z.mul_(scale[None, :])
+    x = z.T.contiguous()
+    del z
+    x /= x.sum(dim=1, keepdim=True)
+    return x, (trace_T.T if record else None)
+
+
+def toolchain_errors():
+    """Exceptions that mean "the CUDA toolchain cannot build or launch here" (not kernel bugs)."""
+    errs = [OSError, ImportError]
+    try:
+        from numba.cuda.cudadrv import error as cerr
+
+        for name in (
+            "CudaSupportError",
+            "NvvmError",
+            "NvvmSupportError",
+            "LinkerError",
+            "NvrtcError",
+        ):
+            e = getattr(cerr, name, None)
+            if isinstance(e, type):
+                errs.append(e)
+    except Exception:  # noqa: BLE001
+        pass
+    return tuple(errs)
+
+
+def fused_enabled() -> bool | None:
+    """The ``SAMPLINGSTATS_WALKS_FUSED`` switch: ``"0"`` off, ``"1"`` on, unset/other: auto."""
+    v = os.environ.get("SAMPLINGSTATS_WALKS_FUSED", "").strip().lower()
+    if v in ("0", "false", "no", "off"):
+        return False
+    if v in ("1", "true", "yes", "on"):
+        return True
+    return None

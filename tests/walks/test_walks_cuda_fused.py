@@ -1,0 +1,435 @@
+"""Fused numba.cuda walk kernels (samplingstats.walks._cuda_walk).
+
+Without a GPU the kernels run under numba's CUDA simulator (``NUMBA_ENABLE_CUDASIM=1`` must be set
+before numba.cuda is imported, so they run in one subprocess for the whole module); the simulator
+executes the same Python arithmetic as the CPU kernels, so traces must be identical and empirical
+measures equal to rounding. Tests marked ``gpu`` run the kernels on a real CUDA device.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from samplingstats._kernels._walk import seed_states, srrw_kernel, walk_kernel
+from samplingstats.walks import WalkGraph
+
+nx = pytest.importorskip("networkx")
+
+N_STEPS = 150
+N_WALKERS = 8
+
+# Subprocess: run the simulator kernels on prepared inputs; exit code 3 when the simulator is
+# missing (the tests then skip).
+_SIM_SCRIPT = textwrap.dedent(
+    """
+    import os, sys, warnings
+    os.environ["NUMBA_ENABLE_CUDASIM"] = "1"
+    # xoshiro's uint64 additions wrap around on numpy scalars in the simulator
+    warnings.filterwarnings("ignore", "overflow encountered", RuntimeWarning)
+    import numpy as np
+    try:
+        from numba import cuda
+        from numba.core import config
+        if not config.ENABLE_CUDASIM:
+            raise ImportError("numba.cuda was imported before the simulator was enabled")
+    except Exception as exc:
+        print("no CUDA simulator:", repr(exc))
+        sys.exit(3)
+    from samplingstats.walks import _cuda_walk as cw
+
+    data = dict(np.load(sys.argv[1]))
+    out = {}
+    for name in sorted({k.split("/")[0] for k in data}):
+        d = {k.split("/", 1)[1]: v for k, v in data.items() if k.startswith(name + "/")}
+        states = d["states"].copy()
+        W = states.shape[0]
+        # int32 graph arrays, as the torch wrapper passes them
+        indptr = d["indptr"].astype(np.int32)
+        indices = d["indices"].astype(np.int32)
+        n = int(d["n_steps"])
+        if name.startswith("walk"):
+            trace = np.empty((n + 1, W), dtype=np.int64)
+            cw.launch_walk(indptr, indices, d["table"], int(d["kind"]), d["starts"], n, states,
+                           trace)
+            out[name + "/trace"] = trace
+        else:
+            N = d["mu"].shape[0]
+            wt = np.empty((N, W))
+            z = np.empty((N, W))
+            scale = np.ones(W)
+            trace = np.empty((n + 1, W), dtype=np.int64)
+            cw.launch_srrw(indptr, indices, d["prob"], d["selfp"], d["mu"], 1.0 / d["mu"],
+                           d["alphas"], float(d["a"]), d["starts"], n, states, wt, z, scale,
+                           trace, True)
+            out[name + "/trace"] = trace
+            out[name + "/z"] = z
+            out[name + "/scale"] = scale
+        out[name + "/states"] = states
+    np.savez(sys.argv[2], **out)
+    """
+)
+
+
+def _karate(weighted):
+    G = nx.karate_club_graph()
+    return WalkGraph(G if weighted else nx.Graph(G.edges()))
+
+
+def _ba30():
+    return WalkGraph(nx.barabasi_albert_graph(30, 2, seed=4))
+
+
+def _walk_cases():
+    rng = np.random.default_rng(20240611)
+    ba = _ba30()
+    target = rng.uniform(0.5, 2.0, ba.n_nodes)
+    specs = [
+        ("walk_srw_unw", _karate(False), "srw", None, 0),
+        ("walk_mhrw_unw", _karate(False), "mhrw", None, 3),
+        ("walk_nbrw_unw", _karate(False), "nbrw", None, 2),
+        ("walk_srw_w", _karate(True), "srw", None, 1),
+        ("walk_mhrw_w", _karate(True), "mhrw", None, 1),
+        ("walk_mhrw_ba", ba, "mhrw", target / target.sum(), 3),
+        ("walk_nbrw_ba", ba, "nbrw", None, 2),
+    ]
+    cases = {}
+    for name, g, chain, tgt, kind in specs:
+        ch = g.chain(chain, tgt)
+        assert ch.kind == kind  # the case covers the intended kernel branch
+        cases[name] = dict(
+            g=g,
+            ch=ch,
+            starts=rng.integers(0, g.n_nodes, N_WALKERS).astype(np.int64),
+            states=seed_states(rng, N_WALKERS),
+        )
+    return cases
+
+
+def _srrw_cases():
+    rng = np.random.default_rng(777)
+    sched = np.repeat([0.0, 3.0, 10.0, 1.0, 3.0], N_STEPS // 5)
+    specs = [
+        ("srrw_srw_unw", _karate(False), "srw", np.array([5.0]), 1.0),
+        ("srrw_mhrw_w", _karate(True), "mhrw", np.array([2.0]), 0.7),
+        ("srrw_mhrw_sched", _karate(False), "mhrw", sched, 0.8),
+        # alpha = 200 with a = 0.55: the mass limit exp(100 / alpha) is hit (renormalisations)
+        ("srrw_srw_huge", _ba30(), "srw", np.array([200.0]), 0.55),
+        ("srrw_srw_w_a1", _karate(True), "srw", np.array([1.0]), 1.0),
+    ]
+    cases = {}
+    for name, g, base, alphas, a in specs:
+        cases[name] = dict(
+            g=g,
+            ch=g.chain(base),
+            alphas=alphas,
+            a=a,
+            starts=rng.integers(0, g.n_nodes, N_WALKERS).astype(np.int64),
+            states=seed_states(rng, N_WALKERS),
+        )
+    return cases
+
+
+@pytest.fixture(scope="module")
+def sim(tmp_path_factory):
+    """Walk and SRRW cases with the simulator's outputs (one subprocess for the module)."""
+    tmp = tmp_path_factory.mktemp("cudasim")
+    walks, srrws = _walk_cases(), _srrw_cases()
+    data = {}
+    for name, c in walks.items():
+        g, ch = c["g"], c["ch"]
+        data.update(
+            {
+                f"{name}/indptr": g.indptr,
+                f"{name}/indices": g.indices,
+                f"{name}/table": np.ascontiguousarray(ch.table, dtype=np.float64),
+                f"{name}/kind": np.array(ch.kind),
+                f"{name}/starts": c["starts"],
+                f"{name}/states": c["states"],
+                f"{name}/n_steps": np.array(N_STEPS),
+            }
+        )
+    for name, c in srrws.items():
+        g, ch = c["g"], c["ch"]
+        data.update(
+            {
+                f"{name}/indptr": g.indptr,
+                f"{name}/indices": g.indices,
+                f"{name}/prob": ch.prob,
+                f"{name}/selfp": ch.selfp,
+                f"{name}/mu": ch.mu,
+                f"{name}/alphas": c["alphas"],
+                f"{name}/a": np.array(c["a"]),
+                f"{name}/starts": c["starts"],
+                f"{name}/states": c["states"],
+                f"{name}/n_steps": np.array(N_STEPS),
+            }
+        )
+    np.savez(tmp / "in.npz", **data)
+    script = tmp / "run_sim.py"
+    script.write_text(_SIM_SCRIPT)
+    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.run(
+        [sys.executable, str(script), str(tmp / "in.npz"), str(tmp / "out.npz")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if proc.returncode == 3:
+        pytest.skip(f"numba's CUDA simulator is unavailable: {proc.stdout.strip()}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = dict(np.load(tmp / "out.npz"))
+    return walks, srrws, out
+
+
+def _cpu_walk(c):
+    g, ch = c["g"], c["ch"]
+    states = c["states"].copy()
+    trace = np.empty((N_STEPS + 1, N_WALKERS), dtype=np.int64)
+    walk_kernel(g.indptr, g.indices, ch.table, ch.kind, c["starts"], N_STEPS, states, 32, trace)
+    return trace, states
+
+
+def _cpu_srrw(c):
+    g, ch = c["g"], c["ch"]
+    states = c["states"].copy()
+    y = np.tile(ch.mu, (N_WALKERS, 1))
+    scale = np.ones(N_WALKERS)
+    trace = np.empty((N_WALKERS, N_STEPS + 1), dtype=np.int64)
+    srrw_kernel(
+        g.indptr, g.indices, ch.prob, ch.selfp, ch.mu, c["alphas"], float(c["a"]), c["starts"],
+        N_STEPS, states, 32, y, scale, trace, True, int(g.degree.max()),
+    )  # fmt: skip
+    x = y * scale[:, None]
+    x /= x.sum(axis=1, keepdims=True)
+    return x, trace, states
+
+
+def _sim_measure(out, name, mu):
+    """The fused wrapper's post-processing: x = scale * z * mu, rows renormalised."""
+    x = (out[name + "/z"] * mu[:, None] * out[name + "/scale"][None, :]).T
+    return x / x.sum(axis=1, keepdims=True)
+
+
+def test_base_walk_traces_identical_to_cpu_kernel(sim):
+    walks, _, out = sim
+    kinds = set()
+    for name, c in walks.items():
+        trace, states = _cpu_walk(c)
+        np.testing.assert_array_equal(out[name + "/trace"], trace, err_msg=name)
+        np.testing.assert_array_equal(out[name + "/states"], states, err_msg=name)
+        kinds.add(c["ch"].kind)
+        # the walks move along edges (or stay, for the MHRW's rejections)
+        g = c["g"]
+        A = np.zeros((g.n_nodes, g.n_nodes), dtype=bool)
+        A[np.repeat(np.arange(g.n_nodes), np.diff(g.indptr)), g.indices] = True
+        A[np.diag_indices(g.n_nodes)] = c["ch"].name == "mhrw"
+        tr = out[name + "/trace"]
+        assert A[tr[:-1], tr[1:]].all(), name
+    assert kinds == {0, 1, 2, 3}
+
+
+def test_nbrw_never_backtracks(sim):
+    walks, _, out = sim
+    tr = out["walk_nbrw_ba/trace"]
+    deg = walks["walk_nbrw_ba"]["g"].degree
+    back = (tr[2:] == tr[:-2]) & (deg[tr[1:-1]] > 1)
+    assert not back.any()
+
+
+def test_srrw_traces_and_measures_match_cpu_kernel(sim):
+    _, srrws, out = sim
+    for name, c in srrws.items():
+        x, trace, states = _cpu_srrw(c)
+        np.testing.assert_array_equal(out[name + "/trace"].T, trace, err_msg=name)
+        np.testing.assert_array_equal(out[name + "/states"], states, err_msg=name)
+        xs = _sim_measure(out, name, c["ch"].mu)
+        np.testing.assert_allclose(xs, x, rtol=0, atol=1e-12, err_msg=name)
+
+
+def test_srrw_measure_is_visit_frequency(sim):
+    """a = 1: x_n = (mu + visit counts of steps 1..n) / (n + 1), for every walker."""
+    _, srrws, out = sim
+    for name in ("srrw_srw_unw", "srrw_srw_w_a1"):
+        mu = srrws[name]["ch"].mu
+        tr = out[name + "/trace"]
+        counts = np.stack([np.bincount(tr[1:, w], minlength=mu.shape[0]) for w in range(N_WALKERS)])
+        expect = (mu[None, :] + counts) / (N_STEPS + 1)
+        np.testing.assert_allclose(_sim_measure(out, name, mu), expect, rtol=0, atol=1e-12)
+
+
+def test_srrw_renormalisation_path_is_exercised(sim):
+    """alpha = 200, a = 0.55: the running scale is reset; the measure stays finite and positive."""
+    _, srrws, out = sim
+    scale = out["srrw_srw_huge/scale"]
+    # without a reset the scale would be prod_t (1 - (t + 1)^-0.55), below 1e-6 after 150 steps
+    a = 0.55
+    no_reset = np.prod(1.0 - (np.arange(2, N_STEPS + 2) ** -a))
+    assert no_reset < 1e-6
+    assert (scale > 1e3 * no_reset).all()
+    x = _sim_measure(out, "srrw_srw_huge", srrws["srrw_srw_huge"]["ch"].mu)
+    assert np.isfinite(x).all() and (x > 0).all()
+
+
+def test_import_is_lazy():
+    """Importing the torch/fused walk modules imports neither numba.cuda nor torch."""
+    code = (
+        "import sys, samplingstats.walks._torch_walk, samplingstats.walks._cuda_walk;"
+        "print(int('numba.cuda' in sys.modules), int('torch' in sys.modules))"
+    )
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split() == ["0", "0"]
+
+
+def test_fused_switch(monkeypatch):
+    torch = pytest.importorskip("torch")
+    from samplingstats.walks import _cuda_walk, _torch_walk
+
+    for v, expect in [("0", False), ("off", False), ("1", True), ("", None), ("auto", None)]:
+        monkeypatch.setenv("SAMPLINGSTATS_WALKS_FUSED", v)
+        assert _cuda_walk.fused_enabled() is expect
+    # CPU tensors never take the fused path, whatever the switch says
+    monkeypatch.setattr(_torch_walk, "USE_FUSED", True)
+    assert _torch_walk._use_fused(torch.device("cpu")) is False
+    # requesting the fused kernels where numba.cuda is unusable is an error, not a silent fallback
+    monkeypatch.setattr(_cuda_walk, "_USABLE", False)
+    with pytest.raises(RuntimeError, match="numba.cuda is not usable"):
+        _torch_walk._use_fused(torch.device("cuda"))
+    monkeypatch.setattr(_torch_walk, "USE_FUSED", None)
+    monkeypatch.setenv("SAMPLINGSTATS_WALKS_FUSED", "0")
+    assert _torch_walk._use_fused(torch.device("cuda")) is False
+
+
+# ---------------------------------------------------------------------------------------------
+# real device
+
+
+def _cuda_ready():
+    try:
+        import torch
+
+        if not torch.cuda.is_available():
+            return False
+        from samplingstats.walks._cuda_walk import cuda_usable
+
+        return cuda_usable()
+    except Exception:  # noqa: BLE001
+        return False
+
+
+gpu = pytest.mark.gpu
+needs_cuda = pytest.mark.skipif(not _cuda_ready(), reason="needs a CUDA device and numba.cuda")
+
+
+@gpu
+@needs_cuda
+@pytest.mark.parametrize(
+    "graph,chain",
+    [("unw", "srw"), ("unw", "mhrw"), ("unw", "nbrw"), ("w", "srw"), ("w", "mhrw"), ("ba", "srw")],
+)
+def test_gpu_traces_identical_to_cpu(graph, chain, monkeypatch):
+    """Same rng: the fused trace on the device equals the numba CPU trace, every chain kind."""
+    from samplingstats.walks import _torch_walk, random_walk
+
+    monkeypatch.setattr(_torch_walk, "USE_FUSED", True)
+    g = {
+        "unw": lambda: _karate(False),
+        "w": lambda: _karate(True),
+        "ba": lambda: WalkGraph(nx.barabasi_albert_graph(2000, 5, seed=1)),
+    }[graph]()
+    res = random_walk(g, 300, chain=chain, n_walkers=1000, rng=11, device="cuda")
+    ref = random_walk(g, 300, chain=chain, n_walkers=1000, rng=11, backend="numpy")
+    assert res.trace.device.type == "cuda" and tuple(res.trace.shape) == (1000, 301)
+    np.testing.assert_array_equal(res.trace.cpu().numpy(), ref.trace)
+
+
+@gpu
+@needs_cuda
+def test_gpu_srrw_second_step_chi_square(monkeypatch):
+    """Joint law of (X_1, X_2) from a fixed start: X_1 ~ P[start], X_2 | X_1 = j ~ K_j[x_1]
+    with x_1 = (mu + delta_j) / 2. Chi-square over the cells with expected count >= 5
+    (the rest pooled); false-failure probability 1e-4 (p-value threshold)."""
+    from scipy import stats
+
+    from samplingstats.walks import _torch_walk, self_repellent_walk
+
+    monkeypatch.setattr(_torch_walk, "USE_FUSED", True)
+    g = _karate(True)
+    ch = g.chain("mhrw")
+    P = g.transition_matrix("mhrw").toarray()
+    mu, alpha, start, W = ch.mu, 5.0, 0, 200_000
+    res = self_repellent_walk(
+        g, 2, alpha=alpha, base="mhrw", n_walkers=W, start=start, record_trace=True, rng=5,
+        device="cuda",
+    )  # fmt: skip
+    tr = res.trace.cpu().numpy()
+    N = g.n_nodes
+    expect = np.zeros((N, N))
+    for j in range(N):
+        if P[start, j] == 0:
+            continue
+        x1 = mu / 2.0
+        x1[j] += 0.5
+        k = P[j] * (x1 / mu) ** (-alpha)
+        expect[j] = P[start, j] * k / k.sum()
+    obs = np.bincount(tr[:, 1] * N + tr[:, 2], minlength=N * N).astype(float)
+    e = expect.ravel() * W
+    assert obs[e == 0].sum() == 0  # no impossible transition
+    big = e >= 5
+    o = np.append(obs[big], obs[~big].sum())
+    e2 = np.append(e[big], e[~big].sum())
+    keep = e2 > 0
+    chi2 = ((o[keep] - e2[keep]) ** 2 / e2[keep]).sum()
+    p = stats.chi2.sf(chi2, keep.sum() - 1)
+    assert p > 1e-4, (chi2, keep.sum(), p)
+
+
+@gpu
+@needs_cuda
+def test_gpu_srrw_matches_cpu_and_identity(monkeypatch):
+    """Same rng: the device measures equal the CPU kernel's up to libdevice exp/log rounding
+    (a choice flips only when u falls within an ulp of a cumulative boundary); with a = 1 the
+    measure is the visit frequency of its own trace."""
+    from samplingstats.walks import _torch_walk, self_repellent_walk
+
+    monkeypatch.setattr(_torch_walk, "USE_FUSED", True)
+    g = WalkGraph(nx.barabasi_albert_graph(500, 3, seed=2))
+    kw = dict(alpha=5.0, base="mhrw", n_walkers=256, record_trace=True, rng=9)
+    r = self_repellent_walk(g, 2000, device="cuda", **kw)
+    c = self_repellent_walk(g, 2000, backend="numpy", **kw)
+    x = r.empirical_measure.cpu().numpy()
+    close = np.abs(x - c.empirical_measure).max(axis=1) < 1e-9
+    assert close.mean() >= 0.95, close.mean()
+    tr = r.trace.cpu().numpy()
+    counts = np.stack([np.bincount(t[1:], minlength=g.n_nodes) for t in tr])
+    np.testing.assert_allclose(x, (r.mu + counts) / 2001, rtol=0, atol=1e-12)
+
+
+@gpu
+@needs_cuda
+def test_gpu_bad_input_unchanged():
+    from samplingstats import InvalidParameterError
+    from samplingstats.walks import random_walk, self_repellent_walk
+
+    g = _karate(False)
+    with pytest.raises(InvalidParameterError, match="start"):
+        random_walk(g, 10, start=99, device="cuda")
+    with pytest.raises(InvalidParameterError, match="'alpha' parameter"):
+        self_repellent_walk(g, 10, alpha=-1.0, device="cuda")
+    with pytest.raises(InvalidParameterError, match="'base' parameter"):
+        self_repellent_walk(g, 10, alpha=1.0, base="nbrw", device="cuda")
+    A = np.zeros((4, 4))
+    A[0, 1] = A[1, 0] = A[2, 3] = A[3, 2] = 1.0
+    with pytest.raises(InvalidParameterError, match="connected components"):
+        self_repellent_walk(A, 10, alpha=1.0, device="cuda")
