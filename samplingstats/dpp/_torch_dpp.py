@@ -19,6 +19,14 @@ from .._rng import torch_generator
 __all__ = ["torch_basis_eval", "torch_projection_dpp", "torch_optimal_draws"]
 
 
+# Tests set this to run the GPU batching policy (more proposals per round) on CPU tensors.
+_FORCE_GPU_POLICY = False
+
+
+def _gpu_policy(torch, device):
+    return _FORCE_GPU_POLICY or torch.device(device).type == "cuda"
+
+
 def _eval_table(torch, x, alpha, sqb, deg):
     """(..., deg + 1) values of p_0..p_deg at x (tensor)."""
     cols = [torch.ones_like(x)]
@@ -68,16 +76,23 @@ def _phi(torch, x, alpha, sqb, idx, maxdeg):
     return out
 
 
-def _draw_1d(torch, basis, degs, gen, consts):
-    """Exact draws from p_k^2 dmu for a flat int64 tensor of degrees (batched rejection)."""
+def _draw_1d(torch, basis, degs, gen, consts, over=1):
+    """Exact draws from p_k^2 dmu for a flat int64 tensor of degrees (batched rejection).
+
+    Each pending draw gets ``over`` iid proposals per round and keeps the first accepted one
+    (the law of sequential rejection); a larger ``over`` means fewer rounds (on a GPU each round
+    costs a host synchronisation and a few dozen kernel launches).
+    """
     f = basis._family
     alpha, sqb, env, hs = consts
     device = degs.device
     out = torch.empty(degs.shape, dtype=torch.float64, device=device)
     pending = torch.arange(degs.numel(), device=device)
     while pending.numel() > 0:
-        k = degs[pending]
-        u = torch.rand(pending.shape, generator=gen, dtype=torch.float64, device=device)
+        L = over if pending.numel() * over <= 1 << 24 else 1
+        k = degs[pending].repeat_interleave(L)
+        shape = k.shape
+        u = torch.rand(shape, generator=gen, dtype=torch.float64, device=device)
         if f.prop_kind == 0:
             y = torch.cos(math.pi * u)
             r = f.cst * (1 - y) ** f.ea * (1 + y) ** f.eb
@@ -85,21 +100,28 @@ def _draw_1d(torch, basis, degs, gen, consts):
             # torch's Beta/Gamma samplers take no generator argument: draw the Beta(pb, pa)
             # proposals with numpy, seeded from the torch generator (reproducible, host round trip).
             seed = int(torch.randint(0, 2**62, (1,), generator=gen, device=device).item())
-            yb = np.random.default_rng(seed).beta(f.pb, f.pa, size=pending.numel())
+            yb = np.random.default_rng(seed).beta(f.pb, f.pa, size=k.numel())
             y = torch.as_tensor(2.0 * yb - 1.0, dtype=torch.float64, device=device)
             r = f.cst * (1 - y) ** f.ea * (1 + y) ** f.eb
         else:
             h = hs[k]
-            y = h * torch.randn(pending.shape, generator=gen, dtype=torch.float64, device=device)
+            y = h * torch.randn(shape, generator=gen, dtype=torch.float64, device=device)
             r = h * torch.exp(-0.5 * y * y * (1 - 1 / (h * h)))
         P = _eval_table(torch, y, alpha, sqb, basis.maxdeg)
         pk = P.gather(-1, k[:, None])[:, 0]
-        acc = (
-            torch.rand(pending.shape, generator=gen, dtype=torch.float64, device=device) * env[k]
-            < pk * pk * r
+        acc = torch.rand(shape, generator=gen, dtype=torch.float64, device=device) * env[k] < (
+            pk * pk * r
         )
-        out[pending[acc]] = y[acc]
-        pending = pending[~acc]
+        if L == 1:
+            out[pending[acc]] = y[acc]
+            pending = pending[~acc]
+        else:
+            acc = acc.view(-1, L)
+            has = acc.any(dim=1)
+            first = torch.argmax(acc.to(torch.float32), dim=1)  # first accepted proposal
+            pick = y.view(-1, L).gather(1, first[:, None])[:, 0]
+            out[pending[has]] = pick[has]
+            pending = pending[~has]
     return out
 
 
@@ -147,10 +169,21 @@ def torch_projection_dpp(dpp, R, rng, device):
     else:
         out = torch.empty((R, m, d), dtype=torch.float64, device=device)
     nprop = torch.zeros(R, dtype=torch.int64, device=device)
+    # Proposals per pending draw and step: the mean acceptance probability at step t is
+    # (m - t) / m, so K proposals all fail with probability about (t / m)^K. On a GPU each extra
+    # round costs synchronisations and kernel launches while extra proposals are nearly free, so
+    # K is chosen for a failure probability of 1e-5 there (about 1/8 on the CPU, where work
+    # dominates), capped so that the (B, K, m) proposal block stays below about 2**27 numbers.
+    gpu = _gpu_policy(torch, device)
+    log_fail = math.log(1e-5)
+    over_1d = 8 if gpu else 1
     for t in range(m):
         pending = torch.arange(R, device=device)
-        # K proposals per pending draw: P(no acceptance) = (t/m)^K <= 1/8 roughly.
-        K = max(1, min(4 * m, math.ceil(2.1 * m / (m - t))))
+        if gpu:
+            K = 1 if t == 0 else math.ceil(log_fail / math.log(t / m))
+            K = max(1, min(K, max(4 * m, (1 << 27) // max(1, R * m))))
+        else:
+            K = max(1, min(4 * m, math.ceil(2.1 * m / (m - t))))
         while pending.numel() > 0:
             B = pending.numel()
             if finite:
@@ -161,7 +194,7 @@ def torch_projection_dpp(dpp, R, rng, device):
             else:
                 j = torch.randint(0, m, (B * K,), generator=gen, device=device)
                 degs = idx[j].reshape(-1)
-                xs = _draw_1d(torch, basis, degs, gen, consts).view(B, K, d)
+                xs = _draw_1d(torch, basis, degs, gen, consts, over_1d).view(B, K, d)
                 phi = _phi(torch, xs, alpha, sqb, idx, basis.maxdeg)
                 kk = (phi * phi).sum(-1)
             Qt = Q[pending, :t]  # (B, t, m)
@@ -199,4 +232,5 @@ def torch_optimal_draws(basis, n, rng, device):
     )
     j = torch.randint(0, basis.size, (n,), generator=gen, device=device)
     degs = idx[j].reshape(-1)
-    return _draw_1d(torch, basis, degs, gen, consts).view(n, basis.dim)
+    over = 8 if _gpu_policy(torch, device) else 1
+    return _draw_1d(torch, basis, degs, gen, consts, over).view(n, basis.dim)

@@ -14,6 +14,16 @@ from samplingstats.dpp import FiniteBasis, PolynomialBasis, ProjectionDPP  # noq
 pytestmark = pytest.mark.torch
 
 
+@pytest.fixture(params=[False, True], ids=["cpu-policy", "gpu-policy"])
+def batch_policy(request, monkeypatch):
+    """Run the test under both batching policies of the torch sampler (the GPU one draws many
+    more proposals per round; the law must not change)."""
+    import samplingstats.dpp._torch_dpp as tdpp
+
+    monkeypatch.setattr(tdpp, "_FORCE_GPU_POLICY", request.param)
+    return request.param
+
+
 @pytest.mark.parametrize("family", ["legendre", "hermite", "jacobi"])
 def test_torch_basis_eval_parity(family):
     rng = np.random.default_rng(0)
@@ -26,7 +36,7 @@ def test_torch_basis_eval_parity(family):
     np.testing.assert_allclose(basis.christoffel(torch.as_tensor(x)).numpy(), basis.christoffel(x))
 
 
-def test_torch_finite_dpp_exact_law():
+def test_torch_finite_dpp_exact_law(batch_policy):
     rng = np.random.default_rng(31337)
     F = rng.standard_normal((9, 3)) * np.array([1.0, 0.3, 3.0])
     F[0] *= 4
@@ -39,7 +49,7 @@ def test_torch_finite_dpp_exact_law():
 @pytest.mark.parametrize(
     "family, jp", [("legendre", None), ("jacobi", (1.0, -0.5)), ("hermite", None)]
 )
-def test_torch_continuous_dpp_gram_expectation(family, jp):
+def test_torch_continuous_dpp_gram_expectation(family, jp, batch_policy):
     # E G = I for one DPP draw, entrywise within 5 SE (bounded summands; 36 entries -> false
     # failure < 2e-5), and every draw is unisolvent.
     rng = np.random.default_rng(17)
@@ -72,12 +82,21 @@ def test_cuda_batch():  # pragma: no cover - GPU only
     basis = PolynomialBasis(2, 8)
     pts = ProjectionDPP(basis).sample(size=64, rng=0, device="cuda")
     assert pts.device.type == "cuda" and pts.shape == (64, basis.size, 2)
+    # E G = I entrywise within 5 SE on the device's draws (36 entries: false failure < 2e-5)
+    basis = PolynomialBasis(2, 2)
+    m, R = basis.size, 2000
+    pts = ProjectionDPP(basis).sample(size=R, rng=5, device="cuda").cpu().numpy()
+    Phi = basis.evaluate(pts.reshape(-1, 2)).reshape(R, m, m)
+    w = m / np.sum(Phi**2, axis=2)
+    G = np.einsum("rn,rnj,rnk->rjk", w / m, Phi, Phi)
+    se = G.std(0, ddof=1) / math.sqrt(R) + 1e-300
+    assert np.max(np.abs(G.mean(0) - np.eye(m)) / se) < 5
 
 
 @pytest.mark.parametrize(
     "family, jp", [("chebyshev", None), ("jacobi", (-0.6, 0.4)), ("hermite", None)]
 )
-def test_torch_optimal_draws_match_numba(family, jp):
+def test_torch_optimal_draws_match_numba(family, jp, batch_policy):
     # Two-sample KS per coordinate between the torch and numba optimal samplers (same law):
     # p < 1e-4 happens w.p. 1e-4 per coordinate.
     from scipy import stats
