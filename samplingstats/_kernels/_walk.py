@@ -190,26 +190,48 @@ def srrw_kernel(
     Step sizes are ``gamma_n = (n + 1) ** -step_exponent``; the step from x_n to x_{n+1} uses
     gamma_{n+1}. The cached weight of node v is ``(y[w, v] / mu[v]) ** -alpha`` (K is invariant to
     the common factor ``scale ** -alpha``); one ``pow`` per step updates the visited node's weight.
-    Inside a block the weight and ``y / mu`` of a node sit side by side (one cache line), as do the
-    node constants ``selfp`` and ``1 / mu``; ``y`` is written back on exit.
+    ``max_degree`` must be at least the largest degree; ``y`` is written back on exit.
+
+    Memory layout (per walker, built on entry; all float64 arithmetic as before, so the draws are
+    exact for the cached weights):
+
+    - the record that the row scan gathers for each neighbour v holds the cached weight of v and
+      v's CSR row (start and degree packed in one int64) side by side (16 bytes, one cache line),
+      so once the next node j is drawn its row is known without another dependent read of
+      ``indptr`` (the walk's critical path is one dependent miss shorter);
+    - ``y_v / mu_v`` and ``1 / mu_v`` sit side by side in a second array, touched once per step;
+    - the column indices are copied to int32 (half the bytes of the row reads; node counts are
+      below 2**31: the per-walker state alone would need tens of GB otherwise).
     """
     n_walkers = starts.shape[0]
     n_nodes = mu.shape[0]
     n_blocks = (n_walkers + block - 1) // block
     n_alpha = alphas.shape[0]
-    # per-node constants side by side (one cache line per node): self-loop mass, 1 / mu
-    nodec = np.empty((n_nodes, 2))
+    idx = indices.astype(np.int32)
+    # row = (start << shift) | degree with degree < 2**shift (start * 2**shift stays below 2**63
+    # for any graph that fits in memory)
+    shift = 1
+    while (np.int64(1) << shift) <= max_degree:
+        shift += 1
+    dmask = (np.int64(1) << shift) - 1
+    rows = np.empty(n_nodes, dtype=np.int64)
+    inv_mu = np.empty(n_nodes)
     for v in range(n_nodes):
-        nodec[v, 0] = selfp[v]
-        nodec[v, 1] = 1.0 / mu[v]
+        rows[v] = (indptr[v] << shift) | (indptr[v + 1] - indptr[v])
+        inv_mu[v] = 1.0 / mu[v]
     for b in prange(n_blocks):
         lo = b * block
         hi = min(n_walkers, lo + block)
         m = hi - lo
-        # per-walker state side by side: st[k, v, 0] cached weight, st[k, v, 1] = y_v / mu_v
-        st = np.empty((m, n_nodes, 2))
+        # gathered record: rec[k, v, 0] the bits of v's cached weight (float64, read through the
+        # view wt), rec[k, v, 1] v's packed CSR row
+        rec = np.empty((m, n_nodes, 2), dtype=np.int64)
+        wt = rec.view(np.float64)
+        # zr[k, v, 0] = y_v / mu_v, zr[k, v, 1] = 1 / mu_v
+        zr = np.empty((m, n_nodes, 2))
         buf = np.empty(max_degree)
         pos = np.empty(m, dtype=np.int64)
+        row = np.empty(m, dtype=np.int64)  # packed CSR row of pos[k]
         s = np.empty(m)  # scale: x = s * y
         mass = np.empty(m)  # total mass of y = 1 / s
         alpha = alphas[0]
@@ -221,14 +243,17 @@ def srrw_kernel(
             if record:
                 trace[lo + k, 0] = pos[k]
             for v in range(n_nodes):
-                st[k, v, 1] = y[lo + k, v] * nodec[v, 1]
-            _reweight(st, k, alpha)
+                zr[k, v, 0] = y[lo + k, v] * inv_mu[v]
+                zr[k, v, 1] = inv_mu[v]
+                rec[k, v, 1] = rows[v]
+            _reweight(wt, zr, k, alpha)
+            row[k] = rec[k, pos[k], 1]
         for t in range(1, n_steps + 1):
             if n_alpha > 1 and alphas[t - 1] != alpha:
                 alpha = alphas[t - 1]
                 limit = _mass_limit(alpha)
                 for k in range(m):
-                    _reweight(st, k, alpha)
+                    _reweight(wt, zr, k, alpha)
             if step_exponent == 1.0:
                 gamma = 1.0 / (t + 1.0)
             else:
@@ -236,31 +261,31 @@ def srrw_kernel(
             for k in range(m):
                 w = lo + k
                 i = pos[k]
-                a = indptr[i]
-                e = indptr[i + 1]
-                stk = st[k]
-                tot = nodec[i, 0] * stk[i, 0]
+                a = row[k] >> shift
+                d = row[k] & dmask
+                tot = selfp[i] * wt[k, i, 0]
                 c0 = tot
-                for sl in range(a, e):
-                    tot += prob[sl] * stk[indices[sl], 0]
-                    buf[sl - a] = tot
+                for q in range(d):
+                    tot += prob[a + q] * wt[k, idx[a + q], 0]
+                    buf[q] = tot
                 u = _next_double(states, w) * tot
                 j = i
                 if u >= c0:
                     # first slot whose cumulative weight exceeds u (binary search in buf)
                     lo_s = 0
-                    hi_s = e - a - 1
+                    hi_s = d - 1
                     while lo_s < hi_s:  # branch-free halving (the weights are irregular)
                         mid = (lo_s + hi_s) >> 1
                         go = buf[mid] > u
                         hi_s = mid if go else hi_s
                         lo_s = lo_s if go else mid + 1
-                    j = indices[a + lo_s]
+                    j = np.int64(idx[a + lo_s])
+                    row[k] = rec[k, j, 1]  # in cache: gathered with j's weight
                 # x_{n+1} = (1 - gamma) x_n + gamma delta_j  with x = s * y
                 s_new = s[k] * (1.0 - gamma)
                 inc = gamma / s_new
-                zj = st[k, j, 1] + inc * nodec[j, 1]
-                st[k, j, 1] = zj
+                zj = zr[k, j, 0] + inc * zr[k, j, 1]
+                zr[k, j, 0] = zj
                 mass[k] += inc
                 s[k] = s_new
                 r = math.exp(-alpha * math.log(zj))
@@ -268,7 +293,7 @@ def srrw_kernel(
                     r = _WMIN
                 elif r > _WMAX:
                     r = _WMAX
-                st[k, j, 0] = r
+                wt[k, j, 0] = r
                 pos[k] = j
                 if record:
                     trace[w, t] = j
@@ -276,14 +301,14 @@ def srrw_kernel(
                     # renormalise: y <- x, s <- 1, recompute every cached weight (rare)
                     f = s[k]
                     for v in range(n_nodes):
-                        st[k, v, 1] *= f
+                        zr[k, v, 0] *= f
                     s[k] = 1.0
                     mass[k] = 1.0
-                    _reweight(st, k, alpha)
+                    _reweight(wt, zr, k, alpha)
         for k in range(m):
             scale[lo + k] = s[k]
             for v in range(n_nodes):
-                y[lo + k, v] = st[k, v, 1] * mu[v]
+                y[lo + k, v] = zr[k, v, 0] * mu[v]
 
 
 @njit
@@ -296,14 +321,15 @@ def _mass_limit(alpha):
 
 
 @njit
-def _reweight(st, k, alpha):
-    for v in range(st.shape[1]):
-        r = st[k, v, 1] ** (-alpha)
+def _reweight(wt, zr, k, alpha):
+    """Cached weights ``wt[k, v, 0] = zr[k, v, 0] ** -alpha`` clamped to [_WMIN, _WMAX]."""
+    for v in range(zr.shape[1]):
+        r = zr[k, v, 0] ** (-alpha)
         if r < _WMIN:
             r = _WMIN
         elif r > _WMAX:
             r = _WMAX
-        st[k, v, 0] = r
+        wt[k, v, 0] = r
 
 
 @njit
