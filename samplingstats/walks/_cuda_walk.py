@@ -98,9 +98,20 @@ def kernels():
 cuda = None  # numba.cuda, bound by _build (a module global: the CUDA simulator swaps it)
 
 
+def _numpy_aliases():
+    """numba-cuda 0.30 registers overloads for ``np.row_stack`` / ``np.trapz`` when it builds its
+    typing registry (first compile); NumPy 2.5 removed those names. Restore them as the aliases
+    they were (only when missing), or no kernel compiles with that combination."""
+    for old, new in (("row_stack", "vstack"), ("trapz", "trapezoid")):
+        if not hasattr(np, old) and hasattr(np, new):
+            setattr(np, old, getattr(np, new))
+
+
 def _build():
     global cuda
     import math
+
+    _numpy_aliases()
 
     from numba import config
     from numba import cuda as _cuda
@@ -117,7 +128,7 @@ def _build():
     log_rescale = _LOG_RESCALE
     mmax = _MMAX
 
-    if config.ENABLE_CUDASIM:
+    if getattr(config, "ENABLE_CUDASIM", 0) or os.environ.get("NUMBA_ENABLE_CUDASIM") == "1":
         # the simulator runs Python arithmetic (no contraction, no libdevice)
         @cuda.jit(device=True)
         def mul(a, b):
@@ -437,11 +448,26 @@ class _Launcher:
         self._ctx.__exit__(*exc)
         return False
 
+    def launch(self, fn, *args, **kw):
+        """Call a launcher, silencing numba's low-occupancy warning (few walkers are fine)."""
+        import warnings
+
+        from numba.core.errors import NumbaPerformanceWarning
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NumbaPerformanceWarning)
+            fn(*args, stream=self.stream, **kw)
+
     def view(self, t):
         return self.cuda.as_cuda_array(t, sync=False)
 
     def states(self, states):
-        return self.cuda.to_device(states, stream=self.stream)
+        """xoshiro states (W, 4) uint64 on the device: a torch int64 tensor (so torch's stream-
+        ordered allocator owns the memory) viewed as uint64 by numba."""
+        torch = _torch()
+        t = torch.as_tensor(np.ascontiguousarray(states).view(np.int64), device=self.dev)
+        self._keep = t
+        return self.view(t).view(np.uint64)
 
 
 def fused_random_walk(g, ch, starts, n_steps, gen, dev):
@@ -463,7 +489,8 @@ def fused_random_walk(g, ch, starts, n_steps, gen, dev):
     st = torch.as_tensor(np.ascontiguousarray(starts, dtype=np.int64), device=dev)
     trace_T = torch.empty((n_steps + 1, W), dtype=torch.int64, device=dev)
     with _Launcher(dev) as L:
-        launch_walk(
+        L.launch(
+            launch_walk,
             L.view(indptr),
             L.view(indices),
             L.view(table),
@@ -472,7 +499,6 @@ def fused_random_walk(g, ch, starts, n_steps, gen, dev):
             n_steps,
             L.states(states),
             L.view(trace_T),
-            stream=L.stream,
         )
     return trace_T.T
 
@@ -503,7 +529,8 @@ def fused_srrw(g, ch, alphas, step_exponent, starts, n_steps, gen, record, dev):
     shape = (n_steps + 1, W) if record else (1, 1)
     trace_T = torch.empty(shape, dtype=torch.int64, device=dev)
     with _Launcher(dev) as L:
-        launch_srrw(
+        L.launch(
+            launch_srrw,
             L.view(indptr),
             L.view(indices),
             L.view(prob),
@@ -520,7 +547,6 @@ def fused_srrw(g, ch, alphas, step_exponent, starts, n_steps, gen, record, dev):
             L.view(scale),
             L.view(trace_T),
             bool(record),
-            stream=L.stream,
         )
     del wt
     # x = scale * y with y = z * mu (as the CPU wrapper), rows renormalised
