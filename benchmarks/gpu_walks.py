@@ -32,7 +32,17 @@ import numpy as np
 
 QUICK = "--quick" in sys.argv
 ROWS: list[list[str]] = []
-HEAD = ["walk", "walkers", "path", "steps/walker", "seconds", "steps/s", "target", "note"]
+HEAD = [
+    "walk",
+    "walkers",
+    "path",
+    "steps/walker",
+    "seconds",
+    "steps/s",
+    "marginal steps/s",
+    "target",
+    "note",
+]
 T_START = time.perf_counter()
 BUDGET_S = 100.0  # stop adding rows past this (the whole script must stay under 120 s)
 
@@ -79,12 +89,16 @@ def _row(label, g, dev, n_walkers, fused, target, *, kind, max_steps, note="", *
     """Warm up, calibrate n_steps to about 0.5 s, time once; append a table row."""
     import torch
 
-    from samplingstats.walks import _torch_walk
+    from samplingstats.walks import _cuda_walk, _torch_walk
 
-    path = "fused" if fused else "vectorised"
+    mode = None
+    if isinstance(fused, str):  # "block" / "thread": the fused SRRW kernel variant
+        mode, fused = fused, True
+        _cuda_walk.SRRW_MODE = mode
+    path = ("fused" if fused else "vectorised") + (f" ({mode})" if mode else "")
     elapsed = time.perf_counter() - T_START
     if elapsed > BUDGET_S:
-        ROWS.append([label, str(n_walkers), path, "", "", "skipped", target, "time budget"])
+        ROWS.append([label, str(n_walkers), path, "", "", "skipped", "", target, "time budget"])
         return None
     _torch_walk.USE_FUSED = fused
     try:
@@ -97,16 +111,25 @@ def _row(label, g, dev, n_walkers, fused, target, *, kind, max_steps, note="", *
                 break
             n = int(min(max_steps, n * min(10.0, max(2.0, goal / max(dt, 1e-6)))))
         rate = n_walkers * n / dt
-        ROWS.append([label, str(n_walkers), path, str(n), f"{dt:.3f}", _fmt(rate), target, note])
+        # marginal rate: per-step cost without the fixed per-call cost (set-up, transfers, the
+        # SRRW's O(N W) initialisation and result), from a second call with n / 4 steps
+        n4 = max(1, n // 4)
+        dt4 = _timed(torch, lambda: _call(kind, g, n_walkers, n4, dev, **kw))
+        marg = n_walkers * (n - n4) / (dt - dt4) if dt > dt4 else float("nan")
+        ROWS.append(
+            [label, str(n_walkers), path, str(n), f"{dt:.3f}", _fmt(rate), _fmt(marg), target,
+             note]
+        )  # fmt: skip
         return rate
     except Exception as exc:  # noqa: BLE001 - report and go on
         traceback.print_exc()
         ROWS.append(
-            [label, str(n_walkers), path, "", "", "skipped", target, f"{type(exc).__name__}"]
+            [label, str(n_walkers), path, "", "", "skipped", "", target, type(exc).__name__]
         )
         return None
     finally:
         _torch_walk.USE_FUSED = None
+        _cuda_walk.SRRW_MODE = "block"
         torch.cuda.empty_cache() if torch.cuda.is_available() else None
 
 
@@ -124,32 +147,32 @@ def _equality_rows(g, dev):
             cpu = random_walk(g, n, chain=chain, n_walkers=W, rng=7, backend="numpy").trace
             same = bool(np.array_equal(gpu.cpu().numpy(), cpu))
             ROWS.append(
-                [f"{chain} trace == CPU numba", str(W), "fused", str(n), "", "", "identical",
+                [f"{chain} trace == CPU numba", str(W), "fused", str(n), "", "", "", "identical",
                  "identical" if same else "DIFFERENT"]
             )  # fmt: skip
         except Exception as exc:  # noqa: BLE001
             traceback.print_exc()
             ROWS.append(
-                [f"{chain} trace == CPU", str(W), "fused", "", "", "skipped", "", repr(exc)]
+                [f"{chain} trace == CPU", str(W), "fused", "", "", "skipped", "", "", repr(exc)]
             )
         finally:
             _torch_walk.USE_FUSED = None
     try:
         _torch_walk.USE_FUSED = True
-        Ws, ns = (16, 200) if QUICK else (64, 5000)
+        Ws, ns = (16, 200) if QUICK else (256, 5000)
         r = self_repellent_walk(g, ns, alpha=5.0, base="mhrw", n_walkers=Ws, rng=3, device=dev)
         c = self_repellent_walk(g, ns, alpha=5.0, base="mhrw", n_walkers=Ws, rng=3)
         xg = r.empirical_measure.cpu().numpy()
         diff = float(np.abs(xg - c.empirical_measure).max())
         same_walkers = int((np.abs(xg - c.empirical_measure).max(axis=1) < 1e-12).sum())
         ROWS.append(
-            ["srrw x_n vs CPU numba (alpha 5, mhrw)", str(Ws), "fused", str(ns), "", "", "",
+            ["srrw x_n vs CPU numba (alpha 5, mhrw)", str(Ws), "fused", str(ns), "", "", "", "",
              f"max|dx|={diff:.2g}; {same_walkers}/{Ws} walkers within 1e-12"]
         )  # fmt: skip
         del r
     except Exception as exc:  # noqa: BLE001
         traceback.print_exc()
-        ROWS.append(["srrw vs CPU", "", "fused", "", "", "skipped", "", repr(exc)])
+        ROWS.append(["srrw vs CPU", "", "fused", "", "", "skipped", "", "", repr(exc)])
     finally:
         _torch_walk.USE_FUSED = None
     del torch
@@ -194,8 +217,9 @@ def main():
         for fused in fused_paths:
             tgt = ">= 5e9" if chain == "srw" and fused else ""
             _row(chain, g, dev, big, fused, tgt, kind="walk", max_steps=max_base, chain=chain)
+    srrw_paths = ["block", "thread", False] if cuda else [False]
     for base in ("mhrw", "srw"):
-        for fused in fused_paths:
+        for fused in srrw_paths:
             tgt = ">= 5e8" if fused else ""
             _row(
                 f"srrw alpha=5 base={base}",
@@ -222,9 +246,9 @@ def main():
             _row("srrw alpha=5 base=mhrw", g, dev, w_big, True, "", kind="srrw", max_steps=20_000,
                  note=note, alpha=5.0, base="mhrw")  # fmt: skip
         else:
-            ROWS.append(["srrw alpha=5 base=mhrw", "1e5", "fused", "", "", "skipped", "", note])
+            ROWS.append(["srrw alpha=5 base=mhrw", "1e5", "fused", "", "", "skipped", "", "", note])
     else:
-        ROWS.append(["(fused rows)", "", "fused", "", "", "skipped", "", "no CUDA device"])
+        ROWS.append(["(fused rows)", "", "fused", "", "", "skipped", "", "", "no CUDA device"])
 
     from samplingstats._table import format_table
 

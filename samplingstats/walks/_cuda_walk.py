@@ -69,6 +69,9 @@ _INV53 = 1.0 / 9007199254740992.0
 # Threads per block: small blocks spread a few thousand walkers over every SM.
 WALK_THREADS = 128
 SRRW_THREADS = 64
+# SRRW kernel: "block" (one block of 32 threads per walker, walker-major state; the default) or
+# "thread" (one thread per walker, node-major state).
+SRRW_MODE = "block"
 
 _KERNELS = None
 _USABLE = None
@@ -343,13 +346,180 @@ def _build():
         states[w, 2] = s2
         states[w, 3] = s3
 
-    return walk_kernel, srrw_kernel
+    @cuda.jit(device=True)
+    def find_first(c, lo, hi, u):
+        """First index in [lo, hi) with c > u, else hi (the CPU kernel's halving search)."""
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if c[mid] > u:
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+
+    @cuda.jit(device=True)
+    def reweight_rows(wt, z, w, alpha, lane, lanes):
+        for v in range(lane, z.shape[1], lanes):
+            wt[w, v] = clamp(z[w, v] ** (-alpha))
+
+    @cuda.jit
+    def srrw_block_kernel(
+        indptr,
+        indices,
+        prob,
+        selfp,
+        mu,
+        inv_mu,
+        alphas,
+        step_exponent,
+        starts,
+        n_steps,
+        states,
+        wt,
+        z,
+        scale,
+        trace,
+        record,
+    ):
+        """One SRRW walker per block of ``lanes <= 32`` threads (32 on a GPU); state walker-major
+        ``wt[w, v]``, ``z[w, v]``.
+
+        The lanes load up to ``lanes`` slots of the current row at once (products ``P_ij w_j``
+        into shared memory); every lane then adds them in slot order (the CPU kernel's summation
+        order, so the same running sums) and keeps its own slot's running sum. Every lane runs
+        the walker's xoshiro stream and bookkeeping redundantly (the same values in registers),
+        so the draw needs no broadcast. Lane 0 alone writes the visited node's state, after a
+        barrier that follows every lane's read of it; the current node's weight is kept in a
+        register (``wi``), so no lane reads lane 0's last write before the next barrier.
+        """
+        w = cuda.blockIdx.x
+        lane = cuda.threadIdx.x
+        lanes = cuda.blockDim.x
+        if w >= starts.shape[0]:
+            return
+        sh_p = cuda.shared.array(32, dtype=np.float64)
+        sh_c = cuda.shared.array(32, dtype=np.float64)
+        n_nodes = mu.shape[0]
+        n_alpha = alphas.shape[0]
+        s0 = states[w, 0]
+        s1 = states[w, 1]
+        s2 = states[w, 2]
+        s3 = states[w, 3]
+        i = np.int64(starts[w])
+        s = scale[w]
+        mass = 1.0 / s
+        alpha = alphas[0]
+        limit = mass_limit(alpha)
+        if record and lane == 0:
+            trace[0, w] = i
+        for v in range(lane, n_nodes, lanes):
+            z[w, v] = mu[v] * inv_mu[v]  # y_0 = mu, as the CPU kernel's y * (1 / mu)
+        reweight_rows(wt, z, w, alpha, lane, lanes)
+        cuda.syncthreads()
+        wi = wt[w, i]  # cached weight of the current node
+        for t in range(1, n_steps + 1):
+            if n_alpha > 1 and alphas[t - 1] != alpha:
+                alpha = alphas[t - 1]
+                limit = mass_limit(alpha)
+                cuda.syncthreads()  # lane 0's last write before the lanes rewrite every weight
+                reweight_rows(wt, z, w, alpha, lane, lanes)
+                cuda.syncthreads()
+                wi = wt[w, i]
+            if step_exponent == 1.0:
+                gamma = 1.0 / (t + 1.0)
+            else:
+                gamma = (t + 1.0) ** (-step_exponent)
+            a = np.int64(indptr[i])
+            e = np.int64(indptr[i + 1])
+            c0 = mul(selfp[i], wi)
+            tot = c0
+            my_cum = 0.0
+            # pass 1: the row's total, ``lanes`` slots per round
+            base = a
+            while base < e:
+                sl = base + lane
+                if sl < e:
+                    sh_p[lane] = mul(prob[sl], wt[w, indices[sl]])
+                cuda.syncthreads()
+                m = min(lanes, e - base)
+                for k in range(m):
+                    tot = add(tot, sh_p[k])
+                    if k == lane:
+                        my_cum = tot
+                cuda.syncthreads()
+                base += lanes
+            u, s0, s1, s2, s3 = next_double(s0, s1, s2, s3)
+            u = u * tot
+            j = i
+            if u >= c0:
+                # first slot (of the first d - 1) whose running sum exceeds u, else the last
+                d = e - a
+                if d <= lanes:
+                    sh_c[lane] = my_cum
+                    cuda.syncthreads()
+                    k = find_first(sh_c, 0, d - 1, u)
+                    j = np.int64(indices[a + k])
+                else:
+                    acc = c0
+                    base = a
+                    j = np.int64(indices[e - 1])
+                    while base < e - 1:
+                        sl = base + lane
+                        if sl < e:
+                            sh_p[lane] = mul(prob[sl], wt[w, indices[sl]])
+                        cuda.syncthreads()
+                        m = min(lanes, e - 1 - base)
+                        for k in range(m):
+                            acc = add(acc, sh_p[k])
+                            if k == lane:
+                                my_cum = acc
+                        if lane < m:
+                            sh_c[lane] = my_cum
+                        cuda.syncthreads()
+                        if sh_c[m - 1] > u:
+                            k = find_first(sh_c, 0, m - 1, u)
+                            j = np.int64(indices[base + k])
+                            break
+                        cuda.syncthreads()
+                        base += lanes
+            zj = z[w, j]
+            cuda.syncthreads()  # every lane has read z[w, j] (and the shared buffers)
+            s_new = s * (1.0 - gamma)
+            inc = gamma / s_new
+            zj = add(zj, mul(inc, inv_mu[j]))
+            mass += inc
+            s = s_new
+            wi = clamp(math.exp(mul(-alpha, math.log(zj))))
+            i = j
+            if lane == 0:
+                z[w, j] = zj
+                wt[w, j] = wi
+                if record:
+                    trace[t, w] = j
+            if mass > limit:
+                # renormalise: y <- x, s <- 1, recompute every cached weight (rare)
+                cuda.syncthreads()
+                for v in range(lane, n_nodes, lanes):
+                    z[w, v] = z[w, v] * s
+                s = 1.0
+                mass = 1.0
+                reweight_rows(wt, z, w, alpha, lane, lanes)
+                cuda.syncthreads()
+                wi = wt[w, i]
+        if lane == 0:
+            scale[w] = s
+            states[w, 0] = s0
+            states[w, 1] = s1
+            states[w, 2] = s2
+            states[w, 3] = s3
+
+    return walk_kernel, srrw_kernel, srrw_block_kernel
 
 
 def launch_walk(indptr, indices, table, kind, starts, n_steps, states, trace, stream=0):
     """Launch the base-walk kernel on arrays numba.cuda accepts (device arrays; numpy in the
     simulator). ``trace`` is step-major (n_steps + 1, W)."""
-    walk_kernel, _ = kernels()
+    walk_kernel = kernels()[0]
     n = starts.shape[0]
     blocks = (n + WALK_THREADS - 1) // WALK_THREADS
     walk_kernel[blocks, WALK_THREADS, stream](
@@ -374,13 +544,17 @@ def launch_srrw(
     scale,
     trace,
     record,
+    mode="block",
+    lanes=32,
     stream=0,
 ):
-    """Launch the SRRW kernel (state arrays ``wt``, ``z`` node-major (N, W); ``scale`` ones)."""
-    _, srrw_kernel = kernels()
+    """Launch an SRRW kernel (``scale`` ones on entry).
+
+    ``mode="block"``: one block of 32 threads per walker, ``wt``, ``z`` walker-major (W, N).
+    ``mode="thread"``: one thread per walker, ``wt``, ``z`` node-major (N, W).
+    """
     n = starts.shape[0]
-    blocks = (n + SRRW_THREADS - 1) // SRRW_THREADS
-    srrw_kernel[blocks, SRRW_THREADS, stream](
+    args = (
         indptr,
         indices,
         prob,
@@ -398,6 +572,13 @@ def launch_srrw(
         trace,
         bool(record),
     )
+    if mode == "block":
+        kernels()[2][n, lanes, stream](*args)
+    elif mode == "thread":
+        blocks = (n + SRRW_THREADS - 1) // SRRW_THREADS
+        kernels()[1][blocks, SRRW_THREADS, stream](*args)
+    else:
+        raise ValueError(f"unknown SRRW kernel mode {mode!r}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -523,8 +704,10 @@ def fused_srrw(g, ch, alphas, step_exponent, starts, n_steps, gen, record, dev):
     inv_mu = dev64(1.0 / mu_np)  # IEEE division on the host, as the CPU kernel's 1 / mu
     al = dev64(alphas)
     st = torch.as_tensor(np.ascontiguousarray(starts, dtype=np.int64), device=dev)
-    wt = torch.empty((N, W), dtype=torch.float64, device=dev)
-    z = torch.empty((N, W), dtype=torch.float64, device=dev)
+    mode = SRRW_MODE
+    shape_state = (W, N) if mode == "block" else (N, W)
+    wt = torch.empty(shape_state, dtype=torch.float64, device=dev)
+    z = torch.empty(shape_state, dtype=torch.float64, device=dev)
     scale = torch.ones(W, dtype=torch.float64, device=dev)
     shape = (n_steps + 1, W) if record else (1, 1)
     trace_T = torch.empty(shape, dtype=torch.int64, device=dev)
@@ -547,13 +730,19 @@ def fused_srrw(g, ch, alphas, step_exponent, starts, n_steps, gen, record, dev):
             L.view(scale),
             L.view(trace_T),
             bool(record),
+            mode=mode,
         )
     del wt
     # x = scale * y with y = z * mu (as the CPU wrapper), rows renormalised
-    z.mul_(mu[:, None])
-    z.mul_(scale[None, :])
-    x = z.T.contiguous()
-    del z
+    if mode == "block":
+        x = z
+        x.mul_(mu[None, :])
+        x.mul_(scale[:, None])
+    else:
+        z.mul_(mu[:, None])
+        z.mul_(scale[None, :])
+        x = z.T.contiguous()
+        del z
     x /= x.sum(dim=1, keepdim=True)
     return x, (trace_T.T if record else None)
 

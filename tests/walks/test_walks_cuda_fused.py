@@ -30,6 +30,9 @@ _SIM_SCRIPT = textwrap.dedent(
     """
     import os, sys, warnings
     os.environ["NUMBA_ENABLE_CUDASIM"] = "1"
+    # the simulator runs each CUDA thread as a Python thread and polls for barriers: a short
+    # GIL switch interval makes syncthreads about 20 times faster
+    sys.setswitchinterval(1e-5)
     # xoshiro's uint64 additions wrap around on numpy scalars in the simulator
     warnings.filterwarnings("ignore", "overflow encountered", RuntimeWarning)
     import numpy as np
@@ -58,19 +61,26 @@ _SIM_SCRIPT = textwrap.dedent(
             cw.launch_walk(indptr, indices, d["table"], int(d["kind"]), d["starts"], n, states,
                            trace)
             out[name + "/trace"] = trace
-        else:
-            N = d["mu"].shape[0]
-            wt = np.empty((N, W))
-            z = np.empty((N, W))
+            out[name + "/states"] = states
+            continue
+        N = d["mu"].shape[0]
+        # "thread": one thread per walker (node-major state); "block<L>": one block of L lanes
+        # per walker (walker-major state; L = 4 exercises the multi-round row scans)
+        for mode in [str(m) for m in d["modes"]]:
+            kind, lanes = ("block", int(mode[5:])) if mode.startswith("block") else (mode, 0)
+            shape = (W, N) if kind == "block" else (N, W)
+            wt, z = np.empty(shape), np.empty(shape)
             scale = np.ones(W)
+            st = d["states"].copy()
             trace = np.empty((n + 1, W), dtype=np.int64)
             cw.launch_srrw(indptr, indices, d["prob"], d["selfp"], d["mu"], 1.0 / d["mu"],
-                           d["alphas"], float(d["a"]), d["starts"], n, states, wt, z, scale,
-                           trace, True)
-            out[name + "/trace"] = trace
-            out[name + "/z"] = z
-            out[name + "/scale"] = scale
-        out[name + "/states"] = states
+                           d["alphas"], float(d["a"]), d["starts"], n, st, wt, z, scale,
+                           trace, True, mode=kind, lanes=max(lanes, 1))
+            key = f"{name}/{mode}"
+            out[key + "/trace"] = trace
+            out[key + "/y"] = z * d["mu"][None, :] if kind == "block" else (z * d["mu"][:, None]).T
+            out[key + "/scale"] = scale
+            out[key + "/states"] = st
     np.savez(sys.argv[2], **out)
     """
 )
@@ -114,23 +124,29 @@ def _walk_cases():
 def _srrw_cases():
     rng = np.random.default_rng(777)
     sched = np.repeat([0.0, 3.0, 10.0, 1.0, 3.0], N_STEPS // 5)
+    both = ["thread", "block4"]
     specs = [
-        ("srrw_srw_unw", _karate(False), "srw", np.array([5.0]), 1.0),
-        ("srrw_mhrw_w", _karate(True), "mhrw", np.array([2.0]), 0.7),
-        ("srrw_mhrw_sched", _karate(False), "mhrw", sched, 0.8),
+        ("srrw_srw_unw", _karate(False), "srw", np.array([5.0]), 1.0, N_WALKERS, N_STEPS, both),
+        ("srrw_mhrw_w", _karate(True), "mhrw", np.array([2.0]), 0.7, N_WALKERS, N_STEPS, both),
+        ("srrw_mhrw_sched", _karate(False), "mhrw", sched, 0.8, N_WALKERS, N_STEPS, both),
         # alpha = 200 with a = 0.55: the mass limit exp(100 / alpha) is hit (renormalisations)
-        ("srrw_srw_huge", _ba30(), "srw", np.array([200.0]), 0.55),
-        ("srrw_srw_w_a1", _karate(True), "srw", np.array([1.0]), 1.0),
+        ("srrw_srw_huge", _ba30(), "srw", np.array([200.0]), 0.55, N_WALKERS, N_STEPS, both),
+        ("srrw_srw_w_a1", _karate(True), "srw", np.array([1.0]), 1.0, N_WALKERS, N_STEPS, both),
+        # the GPU's 32 lanes (karate's hub has degree 17, BA(30)'s rows are short: one round)
+        ("srrw_b32", _karate(True), "srw", np.array([5.0]), 1.0, 2, 40, ["block32"]),
     ]
     cases = {}
-    for name, g, base, alphas, a in specs:
+    for name, g, base, alphas, a, W, n, modes in specs:
         cases[name] = dict(
             g=g,
             ch=g.chain(base),
             alphas=alphas,
             a=a,
-            starts=rng.integers(0, g.n_nodes, N_WALKERS).astype(np.int64),
-            states=seed_states(rng, N_WALKERS),
+            W=W,
+            n=n,
+            modes=modes,
+            starts=rng.integers(0, g.n_nodes, W).astype(np.int64),
+            states=seed_states(rng, W),
         )
     return cases
 
@@ -167,7 +183,8 @@ def sim(tmp_path_factory):
                 f"{name}/a": np.array(c["a"]),
                 f"{name}/starts": c["starts"],
                 f"{name}/states": c["states"],
-                f"{name}/n_steps": np.array(N_STEPS),
+                f"{name}/n_steps": np.array(c["n"]),
+                f"{name}/modes": np.array(c["modes"]),
             }
         )
     np.savez(tmp / "in.npz", **data)
@@ -199,23 +216,23 @@ def _cpu_walk(c):
 
 
 def _cpu_srrw(c):
-    g, ch = c["g"], c["ch"]
+    g, ch, W, n = c["g"], c["ch"], c["W"], c["n"]
     states = c["states"].copy()
-    y = np.tile(ch.mu, (N_WALKERS, 1))
-    scale = np.ones(N_WALKERS)
-    trace = np.empty((N_WALKERS, N_STEPS + 1), dtype=np.int64)
+    y = np.tile(ch.mu, (W, 1))
+    scale = np.ones(W)
+    trace = np.empty((W, n + 1), dtype=np.int64)
     srrw_kernel(
         g.indptr, g.indices, ch.prob, ch.selfp, ch.mu, c["alphas"], float(c["a"]), c["starts"],
-        N_STEPS, states, 32, y, scale, trace, True, int(g.degree.max()),
+        n, states, 32, y, scale, trace, True, int(g.degree.max()),
     )  # fmt: skip
     x = y * scale[:, None]
     x /= x.sum(axis=1, keepdims=True)
     return x, trace, states
 
 
-def _sim_measure(out, name, mu):
-    """The fused wrapper's post-processing: x = scale * z * mu, rows renormalised."""
-    x = (out[name + "/z"] * mu[:, None] * out[name + "/scale"][None, :]).T
+def _sim_measure(out, key):
+    """The fused wrapper's post-processing: x = scale * y, rows renormalised."""
+    x = out[key + "/y"] * out[key + "/scale"][:, None]
     return x / x.sum(axis=1, keepdims=True)
 
 
@@ -246,37 +263,44 @@ def test_nbrw_never_backtracks(sim):
 
 
 def test_srrw_traces_and_measures_match_cpu_kernel(sim):
+    """Both SRRW kernels (thread per walker; block of lanes per walker) against the CPU kernel."""
     _, srrws, out = sim
+    runs = 0
     for name, c in srrws.items():
         x, trace, states = _cpu_srrw(c)
-        np.testing.assert_array_equal(out[name + "/trace"].T, trace, err_msg=name)
-        np.testing.assert_array_equal(out[name + "/states"], states, err_msg=name)
-        xs = _sim_measure(out, name, c["ch"].mu)
-        np.testing.assert_allclose(xs, x, rtol=0, atol=1e-12, err_msg=name)
+        for mode in c["modes"]:
+            key = f"{name}/{mode}"
+            np.testing.assert_array_equal(out[key + "/trace"].T, trace, err_msg=key)
+            np.testing.assert_array_equal(out[key + "/states"], states, err_msg=key)
+            np.testing.assert_allclose(_sim_measure(out, key), x, rtol=0, atol=1e-12, err_msg=key)
+            runs += 1
+    assert runs == 11
 
 
 def test_srrw_measure_is_visit_frequency(sim):
     """a = 1: x_n = (mu + visit counts of steps 1..n) / (n + 1), for every walker."""
     _, srrws, out = sim
-    for name in ("srrw_srw_unw", "srrw_srw_w_a1"):
-        mu = srrws[name]["ch"].mu
-        tr = out[name + "/trace"]
-        counts = np.stack([np.bincount(tr[1:, w], minlength=mu.shape[0]) for w in range(N_WALKERS)])
-        expect = (mu[None, :] + counts) / (N_STEPS + 1)
-        np.testing.assert_allclose(_sim_measure(out, name, mu), expect, rtol=0, atol=1e-12)
+    for name, mode in [("srrw_srw_unw", "thread"), ("srrw_srw_w_a1", "block4")]:
+        mu, W, n = srrws[name]["ch"].mu, srrws[name]["W"], srrws[name]["n"]
+        key = f"{name}/{mode}"
+        tr = out[key + "/trace"]
+        counts = np.stack([np.bincount(tr[1:, w], minlength=mu.shape[0]) for w in range(W)])
+        expect = (mu[None, :] + counts) / (n + 1)
+        np.testing.assert_allclose(_sim_measure(out, key), expect, rtol=0, atol=1e-12)
 
 
 def test_srrw_renormalisation_path_is_exercised(sim):
     """alpha = 200, a = 0.55: the running scale is reset; the measure stays finite and positive."""
     _, srrws, out = sim
-    scale = out["srrw_srw_huge/scale"]
     # without a reset the scale would be prod_t (1 - (t + 1)^-0.55), below 1e-6 after 150 steps
     a = 0.55
     no_reset = np.prod(1.0 - (np.arange(2, N_STEPS + 2) ** -a))
     assert no_reset < 1e-6
-    assert (scale > 1e3 * no_reset).all()
-    x = _sim_measure(out, "srrw_srw_huge", srrws["srrw_srw_huge"]["ch"].mu)
-    assert np.isfinite(x).all() and (x > 0).all()
+    for mode in ("thread", "block4"):
+        key = f"srrw_srw_huge/{mode}"
+        assert (out[key + "/scale"] > 1e3 * no_reset).all()
+        x = _sim_measure(out, key)
+        assert np.isfinite(x).all() and (x > 0).all()
 
 
 def test_import_is_lazy():
@@ -397,13 +421,15 @@ def test_gpu_srrw_second_step_chi_square(monkeypatch):
 
 @gpu
 @needs_cuda
-def test_gpu_srrw_matches_cpu_and_identity(monkeypatch):
+@pytest.mark.parametrize("mode", ["block", "thread"])
+def test_gpu_srrw_matches_cpu_and_identity(mode, monkeypatch):
     """Same rng: the device measures equal the CPU kernel's up to libdevice exp/log rounding
     (a choice flips only when u falls within an ulp of a cumulative boundary); with a = 1 the
     measure is the visit frequency of its own trace."""
-    from samplingstats.walks import _torch_walk, self_repellent_walk
+    from samplingstats.walks import _cuda_walk, _torch_walk, self_repellent_walk
 
     monkeypatch.setattr(_torch_walk, "USE_FUSED", True)
+    monkeypatch.setattr(_cuda_walk, "SRRW_MODE", mode)
     g = WalkGraph(nx.barabasi_albert_graph(500, 3, seed=2))
     kw = dict(alpha=5.0, base="mhrw", n_walkers=256, record_trace=True, rng=9)
     r = self_repellent_walk(g, 2000, device="cuda", **kw)
