@@ -217,7 +217,7 @@ def main():
         for fused in fused_paths:
             tgt = ">= 5e9" if chain == "srw" and fused else ""
             _row(chain, g, dev, big, fused, tgt, kind="walk", max_steps=max_base, chain=chain)
-    srrw_paths = ["block", "thread", False] if cuda else [False]
+    srrw_paths = ["block", "thread", "thread_wm", False] if cuda else [False]
     for base in ("mhrw", "srw"):
         for fused in srrw_paths:
             tgt = ">= 5e8" if fused else ""

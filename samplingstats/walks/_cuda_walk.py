@@ -69,8 +69,9 @@ _INV53 = 1.0 / 9007199254740992.0
 # Threads per block: small blocks spread a few thousand walkers over every SM.
 WALK_THREADS = 128
 SRRW_THREADS = 64
-# SRRW kernel: "block" (one block of 32 threads per walker, walker-major state; the default) or
-# "thread" (one thread per walker, node-major state).
+# SRRW kernel: "block" (one block of 32 threads per walker, walker-major state; the default),
+# "thread" (one thread per walker, node-major state) or "thread_wm" (one thread per walker,
+# walker-major state).
 SRRW_MODE = "block"
 
 _KERNELS = None
@@ -633,10 +634,10 @@ class _Launcher:
         """Call a launcher, silencing numba's low-occupancy warning (few walkers are fine)."""
         import warnings
 
-        from numba.core.errors import NumbaPerformanceWarning
-
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", NumbaPerformanceWarning)
+            # NumbaPerformanceWarning lives in numba.core.errors or numba.cuda.core.errors
+            # (numba-cuda): match the message
+            warnings.filterwarnings("ignore", message=r".*under-utilization", category=Warning)
             fn(*args, stream=self.stream, **kw)
 
     def view(self, t):
@@ -705,9 +706,13 @@ def fused_srrw(g, ch, alphas, step_exponent, starts, n_steps, gen, record, dev):
     al = dev64(alphas)
     st = torch.as_tensor(np.ascontiguousarray(starts, dtype=np.int64), device=dev)
     mode = SRRW_MODE
-    shape_state = (W, N) if mode == "block" else (N, W)
+    # "thread_wm": the thread-per-walker kernel on walker-major memory (it indexes [v, w]; it is
+    # given the transposed views of (W, N) arrays)
+    walker_major = mode in ("block", "thread_wm")
+    shape_state = (W, N) if walker_major else (N, W)
     wt = torch.empty(shape_state, dtype=torch.float64, device=dev)
     z = torch.empty(shape_state, dtype=torch.float64, device=dev)
+    wt_k, z_k = (wt.T, z.T) if mode == "thread_wm" else (wt, z)
     scale = torch.ones(W, dtype=torch.float64, device=dev)
     shape = (n_steps + 1, W) if record else (1, 1)
     trace_T = torch.empty(shape, dtype=torch.int64, device=dev)
@@ -725,16 +730,16 @@ def fused_srrw(g, ch, alphas, step_exponent, starts, n_steps, gen, record, dev):
             L.view(st),
             n_steps,
             L.states(states),
-            L.view(wt),
-            L.view(z),
+            L.view(wt_k),
+            L.view(z_k),
             L.view(scale),
             L.view(trace_T),
             bool(record),
-            mode=mode,
+            mode="thread" if mode == "thread_wm" else mode,
         )
-    del wt
+    del wt, wt_k, z_k
     # x = scale * y with y = z * mu (as the CPU wrapper), rows renormalised
-    if mode == "block":
+    if walker_major:
         x = z
         x.mul_(mu[None, :])
         x.mul_(scale[:, None])

@@ -421,7 +421,7 @@ def test_gpu_srrw_second_step_chi_square(monkeypatch):
 
 @gpu
 @needs_cuda
-@pytest.mark.parametrize("mode", ["block", "thread"])
+@pytest.mark.parametrize("mode", ["block", "thread", "thread_wm"])
 def test_gpu_srrw_matches_cpu_and_identity(mode, monkeypatch):
     """Same rng: the device measures equal the CPU kernel's up to libdevice exp/log rounding
     (a choice flips only when u falls within an ulp of a cumulative boundary); with a = 1 the
