@@ -41,7 +41,7 @@ as two separate ``(N, W)`` arrays. Reasoning (nothing measured here):
 - The O(N) loops (initialisation, renormalisation, a change of alpha) run over ``v`` with the
   threads of a warp at consecutive ``w``: fully coalesced.
 
-Memory: ``2 * 8 * N * W`` bytes (16 GB at N = 1e5, W = 1e4).
+Memory: ``2 * 8 * N * W`` bytes (16 GB at N = 1e5, W = 1e4), plus ``8 * N * W`` for the result.
 
 The sampling step draws ``u * tot`` and then rescans the row accumulating the same products in
 the same order until the running sum exceeds it (the CPU kernel stores the running sums and
@@ -359,9 +359,9 @@ def _build():
         return lo
 
     @cuda.jit(device=True)
-    def reweight_rows(wt, z, w, alpha, lane, lanes):
-        for v in range(lane, z.shape[1], lanes):
-            wt[w, v] = clamp(z[w, v] ** (-alpha))
+    def reweight_rows(st, w, alpha, lane, lanes):
+        for v in range(lane, st.shape[1], lanes):
+            st[w, v, 0] = clamp(st[w, v, 1] ** (-alpha))
 
     @cuda.jit
     def srrw_block_kernel(
@@ -376,22 +376,24 @@ def _build():
         starts,
         n_steps,
         states,
-        wt,
-        z,
+        st,
         scale,
         trace,
         record,
     ):
-        """One SRRW walker per block of ``lanes <= 32`` threads (32 on a GPU); state walker-major
-        ``wt[w, v]``, ``z[w, v]``.
+        """One SRRW walker per block of ``lanes <= 32`` threads (32 on a GPU).
 
-        The lanes load up to ``lanes`` slots of the current row at once (products ``P_ij w_j``
-        into shared memory); every lane then adds them in slot order (the CPU kernel's summation
-        order, so the same running sums) and keeps its own slot's running sum. Every lane runs
-        the walker's xoshiro stream and bookkeeping redundantly (the same values in registers),
-        so the draw needs no broadcast. Lane 0 alone writes the visited node's state, after a
-        barrier that follows every lane's read of it; the current node's weight is kept in a
-        register (``wi``), so no lane reads lane 0's last write before the next barrier.
+        State walker-major and interleaved: ``st[w, v, 0]`` the cached weight, ``st[w, v, 1]``
+        ``= y_v / mu_v`` (one 16-byte record: the row scan's load of a neighbour's weight brings
+        its ``z`` in the same sector). The lanes load up to ``lanes`` slots of the current row
+        at once (products ``P_ij w_j`` and the ``z_j`` into shared memory); every lane then adds
+        the products in slot order (the CPU kernel's summation order, so the same running sums)
+        and keeps its own slot's running sum. Every lane runs the walker's xoshiro stream and
+        bookkeeping redundantly (the same values in registers), so the draw needs no broadcast.
+        Lane 0 alone writes the visited node's record, after a barrier that follows every lane's
+        reads; the current node's record is kept in registers (``wi``, ``zi``) and used in place
+        of a load whenever a slot points back to it (self-loop), so no lane reads lane 0's last
+        write before the next barrier.
         """
         w = cuda.blockIdx.x
         lane = cuda.threadIdx.x
@@ -400,6 +402,7 @@ def _build():
             return
         sh_p = cuda.shared.array(32, dtype=np.float64)
         sh_c = cuda.shared.array(32, dtype=np.float64)
+        sh_z = cuda.shared.array(32, dtype=np.float64)
         n_nodes = mu.shape[0]
         n_alpha = alphas.shape[0]
         s0 = states[w, 0]
@@ -414,24 +417,26 @@ def _build():
         if record and lane == 0:
             trace[0, w] = i
         for v in range(lane, n_nodes, lanes):
-            z[w, v] = mu[v] * inv_mu[v]  # y_0 = mu, as the CPU kernel's y * (1 / mu)
-        reweight_rows(wt, z, w, alpha, lane, lanes)
+            st[w, v, 1] = mu[v] * inv_mu[v]  # y_0 = mu, as the CPU kernel's y * (1 / mu)
+        reweight_rows(st, w, alpha, lane, lanes)
         cuda.syncthreads()
-        wi = wt[w, i]  # cached weight of the current node
+        wi = st[w, i, 0]  # record of the current node
+        zi = st[w, i, 1]
         for t in range(1, n_steps + 1):
             if n_alpha > 1 and alphas[t - 1] != alpha:
                 alpha = alphas[t - 1]
                 limit = mass_limit(alpha)
                 cuda.syncthreads()  # lane 0's last write before the lanes rewrite every weight
-                reweight_rows(wt, z, w, alpha, lane, lanes)
+                reweight_rows(st, w, alpha, lane, lanes)
                 cuda.syncthreads()
-                wi = wt[w, i]
+                wi = st[w, i, 0]
             if step_exponent == 1.0:
                 gamma = 1.0 / (t + 1.0)
             else:
                 gamma = (t + 1.0) ** (-step_exponent)
             a = np.int64(indptr[i])
             e = np.int64(indptr[i + 1])
+            d = e - a
             c0 = mul(selfp[i], wi)
             tot = c0
             my_cum = 0.0
@@ -440,26 +445,36 @@ def _build():
             while base < e:
                 sl = base + lane
                 if sl < e:
-                    sh_p[lane] = mul(prob[sl], wt[w, indices[sl]])
+                    v = np.int64(indices[sl])
+                    if v == i:
+                        wv = wi
+                        zv = zi
+                    else:
+                        wv = st[w, v, 0]
+                        zv = st[w, v, 1]
+                    sh_p[lane] = mul(prob[sl], wv)
+                    sh_z[lane] = zv
                 cuda.syncthreads()
                 m = min(lanes, e - base)
                 for k in range(m):
                     tot = add(tot, sh_p[k])
                     if k == lane:
                         my_cum = tot
-                cuda.syncthreads()
+                if d > lanes:
+                    cuda.syncthreads()  # the next round overwrites the shared buffers
                 base += lanes
             u, s0, s1, s2, s3 = next_double(s0, s1, s2, s3)
             u = u * tot
             j = i
+            zj = zi
             if u >= c0:
                 # first slot (of the first d - 1) whose running sum exceeds u, else the last
-                d = e - a
                 if d <= lanes:
                     sh_c[lane] = my_cum
                     cuda.syncthreads()
                     k = find_first(sh_c, 0, d - 1, u)
                     j = np.int64(indices[a + k])
+                    zj = sh_z[k]
                 else:
                     acc = c0
                     base = a
@@ -467,7 +482,9 @@ def _build():
                     while base < e - 1:
                         sl = base + lane
                         if sl < e:
-                            sh_p[lane] = mul(prob[sl], wt[w, indices[sl]])
+                            v = np.int64(indices[sl])
+                            wv = wi if v == i else st[w, v, 0]
+                            sh_p[lane] = mul(prob[sl], wv)
                         cuda.syncthreads()
                         m = min(lanes, e - 1 - base)
                         for k in range(m):
@@ -483,30 +500,32 @@ def _build():
                             break
                         cuda.syncthreads()
                         base += lanes
-            zj = z[w, j]
-            cuda.syncthreads()  # every lane has read z[w, j] (and the shared buffers)
+                    zj = zi if j == i else st[w, j, 1]
+            cuda.syncthreads()  # every lane has read the shared buffers and the records
             s_new = s * (1.0 - gamma)
             inc = gamma / s_new
             zj = add(zj, mul(inc, inv_mu[j]))
             mass += inc
             s = s_new
             wi = clamp(math.exp(mul(-alpha, math.log(zj))))
+            zi = zj
             i = j
             if lane == 0:
-                z[w, j] = zj
-                wt[w, j] = wi
+                st[w, j, 0] = wi
+                st[w, j, 1] = zj
                 if record:
                     trace[t, w] = j
             if mass > limit:
                 # renormalise: y <- x, s <- 1, recompute every cached weight (rare)
                 cuda.syncthreads()
                 for v in range(lane, n_nodes, lanes):
-                    z[w, v] = z[w, v] * s
+                    st[w, v, 1] = st[w, v, 1] * s
                 s = 1.0
                 mass = 1.0
-                reweight_rows(wt, z, w, alpha, lane, lanes)
+                reweight_rows(st, w, alpha, lane, lanes)
                 cuda.syncthreads()
-                wi = wt[w, i]
+                wi = st[w, i, 0]
+                zi = st[w, i, 1]
         if lane == 0:
             scale[w] = s
             states[w, 0] = s0
@@ -540,8 +559,7 @@ def launch_srrw(
     starts,
     n_steps,
     states,
-    wt,
-    z,
+    state,
     scale,
     trace,
     record,
@@ -551,11 +569,13 @@ def launch_srrw(
 ):
     """Launch an SRRW kernel (``scale`` ones on entry).
 
-    ``mode="block"``: one block of 32 threads per walker, ``wt``, ``z`` walker-major (W, N).
-    ``mode="thread"``: one thread per walker, ``wt``, ``z`` node-major (N, W).
+    ``mode="block"``: one block of ``lanes`` threads per walker; ``state`` is one array
+    ``st`` (W, N, 2) (weight, ``y / mu``) per walker and node.
+    ``mode="thread"``: one thread per walker; ``state`` is the pair ``(wt, z)`` of (N, W) arrays
+    (node-major; transposed views of (W, N) arrays give the walker-major variant).
     """
     n = starts.shape[0]
-    args = (
+    head = (
         indptr,
         indices,
         prob,
@@ -567,17 +587,13 @@ def launch_srrw(
         starts,
         np.int64(n_steps),
         states,
-        wt,
-        z,
-        scale,
-        trace,
-        bool(record),
     )
+    tail = (scale, trace, bool(record))
     if mode == "block":
-        kernels()[2][n, lanes, stream](*args)
+        kernels()[2][n, lanes, stream](*head, state, *tail)
     elif mode == "thread":
         blocks = (n + SRRW_THREADS - 1) // SRRW_THREADS
-        kernels()[1][blocks, SRRW_THREADS, stream](*args)
+        kernels()[1][blocks, SRRW_THREADS, stream](*head, state[0], state[1], *tail)
     else:
         raise ValueError(f"unknown SRRW kernel mode {mode!r}")
 
@@ -706,17 +722,25 @@ def fused_srrw(g, ch, alphas, step_exponent, starts, n_steps, gen, record, dev):
     al = dev64(alphas)
     st = torch.as_tensor(np.ascontiguousarray(starts, dtype=np.int64), device=dev)
     mode = SRRW_MODE
-    # "thread_wm": the thread-per-walker kernel on walker-major memory (it indexes [v, w]; it is
-    # given the transposed views of (W, N) arrays)
-    walker_major = mode in ("block", "thread_wm")
-    shape_state = (W, N) if walker_major else (N, W)
-    wt = torch.empty(shape_state, dtype=torch.float64, device=dev)
-    z = torch.empty(shape_state, dtype=torch.float64, device=dev)
-    wt_k, z_k = (wt.T, z.T) if mode == "thread_wm" else (wt, z)
+    if mode == "block":
+        st_ = torch.empty((W, N, 2), dtype=torch.float64, device=dev)
+    elif mode == "thread_wm":
+        # the thread-per-walker kernel (it indexes [v, w]) on transposed (W, N) arrays
+        wt = torch.empty((W, N), dtype=torch.float64, device=dev)
+        z = torch.empty((W, N), dtype=torch.float64, device=dev)
+    else:
+        wt = torch.empty((N, W), dtype=torch.float64, device=dev)
+        z = torch.empty((N, W), dtype=torch.float64, device=dev)
     scale = torch.ones(W, dtype=torch.float64, device=dev)
     shape = (n_steps + 1, W) if record else (1, 1)
     trace_T = torch.empty(shape, dtype=torch.int64, device=dev)
     with _Launcher(dev) as L:
+        if mode == "block":
+            state = L.view(st_)
+        elif mode == "thread_wm":
+            state = (L.view(wt.T), L.view(z.T))
+        else:
+            state = (L.view(wt), L.view(z))
         L.launch(
             launch_srrw,
             L.view(indptr),
@@ -730,20 +754,25 @@ def fused_srrw(g, ch, alphas, step_exponent, starts, n_steps, gen, record, dev):
             L.view(st),
             n_steps,
             L.states(states),
-            L.view(wt_k),
-            L.view(z_k),
+            state,
             L.view(scale),
             L.view(trace_T),
             bool(record),
             mode="thread" if mode == "thread_wm" else mode,
         )
-    del wt, wt_k, z_k
+        del state
     # x = scale * y with y = z * mu (as the CPU wrapper), rows renormalised
-    if walker_major:
+    if mode == "block":
+        x = st_[:, :, 1] * mu[None, :]
+        del st_
+        x.mul_(scale[:, None])
+    elif mode == "thread_wm":
+        del wt
         x = z
         x.mul_(mu[None, :])
         x.mul_(scale[:, None])
     else:
+        del wt
         z.mul_(mu[:, None])
         z.mul_(scale[None, :])
         x = z.T.contiguous()

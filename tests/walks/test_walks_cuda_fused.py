@@ -44,6 +44,28 @@ _SIM_SCRIPT = textwrap.dedent(
     except Exception as exc:
         print("no CUDA simulator:", repr(exc))
         sys.exit(3)
+    # numba's simulator creates a block's shared array with an unlocked check-then-set: two
+    # threads switching at the wrong moment get different arrays. Serialise it (a simulator
+    # bug, not a kernel one; the GPU allocates shared memory per block statically).
+    import threading, traceback
+    from numba.cuda.simulator import kernelapi
+    _lock = threading.Lock()
+
+    def _shared_array(self, shape, dtype):
+        from numba.core import types
+        from numba.np import numpy_support
+
+        if isinstance(dtype, types.Type):
+            dtype = numpy_support.as_dtype(dtype)
+        caller = traceback.extract_stack(sys._getframe())[-2][0:2]
+        with _lock:
+            res = self._allocations.get(caller)
+            if res is None:
+                res = np.empty(shape, dtype)
+                self._allocations[caller] = res
+        return res
+
+    kernelapi.FakeCUDAShared.array = _shared_array
     from samplingstats.walks import _cuda_walk as cw
 
     data = dict(np.load(sys.argv[1]))
@@ -68,17 +90,22 @@ _SIM_SCRIPT = textwrap.dedent(
         # per walker (walker-major state; L = 4 exercises the multi-round row scans)
         for mode in [str(m) for m in d["modes"]]:
             kind, lanes = ("block", int(mode[5:])) if mode.startswith("block") else (mode, 0)
-            shape = (W, N) if kind == "block" else (N, W)
-            wt, z = np.empty(shape), np.empty(shape)
+            if kind == "block":
+                state = np.empty((W, N, 2))
+            else:
+                state = (np.empty((N, W)), np.empty((N, W)))
             scale = np.ones(W)
             st = d["states"].copy()
             trace = np.empty((n + 1, W), dtype=np.int64)
             cw.launch_srrw(indptr, indices, d["prob"], d["selfp"], d["mu"], 1.0 / d["mu"],
-                           d["alphas"], float(d["a"]), d["starts"], n, st, wt, z, scale,
+                           d["alphas"], float(d["a"]), d["starts"], n, st, state, scale,
                            trace, True, mode=kind, lanes=max(lanes, 1))
             key = f"{name}/{mode}"
             out[key + "/trace"] = trace
-            out[key + "/y"] = z * d["mu"][None, :] if kind == "block" else (z * d["mu"][:, None]).T
+            if kind == "block":
+                out[key + "/y"] = state[:, :, 1] * d["mu"][None, :]
+            else:
+                out[key + "/y"] = (state[1] * d["mu"][:, None]).T
             out[key + "/scale"] = scale
             out[key + "/states"] = st
     np.savez(sys.argv[2], **out)
@@ -93,6 +120,13 @@ def _karate(weighted):
 
 def _ba30():
     return WalkGraph(nx.barabasi_albert_graph(30, 2, seed=4))
+
+
+def _karate_loops():
+    """Karate club with self-loops on five nodes (CSR rows that point back to their node)."""
+    G = nx.Graph(nx.karate_club_graph().edges())
+    G.add_edges_from((v, v) for v in (0, 5, 16, 33, 11))
+    return WalkGraph(G)
 
 
 def _walk_cases():
@@ -132,6 +166,9 @@ def _srrw_cases():
         # alpha = 200 with a = 0.55: the mass limit exp(100 / alpha) is hit (renormalisations)
         ("srrw_srw_huge", _ba30(), "srw", np.array([200.0]), 0.55, N_WALKERS, N_STEPS, both),
         ("srrw_srw_w_a1", _karate(True), "srw", np.array([1.0]), 1.0, N_WALKERS, N_STEPS, both),
+        # self-loops: a row slot pointing back to the current node (kept in registers)
+        ("srrw_loops", _karate_loops(), "srw", np.array([3.0]), 1.0, N_WALKERS, N_STEPS, both),
+        ("srrw_loops_mhrw", _karate_loops(), "mhrw", np.array([3.0]), 1.0, 4, 60, ["block2"]),
         # the GPU's 32 lanes (karate's hub has degree 17, BA(30)'s rows are short: one round)
         ("srrw_b32", _karate(True), "srw", np.array([5.0]), 1.0, 2, 40, ["block32"]),
     ]
@@ -274,7 +311,7 @@ def test_srrw_traces_and_measures_match_cpu_kernel(sim):
             np.testing.assert_array_equal(out[key + "/states"], states, err_msg=key)
             np.testing.assert_allclose(_sim_measure(out, key), x, rtol=0, atol=1e-12, err_msg=key)
             runs += 1
-    assert runs == 11
+    assert runs == 14
 
 
 def test_srrw_measure_is_visit_frequency(sim):
