@@ -104,7 +104,7 @@ def _row(label, g, dev, n_walkers, fused, target, *, kind, max_steps, note="", *
     try:
         n = 4 if QUICK else 20
         _timed(torch, lambda: _call(kind, g, n_walkers, n, dev, **kw))  # compile / warm up
-        lo, goal = (0.02, 0.05) if QUICK else (0.2, 0.6)
+        lo, goal = (0.02, 0.05) if QUICK else (0.4, 0.8)
         while True:  # grow n_steps until a call takes >= lo seconds (or n hits max_steps)
             dt = _timed(torch, lambda n=n: _call(kind, g, n_walkers, n, dev, **kw))
             if dt >= lo or n >= max_steps:
@@ -229,13 +229,13 @@ def main():
                 fused,
                 tgt,
                 kind="srrw",
-                max_steps=20_000 if fused else 2_000,
+                max_steps=100_000 if fused else 2_000,
                 alpha=5.0,
                 base=base,
             )
     if cuda:
         small = 1000
-        _row("srrw alpha=5 base=mhrw", g, dev, small, True, "", kind="srrw", max_steps=50_000,
+        _row("srrw alpha=5 base=mhrw", g, dev, small, True, "", kind="srrw", max_steps=200_000,
              alpha=5.0, base="mhrw")  # fmt: skip
         # the largest walker count whose state fits (16 N W bytes + the (W, N) result)
         free, _total = torch.cuda.mem_get_info()
@@ -243,7 +243,7 @@ def main():
         w_big = min(100_000, (w_fit // 1000) * 1000)
         note = "" if w_big >= 100_000 else f"1e5 walkers need {16 * g.n_nodes * 1e5 / 1e9:.0f} GB"
         if w_big >= 1000:
-            _row("srrw alpha=5 base=mhrw", g, dev, w_big, True, "", kind="srrw", max_steps=20_000,
+            _row("srrw alpha=5 base=mhrw", g, dev, w_big, True, "", kind="srrw", max_steps=100_000,
                  note=note, alpha=5.0, base="mhrw")  # fmt: skip
         else:
             ROWS.append(["srrw alpha=5 base=mhrw", "1e5", "fused", "", "", "skipped", "", "", note])
