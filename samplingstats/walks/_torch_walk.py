@@ -52,7 +52,8 @@ def _use_fused(dev) -> bool:
             "The fused CUDA walk kernels were requested (USE_FUSED / SAMPLINGSTATS_WALKS_FUSED=1) "
             "but numba.cuda is not usable on this machine."
         )
-    return usable and not _FUSED_BROKEN
+    # auto mode stops trying after a toolchain failure; forced mode always tries (and raises)
+    return usable and (flag is True or not _FUSED_BROKEN)
 
 
 _FUSED_BROKEN = False

@@ -48,7 +48,10 @@ _SIM_SCRIPT = textwrap.dedent(
     # threads switching at the wrong moment get different arrays. Serialise it (a simulator
     # bug, not a kernel one; the GPU allocates shared memory per block statically).
     import threading, traceback
-    from numba.cuda.simulator import kernelapi
+    try:
+        from numba.cuda.simulator import kernelapi
+    except Exception:  # another simulator layout: run unpatched
+        kernelapi = None
     _lock = threading.Lock()
 
     def _shared_array(self, shape, dtype):
@@ -65,7 +68,8 @@ _SIM_SCRIPT = textwrap.dedent(
                 self._allocations[caller] = res
         return res
 
-    kernelapi.FakeCUDAShared.array = _shared_array
+    if kernelapi is not None and hasattr(kernelapi, "FakeCUDAShared"):
+        kernelapi.FakeCUDAShared.array = _shared_array
     from samplingstats.walks import _cuda_walk as cw
 
     data = dict(np.load(sys.argv[1]))
@@ -370,6 +374,39 @@ def test_fused_switch(monkeypatch):
     monkeypatch.setattr(_torch_walk, "USE_FUSED", None)
     monkeypatch.setenv("SAMPLINGSTATS_WALKS_FUSED", "0")
     assert _torch_walk._use_fused(torch.device("cuda")) is False
+
+
+def test_toolchain_failure_falls_back_with_a_warning(monkeypatch):
+    """Auto mode: a CUDA toolchain error (e.g. no NVVM) warns once and disables the fused path;
+    forced mode re-raises; a kernel bug (any other exception) is never swallowed."""
+    pytest.importorskip("torch")
+    from numba.cuda.cudadrv.error import CudaSupportError
+
+    from samplingstats.walks import _cuda_walk, _torch_walk
+
+    def broken(*args):
+        raise CudaSupportError("no NVVM")
+
+    def buggy(*args):
+        raise IndexError("kernel bug")
+
+    monkeypatch.setattr(_torch_walk, "_FUSED_BROKEN", False)
+    monkeypatch.setattr(_torch_walk, "USE_FUSED", None)
+    monkeypatch.delenv("SAMPLINGSTATS_WALKS_FUSED", raising=False)
+    with pytest.raises(IndexError, match="kernel bug"):
+        _torch_walk._try_fused(buggy)
+    assert _torch_walk._FUSED_BROKEN is False
+    with pytest.warns(RuntimeWarning, match="vectorised torch steps"):
+        assert _torch_walk._try_fused(broken) is None
+    assert _torch_walk._FUSED_BROKEN is True
+    monkeypatch.setattr(_cuda_walk, "_USABLE", True)
+    import torch
+
+    assert _torch_walk._use_fused(torch.device("cuda")) is False  # disabled for the session
+    monkeypatch.setattr(_torch_walk, "USE_FUSED", True)
+    assert _torch_walk._use_fused(torch.device("cuda")) is True  # forced: tried again
+    with pytest.raises(CudaSupportError):
+        _torch_walk._try_fused(broken)
 
 
 # ---------------------------------------------------------------------------------------------
