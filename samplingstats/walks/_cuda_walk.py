@@ -387,6 +387,7 @@ def _build():
         scale,
         trace,
         record,
+        cap,
     ):
         """One SRRW walker per block of ``lanes <= 32`` threads (32 on a GPU).
 
@@ -400,7 +401,9 @@ def _build():
         Lane 0 alone writes the visited node's record, after a barrier that follows every lane's
         reads; the current node's record is kept in registers (``wi``, ``zi``) and used in place
         of a load whenever a slot points back to it (self-loop), so no lane reads lane 0's last
-        write before the next barrier.
+        write before the next barrier. Rows of at most ``cap <= 256`` slots keep all their running
+        sums and neighbour ``z`` in shared memory; longer rows are summed a second time up to
+        the drawn slot (the same sums in the same order).
         """
         w = cuda.blockIdx.x
         lane = cuda.threadIdx.x
@@ -408,8 +411,8 @@ def _build():
         if w >= starts.shape[0]:
             return
         sh_p = cuda.shared.array(32, dtype=np.float64)
-        sh_c = cuda.shared.array(32, dtype=np.float64)
-        sh_z = cuda.shared.array(32, dtype=np.float64)
+        sh_c = cuda.shared.array(256, dtype=np.float64)
+        sh_z = cuda.shared.array(256, dtype=np.float64)
         n_nodes = mu.shape[0]
         n_alpha = alphas.shape[0]
         s0 = states[w, 0]
@@ -447,9 +450,12 @@ def _build():
             c0 = mul(selfp[i], wi)
             tot = c0
             my_cum = 0.0
-            # pass 1: the row's total, ``lanes`` slots per round
+            # pass 1: the row's total, ``lanes`` slots per round; a row of at most ``cap`` slots
+            # keeps every running sum and neighbour ``z`` in shared memory (no second pass)
+            keep = d <= cap
             base = a
             while base < e:
+                off = base - a
                 sl = base + lane
                 if sl < e:
                     v = np.int64(indices[sl])
@@ -460,15 +466,18 @@ def _build():
                         wv = st[w, v, 0]
                         zv = st[w, v, 1]
                     sh_p[lane] = mul(prob[sl], wv)
-                    sh_z[lane] = zv
+                    if keep:
+                        sh_z[off + lane] = zv
                 cuda.syncthreads()
                 m = min(lanes, e - base)
                 for k in range(m):
                     tot = add(tot, sh_p[k])
                     if k == lane:
                         my_cum = tot
+                if keep and lane < m:
+                    sh_c[off + lane] = my_cum
                 if d > lanes:
-                    cuda.syncthreads()  # the next round overwrites the shared buffers
+                    cuda.syncthreads()  # the next round overwrites sh_p
                 base += lanes
             u, s0, s1, s2, s3 = next_double(s0, s1, s2, s3)
             u = u * tot
@@ -476,13 +485,13 @@ def _build():
             zj = zi
             if u >= c0:
                 # first slot (of the first d - 1) whose running sum exceeds u, else the last
-                if d <= lanes:
-                    sh_c[lane] = my_cum
-                    cuda.syncthreads()
+                if keep:
+                    cuda.syncthreads()  # the running sums are in sh_c
                     k = find_first(sh_c, 0, d - 1, u)
                     j = np.int64(indices[a + k])
                     zj = sh_z[k]
                 else:
+                    # a long row: a second pass, ``lanes`` running sums at a time
                     acc = c0
                     base = a
                     j = np.int64(indices[e - 1])
@@ -572,6 +581,7 @@ def launch_srrw(
     record,
     mode="block",
     lanes=32,
+    cap=256,
     stream=0,
 ):
     """Launch an SRRW kernel (``scale`` ones on entry).
@@ -597,7 +607,7 @@ def launch_srrw(
     )
     tail = (scale, trace, bool(record))
     if mode == "block":
-        kernels()[2][n, lanes, stream](*head, state, *tail)
+        kernels()[2][n, lanes, stream](*head, state, *tail, np.int64(min(cap, 256)))
     elif mode == "thread":
         blocks = (n + SRRW_THREADS - 1) // SRRW_THREADS
         kernels()[1][blocks, SRRW_THREADS, stream](*head, state[0], state[1], *tail)

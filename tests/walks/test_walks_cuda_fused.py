@@ -93,7 +93,12 @@ _SIM_SCRIPT = textwrap.dedent(
         # "thread": one thread per walker (node-major state); "block<L>": one block of L lanes
         # per walker (walker-major state; L = 4 exercises the multi-round row scans)
         for mode in [str(m) for m in d["modes"]]:
-            kind, lanes = ("block", int(mode[5:])) if mode.startswith("block") else (mode, 0)
+            kind, lanes, cap = mode, 1, 256
+            if mode.startswith("block"):  # block<lanes>[c<cap>]
+                kind = "block"
+                spec = mode[5:].split("c")
+                lanes = int(spec[0])
+                cap = int(spec[1]) if len(spec) > 1 else 256
             if kind == "block":
                 state = np.empty((W, N, 2))
             else:
@@ -103,7 +108,7 @@ _SIM_SCRIPT = textwrap.dedent(
             trace = np.empty((n + 1, W), dtype=np.int64)
             cw.launch_srrw(indptr, indices, d["prob"], d["selfp"], d["mu"], 1.0 / d["mu"],
                            d["alphas"], float(d["a"]), d["starts"], n, st, state, scale,
-                           trace, True, mode=kind, lanes=max(lanes, 1))
+                           trace, True, mode=kind, lanes=lanes, cap=cap)
             key = f"{name}/{mode}"
             out[key + "/trace"] = trace
             if kind == "block":
@@ -162,16 +167,19 @@ def _walk_cases():
 def _srrw_cases():
     rng = np.random.default_rng(777)
     sched = np.repeat([0.0, 3.0, 10.0, 1.0, 3.0], N_STEPS // 5)
-    both = ["thread", "block4"]
+    # block4c8 on karate: rows of <= 4 slots (one round), 5-8 (rounds kept in shared memory)
+    # and > 8 (the second pass)
+    both = ["thread", "block4c8"]
+    three = ["thread", "block4c8", "block4"]
     specs = [
-        ("srrw_srw_unw", _karate(False), "srw", np.array([5.0]), 1.0, N_WALKERS, N_STEPS, both),
+        ("srrw_srw_unw", _karate(False), "srw", np.array([5.0]), 1.0, N_WALKERS, N_STEPS, three),
         ("srrw_mhrw_w", _karate(True), "mhrw", np.array([2.0]), 0.7, N_WALKERS, N_STEPS, both),
         ("srrw_mhrw_sched", _karate(False), "mhrw", sched, 0.8, N_WALKERS, N_STEPS, both),
         # alpha = 200 with a = 0.55: the mass limit exp(100 / alpha) is hit (renormalisations)
         ("srrw_srw_huge", _ba30(), "srw", np.array([200.0]), 0.55, N_WALKERS, N_STEPS, both),
         ("srrw_srw_w_a1", _karate(True), "srw", np.array([1.0]), 1.0, N_WALKERS, N_STEPS, both),
         # self-loops: a row slot pointing back to the current node (kept in registers)
-        ("srrw_loops", _karate_loops(), "srw", np.array([3.0]), 1.0, N_WALKERS, N_STEPS, both),
+        ("srrw_loops", _karate_loops(), "srw", np.array([3.0]), 1.0, N_WALKERS, N_STEPS, three),
         ("srrw_loops_mhrw", _karate_loops(), "mhrw", np.array([3.0]), 1.0, 4, 60, ["block2"]),
         # the GPU's 32 lanes (karate's hub has degree 17, BA(30)'s rows are short: one round)
         ("srrw_b32", _karate(True), "srw", np.array([5.0]), 1.0, 2, 40, ["block32"]),
@@ -315,13 +323,13 @@ def test_srrw_traces_and_measures_match_cpu_kernel(sim):
             np.testing.assert_array_equal(out[key + "/states"], states, err_msg=key)
             np.testing.assert_allclose(_sim_measure(out, key), x, rtol=0, atol=1e-12, err_msg=key)
             runs += 1
-    assert runs == 14
+    assert runs == 16
 
 
 def test_srrw_measure_is_visit_frequency(sim):
     """a = 1: x_n = (mu + visit counts of steps 1..n) / (n + 1), for every walker."""
     _, srrws, out = sim
-    for name, mode in [("srrw_srw_unw", "thread"), ("srrw_srw_w_a1", "block4")]:
+    for name, mode in [("srrw_srw_unw", "thread"), ("srrw_srw_w_a1", "block4c8")]:
         mu, W, n = srrws[name]["ch"].mu, srrws[name]["W"], srrws[name]["n"]
         key = f"{name}/{mode}"
         tr = out[key + "/trace"]
@@ -337,7 +345,7 @@ def test_srrw_renormalisation_path_is_exercised(sim):
     a = 0.55
     no_reset = np.prod(1.0 - (np.arange(2, N_STEPS + 2) ** -a))
     assert no_reset < 1e-6
-    for mode in ("thread", "block4"):
+    for mode in ("thread", "block4c8"):
         key = f"srrw_srw_huge/{mode}"
         assert (out[key + "/scale"] > 1e3 * no_reset).all()
         x = _sim_measure(out, key)
