@@ -235,8 +235,10 @@ def random_walk(
         ``device`` (suited to very many walkers on a GPU); the trace is then a tensor. ``"auto"``
         picks torch when ``device`` is given.
     device : str or torch.device, optional
-        Torch device for ``backend="torch"`` (default CPU). Results are reproducible per device,
-        not identical across backends or devices.
+        Torch device for ``backend="torch"`` (default CPU). On a CUDA device with numba-cuda the
+        fused GPU kernel runs and the trace is identical to ``backend="numpy"``'s for the same
+        ``rng``; the vectorised torch steps (CPU tensors, or CUDA without numba-cuda) are
+        reproducible per device but draw from other streams.
 
     Returns
     -------
@@ -439,8 +441,11 @@ def self_repellent_walk(
     rng : None, int or numpy.random.Generator
         Seed or generator (per-walker streams, independent of the thread count).
     backend : {"auto", "numpy", "torch"}, default "auto"
-        ``"torch"`` steps all walkers at once on ``device`` (log-weights, Gumbel-max choice over
-        the neighbour slots padded to the largest current degree) and returns tensors.
+        ``"torch"`` returns tensors on ``device``. On a CUDA device with numba-cuda a fused kernel
+        runs (one block of 32 threads per walker, the numba kernel's arithmetic: measures equal
+        the CPU kernel's up to the last bits of ``exp``/``log``); otherwise all walkers step at
+        once with tensor operations (log-weights, Gumbel-max choice over the neighbour slots
+        padded to the largest current degree), reproducible per device.
     device : str or torch.device, optional
         Torch device (default CPU).
 
