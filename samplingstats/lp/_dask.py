@@ -175,11 +175,16 @@ def _chunk_sketch(X, sc, seed, offset, s, k, skip_zero_rows, check=True):
         keep = np.any(X != 0, axis=1)
         if not keep.all():
             X, scale = np.ascontiguousarray(X[keep]), np.ascontiguousarray(scale[keep])
-    # the hash of global row i = offset + l is the hash of local row l under a shifted seed
+    shifted = _shifted_seed(seed, offset, k)
+    return _call_kernel(osnap_dense_hashed, X, scale, shifted, s, k, 1), nbad
+
+
+def _shifted_seed(seed, offset, k):
+    """The hash of global row ``offset + l`` is the hash of local row ``l`` under this seed."""
     shifted = (int(seed) + int(offset) * int(k) * _GOLDEN) & _MASK64
     if shifted >= 1 << 63:
         shifted -= 1 << 64  # same bits as an int64, so the kernel compiles once
-    return _call_kernel(osnap_dense_hashed, X, scale, shifted, s, k, 1), nbad
+    return shifted
 
 
 def _chunk_rows_lt(X, sc, Linv_t):
@@ -477,7 +482,31 @@ def _inspect(A, name, caller):
 def _fused_chunk(X, w, nz, kind, factor, r, p, e, tiny, nxt_seed, offset, s, k, skip_zero):
     """One chunk of one Lewis iteration: this iteration's leverage scores of ``W^e A`` from the
     factor (``L^-T`` or the sketch's ``(R^-1 G)^T``), the next iterate, the residual, and -- while
-    the chunk is in memory -- its part of the next iteration's summary (Gram or sketch)."""
+    the chunk is in memory -- its part of the next iteration's summary (Gram or sketch).
+
+    The sketch kind is one serial ``nogil`` kernel reading each row once
+    (:func:`~samplingstats._kernels._scaleout_lewis.lewis_sketch_chunk`); it equals
+    :func:`_fused_chunk_composed` up to the last bits of the powers."""
+    if kind != "sketch":
+        return _fused_chunk_composed(
+            X, w, nz, kind, factor, r, p, e, tiny, nxt_seed, offset, s, k, skip_zero
+        )
+    from .._kernels._scaleout_lewis import lewis_sketch_chunk
+
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    w = np.ascontiguousarray(w, dtype=np.float64)
+    nz = np.ascontiguousarray(nz, dtype=np.bool_)
+    want = nxt_seed is not None
+    seed = _shifted_seed(nxt_seed, offset, k) if want else 0
+    w_next, ratio, sketch = lewis_sketch_chunk(
+        X, w, nz, factor, float(r), float(p), float(e), float(tiny), want, seed, s, k, skip_zero
+    )
+    return w_next, float(ratio), ((sketch, 0) if want else None)
+
+
+def _fused_chunk_composed(X, w, nz, kind, factor, r, p, e, tiny, nxt_seed, offset, s, k, skip_zero):
+    """:func:`_fused_chunk` as a composition of the per-chunk numpy / kernel steps (the gram
+    kind's path; for the sketch kind, the reference of the one-pass kernel)."""
     X = np.ascontiguousarray(X, dtype=np.float64)
     sc = _lewis_scale(w, nz, e)
     if kind == "gram":

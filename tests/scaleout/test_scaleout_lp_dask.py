@@ -118,6 +118,45 @@ def test_sketched_lewis_weights_same_rng_equal_numpy(p):
     assert g_got.integers(2**62) == g_ref.integers(2**62)
 
 
+@pytest.mark.parametrize("p", [1, 1.5, 2, 3, 5])
+@pytest.mark.parametrize("skip_zero", [False, True])
+def test_one_pass_lewis_chunk_kernel_equals_the_composed_steps(p, skip_zero):
+    # the sketch kind of _fused_chunk is one numba pass over the rows; the reference is the
+    # composition of the per-chunk steps (projected_sq_norms, numpy map / ratio, OSNAP sketch)
+    from samplingstats.lp._dask import _fused_chunk, _fused_chunk_composed
+
+    rng = np.random.default_rng(21)
+    n, d, r, s = 3001, 7, 16, 140
+    X = rng.standard_normal((n, d)) * rng.lognormal(0, 2, (n, 1))
+    X[rng.random(n) < 0.15] = 0.0
+    X[[0, 1, n - 1]] = 0.0
+    nz = np.any(X != 0, axis=1)
+    MT = rng.standard_normal((r, d)) * 0.3
+    w = np.where(nz, rng.uniform(0.01, 2.0, n), 0.0)
+    e = 0.5 - 1 / p
+    for seed in (None, 2**63 - 5):
+        for k in (1, 2):
+            args = (X, w, nz, "sketch", MT, float(r), p, e, 1e-300, seed, 12345, s, k, skip_zero)
+            got, ref = _fused_chunk(*args), _fused_chunk_composed(*args)
+            # numpy's power (SIMD, not correctly rounded) vs the C library's pow: ~1 ulp; the
+            # projection is the same machine code, and at p = 2 (every power a numpy fast path,
+            # reproduced exactly) all three outputs are bitwise equal
+            rtol = 0.0 if p == 2 else 1e-12
+            assert np.count_nonzero(got[0] > 0) == np.count_nonzero(nz)
+            assert np.all(got[0][~nz] == 0.0)
+            np.testing.assert_allclose(got[0], ref[0], rtol=rtol, atol=0)
+            assert got[1] == pytest.approx(ref[1], rel=rtol, abs=1e-15)
+            if seed is None:
+                assert got[2] is None and ref[2] is None
+                continue
+            assert got[2][1] == ref[2][1] == 0
+            S, S_ref = got[2][0], ref[2][0]
+            assert S.shape == S_ref.shape == ((s // k) * k, d)
+            tol = rtol * np.abs(S_ref).max()  # sums of +-scaled rows: absolute, scale of S
+            np.testing.assert_allclose(S, S_ref, rtol=0, atol=tol)
+            assert np.count_nonzero(S) > d  # not a trivially empty sketch
+
+
 def test_sketched_lewis_converging_early_leaves_the_rng_where_numpy_does():
     A, D = _data(16, n=6000)
     g_ref, g_got = np.random.default_rng(4), np.random.default_rng(4)
