@@ -498,8 +498,21 @@ def _fused_chunk(X, w, nz, kind, factor, r, p, e, tiny, nxt_seed, offset, s, k, 
     nz = np.ascontiguousarray(nz, dtype=np.bool_)
     want = nxt_seed is not None
     seed = _shifted_seed(nxt_seed, offset, k) if want else 0
-    w_next, ratio, sketch = lewis_sketch_chunk(
-        X, w, nz, factor, float(r), float(p), float(e), float(tiny), want, seed, s, k, skip_zero
+    w_next, ratio, sketch = _call_kernel(
+        lewis_sketch_chunk,
+        X,
+        w,
+        nz,
+        factor,
+        float(r),
+        float(p),
+        float(e),
+        float(tiny),
+        want,
+        seed,
+        s,
+        k,
+        skip_zero,
     )
     return w_next, float(ratio), ((sketch, 0) if want else None)
 
@@ -561,6 +574,16 @@ def _first_chunk(X, kind, seed, offset, s, k):
     return summary, nbad, nzmask
 
 
+def _persist_parts(parts):
+    """Compute the per-chunk tasks once, before the array and the delayed results are built from
+    them: persisting an array together with delayed objects optimises each collection on its own
+    (the array's graph fuses the chunk task into its ``getitem``), so every chunk task -- data
+    generation or reading included -- ran twice."""
+    import dask
+
+    return list(dask.persist(*parts))
+
+
 def _first_pass(A, kind, seed, s, k):
     """``(summary, nbad, nz, counts)``: one pass for the zero rows, the finiteness check and the
     first Gram matrix / sketch (unscaled: the first weights are uniform)."""
@@ -573,6 +596,7 @@ def _first_pass(A, kind, seed, s, k):
         delayed(_first_chunk, pure=True, nout=3)(blk, kind, seed, off, s, k)
         for blk, off in zip(_blocks(A), offsets)
     ]
+    parts = _persist_parts(parts)
     nz = da.concatenate(
         [da.from_delayed(part[2], shape=(c,), dtype=bool) for part, c in zip(parts, A.chunks[0])]
     )
@@ -663,6 +687,7 @@ def _lewis_fused(A, p, method, rng, tol, max_iter):
             )
             for blk, wc, nzc, off in zip(blocks, wb, nzb, offsets)
         ]
+        parts = _persist_parts(parts)
         w_next = da.concatenate(
             [
                 da.from_delayed(part[0], shape=(c,), dtype=np.float64)
