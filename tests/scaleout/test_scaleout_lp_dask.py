@@ -123,7 +123,7 @@ def test_sketched_lewis_weights_same_rng_equal_numpy(p):
 def test_one_pass_lewis_chunk_kernel_equals_the_composed_steps(p, skip_zero):
     # the sketch kind of _fused_chunk is one numba pass over the rows; the reference is the
     # composition of the per-chunk steps (projected_sq_norms, numpy map / ratio, OSNAP sketch)
-    from samplingstats.lp._dask import _fused_chunk, _fused_chunk_composed
+    from samplingstats.lp._dask import _fused_chunk, _fused_chunk_composed, _fused_chunk_one_pass
 
     rng = np.random.default_rng(21)
     n, d, r, s = 3001, 7, 16, 140
@@ -137,7 +137,11 @@ def test_one_pass_lewis_chunk_kernel_equals_the_composed_steps(p, skip_zero):
     for seed in (None, 2**63 - 5):
         for k in (1, 2):
             args = (X, w, nz, "sketch", MT, float(r), p, e, 1e-300, seed, 12345, s, k, skip_zero)
-            got, ref = _fused_chunk(*args), _fused_chunk_composed(*args)
+            got, ref = _fused_chunk_one_pass(*args), _fused_chunk_composed(*args)
+            # the dispatch: the one-pass kernel where its powers are sqrt / reciprocals
+            used = _fused_chunk(*args)
+            one_pass = p in (1, 2) and seed is not None
+            np.testing.assert_array_equal(used[0], (got if one_pass else ref)[0])
             # numpy's power (SIMD, not correctly rounded) vs the C library's pow: ~1 ulp; the
             # projection is the same machine code, and at p = 2 (every power a numpy fast path,
             # reproduced exactly) all three outputs are bitwise equal
