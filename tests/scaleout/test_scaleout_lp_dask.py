@@ -161,6 +161,34 @@ def test_one_pass_lewis_chunk_kernel_equals_the_composed_steps(p, skip_zero):
             assert np.count_nonzero(S) > d  # not a trivially empty sketch
 
 
+def test_one_pass_lewis_kernel_does_not_depend_on_the_thread_count():
+    # its projection loop is a parfor over independent rows (run on one thread by the dask
+    # tasks); any thread count must give the same bits
+    numba = pytest.importorskip("numba")
+    from samplingstats._kernels._scaleout_lewis import lewis_sketch_chunk
+
+    rng = np.random.default_rng(22)
+    n, d = 9000, 5
+    X = rng.standard_normal((n, d))
+    X[::7] = 0.0
+    nz = np.any(X != 0, axis=1)
+    w = np.where(nz, rng.uniform(0.1, 1.0, n), 0.0)
+    MT = rng.standard_normal((16, d))
+    args = (X, w, nz, MT, 16.0, 1.0, -0.5, 1e-300, True, 99, 100, 1, True)
+    prev = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = lewis_sketch_chunk(*args)
+        numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+        two = lewis_sketch_chunk(*args)
+    finally:
+        numba.set_num_threads(prev)
+    np.testing.assert_array_equal(one[0], two[0])
+    assert one[1] == two[1]
+    np.testing.assert_array_equal(one[2], two[2])
+    assert np.count_nonzero(one[0]) == np.count_nonzero(nz)
+
+
 def test_sketched_lewis_converging_early_leaves_the_rng_where_numpy_does():
     A, D = _data(16, n=6000)
     g_ref, g_got = np.random.default_rng(4), np.random.default_rng(4)
