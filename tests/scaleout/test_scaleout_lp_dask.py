@@ -322,3 +322,31 @@ def test_in_memory_a_with_dask_b_and_mixed_torch():
     torch = pytest.importorskip("torch")
     with pytest.raises(InvalidParameterError, match="mix a dask array and a torch tensor"):
         lp_regression(D, torch.from_numpy(b), p=1, n_samples=200)
+
+
+def test_each_chunk_is_read_once_per_pass():
+    # Regression: persisting the new weights (a dask array) together with the delayed residual and
+    # sketch ran every chunk task twice (dask optimised the array graph on its own, under new
+    # keys). A counting chunk source checks the passes: leverage 2, Lewis n_iter + 1 (first pass,
+    # then one fused pass per iteration).
+    import threading
+
+    calls = {}
+    lock = threading.Lock()
+
+    def source(block_id=None):
+        with lock:
+            calls[block_id[0]] = calls.get(block_id[0], 0) + 1
+        return np.random.default_rng([7, block_id[0]]).standard_normal((500, 4))
+
+    def make():
+        calls.clear()
+        return da.map_blocks(source, dtype=np.float64, chunks=((500,) * 4, (4,)))
+
+    for kw in ({"method": "sketch", "rng": 1}, {}):
+        res = lewis_weights(make(), p=1, **kw)
+        np.asarray(res.weights)
+        assert calls == dict.fromkeys(range(4), res.n_iter + 1), (kw, calls)
+        tau = leverage_scores(make(), **kw)
+        np.asarray(tau)
+        assert calls == dict.fromkeys(range(4), 2), (kw, calls)
