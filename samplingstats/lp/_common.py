@@ -66,12 +66,45 @@ def ncols(A) -> int:
     return int(A.shape[1])
 
 
+class RankDeficientError(InvalidParameterError):
+    """A matrix argument has numerical rank below its number of columns (``rank``, ``d``)."""
+
+    def __init__(self, message, rank, d):
+        super().__init__(message)
+        self.rank, self.d = int(rank), int(d)
+
+
 def rank_error(caller, name, rank, d) -> InvalidParameterError:
-    return InvalidParameterError(
-        f"Argument {name!r} of {caller} is rank deficient (numerical rank {rank} < {d} columns); "
-        "remove or combine dependent columns, or pass rcond=<float> to use the leverage scores of "
-        "its column space (pseudo-inverse)."
+    hint = "remove or combine dependent columns"
+    if caller == "leverage_scores":
+        hint += (
+            ", or pass rcond=<float> to use the leverage scores of its column space "
+            "(pseudo-inverse)"
+        )
+    return RankDeficientError(
+        f"Argument {name!r} of {caller} is rank deficient (numerical rank {rank} < {d} "
+        f"columns); {hint}.",
+        rank,
+        d,
     )
+
+
+def augmented_scores(score, Ab, A, rng):
+    """Sampling scores of the augmented regression matrix ``[A b]``, or of ``A`` alone when ``b``
+    lies in the column space of ``A`` (noiseless data: ``[A b]`` is rank deficient but spans the
+    same subspace as ``A``, so the scores of ``A`` are the subspace's). ``score(M)`` computes the
+    scores of a matrix with the Generator ``rng``, which is rewound before the second attempt (the
+    in-memory and dask paths then draw the same numbers); a rank-deficient ``A`` raises for
+    ``lp_regression``."""
+    state = rng.bit_generator.state
+    try:
+        return score(Ab)
+    except RankDeficientError:
+        rng.bit_generator.state = state
+    try:
+        return score(A)
+    except RankDeficientError as err:
+        raise rank_error("lp_regression", "A", err.rank, err.d) from None
 
 
 def check_n_samples(n_samples, n, mode, caller) -> None:

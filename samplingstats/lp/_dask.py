@@ -937,7 +937,7 @@ def dask_lp_regression(
 
     from .._backend import is_torch
     from .._rng import as_generator
-    from ._common import check_n_samples
+    from ._common import augmented_scores, check_n_samples
     from ._regression import LpRegressionResult, solve_lp
     from ._sampling import _draw
 
@@ -965,7 +965,7 @@ def dask_lp_regression(
     gen = as_generator(rng)
     if isinstance(scores, str):
         Ab = da.concatenate([A, bv[:, None]], axis=1).rechunk({1: -1})
-        sigma = dask_sampling_scores(Ab, p, scores, gen)
+        sigma = augmented_scores(lambda X: dask_sampling_scores(X, p, scores, gen), Ab, A, gen)
     else:
         sigma = _scores_array(scores, n)
     sample = _draw(np.ascontiguousarray(sigma, dtype=np.float64), n_samples, p, mode, gen, n)

@@ -25,7 +25,7 @@ from .._validation import (
     check_vector,
     validate_params,
 )
-from ._common import P_CONSTRAINT, as_lp_matrix, check_n_samples
+from ._common import P_CONSTRAINT, as_lp_matrix, augmented_scores, check_n_samples
 from ._dask import is_dask_array
 from ._sampling import SCHEMES, RowSample, _check_scores_array, _draw, sampling_scores
 
@@ -354,7 +354,9 @@ def lp_regression(
         check_n_samples(n_samples, n, mode, "lp_regression")
         gen = as_generator(rng)
         if isinstance(scores, str):
-            sigma = sampling_scores(kind, _augment(kind, M, bv), p, scores, gen)
+            sigma = augmented_scores(
+                lambda X: sampling_scores(kind, X, p, scores, gen), _augment(kind, M, bv), M, gen
+            )
         else:
             sigma = _check_scores_array(scores, n)
         sample = _draw(np.ascontiguousarray(sigma, dtype=np.float64), n_samples, p, mode, gen, n)

@@ -140,7 +140,7 @@ def test_regression_bad_input():
     with pytest.raises(InvalidParameterError, match="kept no rows"):
         lp_regression(A, b, p=1, n_samples=1e-9, rng=0)
     deficient = np.hstack([A, A[:, :1]])
-    with pytest.raises(InvalidParameterError, match="rank deficient"):
+    with pytest.raises(InvalidParameterError, match="'A' of lp_regression is rank deficient"):
         lp_regression(deficient, b, p=1, n_samples=20, scores="leverage")
 
 
@@ -158,3 +158,19 @@ def test_highs_failure_falls_back_to_cvxpy_with_status(monkeypatch):
     assert "Numerical difficulties (simulated)" in res.status and "fallback cvxpy" in res.status
     monkeypatch.undo()
     assert res.cost == pytest.approx(lp_regression(A, b, p=1).cost, rel=1e-6)
+
+
+@pytest.mark.parametrize("scores", ["lewis", "leverage", "root_leverage", "mixed", "uniform"])
+def test_noiseless_b_in_the_column_space_of_A(scores):
+    # [A b] is rank deficient when b = A x exactly; [A b] spans the column space of A, so the
+    # scores of A are the right sampling scores and the sampled solve recovers x with zero cost
+    # (this used to raise "Argument 'A' of lewis_weights is rank deficient").
+    rng = np.random.default_rng(41)
+    A = rng.standard_t(3, size=(4000, 5))
+    x = rng.standard_normal(5)
+    b = A @ x
+    for p in (1.0, 1.5, 3.0):
+        for M in (A, sp.csr_matrix(A)):
+            res = lp_regression(M, b, p=p, n_samples=250, scores=scores, rng=0)
+            np.testing.assert_allclose(res.coef, x, rtol=0, atol=1e-6)
+            assert res.cost <= 1e-8 * np.sum(np.abs(b) ** p)

@@ -350,3 +350,22 @@ def test_each_chunk_is_read_once_per_pass():
         tau = leverage_scores(make(), **kw)
         np.asarray(tau)
         assert calls == dict.fromkeys(range(4), 2), (kw, calls)
+
+
+def test_regression_noiseless_b_equals_numpy():
+    # b = A x exactly: [A b] is rank deficient, both paths fall back to the scores of A with the
+    # generator rewound, so they draw the same sample and recover x.
+    rng = np.random.default_rng(43)
+    A = rng.standard_normal((3000, 4))
+    x = np.array([1.0, -2.0, 0.5, 3.0])
+    b = A @ x
+    D, bd = da.from_array(A, chunks=(700, 4)), da.from_array(b, chunks=700)
+    for p in (1.0, 3.0):
+        ref = lp_regression(A, b, p=p, n_samples=200, rng=5)
+        got = lp_regression(D, bd, p=p, n_samples=200, rng=5)
+        np.testing.assert_array_equal(got.sample.indices, ref.sample.indices)
+        np.testing.assert_allclose(got.coef, x, rtol=0, atol=1e-6)
+    with pytest.raises(InvalidParameterError, match="'A' of lp_regression is rank deficient"):
+        lp_regression(
+            da.from_array(np.hstack([A, A[:, :1]]), chunks=(700, 5)), bd, p=1, n_samples=200, rng=5
+        )
