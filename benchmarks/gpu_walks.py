@@ -16,8 +16,8 @@ vectorised torch). Aggregate rate = walkers * steps / seconds. A row that fails 
 environment variable ``OUT`` is set, to ``$OUT/gpu_walks.md``.
 
 Targets (docs/method note): >= 5e9 SRW steps/s at 1e6 walkers, >= 5e8 SRRW steps/s at 1e4
-walkers. SRRW memory: the fused kernel keeps two float64 (N, W) arrays (16 N W bytes: 16 GB at
-N = 1e5, W = 1e4); 1e5 walkers would need 160 GB and are skipped (the largest W that fits is
+walkers. SRRW memory: the fused kernel keeps two float64 per walker and node (16 N W bytes: 16 GB
+at N = 1e5, W = 1e4); 1e5 walkers would need 160 GB and are skipped (the largest W that fits is
 timed instead).
 """
 
@@ -89,13 +89,9 @@ def _row(label, g, dev, n_walkers, fused, target, *, kind, max_steps, note="", *
     """Warm up, calibrate n_steps to about 0.5 s, time once; append a table row."""
     import torch
 
-    from samplingstats.walks import _cuda_walk, _torch_walk
+    from samplingstats.walks import _torch_walk
 
-    mode = None
-    if isinstance(fused, str):  # "block" / "thread": the fused SRRW kernel variant
-        mode, fused = fused, True
-        _cuda_walk.SRRW_MODE = mode
-    path = ("fused" if fused else "vectorised") + (f" ({mode})" if mode else "")
+    path = "fused" if fused else "vectorised"
     elapsed = time.perf_counter() - T_START
     if elapsed > BUDGET_S:
         ROWS.append([label, str(n_walkers), path, "", "", "skipped", "", target, "time budget"])
@@ -129,7 +125,6 @@ def _row(label, g, dev, n_walkers, fused, target, *, kind, max_steps, note="", *
         return None
     finally:
         _torch_walk.USE_FUSED = None
-        _cuda_walk.SRRW_MODE = "block"
         torch.cuda.empty_cache() if torch.cuda.is_available() else None
 
 
@@ -217,9 +212,8 @@ def main():
         for fused in fused_paths:
             tgt = ">= 5e9" if chain == "srw" and fused else ""
             _row(chain, g, dev, big, fused, tgt, kind="walk", max_steps=max_base, chain=chain)
-    srrw_paths = ["block", "thread", "thread_wm", False] if cuda else [False]
     for base in ("mhrw", "srw"):
-        for fused in srrw_paths:
+        for fused in fused_paths:
             tgt = ">= 5e8" if fused else ""
             _row(
                 f"srrw alpha=5 base={base}",

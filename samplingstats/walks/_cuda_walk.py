@@ -8,14 +8,14 @@ numba kernels of :mod:`samplingstats._kernels._walk` step by step:
   0 uniform slot, 1 inverse CDF, 2 non-backtracking, 3 packed MHRW acceptance). Same per-walker
   streams (``seed_states``), same ``_next_double`` arithmetic and the same float64 operations, so
   for the same states the GPU traces are *identical* to the CPU kernel's.
-- ``srrw_block_kernel`` (self-repellent walks, the default; one block of 32 threads per walker)
-  and ``srrw_kernel`` (one thread per walker): cached weights ``(y_v / mu_v)^-alpha`` with one
-  ``exp(-alpha log z)`` per step for the visited node, the row scan over the cached weights with
-  the self-loop mass, clamping to [1e-280, 1e280], the scale / mass bookkeeping and the rare O(N)
-  renormalisation, time-varying alpha, optional trace. The running sums are formed in the CPU
-  kernel's slot order, so the draws are the CPU's; ``exp``/``log``/``pow`` come from libdevice on
-  the GPU, so measures agree with the CPU kernel up to the last bits of those functions (exactly
-  under numba's CUDA simulator, which runs the same Python arithmetic as the CPU).
+- ``srrw_block_kernel`` (self-repellent walks; one block of 32 threads per walker): cached
+  weights ``(y_v / mu_v)^-alpha`` with one ``exp(-alpha log z)`` per step for the visited node,
+  the row scan over the cached weights with the self-loop mass, clamping to [1e-280, 1e280], the
+  scale / mass bookkeeping and the rare O(N) renormalisation, time-varying alpha, optional trace.
+  The running sums are formed in the CPU kernel's slot order, so the draws are the CPU's;
+  ``exp``/``log``/``pow`` come from libdevice on the GPU, so measures agree with the CPU kernel up
+  to the last bits of those functions (exactly under numba's CUDA simulator, which runs the same
+  Python arithmetic as the CPU).
 
 Floating point: NVVM contracts ``a * b + c`` into a fused multiply-add by default (``-fma=1``;
 numba's ``fastmath=False`` does not turn that off and ``cuda.jit`` exposes no option for it). Every
@@ -27,32 +27,22 @@ Layout of the trace: step-major ``trace_T[t, w]`` (the threads of a warp write o
 per step, coalesced); the wrappers return the ``(W, n + 1)`` transposed view, as the CPU wrapper
 does.
 
-Layout of the SRRW state (``W`` walkers, ``N`` nodes, 16 bytes per walker and node).
+Layout of the SRRW state (``W`` walkers, ``N`` nodes, 16 bytes per walker and node): one block of
+32 threads per walker (``srrw_block_kernel``). The lanes load up to 32 slots of the row at once,
+so a row of degree <= 32 costs one memory latency instead of one per slot. State walker-major and
+interleaved, ``st[w, v] = (weight, y_v / mu_v)``: the lanes of a block are one walker, so
+node-major would give them nothing to coalesce, while walker-major keeps a block's accesses within
+its walker's ``16 N`` bytes (few TLB pages); the interleaving brings each neighbour's ``y / mu`` in
+the same sector as its weight, so the visited node's ``y / mu`` comes from the row scan (shared
+memory), not from another dependent load. Rows of up to 256 slots keep all their running sums in
+shared memory (no second pass). Measured on an H100 (BA(1e5, 5), 1e4 walkers, alpha = 5): 6.6e8
+steps/s end to end (7.2e8 per step without the per-call set-up) with the MHRW base, 5.8e8 (6.7e8)
+with the SRW base.
 
-- One thread per walker (``srrw_kernel``): node-major ``wt[v, w]``, ``z[v, w]`` as two ``(N, W)``
-  arrays. Walkers never share state, so with walker-major storage every read of every thread
-  touches its own 32-byte sector; node-major puts the weights of all walkers for one node side by
-  side, so when threads of a warp read the same node in the same instruction (scale-free graphs:
-  the CSR rows are sorted and the first slots of many rows are the same few hubs; walkers that
-  start at the same node) the reads coalesce, and the hot hubs' columns stay in L2 denser.
-  Keeping ``wt`` and ``z`` apart keeps the row scan (which reads only ``wt``) dense. The O(N)
-  loops (initialisation, renormalisation, a change of alpha) run over ``v`` with the threads of a
-  warp at consecutive ``w``: coalesced. Measured on an H100 (BA(1e5, 5), 1e4 walkers, alpha = 5;
-  ``SRRW_MODE = "thread_wm"`` runs this kernel on walker-major memory) the two layouts were within
-  run-to-run variation of each other (node-major ahead in one run, walker-major in the next):
-  1.0-1.9e8 steps/s with the MHRW base, 2-5e7 with the SRW base. A thread walks its row's slots
-  one dependent load after another, and the SRW base sits on hubs, so latency bounds the rate
-  either way.
-- One block of 32 threads per walker (``srrw_block_kernel``, the default): the lanes load up to
-  32 slots of the row at once, so a row of degree <= 32 costs one memory latency instead of one
-  per slot. State walker-major and interleaved, ``st[w, v] = (weight, y_v / mu_v)``: the lanes of
-  a block are one walker, so node-major would give them nothing to coalesce, while walker-major
-  keeps a block's accesses within its walker's ``16 N`` bytes (few TLB pages); the interleaving
-  brings each neighbour's ``y / mu`` in the same sector as its weight, so the visited node's
-  ``y / mu`` comes from the row scan (shared memory), not from another dependent load. Rows of
-  up to 256 slots keep all their running sums in shared memory (no second pass). Measured on an
-  H100: 6.6e8 steps/s end to end (7.2e8 per step without the per-call set-up) with the MHRW
-  base, 5.8e8 (6.7e8) with the SRW base, at 1e4 walkers.
+An earlier kernel ran one thread per walker (walking its row's slots one dependent load after
+another); in the same H100 measurements (1e4 walkers) it reached only 1.7e8 (MHRW base) / 4.3e7
+(SRW base) steps/s, and its node-major and walker-major state layouts were within run-to-run noise
+of each other, so it was dropped.
 
 Memory: ``16 N W`` bytes (16 GB at N = 1e5, W = 1e4), plus ``8 N W`` for the result.
 
@@ -74,13 +64,9 @@ _LOG_RESCALE = 100.0
 _MMAX = 1e200
 _INV53 = 1.0 / 9007199254740992.0
 
-# Threads per block: small blocks spread a few thousand walkers over every SM.
+# Threads per block of the base-walk kernel: small blocks spread a few thousand walkers over
+# every SM.
 WALK_THREADS = 128
-SRRW_THREADS = 64
-# SRRW kernel: "block" (one block of 32 threads per walker, walker-major state; the default),
-# "thread" (one thread per walker, node-major state) or "thread_wm" (one thread per walker,
-# walker-major state).
-SRRW_MODE = "block"
 
 _KERNELS = None
 _USABLE = None
@@ -100,7 +86,7 @@ def cuda_usable() -> bool:
 
 
 def kernels():
-    """The compiled-on-first-call kernels ``(walk_kernel, srrw_kernel, srrw_block_kernel)``."""
+    """The compiled-on-first-call kernels ``(walk_kernel, srrw_block_kernel)``."""
     global _KERNELS
     if _KERNELS is None:
         _KERNELS = _build()
@@ -257,103 +243,6 @@ def _build():
             if lim < mmax:
                 return lim
         return mmax
-
-    @cuda.jit(device=True)
-    def reweight(wt, z, w, alpha):
-        for v in range(z.shape[0]):
-            wt[v, w] = clamp(z[v, w] ** (-alpha))
-
-    @cuda.jit
-    def srrw_kernel(
-        indptr,
-        indices,
-        prob,
-        selfp,
-        mu,
-        inv_mu,
-        alphas,
-        step_exponent,
-        starts,
-        n_steps,
-        states,
-        wt,
-        z,
-        scale,
-        trace,
-        record,
-    ):
-        """One SRRW walker per thread; state node-major ``wt[v, w]``, ``z[v, w] = y_v / mu_v``.
-
-        On exit ``z`` holds ``y / mu`` and ``scale[w]`` the scale (``x = scale * z * mu``).
-        """
-        w = cuda.grid(1)
-        if w >= starts.shape[0]:
-            return
-        n_nodes = mu.shape[0]
-        n_alpha = alphas.shape[0]
-        s0 = states[w, 0]
-        s1 = states[w, 1]
-        s2 = states[w, 2]
-        s3 = states[w, 3]
-        i = np.int64(starts[w])
-        s = scale[w]
-        mass = 1.0 / s
-        alpha = alphas[0]
-        limit = mass_limit(alpha)
-        if record:
-            trace[0, w] = i
-        for v in range(n_nodes):
-            z[v, w] = mu[v] * inv_mu[v]  # y_0 = mu, as the CPU kernel's y * (1 / mu)
-        reweight(wt, z, w, alpha)
-        for t in range(1, n_steps + 1):
-            if n_alpha > 1 and alphas[t - 1] != alpha:
-                alpha = alphas[t - 1]
-                limit = mass_limit(alpha)
-                reweight(wt, z, w, alpha)
-            if step_exponent == 1.0:
-                gamma = 1.0 / (t + 1.0)
-            else:
-                gamma = (t + 1.0) ** (-step_exponent)
-            a = np.int64(indptr[i])
-            e = np.int64(indptr[i + 1])
-            tot = mul(selfp[i], wt[i, w])
-            c0 = tot
-            for sl in range(a, e):
-                tot = add(tot, mul(prob[sl], wt[indices[sl], w]))
-            u, s0, s1, s2, s3 = next_double(s0, s1, s2, s3)
-            u = u * tot
-            j = i
-            if u >= c0:
-                # first slot whose running sum exceeds u (the last slot if none does)
-                acc = c0
-                j = np.int64(indices[e - 1])
-                for sl in range(a, e - 1):
-                    acc = add(acc, mul(prob[sl], wt[indices[sl], w]))
-                    if acc > u:
-                        j = np.int64(indices[sl])
-                        break
-            s_new = s * (1.0 - gamma)
-            inc = gamma / s_new
-            zj = add(z[j, w], mul(inc, inv_mu[j]))
-            z[j, w] = zj
-            mass += inc
-            s = s_new
-            wt[j, w] = clamp(math.exp(mul(-alpha, math.log(zj))))
-            i = j
-            if record:
-                trace[t, w] = j
-            if mass > limit:
-                # renormalise: y <- x, s <- 1, recompute every cached weight (rare)
-                for v in range(n_nodes):
-                    z[v, w] = z[v, w] * s
-                s = 1.0
-                mass = 1.0
-                reweight(wt, z, w, alpha)
-        scale[w] = s
-        states[w, 0] = s0
-        states[w, 1] = s1
-        states[w, 2] = s2
-        states[w, 3] = s3
 
     @cuda.jit(device=True)
     def find_first(c, lo, hi, u):
@@ -550,7 +439,7 @@ def _build():
             states[w, 2] = s2
             states[w, 3] = s3
 
-    return walk_kernel, srrw_kernel, srrw_block_kernel
+    return walk_kernel, srrw_block_kernel
 
 
 def launch_walk(indptr, indices, table, kind, starts, n_steps, states, trace, stream=0):
@@ -580,18 +469,12 @@ def launch_srrw(
     scale,
     trace,
     record,
-    mode="block",
     lanes=32,
     cap=256,
     stream=0,
 ):
-    """Launch an SRRW kernel (``scale`` ones on entry).
-
-    ``mode="block"``: one block of ``lanes`` threads per walker; ``state`` is one array
-    ``st`` (W, N, 2) (weight, ``y / mu``) per walker and node.
-    ``mode="thread"``: one thread per walker; ``state`` is the pair ``(wt, z)`` of (N, W) arrays
-    (node-major; transposed views of (W, N) arrays give the walker-major variant).
-    """
+    """Launch the SRRW kernel (``scale`` ones on entry): one block of ``lanes`` threads per
+    walker; ``state`` is one array ``st`` (W, N, 2) (weight, ``y / mu``) per walker and node."""
     n = starts.shape[0]
     head = (
         indptr,
@@ -607,13 +490,7 @@ def launch_srrw(
         states,
     )
     tail = (scale, trace, bool(record))
-    if mode == "block":
-        kernels()[2][n, lanes, stream](*head, state, *tail, np.int64(min(cap, 256)))
-    elif mode == "thread":
-        blocks = (n + SRRW_THREADS - 1) // SRRW_THREADS
-        kernels()[1][blocks, SRRW_THREADS, stream](*head, state[0], state[1], *tail)
-    else:
-        raise ValueError(f"unknown SRRW kernel mode {mode!r}")
+    kernels()[1][n, lanes, stream](*head, state, *tail, np.int64(min(cap, 256)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -739,26 +616,12 @@ def fused_srrw(g, ch, alphas, step_exponent, starts, n_steps, gen, record, dev):
     inv_mu = dev64(1.0 / mu_np)  # IEEE division on the host, as the CPU kernel's 1 / mu
     al = dev64(alphas)
     st = torch.as_tensor(np.ascontiguousarray(starts, dtype=np.int64), device=dev)
-    mode = SRRW_MODE
-    if mode == "block":
-        st_ = torch.empty((W, N, 2), dtype=torch.float64, device=dev)
-    elif mode == "thread_wm":
-        # the thread-per-walker kernel (it indexes [v, w]) on transposed (W, N) arrays
-        wt = torch.empty((W, N), dtype=torch.float64, device=dev)
-        z = torch.empty((W, N), dtype=torch.float64, device=dev)
-    else:
-        wt = torch.empty((N, W), dtype=torch.float64, device=dev)
-        z = torch.empty((N, W), dtype=torch.float64, device=dev)
+    st_ = torch.empty((W, N, 2), dtype=torch.float64, device=dev)
     scale = torch.ones(W, dtype=torch.float64, device=dev)
     shape = (n_steps + 1, W) if record else (1, 1)
     trace_T = torch.empty(shape, dtype=torch.int64, device=dev)
     with _Launcher(dev) as L:
-        if mode == "block":
-            state = L.view(st_)
-        elif mode == "thread_wm":
-            state = (L.view(wt.T), L.view(z.T))
-        else:
-            state = (L.view(wt), L.view(z))
+        state = L.view(st_)
         L.launch(
             launch_srrw,
             L.view(indptr),
@@ -776,25 +639,12 @@ def fused_srrw(g, ch, alphas, step_exponent, starts, n_steps, gen, record, dev):
             L.view(scale),
             L.view(trace_T),
             bool(record),
-            mode="thread" if mode == "thread_wm" else mode,
         )
         del state
     # x = scale * y with y = z * mu (as the CPU wrapper), rows renormalised
-    if mode == "block":
-        x = st_[:, :, 1] * mu[None, :]
-        del st_
-        x.mul_(scale[:, None])
-    elif mode == "thread_wm":
-        del wt
-        x = z
-        x.mul_(mu[None, :])
-        x.mul_(scale[:, None])
-    else:
-        del wt
-        z.mul_(mu[:, None])
-        z.mul_(scale[None, :])
-        x = z.T.contiguous()
-        del z
+    x = st_[:, :, 1] * mu[None, :]
+    del st_
+    x.mul_(scale[:, None])
     x /= x.sum(dim=1, keepdim=True)
     return x, (trace_T.T if record else None)
 

@@ -90,31 +90,22 @@ _SIM_SCRIPT = textwrap.dedent(
             out[name + "/states"] = states
             continue
         N = d["mu"].shape[0]
-        # "thread": one thread per walker (node-major state); "block<L>": one block of L lanes
-        # per walker (walker-major state; L = 4 exercises the multi-round row scans)
+        # "block<L>[c<cap>]": one block of L lanes per walker (L = 4 exercises the multi-round
+        # row scans), rows of at most cap slots kept in shared memory
         for mode in [str(m) for m in d["modes"]]:
-            kind, lanes, cap = mode, 1, 256
-            if mode.startswith("block"):  # block<lanes>[c<cap>]
-                kind = "block"
-                spec = mode[5:].split("c")
-                lanes = int(spec[0])
-                cap = int(spec[1]) if len(spec) > 1 else 256
-            if kind == "block":
-                state = np.empty((W, N, 2))
-            else:
-                state = (np.empty((N, W)), np.empty((N, W)))
+            spec = mode[5:].split("c")
+            lanes = int(spec[0])
+            cap = int(spec[1]) if len(spec) > 1 else 256
+            state = np.empty((W, N, 2))
             scale = np.ones(W)
             st = d["states"].copy()
             trace = np.empty((n + 1, W), dtype=np.int64)
             cw.launch_srrw(indptr, indices, d["prob"], d["selfp"], d["mu"], 1.0 / d["mu"],
                            d["alphas"], float(d["a"]), d["starts"], n, st, state, scale,
-                           trace, True, mode=kind, lanes=lanes, cap=cap)
+                           trace, True, lanes=lanes, cap=cap)
             key = f"{name}/{mode}"
             out[key + "/trace"] = trace
-            if kind == "block":
-                out[key + "/y"] = state[:, :, 1] * d["mu"][None, :]
-            else:
-                out[key + "/y"] = (state[1] * d["mu"][:, None]).T
+            out[key + "/y"] = state[:, :, 1] * d["mu"][None, :]
             out[key + "/scale"] = scale
             out[key + "/states"] = st
     np.savez(sys.argv[2], **out)
@@ -169,17 +160,17 @@ def _srrw_cases():
     sched = np.repeat([0.0, 3.0, 10.0, 1.0, 3.0], N_STEPS // 5)
     # block4c8 on karate: rows of <= 4 slots (one round), 5-8 (rounds kept in shared memory)
     # and > 8 (the second pass)
-    both = ["thread", "block4c8"]
-    three = ["thread", "block4c8", "block4"]
+    one = ["block4c8"]
+    two = ["block4c8", "block4"]
     specs = [
-        ("srrw_srw_unw", _karate(False), "srw", np.array([5.0]), 1.0, N_WALKERS, N_STEPS, three),
-        ("srrw_mhrw_w", _karate(True), "mhrw", np.array([2.0]), 0.7, N_WALKERS, N_STEPS, both),
-        ("srrw_mhrw_sched", _karate(False), "mhrw", sched, 0.8, N_WALKERS, N_STEPS, both),
+        ("srrw_srw_unw", _karate(False), "srw", np.array([5.0]), 1.0, N_WALKERS, N_STEPS, two),
+        ("srrw_mhrw_w", _karate(True), "mhrw", np.array([2.0]), 0.7, N_WALKERS, N_STEPS, one),
+        ("srrw_mhrw_sched", _karate(False), "mhrw", sched, 0.8, N_WALKERS, N_STEPS, one),
         # alpha = 200 with a = 0.55: the mass limit exp(100 / alpha) is hit (renormalisations)
-        ("srrw_srw_huge", _ba30(), "srw", np.array([200.0]), 0.55, N_WALKERS, N_STEPS, both),
-        ("srrw_srw_w_a1", _karate(True), "srw", np.array([1.0]), 1.0, N_WALKERS, N_STEPS, both),
+        ("srrw_srw_huge", _ba30(), "srw", np.array([200.0]), 0.55, N_WALKERS, N_STEPS, one),
+        ("srrw_srw_w_a1", _karate(True), "srw", np.array([1.0]), 1.0, N_WALKERS, N_STEPS, one),
         # self-loops: a row slot pointing back to the current node (kept in registers)
-        ("srrw_loops", _karate_loops(), "srw", np.array([3.0]), 1.0, N_WALKERS, N_STEPS, three),
+        ("srrw_loops", _karate_loops(), "srw", np.array([3.0]), 1.0, N_WALKERS, N_STEPS, two),
         ("srrw_loops_mhrw", _karate_loops(), "mhrw", np.array([3.0]), 1.0, 4, 60, ["block2"]),
         # the GPU's 32 lanes (karate's hub has degree 17, BA(30)'s rows are short: one round)
         ("srrw_b32", _karate(True), "srw", np.array([5.0]), 1.0, 2, 40, ["block32"]),
@@ -312,7 +303,7 @@ def test_nbrw_never_backtracks(sim):
 
 
 def test_srrw_traces_and_measures_match_cpu_kernel(sim):
-    """Both SRRW kernels (thread per walker; block of lanes per walker) against the CPU kernel."""
+    """The SRRW kernel (a block of lanes per walker) against the CPU kernel."""
     _, srrws, out = sim
     runs = 0
     for name, c in srrws.items():
@@ -323,13 +314,13 @@ def test_srrw_traces_and_measures_match_cpu_kernel(sim):
             np.testing.assert_array_equal(out[key + "/states"], states, err_msg=key)
             np.testing.assert_allclose(_sim_measure(out, key), x, rtol=0, atol=1e-12, err_msg=key)
             runs += 1
-    assert runs == 16
+    assert runs == 10
 
 
 def test_srrw_measure_is_visit_frequency(sim):
     """a = 1: x_n = (mu + visit counts of steps 1..n) / (n + 1), for every walker."""
     _, srrws, out = sim
-    for name, mode in [("srrw_srw_unw", "thread"), ("srrw_srw_w_a1", "block4c8")]:
+    for name, mode in [("srrw_srw_unw", "block4"), ("srrw_srw_w_a1", "block4c8")]:
         mu, W, n = srrws[name]["ch"].mu, srrws[name]["W"], srrws[name]["n"]
         key = f"{name}/{mode}"
         tr = out[key + "/trace"]
@@ -345,11 +336,10 @@ def test_srrw_renormalisation_path_is_exercised(sim):
     a = 0.55
     no_reset = np.prod(1.0 - (np.arange(2, N_STEPS + 2) ** -a))
     assert no_reset < 1e-6
-    for mode in ("thread", "block4c8"):
-        key = f"srrw_srw_huge/{mode}"
-        assert (out[key + "/scale"] > 1e3 * no_reset).all()
-        x = _sim_measure(out, key)
-        assert np.isfinite(x).all() and (x > 0).all()
+    key = "srrw_srw_huge/block4c8"
+    assert (out[key + "/scale"] > 1e3 * no_reset).all()
+    x = _sim_measure(out, key)
+    assert np.isfinite(x).all() and (x > 0).all()
 
 
 def test_import_is_lazy():
@@ -503,15 +493,13 @@ def test_gpu_srrw_second_step_chi_square(monkeypatch):
 
 @gpu
 @needs_cuda
-@pytest.mark.parametrize("mode", ["block", "thread", "thread_wm"])
-def test_gpu_srrw_matches_cpu_and_identity(mode, monkeypatch):
+def test_gpu_srrw_matches_cpu_and_identity(monkeypatch):
     """Same rng: the device measures equal the CPU kernel's up to libdevice exp/log rounding
     (a choice flips only when u falls within an ulp of a cumulative boundary); with a = 1 the
     measure is the visit frequency of its own trace."""
-    from samplingstats.walks import _cuda_walk, _torch_walk, self_repellent_walk
+    from samplingstats.walks import _torch_walk, self_repellent_walk
 
     monkeypatch.setattr(_torch_walk, "USE_FUSED", True)
-    monkeypatch.setattr(_cuda_walk, "SRRW_MODE", mode)
     g = WalkGraph(nx.barabasi_albert_graph(500, 3, seed=2))
     kw = dict(alpha=5.0, base="mhrw", n_walkers=256, record_trace=True, rng=9)
     r = self_repellent_walk(g, 2000, device="cuda", **kw)
