@@ -15,9 +15,10 @@ Results are reproducible per device (the ``torch.Generator`` is seeded from the 
 Generator) but differ from the numba kernels' streams.
 
 On a CUDA device, when numba.cuda is usable, both functions run the fused kernels of
-:mod:`samplingstats.walks._cuda_walk` instead (one thread per walker, the whole walk in one launch,
-the numba kernels' per-walker xoshiro256+ streams: base-walk traces then equal the numpy backend's
-for the same ``rng``). The switch: the module attribute ``USE_FUSED`` (``None`` auto, ``False``
+:mod:`samplingstats.walks._cuda_walk` instead (one thread per walker for the base walks and one
+32-thread block per walker for the SRRW, the whole walk in one launch, the numba kernels'
+per-walker xoshiro256+ streams: base-walk traces then equal the numpy backend's for the same
+``rng``). The switch: the module attribute ``USE_FUSED`` (``None`` auto, ``False``
 never, ``True`` always: an error if numba.cuda is unusable) or, when ``USE_FUSED`` is ``None``, the
 environment variable ``SAMPLINGSTATS_WALKS_FUSED`` (``0`` off, ``1`` on).
 """
