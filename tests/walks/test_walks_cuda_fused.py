@@ -72,6 +72,12 @@ _SIM_SCRIPT = textwrap.dedent(
         kernelapi.FakeCUDAShared.array = _shared_array
     from samplingstats.walks import _cuda_walk as cw
 
+    # The first (ignored) overflow warning raised from kernel code adds __warningregistry__ to the
+    # module's globals while other simulated threads iterate over those globals (the simulator
+    # swaps the module's `cuda` global around every device-function call): "dictionary changed
+    # size during iteration". Create the registry up front so the globals never change size.
+    cw.__dict__.setdefault("__warningregistry__", {})
+
     data = dict(np.load(sys.argv[1]))
     out = {}
     for name in sorted({k.split("/")[0] for k in data}):
