@@ -938,7 +938,12 @@ def dask_lp_regression(
     from .._backend import is_torch
     from .._rng import as_generator
     from ._common import augmented_scores, check_n_samples
-    from ._regression import LpRegressionResult, solve_lp
+    from ._regression import (
+        LpRegressionResult,
+        check_sample_not_empty,
+        check_solver_for_p,
+        solve_sample,
+    )
     from ._sampling import _draw
 
     p = float(p)
@@ -950,11 +955,7 @@ def dask_lp_regression(
     A = as_dask_matrix(A, "A", "lp_regression")
     bv = as_dask_vector(b, A, "b", "lp_regression")
     n, d = A.shape
-    if solver == "highs" and p != 1:
-        raise InvalidParameterError(
-            f"The 'solver' parameter of lp_regression: 'highs' solves p = 1 only. Got p={p!r}; "
-            "use solver='irls' or 'cvxpy'."
-        )
+    check_solver_for_p(solver, p)
     if n_samples is None:
         raise InvalidParameterError(
             "The 'n_samples' parameter of lp_regression must be set for a dask array: the full "
@@ -969,11 +970,7 @@ def dask_lp_regression(
     else:
         sigma = _scores_array(scores, n)
     sample = _draw(np.ascontiguousarray(sigma, dtype=np.float64), n_samples, p, mode, gen, n)
-    if len(sample) == 0:
-        raise InvalidParameterError(
-            f"The 'n_samples' parameter of lp_regression is too small: the Bernoulli sample "
-            f"with expected size {n_samples!r} kept no rows. Use n_samples >= d."
-        )
+    check_sample_not_empty(sample, n_samples)
     uniq, inverse = np.unique(sample.indices, return_inverse=True)
     rows, brows = dask.compute(A[uniq], bv[uniq])  # only the sampled rows come into memory
     rows, brows = rows[inverse], brows[inverse]
@@ -983,18 +980,12 @@ def dask_lp_regression(
             "Argument 'A' or 'b' of lp_regression contains NaN or infinite values in the "
             "sampled rows."
         )
-    x, n_iter, ok, status, used = solve_lp(As, bs, p, solver, tol=tol, max_iter=max_iter)
-    if not ok:
-        warnings.warn(
-            f"lp_regression: the {used} solver did not converge ({status}).",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
+    fit = solve_sample(As, bs, p, solver, tol, max_iter)
     parts = da.map_blocks(
         _lp_cost_chunk,
         A,
         bv[:, None],
-        x,
+        fit["coef"],
         p,
         drop_axis=1,
         chunks=((1,) * A.numblocks[0],),
@@ -1006,12 +997,4 @@ def dask_lp_regression(
             "Argument 'A' or 'b' of lp_regression contains NaN or infinite values (the "
             "full-data cost is not finite)."
         )
-    return LpRegressionResult(
-        coef=x,
-        cost=cost,
-        sample=sample,
-        n_iter=n_iter,
-        converged=bool(ok),
-        solver=used,
-        status=status,
-    )
+    return LpRegressionResult(cost=cost, sample=sample, **fit)

@@ -226,6 +226,36 @@ def _augment(kind, A, b):
     return np.hstack([A, b[:, None]])
 
 
+def check_solver_for_p(solver, p):
+    """'highs' is a linear program: p = 1 only (shared by the in-memory and dask paths)."""
+    if solver == "highs" and p != 1:
+        raise InvalidParameterError(
+            f"The 'solver' parameter of lp_regression: 'highs' solves p = 1 only. Got p={p!r}; "
+            "use solver='irls' or 'cvxpy'."
+        )
+
+
+def check_sample_not_empty(sample, n_samples):
+    if len(sample) == 0:
+        raise InvalidParameterError(
+            f"The 'n_samples' parameter of lp_regression is too small: the Bernoulli sample "
+            f"with expected size {n_samples!r} kept no rows. Use n_samples >= d."
+        )
+
+
+def solve_sample(As, bs, p, solver, tol, max_iter):
+    """Solve the (sampled) problem, warn when the solver did not converge; the result's fields
+    ``(coef, n_iter, converged, solver, status)``."""
+    x, n_iter, ok, status, used = solve_lp(As, bs, p, solver, tol=tol, max_iter=max_iter)
+    if not ok:
+        warnings.warn(
+            f"lp_regression: the {used} solver did not converge ({status}).",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
+    return {"coef": x, "n_iter": n_iter, "converged": bool(ok), "solver": used, "status": status}
+
+
 @validate_params(
     {
         "A": ["array-like"],
@@ -344,11 +374,7 @@ def lp_regression(
     bv = check_vector(b, "b")
     check_consistent_length(A=M, b=bv)
     n, d = M.shape
-    if solver == "highs" and p != 1:
-        raise InvalidParameterError(
-            f"The 'solver' parameter of lp_regression: 'highs' solves p = 1 only. Got p={p!r}; "
-            "use solver='irls' or 'cvxpy'."
-        )
+    check_solver_for_p(solver, p)
     sample = None
     if n_samples is not None:
         check_n_samples(n_samples, n, mode, "lp_regression")
@@ -360,31 +386,14 @@ def lp_regression(
         else:
             sigma = _check_scores_array(scores, n)
         sample = _draw(np.ascontiguousarray(sigma, dtype=np.float64), n_samples, p, mode, gen, n)
-        if len(sample) == 0:
-            raise InvalidParameterError(
-                f"The 'n_samples' parameter of lp_regression is too small: the Bernoulli sample "
-                f"with expected size {n_samples!r} kept no rows. Use n_samples >= d."
-            )
+        check_sample_not_empty(sample, n_samples)
         As, bs = sample.apply(M), sample.apply(bv)
     else:
         As, bs = M, bv
-    x, n_iter, ok, status, used = solve_lp(As, bs, p, solver, tol=tol, max_iter=max_iter)
-    if not ok:
-        warnings.warn(
-            f"lp_regression: the {used} solver did not converge ({status}).",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
-    cost = lp_cost(M, bv, x, p)
+    fit = solve_sample(As, bs, p, solver, tol, max_iter)
+    cost = lp_cost(M, bv, fit["coef"], p)
     if not math.isfinite(cost):  # pragma: no cover - defensive
-        raise RuntimeError(f"lp_regression: non-finite cost ({status}).")
-    coef = like(x, ref, dtype=ref.dtype) if ref is not None else x
-    return LpRegressionResult(
-        coef=coef,
-        cost=cost,
-        sample=sample,
-        n_iter=n_iter,
-        converged=bool(ok),
-        solver=used,
-        status=status,
-    )
+        raise RuntimeError(f"lp_regression: non-finite cost ({fit['status']}).")
+    if ref is not None:
+        fit["coef"] = like(fit["coef"], ref, dtype=ref.dtype)
+    return LpRegressionResult(cost=cost, sample=sample, **fit)
