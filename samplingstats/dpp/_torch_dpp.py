@@ -46,6 +46,17 @@ def _consts(torch, basis, device):
     )
 
 
+def _draw_consts(torch, basis, alpha, sqb, device):
+    """The constants of :func:`_draw_1d`: recurrence, envelopes and Hermite proposal scales."""
+    f = basis._family
+    return (
+        alpha,
+        sqb,
+        torch.as_tensor(f.env, dtype=torch.float64, device=device),
+        torch.as_tensor(f.hs, dtype=torch.float64, device=device),
+    )
+
+
 def torch_basis_eval(basis, x):
     """(n, m) basis values at the (n, d) tensor ``x`` (same device)."""
     torch = import_torch()
@@ -112,16 +123,12 @@ def _draw_1d(torch, basis, degs, gen, consts, over=1):
         acc = torch.rand(shape, generator=gen, dtype=torch.float64, device=device) * env[k] < (
             pk * pk * r
         )
-        if L == 1:
-            out[pending[acc]] = y[acc]
-            pending = pending[~acc]
-        else:
-            acc = acc.view(-1, L)
-            has = acc.any(dim=1)
-            first = torch.argmax(acc.to(torch.float32), dim=1)  # first accepted proposal
-            pick = y.view(-1, L).gather(1, first[:, None])[:, 0]
-            out[pending[has]] = pick[has]
-            pending = pending[~has]
+        acc = acc.view(-1, L)
+        has = acc.any(dim=1)
+        first = torch.argmax(acc.to(torch.float32), dim=1)  # first accepted proposal
+        pick = y.view(-1, L).gather(1, first[:, None])[:, 0]
+        out[pending[has]] = pick[has]
+        pending = pending[~has]
     return out
 
 
@@ -155,13 +162,7 @@ def torch_projection_dpp(dpp, R, rng, device):
         d = None
     else:
         alpha, sqb, idx = _consts(torch, basis, device)
-        f = basis._family
-        consts = (
-            alpha,
-            sqb,
-            torch.as_tensor(f.env, dtype=torch.float64, device=device),
-            torch.as_tensor(f.hs, dtype=torch.float64, device=device),
-        )
+        consts = _draw_consts(torch, basis, alpha, sqb, device)
         d = basis.dim
     Q = torch.zeros((R, m, m), dtype=torch.float64, device=device)
     if finite:
@@ -223,13 +224,7 @@ def torch_optimal_draws(basis, n, rng, device):
     torch = import_torch()
     gen = torch_generator(rng, device)
     alpha, sqb, idx = _consts(torch, basis, device)
-    f = basis._family
-    consts = (
-        alpha,
-        sqb,
-        torch.as_tensor(f.env, dtype=torch.float64, device=device),
-        torch.as_tensor(f.hs, dtype=torch.float64, device=device),
-    )
+    consts = _draw_consts(torch, basis, alpha, sqb, device)
     j = torch.randint(0, basis.size, (n,), generator=gen, device=device)
     degs = idx[j].reshape(-1)
     over = 8 if _gpu_policy(torch, device) else 1
