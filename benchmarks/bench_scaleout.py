@@ -68,16 +68,8 @@ def _fill_kernel():
                 z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
                 z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
                 z = z ^ (z >> np.uint64(31))
-                if 8 * k + 8 <= n:  # branch-free body: byte b of z, minus 128
-                    for b in range(8):
-                        out[8 * k + b] = float(
-                            np.int64((z >> np.uint64(8 * b)) & np.uint64(255)) - 128
-                        )
-                else:
-                    for b in range(n - 8 * k):
-                        out[8 * k + b] = float(
-                            np.int64((z >> np.uint64(8 * b)) & np.uint64(255)) - 128
-                        )
+                for b in range(min(8, n - 8 * k)):  # byte b of z, minus 128
+                    out[8 * k + b] = float(np.int64((z >> np.uint64(8 * b)) & np.uint64(255)) - 128)
 
         _FILL = fill
     return _FILL
