@@ -9,7 +9,8 @@ Each section times one call shape named by a method note's GPU target, after a w
 with ``torch.cuda.synchronize()`` around the timed region, and compares it with the numpy/numba
 path on the same machine where that is cheap. A section that fails prints its error and the
 others still run. The markdown table goes to stdout and, when the environment variable ``OUT``
-is set, to ``$OUT/gpu_check.md``.
+is set, to ``$OUT/gpu_check.md``. The walks have their own script, ``benchmarks.gpu_walks``
+(fused kernels and vectorised torch steps on the same graph).
 """
 
 from __future__ import annotations
@@ -180,74 +181,11 @@ def section_lp(dev):
     )
 
 
-def section_walks(dev):
-    import scipy.sparse as sp
-    import torch
-
-    from samplingstats.walks import random_walk, self_repellent_walk
-
-    rng = np.random.default_rng(5)
-    # BA(1e5, 5) built directly (preferential attachment by repeated-node list), fixed seed
-    n, m0 = 10**5 // Q, 5
-    targets = list(range(m0))
-    rep: list[int] = []
-    rows, cols = [], []
-    for v in range(m0, n):
-        for t_ in set(targets):
-            rows.append(v)
-            cols.append(t_)
-        rep.extend(targets)
-        rep.extend([v] * m0)
-        targets = [rep[k] for k in rng.integers(0, len(rep), 3 * m0)]
-        targets = list(dict.fromkeys(targets))[:m0]
-    A = sp.coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)).tocsr()
-    A = ((A + A.T) > 0).astype(np.float64).tocsr()
-    for chain, W, steps in (
-        ("srw", 10**6 // Q, 200),
-        ("mhrw", 10**6 // Q, 200),
-        ("nbrw", 10**6 // Q, 200),
-    ):
-        t = _time(
-            lambda chain=chain, W=W, steps=steps: random_walk(
-                A, steps, chain=chain, n_walkers=W, rng=0, backend="torch", device=dev
-            ),
-            2,
-        )
-        ROWS.append(
-            (
-                "walks",
-                f"{chain} {W} walkers x {steps} steps",
-                f"{W * steps / t:.3g} steps/s",
-                ">= 5e9 (srw)",
-            )
-        )
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
-    for W, steps in ((10**4 // Q, 200),):
-        t = _time(
-            lambda W=W, steps=steps: self_repellent_walk(
-                A, steps, alpha=5.0, base="mhrw", n_walkers=W, rng=0, backend="torch", device=dev
-            ),
-            1,
-        )
-        ROWS.append(
-            (
-                "walks",
-                f"srrw alpha 5 mhrw base {W} walkers x {steps}",
-                f"{W * steps / t:.3g} steps/s",
-                ">= 5e8",
-            )
-        )
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
-
-
 SECTIONS = {
     "sampling": section_sampling,
     "dpp": section_dpp,
     "lp": section_lp,
     "cluster": section_cluster,
-    "walks": section_walks,
 }
 
 
