@@ -11,10 +11,10 @@ row number).
 
 It is ``nogil`` and meant to run on one numba thread (a dask task runs one per core: call it
 through ``_call_kernel`` of :mod:`samplingstats.lp._dask`). The rows go in blocks of
-:data:`_BLOCK`: the block's projections first, with the loop of ``projected_sq_norms`` as a numba
-parfor (on one thread a parfor compiles to faster code than the same serial loop: 5.3 against
-7-8 ms per 250 000 x 20 chunk here), then the rest of the row's work while the block is in
-cache. Not cached on disk (``cache=False``), like :mod:`samplingstats._kernels._scaleout`: a
+:data:`_BLOCK`: the block's projections first, by the shared
+:func:`~samplingstats._kernels._sketch.projected_sq_norms` (a numba parfor: on one thread it
+compiles to faster code than the same loop written serially, 5.3 against 7-8 ms per 250 000 x 20
+chunk here), then the rest of the row's work while the block is in cache. Not cached on disk (``cache=False``), like :mod:`samplingstats._kernels._scaleout`: a
 cached kernel would not see a change of the kernels it calls.
 
 Arithmetic differences with the numpy composition: only the powers ``w^e``, ``w^(1 - 2/p)`` and
@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._jit import njit, prange
-from ._sketch import _hash_entry
+from ._jit import njit
+from ._sketch import _hash_entry, projected_sq_norms
 
 __all__ = ["lewis_sketch_chunk"]
 
@@ -65,22 +65,6 @@ def _fpow(x, y):
 _BLOCK = 4096  # rows per block: projected first, then updated and sketched while in cache
 
 
-@njit(parallel=True, fastmath=True, cache=False)
-def _proj_rows(X, i0, i1, MT, out):
-    """``out[i - i0] = ||x_i^T M||^2`` for ``i0 <= i < i1``, ``MT = M^T``: the loop of
-    ``projected_sq_norms`` (parallel and fastmath as there: a numba parfor compiles this loop to
-    faster code than a serial function, even on one thread)."""
-    r, d = MT.shape
-    for i in prange(i0, i1):
-        t = 0.0
-        for j in range(r):
-            y = 0.0
-            for c in range(d):
-                y += X[i, c] * MT[j, c]
-            t += y * y
-        out[i - i0] = t
-
-
 @njit(nogil=True, cache=False)
 def lewis_sketch_chunk(X, w, nz, MT, r, p, e, tiny, want_next, seed, s, k, skip_zero):
     """One sketched Lewis iteration on a chunk, one pass over its rows (in blocks).
@@ -107,11 +91,10 @@ def lewis_sketch_chunk(X, w, nz, MT, r, p, e, tiny, want_next, seed, s, k, skip_
     inv = 1.0 / np.sqrt(k)
     rows = block * k if want_next else 0
     buf = np.zeros((rows, d))
-    proj = np.empty(min(n, _BLOCK))
     row = 0  # the row's number in the sketch (local; the seed carries the chunk offset)
     for i0 in range(0, n, _BLOCK):
         i1 = min(n, i0 + _BLOCK)
-        _proj_rows(X, i0, i1, MT, proj)
+        proj = projected_sq_norms(X[i0:i1], MT)  # the shared kernel, one block at a time
         for i in range(i0, i1):
             if nz[i]:
                 wi = w[i]
