@@ -44,7 +44,7 @@ def _use_fused(dev) -> bool:
         return False
     from . import _cuda_walk
 
-    flag = USE_FUSED if USE_FUSED is not None else _cuda_walk.fused_enabled()
+    flag = _fused_flag()
     if flag is False:
         return False
     usable = _cuda_walk.cuda_usable()
@@ -60,6 +60,13 @@ def _use_fused(dev) -> bool:
 _FUSED_BROKEN = False
 
 
+def _fused_flag():
+    """``USE_FUSED``, or the environment switch when it is None (None: auto)."""
+    from ._cuda_walk import fused_enabled
+
+    return USE_FUSED if USE_FUSED is not None else fused_enabled()
+
+
 def _try_fused(fn, *args):
     """Run a fused kernel; if the CUDA toolchain fails (no NVVM / driver trouble) in auto mode,
     warn once and return None so the vectorised torch code runs instead."""
@@ -69,8 +76,7 @@ def _try_fused(fn, *args):
     try:
         return fn(*args)
     except _cuda_walk.toolchain_errors() as exc:
-        forced = USE_FUSED is True or (USE_FUSED is None and _cuda_walk.fused_enabled() is True)
-        if forced:
+        if _fused_flag() is True:  # forced: raise
             raise
         import warnings
 
