@@ -15,12 +15,16 @@ Submodules are imported lazily (PEP 562): ``import samplingstats`` loads neither
 import importlib as _importlib
 
 from ._exceptions import ConvergenceWarning, InvalidParameterError
+from ._optional import MissingOptionalDependency
 from ._version import __version__
 
 __all__ = [
     "__version__",
+    "ConfidenceInterval",
     "ConvergenceWarning",
     "InvalidParameterError",
+    "MissingOptionalDependency",
+    "Result",
     "cluster",
     "dpp",
     "importance",
@@ -33,7 +37,15 @@ __all__ = [
 _SUBMODULES = frozenset({"cluster", "dpp", "importance", "lp", "sampling", "subsample", "walks"})
 
 
+# public names that live in modules importing numpy: loaded on first access
+_LAZY = {"Result": "._results", "ConfidenceInterval": "._results"}
+
+
 def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(_importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
     if name in _SUBMODULES:
         module = _importlib.import_module(f"{__name__}.{name}")
         globals()[name] = module
@@ -42,4 +54,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | _SUBMODULES)
+    return sorted(set(globals()) | _SUBMODULES | set(_LAZY))

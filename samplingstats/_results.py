@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 
@@ -14,7 +14,18 @@ __all__ = ["ConfidenceInterval", "Result", "normal_interval"]
 
 
 class ConfidenceInterval(NamedTuple):
-    """Lower and upper bounds of a confidence interval (arrays or floats)."""
+    """Lower and upper bounds of a confidence interval (arrays or floats).
+
+    Returned by every ``confidence_interval(confidence_level=0.95)`` method of a result. It is a
+    named tuple, so ``low, high = ci`` works; ``low`` and ``high`` have the shape of the estimate.
+
+    Examples
+    --------
+    >>> from samplingstats import ConfidenceInterval
+    >>> ci = ConfidenceInterval(0.9, 1.1)
+    >>> ci.low, ci.high
+    (0.9, 1.1)
+    """
 
     low: object
     high: object
@@ -75,7 +86,11 @@ class Result:
     """Base class of the ``...Result`` dataclasses returned by public functions.
 
     Subclasses are dataclasses; they get a readable multi-line ``repr`` (large arrays are
-    summarised by shape) and :meth:`to_dict`.
+    summarised by shape), :meth:`to_dict` and :meth:`to_frame` (pandas). Results that carry a
+    standard error also have ``confidence_interval(confidence_level=0.95)`` returning a
+    :class:`ConfidenceInterval`. Field names follow one convention across the library (see the
+    design page): ``estimate`` / ``standard_error`` (shape of the estimated quantity),
+    ``n_iter``, ``converged``, ``n_evaluations``, ``n_samples``.
 
     Examples
     --------
@@ -96,6 +111,10 @@ class Result:
     ['estimate', 'samples']
     """
 
+    # names of 1-D fields that index the rows of to_frame(); None: every 1-D array field whose
+    # length equals the first one's
+    _frame_fields: ClassVar[tuple[str, ...] | None] = None
+
     def __repr__(self) -> str:
         fields = [f for f in dataclasses.fields(self) if f.repr]
         body = "".join(f"    {f.name}={_summarise(getattr(self, f.name))},\n" for f in fields)
@@ -108,3 +127,77 @@ class Result:
             v = getattr(self, f.name)
             out[f.name] = v.to_dict() if isinstance(v, Result) else v
         return out
+
+    def _frame_columns(self) -> tuple[dict, dict]:
+        """(per-row columns, scalar fields) for :meth:`to_frame`; results may override."""
+        rows, scalars = {}, {}
+        names = self._frame_fields
+        length = None
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if hasattr(v, "detach") and hasattr(v, "cpu"):  # torch tensor
+                v = v.detach().cpu().numpy()
+            if isinstance(v, (bool, int, float, str, np.generic)) or v is None:
+                scalars[f.name] = v.item() if isinstance(v, np.generic) else v
+                continue
+            if isinstance(v, np.ndarray) and v.ndim == 0:
+                scalars[f.name] = v.item()
+                continue
+            if names is not None and f.name not in names:
+                continue
+            if isinstance(v, np.ndarray) and v.ndim == 1:
+                if length is None:
+                    length = v.shape[0]
+                if v.shape[0] == length:
+                    rows[f.name] = v
+        return rows, scalars
+
+    def to_frame(self):
+        """Return the result as a :class:`pandas.DataFrame` (needs the optional pandas).
+
+        Per-item fields (1-D arrays of one length: estimates, standard errors, weights, ...) become
+        columns, one row per item; when a ``confidence_interval`` exists its 95% bounds are added as
+        ``ci_low`` / ``ci_high``. Scalar fields (``n_evaluations``, ``converged``, ...) go into
+        ``DataFrame.attrs``, or form the single row when the result has no per-item field. Nested
+        results, matrices and other objects are left out (use :meth:`to_dict`).
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Examples
+        --------
+        >>> import dataclasses
+        >>> import numpy as np
+        >>> from samplingstats import Result
+        >>> @dataclasses.dataclass(repr=False)
+        ... class MeanResult(Result):
+        ...     estimate: np.ndarray
+        ...     n_evaluations: int
+        >>> df = MeanResult(estimate=np.array([0.5, 1.5]), n_evaluations=10).to_frame()
+        >>> df["estimate"].tolist(), df.attrs["n_evaluations"]
+        ([0.5, 1.5], 10)
+        """
+        from ._optional import import_optional
+
+        pd = import_optional("pandas", purpose=f"{type(self).__name__}.to_frame")
+        rows, scalars = self._frame_columns()
+        ci = getattr(self, "confidence_interval", None)
+        if callable(ci):
+            try:
+                low, high = ci()
+            except Exception:  # an interval that needs arguments or is not available
+                low = high = None
+            if low is not None:
+                low, high = np.asarray(low), np.asarray(high)
+                if rows and low.ndim == 1 and low.shape[0] == len(next(iter(rows.values()))):
+                    rows["ci_low"], rows["ci_high"] = low, high
+                elif not rows and low.ndim == 0:
+                    scalars["ci_low"], scalars["ci_high"] = float(low), float(high)
+        if rows:
+            df = pd.DataFrame(rows)
+            df.attrs.update(scalars)
+        else:
+            df = pd.DataFrame([scalars])
+        df.attrs["result"] = type(self).__name__
+        return df

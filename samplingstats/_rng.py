@@ -12,9 +12,23 @@ import numpy as np
 
 from ._exceptions import InvalidParameterError
 
-__all__ = ["as_generator", "spawn", "torch_generator", "random_seed"]
+__all__ = ["as_generator", "as_seed", "spawn", "torch_generator", "random_seed"]
 
-_RNG_EXPECTED = "None, an int, a numpy.random.Generator, BitGenerator, SeedSequence or RandomState"
+_RNG_EXPECTED = (
+    "None, an int, a numpy.random.Generator, BitGenerator, SeedSequence, RandomState "
+    "or torch.Generator"
+)
+
+
+def _is_torch_generator(x) -> bool:
+    t = type(x)
+    return t.__name__ == "Generator" and t.__module__.split(".")[0] == "torch"
+
+
+def _seed_from_torch(gen) -> int:
+    import torch
+
+    return int(torch.randint(0, 2**62, (1,), generator=gen, device=gen.device).item())
 
 
 def as_generator(rng=None, *, name="rng"):
@@ -50,6 +64,8 @@ def as_generator(rng=None, *, name="rng"):
     """
     if isinstance(rng, np.random.Generator):
         return rng
+    if _is_torch_generator(rng):  # a torch.Generator seeds a numpy stream from one of its draws
+        return np.random.default_rng(_seed_from_torch(rng))
     if rng is None or isinstance(rng, (np.random.SeedSequence, np.random.BitGenerator)):
         return np.random.default_rng(rng)
     if isinstance(rng, np.random.RandomState):
@@ -114,6 +130,31 @@ def random_seed(rng=None):
     return int(as_generator(rng).integers(0, 2**63 - 1, dtype=np.int64))
 
 
+def as_seed(rng=None, *, name="rng") -> int:
+    """Normalise ``rng`` to one non-negative integer seed (for keyed, stateless samplers).
+
+    An int is returned as is (so ``rng=42`` always gives the same key); ``None`` draws fresh OS
+    entropy; a Generator (or anything else :func:`as_generator` accepts) gives one draw of it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from samplingstats._rng import as_seed
+    >>> as_seed(42)
+    42
+    >>> as_seed(np.random.default_rng(0)) == as_seed(np.random.default_rng(0))
+    True
+    """
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, (bool, np.bool_)):
+        if int(rng) < 0:
+            raise InvalidParameterError(
+                f"The {name!r} parameter must be {_RNG_EXPECTED}; a seed must be non-negative. "
+                f"Got {rng!r} instead."
+            )
+        return int(rng)
+    return random_seed(as_generator(rng, name=name))
+
+
 def torch_generator(rng=None, device=None):
     """Derive a seeded ``torch.Generator`` on ``device`` from ``rng``.
 
@@ -122,8 +163,9 @@ def torch_generator(rng=None, device=None):
 
     Parameters
     ----------
-    rng : seed-like
-        Anything :func:`as_generator` accepts.
+    rng : seed-like or torch.Generator
+        Anything :func:`as_generator` accepts. A ``torch.Generator`` on ``device`` is returned as
+        is; on another device it seeds a new generator there.
     device : str or torch.device, optional
         Device of the generator (default CPU).
 
@@ -141,6 +183,14 @@ def torch_generator(rng=None, device=None):
     from ._backend import import_torch
 
     torch = import_torch()
+    if _is_torch_generator(rng):
+        want = torch.device(device if device is not None else "cpu")
+        if rng.device.type == want.type and (want.index is None or rng.device.index == want.index):
+            return rng  # the caller's generator, used (and advanced) as is
+        seed = _seed_from_torch(rng)
+        gen = torch.Generator(device=want)
+        gen.manual_seed(seed)
+        return gen
     gen = torch.Generator(device=device if device is not None else "cpu")
     gen.manual_seed(random_seed(rng))
     return gen
