@@ -24,7 +24,81 @@ import statistics
 import time
 from collections.abc import Callable
 
-__all__ = ["time_call", "Timing", "Comparison", "render", "machine_info", "quick_mode"]
+__all__ = [
+    "time_call",
+    "Timing",
+    "Comparison",
+    "render",
+    "machine_info",
+    "quick_mode",
+    "pin_threads",
+    "thread_report",
+]
+
+
+def pin_threads(n: int):
+    """Pin every thread pool to ``n`` threads: BLAS and OpenMP (threadpoolctl), numba, torch.
+
+    Call it **after every library of the benchmark (ours and the peers) is imported**: threadpoolctl
+    only sees the pools of libraries already loaded, so a pool loaded later (scikit-learn's OpenMP,
+    scipy's OpenBLAS) would keep its default and oversubscribe the cores. Returns the threadpoolctl
+    controller (keep a reference; the limit holds for the process). Both sides of a comparison run
+    under the same setting.
+    """
+    import sys
+
+    from threadpoolctl import threadpool_limits
+
+    ctl = threadpool_limits(limits=int(n))
+    if "numba" in sys.modules:
+        import numba
+
+        numba.set_num_threads(min(int(n), numba.config.NUMBA_NUM_THREADS))
+    if "torch" in sys.modules:
+        import torch
+
+        torch.set_num_threads(int(n))
+    return ctl
+
+
+def thread_report() -> str:
+    """The thread settings in force (threadpool_info summary, numba, torch) and the load average."""
+    import sys
+
+    from threadpoolctl import threadpool_info
+
+    pools = [
+        f"{p.get('internal_api')}({p.get('num_threads')})"
+        + (f"[{os.path.basename(p.get('filepath', ''))}]" if p.get("filepath") else "")
+        for p in threadpool_info()
+    ]
+    parts = ["threadpools: " + (", ".join(pools) or "none loaded")]
+    if "numba" in sys.modules:
+        import numba
+
+        parts.append(
+            f"numba {numba.get_num_threads()} threads ({numba.threading_layer() if _numba_ran() else 'layer not started'})"
+        )
+    if "torch" in sys.modules:
+        import torch
+
+        parts.append(f"torch {torch.get_num_threads()} threads")
+    try:
+        load = os.getloadavg()
+        parts.append(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    except OSError:
+        pass
+    return "; ".join(parts)
+
+
+def _numba_ran() -> bool:
+    try:
+        import numba
+
+        numba.threading_layer()
+    except ValueError:
+        return False
+    return True
 
 
 def quick_mode() -> bool:
