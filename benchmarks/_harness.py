@@ -49,7 +49,6 @@ def pin_threads(n: int):
 
     from threadpoolctl import threadpool_limits
 
-    ctl = threadpool_limits(limits=int(n))
     if "numba" in sys.modules:
         import numba
 
@@ -58,7 +57,8 @@ def pin_threads(n: int):
         import torch
 
         torch.set_num_threads(int(n))
-    return ctl
+    # last: numba's and torch's setters may load an OpenMP runtime of their own
+    return threadpool_limits(limits=int(n))
 
 
 def thread_report() -> str:
