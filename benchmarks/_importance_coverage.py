@@ -31,8 +31,8 @@ def moments_study(N, R, seed=77):
         res = multiple_expectations(
             lambda x: x ** (2 * JS), [stats.norm()], budget=N, rng=np.random.default_rng([seed, r])
         )
-        E.append(res.estimates)
-        S.append(res.standard_errors)
+        E.append(res.estimate)
+        S.append(res.standard_error)
     E, S = np.array(E), np.array(S)
     z = (E - MOMENTS) / S
     hit = np.abs(z) < stats.norm.ppf(0.975)

@@ -94,13 +94,13 @@ def salib_sobol(func, dists, n, rng):
 
 
 def _ours(func, dists, budget, rng):
-    r = sobol_indices(func, dists, budget=budget, rng=rng, target="first")
+    r = sobol_indices(func, dists, budget=budget, rng=rng, order="first")
     ci = r.confidence_interval(0.95)
     return r.first_order, (ci.low, ci.high)
 
 
 def _ours_qmc(func, dists, budget, rng):
-    r = sobol_indices(func, dists, budget=budget, rng=rng, target="first", qmc=True)
+    r = sobol_indices(func, dists, budget=budget, rng=rng, order="first", qmc=True)
     ci = r.confidence_interval(0.95)
     return r.first_order, (ci.low, ci.high)
 
@@ -119,7 +119,7 @@ def sobol_case(name, func, dists, S_ref, N, R, seed):
     budget = N * (d + 2)
     n2 = 2 ** int(np.floor(np.log2(N)))
     rows = [
-        ("**samplingstats sobol_indices (AISCV, target='first')**", _ours, budget, True),
+        ("**samplingstats sobol_indices (AISCV, order='first')**", _ours, budget, True),
         ("samplingstats, RQMC final stage (qmc=True)", _ours_qmc, budget, True),
         ("crude pick-freeze (note's estimator)", _crude("pick_freeze"), budget, True),
         ("crude pick-freeze (Saltelli 2010)", _crude("saltelli"), budget, True),
@@ -199,8 +199,8 @@ def many_laws_case(N, R, L, seed):
         res = multiple_expectations(tf.cantilever_beam, laws, budget=N, rng=rng)
         t_ours.append(time.perf_counter() - t0)
         e_sep.append(sep - ref)
-        e_ours.append(res.estimates - ref)
-        se_ours.append(res.standard_errors)
+        e_ours.append(res.estimate - ref)
+        se_ours.append(res.standard_error)
     e_ours, se_ours = np.array(e_ours), np.array(se_ours)
     m_sep = float(np.mean(np.square(e_sep), axis=0).sum())
     m_ours = float(np.mean(np.square(e_ours), axis=0).sum())

@@ -31,7 +31,7 @@ from samplingstats.importance._testfunctions import (  # noqa: E402
 
 rng = np.random.default_rng(0)
 budget = 10_000 * 8
-ours = sobol_indices(cantilever_beam, cantilever_dists(), budget=budget, rng=rng, target="first")
+ours = sobol_indices(cantilever_beam, cantilever_dists(), budget=budget, rng=rng, order="first")
 crude = sobol_indices(
     cantilever_beam, cantilever_dists(), budget=budget, method="pick_freeze", rng=rng
 )
@@ -60,7 +60,7 @@ out = os.environ.get("SAMPLINGSTATS_EXAMPLE_OUT")
 if out:
     path = out if out.endswith(".png") else os.path.join(out, "importance_sobol.png")
     fig.savefig(path, dpi=110)
-gain = np.sum(crude.first_order_se**2) / np.sum(ours.first_order_se**2)
+gain = np.sum(crude.first_order_standard_error**2) / np.sum(ours.first_order_standard_error**2)
 print("AISCV     ", np.round(ours.first_order, 4))
 print("crude     ", np.round(crude.first_order, 4))
 print("reference ", np.round(CANTILEVER_FIRST, 4))

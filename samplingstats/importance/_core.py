@@ -418,16 +418,16 @@ def _run_aiscv(
     history.pop("_samplers", None)
     hist = {k: np.asarray(v) for k, v in history.items()}
     return {
-        "estimates": estimates,
-        "standard_errors": se,
+        "estimate": estimates,
+        "standard_error": se,
         "summands": Y,
         "offsets": offsets,
         "n_evaluations": n_eval + N_f,
         "dof": dof,
         "n_adaptive": n_eval,
         "n_final": N_f,
-        "n_iterations": n_iter,
-        "stopped_by_rule": stopped,
+        "n_iter": n_iter,
+        "converged": stopped,
         "fell_back_to_crude": fell_back,
         "history": hist,
         "final_alpha": sampler.alpha.copy(),

@@ -30,7 +30,7 @@ def run(rng) -> str:
             f"{s / e:.2%}",
             f"{abs(c / e - 1):.2%}",
         ]
-        for j, e, a, s, c in zip(js, exact, res.estimates, res.standard_errors, crude)
+        for j, e, a, s, c in zip(js, exact, res.estimate, res.standard_error, crude)
     ]
     t1 = format_table(
         ["moment", "exact", "AISCV", "|rel err|", "rel SE", "crude MC |rel err|"],
@@ -46,12 +46,12 @@ def run(rng) -> str:
         [
             f"S{i + 1}",
             f"{first[i]:.4f}",
-            f"{ours.first_order[i]:.4f} +- {ours.first_order_se[i]:.4f}",
-            f"{pf.first_order[i]:.4f} +- {pf.first_order_se[i]:.4f}",
+            f"{ours.first_order[i]:.4f} +- {ours.first_order_standard_error[i]:.4f}",
+            f"{pf.first_order[i]:.4f} +- {pf.first_order_standard_error[i]:.4f}",
         ]
         for i in range(3)
     ]
-    gain = np.sum(pf.first_order_se**2) / np.sum(ours.first_order_se**2)
+    gain = np.sum(pf.first_order_standard_error**2) / np.sum(ours.first_order_standard_error**2)
     t2 = format_table(
         ["index", "exact", "AISCV", "crude pick-freeze"],
         rows,

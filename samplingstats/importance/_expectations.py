@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import math
 import numbers
-import warnings
 
 import numpy as np
 
+from .._progress import get_logger, progress_bar
 from .._results import ConfidenceInterval, Result, normal_interval
 from .._rng import as_generator
 from .._validation import (
@@ -25,6 +24,7 @@ from ._inputs import ModelCaller, check_dists, check_workers
 __all__ = ["multiple_expectations", "ExpectationsResult"]
 
 _FAMILIES = ("gaussian", "gaussian_mixture", "student")
+_log = get_logger("importance")
 
 
 @dataclasses.dataclass(repr=False)
@@ -33,47 +33,51 @@ class ExpectationsResult(Result):
 
     Attributes
     ----------
-    estimates : ndarray of shape (J,)
+    estimate : ndarray of shape (J,)
         Unbiased estimates of the ``J`` expectations (from the final, fresh sample).
-    standard_errors : ndarray of shape (J,)
+    standard_error : ndarray of shape (J,)
         Their estimated standard errors (sample standard deviation of the summands / sqrt(N_f)).
     n_evaluations : int
         Points at which the model was evaluated (the budget).
     n_adaptive : int
         Points spent on the adaptation (pilot included); ``n_evaluations - n_adaptive`` points
         form the final sample.
-    n_iterations : int
+    n_iter : int
         Adaptation iterations after the pilot block.
     history : dict of ndarrays
         Per adaptation step (row 0 is the pilot): ``n_evaluations``, ``estimates`` (block
         estimates), ``variances`` (per-point variance of the block summands), ``alpha`` (mixture
         weights, defensive weight first) and ``criterion`` (predicted weighted final variance).
         Plot it with :func:`samplingstats.importance.plot_history`.
-    stopped_by_rule : bool
-        True when the quantitative stopping rule ended the adaptation (False: the adaptation
-        budget ran out).
+    converged : bool
+        True when the adaptive stage met its quantitative stopping rule (the predicted final
+        variance stopped decreasing) before the adaptation budget cap; False when the cap
+        ended it. Either way the final estimates are unbiased and their intervals valid (the
+        final sample is fresh), so ``False`` is informational and raises no warning.
     final_alpha : ndarray
         Mixture weights of the final sampling density (defensive weight first).
     signed : ndarray of bool
         Which integrands were split into positive and negative parts.
     summands : ndarray of shape (N_f, J)
         The final-sample summands (with ``qmc=True``: the replicate means); ``numpy.cov(
-        summands.T) / len(summands)`` estimates the covariance of ``estimates``.
+        summands.T) / len(summands)`` estimates the covariance of ``estimate``.
     dof : int or None
         Degrees of freedom of the intervals (``n_replicates - 1`` with ``qmc=True``).
     """
 
-    estimates: np.ndarray
-    standard_errors: np.ndarray
+    estimate: np.ndarray
+    standard_error: np.ndarray
     n_evaluations: int
     n_adaptive: int
-    n_iterations: int
+    n_iter: int
     history: dict
-    stopped_by_rule: bool = False
+    converged: bool = False
     final_alpha: np.ndarray | None = None
     signed: np.ndarray | None = None
     summands: np.ndarray | None = dataclasses.field(default=None, repr=False)
     dof: int | None = None
+
+    _frame_fields = ("estimate", "standard_error")
 
     @classmethod
     def _from_engine(cls, out):
@@ -81,7 +85,7 @@ class ExpectationsResult(Result):
         return cls(**{f.name: out[f.name] for f in dataclasses.fields(cls)})
 
     def confidence_interval(self, confidence_level=0.95) -> ConfidenceInterval:
-        """Confidence intervals ``estimates -/+ q * standard_errors``.
+        """Confidence intervals ``estimate -/+ q * standard_error``.
 
         ``q`` is the normal quantile (CLT) for an i.i.d. final sample, and the Student-t
         quantile with :attr:`dof` degrees of freedom for an RQMC final sample (``qmc=True``).
@@ -96,10 +100,10 @@ class ExpectationsResult(Result):
         >>> bool(ci.low[0] < 1.0 < ci.high[0])
         True
         """
-        return interval(self.estimates, self.standard_errors, confidence_level, self.dof)
+        return interval(self.estimate, self.standard_error, confidence_level, self.dof)
 
     def covariance(self) -> np.ndarray:
-        """Estimated covariance matrix of :attr:`estimates`."""
+        """Estimated covariance matrix of :attr:`estimate`."""
         return summand_covariance(self.summands)
 
 
@@ -119,19 +123,6 @@ def _norm_cdf(z):
     from scipy.special import ndtr
 
     return float(ndtr(z))
-
-
-def _progress_bar(progress, total, desc):
-    if not progress:
-        return contextlib.nullcontext(None)
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:  # pragma: no cover - tqdm is optional
-        warnings.warn(
-            "progress=True needs the optional package tqdm; running without a bar.", stacklevel=3
-        )
-        return contextlib.nullcontext(None)
-    return tqdm(total=total, desc=desc, unit="pt")
 
 
 def check_common(
@@ -309,7 +300,7 @@ def multiple_expectations(
     >>> from samplingstats.importance import multiple_expectations
     >>> res = multiple_expectations(lambda x: x ** np.array([2, 4, 6]), [stats.norm()],
     ...                             budget=5000, rng=1)
-    >>> np.allclose(res.estimates, [1, 3, 15], rtol=0.05)
+    >>> np.allclose(res.estimate, [1, 3, 15], rtol=0.05)
     True
     >>> res.n_evaluations
     5000
@@ -347,7 +338,7 @@ def multiple_expectations(
     n_laws = len(law_sets)
 
     with (
-        _progress_bar(progress, int(budget), caller) as bar,
+        progress_bar(progress, total=int(budget), desc=caller, unit="pt") as bar,
         ModelCaller(
             func, workers, caller, n_out={1, n_laws} if multi else None, progress=bar
         ) as caller_fn,
@@ -420,4 +411,11 @@ def multiple_expectations(
             qmc=bool(qmc),
             n_replicates=int(n_replicates),
         )
+    _log.info(
+        "multiple_expectations: %d points (%d adaptive, %d iterations, converged=%s)",
+        out["n_evaluations"],
+        out["n_adaptive"],
+        out["n_iter"],
+        out["converged"],
+    )
     return ExpectationsResult._from_engine(out)

@@ -35,7 +35,9 @@ def plot_history(result, *, ax=None, names=None):
     >>> len(fig.axes)
     3
     """
-    import matplotlib.pyplot as plt
+    from .._optional import import_optional
+
+    plt = import_optional("matplotlib.pyplot", purpose="plot_history")
 
     from .._validation import InvalidParameterError
 

@@ -6,10 +6,11 @@ import dataclasses
 
 import numpy as np
 
+from .._progress import progress_bar
 from .._results import ConfidenceInterval, Result
 from .._validation import InvalidParameterError, StrOptions, check_param
 from ._core import run_aiscv, summand_covariance
-from ._expectations import ExpectationsResult, _progress_bar, check_common, interval
+from ._expectations import ExpectationsResult, check_common, interval
 from ._inputs import ModelCaller, check_dists
 
 __all__ = ["sobol_indices", "SobolResult"]
@@ -25,7 +26,7 @@ class SobolResult(Result):
         First-order (pick-freeze, Saltelli form) and total (Jansen) Sobol' indices.
     n_evaluations : int
         Model evaluations used (``n_points * (d + 2)``).
-    first_order_se, total_order_se : ndarray of shape (d,)
+    first_order_standard_error, total_order_standard_error : ndarray of shape (d,)
         Delta-method standard errors.
     variance : float
         Estimated output variance.
@@ -44,14 +45,53 @@ class SobolResult(Result):
     first_order: np.ndarray
     total_order: np.ndarray
     n_evaluations: int
-    first_order_se: np.ndarray | None = None
-    total_order_se: np.ndarray | None = None
+    first_order_standard_error: np.ndarray | None = None
+    total_order_standard_error: np.ndarray | None = None
     variance: float = float("nan")
     method: str = "aiscv"
     centred: bool = True
     n_points: int = 0
     expectations: ExpectationsResult | None = None
     dof: int | None = None
+
+    _frame_fields = (
+        "first_order",
+        "first_order_standard_error",
+        "total_order",
+        "total_order_standard_error",
+    )
+
+    def to_frame(self):
+        """One row per input: indices, standard errors and 95% intervals (needs pandas).
+
+        Columns ``first_order``, ``first_order_standard_error``, ``first_order_ci_low``,
+        ``first_order_ci_high`` and the same for ``total_order``; scalar fields go into
+        ``DataFrame.attrs``.
+
+        Examples
+        --------
+        >>> from scipy import stats
+        >>> from samplingstats.importance import sobol_indices
+        >>> f = lambda x: x[:, 0] + 0.5 * x[:, 1]
+        >>> res = sobol_indices(f, [stats.norm()] * 2, budget=8000, method="pick_freeze", rng=0)
+        >>> df = res.to_frame()
+        >>> df.shape[0], "total_order_ci_high" in df.columns
+        (2, True)
+        """
+        df = super().to_frame()
+        df = df.drop(columns=[c for c in ("ci_low", "ci_high") if c in df.columns])
+        for order in ("first", "total"):
+            low, high = self.confidence_interval(order=order)
+            df[f"{order}_order_ci_low"] = low
+            df[f"{order}_order_ci_high"] = high
+        cols = [
+            f"{o}_order{s}"
+            for o in ("first", "total")
+            for s in ("", "_standard_error", "_ci_low", "_ci_high")
+        ]
+        df = df[cols]
+        df.index.name = "input"
+        return df
 
     def confidence_interval(self, confidence_level=0.95, *, order="first") -> ConfidenceInterval:
         """Delta-method normal confidence intervals for the first-order or total indices.
@@ -79,8 +119,12 @@ class SobolResult(Result):
             caller="SobolResult.confidence_interval",
         )
         if order == "first":
-            return interval(self.first_order, self.first_order_se, confidence_level, self.dof)
-        return interval(self.total_order, self.total_order_se, confidence_level, self.dof)
+            return interval(
+                self.first_order, self.first_order_standard_error, confidence_level, self.dof
+            )
+        return interval(
+            self.total_order, self.total_order_standard_error, confidence_level, self.dof
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -150,7 +194,7 @@ def sobol_indices(
     method="aiscv",
     rng=None,
     centre="auto",
-    target="both",
+    order="both",
     family="auto",
     defensive=0.05,
     adapt_fraction=0.5,
@@ -197,7 +241,7 @@ def sobol_indices(
         the Gaussian cross-entropy fits are nearly optimal) and whose squared coefficient of
         variation is at least 0.25 (milder cancellation); it centres otherwise. Crude
         pick-freeze always centres with the sample mean of the first block.
-    target : {"both", "first", "total"}, default "both"
+    order : {"both", "first", "total"}, default "both"
         Indices whose delta-method variance the adaptation minimises (all are estimated;
         ``"first"`` spends the sampling effort on the first-order indices only).
     family : {"auto", "gaussian", "gaussian_mixture", "student"}, default "auto"
@@ -234,6 +278,7 @@ def sobol_indices(
     check_param(
         method, [StrOptions(("aiscv", "pick_freeze", "saltelli"))], name="method", caller=caller
     )
+    check_param(order, [StrOptions(("both", "first", "total"))], name="order", caller=caller)
     check_param(
         family,
         [StrOptions(("auto", "gaussian", "gaussian_mixture", "student"))],
@@ -269,7 +314,7 @@ def sobol_indices(
     n_points = int(budget) // per
 
     with (
-        _progress_bar(progress, n_points * per, caller) as bar,
+        progress_bar(progress, total=n_points * per, desc=caller, unit="eval") as bar,
         ModelCaller(func, workers, caller, n_out={1}, progress=bar) as model,
     ):
 
@@ -300,8 +345,8 @@ def sobol_indices(
                 first_order=S,
                 total_order=ST,
                 n_evaluations=n_points * per,
-                first_order_se=se[:d],
-                total_order_se=se[d:],
+                first_order_standard_error=se[:d],
+                total_order_standard_error=se[d:],
                 variance=float(V),
                 method=method,
                 centred=True,
@@ -348,9 +393,9 @@ def sobol_indices(
                 return np.ones(E.shape[0])
             _, _, _, Jac = _indices_and_jacobian(E, state["centred"])
             Jac = np.clip(np.nan_to_num(Jac), -10 / V, 10 / V)
-            if target == "first":
+            if order == "first":
                 Jac = Jac[:d]
-            elif target == "total":
+            elif order == "total":
                 Jac = Jac[d:]
             return (Jac**2).sum(axis=0)
 
@@ -368,7 +413,7 @@ def sobol_indices(
             qmc=bool(qmc),
             n_replicates=int(n_replicates),
         )
-    E = out["estimates"]
+    E = out["estimate"]
     cov = summand_covariance(out["summands"])
     S, ST, V, Jac = _indices_and_jacobian(E, state["centred"])
     se = _delta_se(Jac, cov)
@@ -377,8 +422,8 @@ def sobol_indices(
         first_order=S,
         total_order=ST,
         n_evaluations=out["n_evaluations"] * per,
-        first_order_se=se[:d],
-        total_order_se=se[d:],
+        first_order_standard_error=se[:d],
+        total_order_standard_error=se[d:],
         variance=float(V),
         method=method,
         centred=state["centred"],

@@ -26,12 +26,12 @@ def test_gaussian_moments_accuracy_and_variance_reduction():
     rng = np.random.default_rng(20240601)
     res = multiple_expectations(moments, [stats.norm()], budget=20_000, rng=rng)
     assert isinstance(res, ExpectationsResult)
-    assert res.estimates.shape == (10,) and res.n_evaluations == 20_000
-    z = (res.estimates - MOMENTS) / res.standard_errors
+    assert res.estimate.shape == (10,) and res.n_evaluations == 20_000
+    z = (res.estimate - MOMENTS) / res.standard_error
     # |z| < 4.5 for each of 10 CLT statistics: false-failure probability < 10 * 7e-6
     assert np.all(np.abs(z) < 4.5), z
     # relative standard errors are well below the 0.025 relative-RMSE target
-    rel_se = res.standard_errors / MOMENTS
+    rel_se = res.standard_error / MOMENTS
     assert np.all(rel_se < 0.025), rel_se
     # weighted (1 / I^2) variance vs crude Monte Carlo with the same budget (exact formula)
     ours = np.sum(rel_se**2)
@@ -44,7 +44,7 @@ def test_gaussian_moments_relative_rmse_over_repetitions():
     rng = np.random.default_rng(7)
     errs = np.array(
         [
-            multiple_expectations(moments, [stats.norm()], budget=20_000, rng=rng).estimates
+            multiple_expectations(moments, [stats.norm()], budget=20_000, rng=rng).estimate
             / MOMENTS
             - 1
             for _ in range(12)
@@ -99,7 +99,7 @@ def test_standard_errors_calibrated_per_law_over_repetitions():
     R = 150
     z = np.array(
         [
-            (res.estimates - truth) / res.standard_errors
+            (res.estimate - truth) / res.standard_error
             for res in (
                 multiple_expectations(lambda x: x[:, 0] ** 2 + 1.0, laws, budget=1000, rng=rng)
                 for _ in range(R)
@@ -124,7 +124,7 @@ def test_signed_integrand_is_centred_and_split():
     )
     np.testing.assert_array_equal(res.signed, [True, True, False])
     truth = np.array([0.5, 0.0, 1.25])
-    z = (res.estimates - truth) / res.standard_errors
+    z = (res.estimate - truth) / res.standard_error
     assert np.all(np.abs(z) < 4.5), z  # false-failure probability < 3 * 7e-6
 
 
@@ -148,8 +148,8 @@ def test_one_input_law_per_expectation(shared):
     truth = (mus**2 + sds**2) * np.exp(0.25**2 / 2)
     if not shared:
         truth = truth * np.arange(1, 7)
-    z = (res.estimates - truth) / res.standard_errors
-    assert res.estimates.shape == (6,)
+    z = (res.estimate - truth) / res.standard_error
+    assert res.estimate.shape == (6,)
     assert np.all(np.abs(z) < 4.5), z  # false-failure probability < 6 * 7e-6
 
 
@@ -160,7 +160,7 @@ def test_families_unbiased(family):
     res = multiple_expectations(
         lambda x: x ** np.array([2, 4, 6]), [stats.norm()], budget=6000, family=family, rng=rng
     )
-    z = (res.estimates - truth) / res.standard_errors
+    z = (res.estimate - truth) / res.standard_error
     assert np.all(np.abs(z) < 4.5), z
     assert res.final_alpha[0] == pytest.approx(0.05)  # defensive weight kept
     assert res.final_alpha.sum() == pytest.approx(1.0)
@@ -173,7 +173,7 @@ def test_history_and_plot():
     rng = np.random.default_rng(2)
     res = multiple_expectations(moments, [stats.norm()], budget=10_000, rng=rng)
     h = res.history
-    T = res.n_iterations + 1
+    T = res.n_iter + 1
     assert h["estimates"].shape == (T, 10) and h["variances"].shape == (T, 10)
     assert h["alpha"].shape == (T, 11)
     np.testing.assert_allclose(h["alpha"].sum(axis=1), 1.0)
@@ -192,14 +192,14 @@ def test_reproducible_and_map_like_workers():
     b = multiple_expectations(
         square, [stats.norm()] * 2, budget=2000, rng=123, workers=lambda f, chunks: map(f, chunks)
     )
-    np.testing.assert_array_equal(a.estimates, b.estimates)
+    np.testing.assert_array_equal(a.estimate, b.estimate)
 
 
 @pytest.mark.slow
 def test_process_pool_workers():
     a = multiple_expectations(square, [stats.norm()] * 2, budget=2000, rng=123)
     b = multiple_expectations(square, [stats.norm()] * 2, budget=2000, rng=123, workers=2)
-    np.testing.assert_array_equal(a.estimates, b.estimates)
+    np.testing.assert_array_equal(a.estimate, b.estimate)
 
 
 def test_progress_bar_runs(capsys):
@@ -275,7 +275,7 @@ def test_torch_integrand_outputs_are_accepted():
     rng = np.random.default_rng(21)
     res = multiple_expectations(f, [stats.norm()], budget=4000, rng=rng)
     truth = np.array([1.0, np.exp(0.5)])
-    assert np.all(np.abs(res.estimates - truth) < 4.5 * res.standard_errors)
+    assert np.all(np.abs(res.estimate - truth) < 4.5 * res.standard_error)
 
 
 def test_rqmc_final_stage_unbiased_with_t_intervals():
@@ -295,7 +295,7 @@ def test_rqmc_final_stage_unbiased_with_t_intervals():
     assert np.all((ci.low < truth) & (truth < ci.high))
     from scipy.stats import t
 
-    width = (ci.high - ci.low) / (2 * res.standard_errors)
+    width = (ci.high - ci.low) / (2 * res.standard_error)
     np.testing.assert_allclose(width, t.ppf(0.9995, 9))
     with pytest.raises(InvalidParameterError, match="'n_replicates' parameter"):
         multiple_expectations(lambda x: x**2, [stats.norm()], budget=2000, qmc=True, n_replicates=1)

@@ -34,12 +34,12 @@ def test_exp_linear_within_se_and_variance_gain():
     assert isinstance(ours, SobolResult) and ours.n_evaluations == budget
     assert not ours.centred  # positive log-linear output: uncentred products
     # |z| < 4 for 6 statistics: false-failure probability < 6 * 6.3e-5
-    assert np.all(np.abs(ours.first_order - first) < 4 * ours.first_order_se)
-    assert np.all(np.abs(ours.total_order - total) < 4 * ours.total_order_se)
-    assert np.all(np.abs(crude.first_order - first) < 4 * crude.first_order_se)
+    assert np.all(np.abs(ours.first_order - first) < 4 * ours.first_order_standard_error)
+    assert np.all(np.abs(ours.total_order - total) < 4 * ours.total_order_standard_error)
+    assert np.all(np.abs(crude.first_order - first) < 4 * crude.first_order_standard_error)
     # variance gain at equal model runs from the delta-method variances (each estimated from
     # >= 4000 points, relative error of the ratio ~10%); measured ~90x over repetitions, target 50x
-    gain = np.sum(crude.first_order_se**2) / np.sum(ours.first_order_se**2)
+    gain = np.sum(crude.first_order_standard_error**2) / np.sum(ours.first_order_standard_error**2)
     assert gain >= 50, gain
 
 
@@ -56,7 +56,7 @@ def test_exp_linear_mse_gain_over_repetitions():
         )
         e_ours.append(r.first_order - first)
         e_crude.append(c.first_order - first)
-        z.append((r.first_order - first) / r.first_order_se)
+        z.append((r.first_order - first) / r.first_order_standard_error)
     mse_ours = np.mean(np.square(e_ours), axis=0).sum()
     mse_crude = np.mean(np.square(e_crude), axis=0).sum()
     # measured ratio ~90 with 8 x 3 errors each; 25 leaves a > 3x margin for the noise of two
@@ -74,11 +74,13 @@ def test_ishigami_unbiased_and_not_worse_than_crude():
     ours = sobol_indices(ishigami, ishigami_dists(), budget=budget, rng=rng)
     crude = sobol_indices(ishigami, ishigami_dists(), budget=budget, method="pick_freeze", rng=rng)
     assert ours.centred  # signed output: centred products
-    assert np.all(np.abs(ours.first_order - ISHIGAMI_FIRST) < 4 * ours.first_order_se)
-    assert np.all(np.abs(ours.total_order - ISHIGAMI_TOTAL) < 4 * ours.total_order_se)
+    assert np.all(np.abs(ours.first_order - ISHIGAMI_FIRST) < 4 * ours.first_order_standard_error)
+    assert np.all(np.abs(ours.total_order - ISHIGAMI_TOTAL) < 4 * ours.total_order_standard_error)
     # robustness guard of the note: variance no worse than 2x crude pick-freeze (measured:
     # 1.6x better)
-    assert np.sum(ours.first_order_se**2) <= 2 * np.sum(crude.first_order_se**2)
+    assert np.sum(ours.first_order_standard_error**2) <= 2 * np.sum(
+        crude.first_order_standard_error**2
+    )
 
 
 # ------------------------------------------------------------------------ linear model
@@ -88,8 +90,8 @@ def test_linear_model_closed_form(method):
     S = A_LIN**2 / np.sum(A_LIN**2)
     res = sobol_indices(linear, [stats.norm()] * 4, budget=6 * 6000, method=method, rng=rng)
     assert res.n_points == 6000 and res.method == method
-    se1 = np.maximum(res.first_order_se, 1e-12)
-    se2 = np.maximum(res.total_order_se, 1e-12)
+    se1 = np.maximum(res.first_order_standard_error, 1e-12)
+    se2 = np.maximum(res.total_order_standard_error, 1e-12)
     # 8 statistics at |z| < 4.5; the zero index of x4 is estimated exactly (products vanish)
     assert np.all(np.abs(res.first_order - S) < 4.5 * se1 + 1e-9)
     assert np.all(np.abs(res.total_order - S) < 4.5 * se2 + 1e-9)
@@ -142,3 +144,16 @@ def test_sobol_bad_dists_and_func():
     res = sobol_indices(linear, [stats.norm()] * 4, budget=5000, rng=0)
     with pytest.raises(InvalidParameterError, match="'order' parameter"):
         res.confidence_interval(order="second")
+
+
+def test_order_is_validated_and_frames_have_one_row_per_input():
+    f = lambda x: x[:, 0] + 0.5 * x[:, 1]  # noqa: E731
+    with pytest.raises(InvalidParameterError, match="'order'"):
+        sobol_indices(f, [stats.norm()] * 2, budget=8000, order="foo", rng=0)
+    res = sobol_indices(f, [stats.norm()] * 2, budget=8000, method="pick_freeze", rng=0)
+    pytest.importorskip("pandas")
+    df = res.to_frame()
+    assert df.shape[0] == 2
+    np.testing.assert_array_equal(df["first_order"], res.first_order)
+    np.testing.assert_array_equal(df["total_order_standard_error"], res.total_order_standard_error)
+    assert np.all(df["first_order_ci_low"] < df["first_order_ci_high"])
