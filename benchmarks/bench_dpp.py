@@ -64,7 +64,7 @@ def finite_case(N, m, *, repeats):
         b = FiniteBasis(F)
         b._alias_table()
 
-    _, nprop = ours.sample_with_proposals(size=20, rng=rng)
+    _, nprop = ours.sample_with_proposals(n_samples=20, rng=rng)
     comp = Comparison(
         f"finite projection DPP, N = {N}, m = {m} (one draw)", repeats=repeats, warmup=0
     )
@@ -103,7 +103,7 @@ def continuous_case(m, *, draws, repeats):
     rng = np.random.default_rng(1)
     rs = np.random.RandomState(1)
     dpp.sample(rng=rng)  # compile
-    _, nprop = dpp.sample_with_proposals(size=50, rng=rng)
+    _, nprop = dpp.sample_with_proposals(n_samples=50, rng=rng)
     comp = Comparison(
         f"continuous projection DPP, tensor Legendre, d = 2, m = {m} ({draws} draws per call)",
         repeats=repeats,
@@ -141,12 +141,12 @@ def torch_case(R, m):
     device = "cuda" if torch.cuda.is_available() else "cpu"
 
     def run_torch():
-        dpp.sample(size=R, rng=0, device=device)
+        dpp.sample(n_samples=R, rng=0, device=device)
         if device == "cuda":
             torch.cuda.synchronize()
 
     comp = Comparison(f"{R} projection-DPP draws, d = 2, m = {m}", repeats=3, warmup=1)
-    comp.add("samplingstats numba, size=R (CPU)", lambda: dpp.sample(size=R, rng=0), ours=True)
+    comp.add("samplingstats numba, size=R (CPU)", lambda: dpp.sample(n_samples=R, rng=0), ours=True)
     comp.add(f"samplingstats torch batched, device={device}", run_torch)
     return comp
 

@@ -8,8 +8,8 @@ Orthonormal polynomial bases (:class:`PolynomialBasis`) and finite candidate poo
 """
 
 from ._finite import FiniteBasis
-from ._polynomials import FAMILIES, INDEX_SETS, PolynomialBasis, multi_indices
-from ._samplers import KINDS, Design, ProjectionDPP, sample_design
+from ._polynomials import PolynomialBasis, multi_indices
+from ._samplers import Design, ProjectionDPP, sample_design
 from ._wls import WLSRegressor, WLSResult, weighted_least_squares
 
 __all__ = [
@@ -22,7 +22,4 @@ __all__ = [
     "WLSResult",
     "WLSRegressor",
     "sample_design",
-    "FAMILIES",
-    "INDEX_SETS",
-    "KINDS",
 ]

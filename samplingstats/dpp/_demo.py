@@ -28,7 +28,7 @@ def stability_table(basis, factors, kinds, reps, rng):
         for f in factors:
             n = f * m
             if kind == "repeated_dpp":
-                pts = ProjectionDPP(basis).sample(size=reps * f, rng=rng).reshape(reps, n, 1)
+                pts = ProjectionDPP(basis).sample(n_samples=reps * f, rng=rng).reshape(reps, n, 1)
             elif kind == "iid":
                 pts = basis.sample_optimal(reps * n, rng=rng).reshape(reps, n, 1)
             else:

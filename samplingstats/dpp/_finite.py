@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import scipy.linalg as sla
 
 from .._backend import is_torch
 from .._rng import as_generator
-from .._validation import InvalidParameterError, check_matrix
+from .._validation import Interval, InvalidParameterError, check_matrix, check_param
 
 __all__ = ["FiniteBasis"]
 
@@ -164,15 +166,45 @@ class FiniteBasis:
         F = check_matrix(features, "features", n_cols=self.size)
         return np.linalg.solve(self._R.T, F.T).T * np.sqrt(self.n_candidates)
 
-    def sample_reference(self, n, *, rng=None):
-        """``n`` iid uniform candidate indices."""
-        rng = as_generator(rng)
-        return rng.integers(0, self.n_candidates, size=int(n))
+    def sample_reference(self, n_samples, *, rng=None):
+        """``n_samples`` iid uniform candidate indices.
 
-    def sample_optimal(self, n, *, rng=None):
-        """``n`` iid candidate indices drawn with probability ``l_i / m`` (alias table)."""
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from samplingstats.dpp import FiniteBasis
+        >>> basis = FiniteBasis(np.random.default_rng(0).standard_normal((50, 3)))
+        >>> basis.sample_reference(4, rng=0).shape
+        (4,)
+        """
+        n_samples = _check_n_samples(n_samples, "FiniteBasis.sample_reference")
+        rng = as_generator(rng)
+        return rng.integers(0, self.n_candidates, size=n_samples)
+
+    def sample_optimal(self, n_samples, *, rng=None):
+        """``n_samples`` iid candidate indices drawn with probability ``l_i / m`` (alias table).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from samplingstats.dpp import FiniteBasis
+        >>> basis = FiniteBasis(np.random.default_rng(0).standard_normal((50, 3)))
+        >>> basis.sample_optimal(4, rng=0).shape
+        (4,)
+        """
         from .._kernels._alias import alias_draw
 
+        n_samples = _check_n_samples(n_samples, "FiniteBasis.sample_optimal")
         rng = as_generator(rng)
         prob, alias = self._alias_table()
-        return alias_draw(prob, alias, int(n), rng)
+        return alias_draw(prob, alias, n_samples, rng)
+
+
+def _check_n_samples(n_samples, caller):
+    check_param(
+        n_samples,
+        [Interval(numbers.Integral, 0, None, closed="left")],
+        name="n_samples",
+        caller=caller,
+    )
+    return int(n_samples)

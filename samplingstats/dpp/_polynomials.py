@@ -29,10 +29,10 @@ from .._validation import (
     check_param,
 )
 
-__all__ = ["PolynomialBasis", "multi_indices", "FAMILIES", "INDEX_SETS"]
+__all__ = ["PolynomialBasis", "multi_indices"]
 
-FAMILIES = ("legendre", "chebyshev", "jacobi", "hermite")
-INDEX_SETS = ("total_degree", "hyperbolic_cross", "tensor")
+_FAMILIES = ("legendre", "chebyshev", "jacobi", "hermite")
+_INDEX_SETS = ("total_degree", "hyperbolic_cross", "tensor")
 _MAX_SIZE = 200_000
 
 
@@ -71,7 +71,7 @@ def multi_indices(dim, degree, index_set="total_degree"):
     caller = "multi_indices"
     dim = _check_int(dim, "dim", 1, caller)
     degree = _check_int(degree, "degree", 0, caller)
-    check_param(index_set, [StrOptions(INDEX_SETS)], name="index_set", caller=caller)
+    check_param(index_set, [StrOptions(_INDEX_SETS)], name="index_set", caller=caller)
     if index_set == "total_degree":
         size = _count_total_degree(dim, degree)
     elif index_set == "tensor":
@@ -305,10 +305,10 @@ class PolynomialBasis:
     ):
         caller = "PolynomialBasis"
         self.dim = _check_int(dim, "dim", 1, caller)
-        check_param(family, [StrOptions(FAMILIES)], name="family", caller=caller)
+        check_param(family, [StrOptions(_FAMILIES)], name="family", caller=caller)
         self.family = family
         if isinstance(index_set, str):
-            check_param(index_set, [StrOptions(INDEX_SETS)], name="index_set", caller=caller)
+            check_param(index_set, [StrOptions(_INDEX_SETS)], name="index_set", caller=caller)
             if degree is None:
                 raise InvalidParameterError(
                     f"The 'degree' parameter of {caller} must be an int in the range [0, inf). "
@@ -458,8 +458,8 @@ class PolynomialBasis:
         """Least-squares weights ``w(x) = m / k_m(x)`` at the points ``x``."""
         return self.size / self.christoffel(x)
 
-    def sample_reference(self, n, *, rng=None):
-        """``n`` iid draws from the reference measure ``mu^{⊗d}``, shape ``(n, d)``.
+    def sample_reference(self, n_samples, *, rng=None):
+        """``n_samples`` iid draws from the reference measure ``mu^{⊗d}``, shape ``(n, d)``.
 
         Examples
         --------
@@ -467,12 +467,12 @@ class PolynomialBasis:
         >>> PolynomialBasis(3, 2, family="hermite").sample_reference(5, rng=0).shape
         (5, 3)
         """
-        n = _check_int(n, "n", 0, "sample_reference")
+        n_samples = _check_int(n_samples, "n_samples", 0, "sample_reference")
         rng = as_generator(rng)
-        return self._family.sample_reference((n, self.dim), rng)
+        return self._family.sample_reference((n_samples, self.dim), rng)
 
-    def sample_optimal(self, n, *, rng=None, device=None):
-        """``n`` iid draws from the optimal density ``k_m / m dmu`` (Christoffel sampling).
+    def sample_optimal(self, n_samples, *, rng=None, device=None):
+        """``n_samples`` iid draws from the optimal density ``k_m / m dmu`` (Christoffel sampling).
 
         Exact: pick ``j`` uniformly, then draw each coordinate from ``p_{k_{ji}}^2 dmu`` by rejection.
         With ``device`` (a torch device), the batched torch sampler runs there and returns a tensor.
@@ -485,12 +485,14 @@ class PolynomialBasis:
         """
         from .._kernels._dpp import christoffel_draw
 
-        n = _check_int(n, "n", 0, "sample_optimal")
+        n_samples = _check_int(n_samples, "n_samples", 0, "sample_optimal")
         rng = as_generator(rng)
         if device is not None:
             from .._backend import resolve_device
             from ._torch_dpp import torch_optimal_draws
 
-            return torch_optimal_draws(self, n, rng, resolve_device(device))
+            return torch_optimal_draws(self, n_samples, rng, resolve_device(device))
         f = self._family
-        return christoffel_draw(n, self.multi_indices, f.alpha, f.sqb, *f.kernel_args(), rng)
+        return christoffel_draw(
+            n_samples, self.multi_indices, f.alpha, f.sqb, *f.kernel_args(), rng
+        )

@@ -15,9 +15,9 @@ from .._validation import Interval, InvalidParameterError, StrOptions, check_par
 from ._finite import FiniteBasis
 from ._polynomials import PolynomialBasis
 
-__all__ = ["ProjectionDPP", "Design", "sample_design", "KINDS"]
+__all__ = ["ProjectionDPP", "Design", "sample_design"]
 
-KINDS = ("iid", "dpp", "volume", "repeated_dpp")
+_KINDS = ("iid", "dpp", "volume", "repeated_dpp")
 
 
 def _check_basis(basis, caller):
@@ -58,7 +58,7 @@ class ProjectionDPP:
     >>> dpp = ProjectionDPP(PolynomialBasis(2, 3))
     >>> dpp.sample(rng=0).shape
     (10, 2)
-    >>> dpp.sample(size=4, rng=0).shape
+    >>> dpp.sample(4, rng=0).shape
     (4, 10, 2)
     """
 
@@ -95,13 +95,14 @@ class ProjectionDPP:
         f = b._family
         return K.dpp_continuous(R, b.multi_indices, f.alpha, f.sqb, b.maxdeg, *f.kernel_args(), rng)
 
-    def sample(self, size=None, *, rng=None, device=None, backend="auto"):
+    def sample(self, n_samples=None, *, rng=None, device=None, backend="auto"):
         """Draw from the projection DPP.
 
         Parameters
         ----------
-        size : int or None
-            ``None`` gives one draw; an int ``R`` gives ``R`` independent draws stacked.
+        n_samples : int or None
+            Number of independent DPP draws: ``None`` gives one draw; an int ``R`` gives ``R``
+            draws stacked along a new first axis (each draw has ``m`` points).
         rng : seed-like, optional
             Random generator (SPEC 7).
         device : str or torch.device, optional
@@ -117,30 +118,43 @@ class ProjectionDPP:
             distribution). Torch draws are reproducible per device, not across devices.
         """
         caller = "ProjectionDPP.sample"
-        if size is not None:
-            check_param(
-                size,
-                [Interval(numbers.Integral, 1, None, closed="left")],
-                name="size",
-                caller=caller,
-            )
+        R = _check_draws(n_samples, caller)
         be = resolve_backend(backend, device=device, caller=caller)
         rng = as_generator(rng)
-        R = 1 if size is None else int(size)
         if be == "torch":
             from ._torch_dpp import torch_projection_dpp
 
             out, _ = torch_projection_dpp(self, R, rng, resolve_device(device))
         else:
             out, _ = self._sample_numpy(R, rng)
-        return out[0] if size is None else out
+        return out[0] if n_samples is None else out
 
-    def sample_with_proposals(self, size=None, *, rng=None):
-        """Like :meth:`sample` (numpy) but also returns the number of proposals of each draw."""
+    def sample_with_proposals(self, n_samples=None, *, rng=None):
+        """Like :meth:`sample` (numpy) but also returns the number of proposals of each draw.
+
+        Examples
+        --------
+        >>> from samplingstats.dpp import PolynomialBasis, ProjectionDPP
+        >>> points, n_proposals = ProjectionDPP(PolynomialBasis(1, 4)).sample_with_proposals(rng=0)
+        >>> points.shape, n_proposals >= 5
+        ((5, 1), True)
+        """
+        R = _check_draws(n_samples, "ProjectionDPP.sample_with_proposals")
         rng = as_generator(rng)
-        R = 1 if size is None else int(size)
         out, nprop = self._sample_numpy(R, rng)
-        return (out[0], int(nprop[0])) if size is None else (out, nprop)
+        return (out[0], int(nprop[0])) if n_samples is None else (out, nprop)
+
+
+def _check_draws(n_samples, caller):
+    if n_samples is None:
+        return 1
+    check_param(
+        n_samples,
+        [Interval(numbers.Integral, 1, None, closed="left")],
+        name="n_samples",
+        caller=caller,
+    )
+    return int(n_samples)
 
 
 @dataclasses.dataclass(repr=False)
@@ -157,6 +171,15 @@ class Design(Result):
         ``"iid"``, ``"dpp"``, ``"volume"`` or ``"repeated_dpp"``.
     n_proposals : int
         Proposals drawn by the DPP chain rules (``n`` for iid designs).
+    n_samples : int
+        Number of points (a property).
+
+    Examples
+    --------
+    >>> from samplingstats.dpp import PolynomialBasis, sample_design
+    >>> design = sample_design(PolynomialBasis(2, 2), 12, kind="volume", rng=0)
+    >>> design.n_samples
+    12
     """
 
     points: np.ndarray
@@ -166,14 +189,31 @@ class Design(Result):
     basis: object = dataclasses.field(default=None, repr=False)
 
     @property
-    def n(self):
+    def n_samples(self):
         """Number of points."""
         return int(self.weights.shape[0])
+
+    def _frame_columns(self):
+        # one row per point: its coordinates (x0, x1, ...) or candidate index, and its weight
+        pts = np.asarray(self.points)
+        rows = {}
+        if pts.ndim == 1:
+            rows["index"] = pts
+        else:
+            for j in range(pts.shape[1]):
+                rows[f"x{j}"] = pts[:, j]
+        rows["weight"] = np.asarray(self.weights)
+        scalars = {
+            "kind": self.kind,
+            "n_proposals": int(self.n_proposals),
+            "n_samples": self.n_samples,
+        }
+        return rows, scalars
 
     def gram(self):
         """Empirical Gram matrix ``G = (1/n) sum_i w_i phi(x_i) phi(x_i)^T``."""
         Phi = self.basis.evaluate(self.points)
-        A = Phi * np.sqrt(self.weights / self.n)[:, None]
+        A = Phi * np.sqrt(self.weights / self.n_samples)[:, None]
         return A.T @ A
 
     def gram_deviation(self):
@@ -185,22 +225,24 @@ class Design(Result):
 def _check_n(n, kind, m, caller):
     if n is None:
         return m
-    check_param(n, [Interval(numbers.Integral, 1, None, closed="left")], name="n", caller=caller)
+    check_param(
+        n, [Interval(numbers.Integral, 1, None, closed="left")], name="n_samples", caller=caller
+    )
     n = int(n)
     if kind == "dpp" and n != m:
         raise InvalidParameterError(
-            f"The 'n' parameter of {caller} must equal the basis size m={m} for kind='dpp'. "
-            f"Got {n} instead."
+            f"The 'n_samples' parameter of {caller} must equal the basis size m={m} for "
+            f"kind='dpp'. Got {n} instead."
         )
     if kind == "volume" and n < m:
         raise InvalidParameterError(
-            f"The 'n' parameter of {caller} must be at least the basis size m={m} for "
+            f"The 'n_samples' parameter of {caller} must be at least the basis size m={m} for "
             f"kind='volume'. Got {n} instead."
         )
     if kind == "repeated_dpp" and n % m != 0:
         raise InvalidParameterError(
-            f"The 'n' parameter of {caller} must be a positive multiple of the basis size m={m} "
-            f"for kind='repeated_dpp'. Got {n} instead."
+            f"The 'n_samples' parameter of {caller} must be a positive multiple of the basis size "
+            f"m={m} for kind='repeated_dpp'. Got {n} instead."
         )
     return n
 
@@ -215,7 +257,7 @@ def _draw_points(basis, n, kind, rng):
         return pts, nprop
     if kind == "repeated_dpp":
         k = n // m
-        pts, nprop = dpp.sample_with_proposals(size=k, rng=rng)
+        pts, nprop = dpp.sample_with_proposals(k, rng=rng)
         return pts.reshape((n,) + pts.shape[2:]), int(nprop.sum())
     # volume: m DPP points + (n - m) iid optimal points, in a uniformly random order
     pts, nprop = dpp.sample_with_proposals(rng=rng)
@@ -224,14 +266,14 @@ def _draw_points(basis, n, kind, rng):
     return allp[rng.permutation(n)], nprop + (n - m)
 
 
-def sample_design(basis, n=None, *, kind="volume", rng=None):
+def sample_design(basis, n_samples=None, *, kind="volume", rng=None):
     """Draw a weighted design for least squares in the span of ``basis``.
 
     Parameters
     ----------
     basis : PolynomialBasis or FiniteBasis
         Orthonormal basis of the approximation space (``m = basis.size``).
-    n : int, optional
+    n_samples : int, optional
         Number of points; defaults to ``m``. ``kind="dpp"`` needs ``n = m``, ``"volume"`` needs
         ``n >= m``, ``"repeated_dpp"`` needs a multiple of ``m``.
     kind : {"iid", "dpp", "volume", "repeated_dpp"}, default "volume"
@@ -259,8 +301,8 @@ def sample_design(basis, n=None, *, kind="volume", rng=None):
     """
     caller = "sample_design"
     basis = _check_basis(basis, caller)
-    check_param(kind, [StrOptions(KINDS)], name="kind", caller=caller)
-    n = _check_n(n, kind, basis.size, caller)
+    check_param(kind, [StrOptions(_KINDS)], name="kind", caller=caller)
+    n = _check_n(n_samples, kind, basis.size, caller)
     rng = as_generator(rng)
     pts, nprop = _draw_points(basis, n, kind, rng)
     w = basis.weights(pts)

@@ -10,14 +10,17 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from .._exceptions import ConvergenceWarning
+from .._progress import check_progress, get_logger, progress_bar
 from .._results import Result
 from .._rng import as_generator
 from .._validation import Interval, InvalidParameterError, StrOptions, check_param
 from ._finite import FiniteBasis
-from ._polynomials import FAMILIES, INDEX_SETS, PolynomialBasis
-from ._samplers import KINDS, Design, _check_basis, _check_n, _draw_points
+from ._polynomials import _FAMILIES, _INDEX_SETS, PolynomialBasis
+from ._samplers import _KINDS, Design, _check_basis, _check_n, _draw_points
 
 __all__ = ["WLSResult", "weighted_least_squares", "WLSRegressor"]
+
+_LOG = get_logger("dpp")
 
 
 @dataclasses.dataclass(repr=False)
@@ -53,6 +56,25 @@ class WLSResult(Result):
         """Evaluate the approximation ``sum_j coef_j phi_j`` at ``x`` (indices for a FiniteBasis)."""
         return self.basis.evaluate(x) @ self.coef
 
+    def _frame_columns(self):
+        # one row per basis function: its multi-index (k0, k1, ...) for a polynomial basis, and its
+        # coefficient; the design's size and kind go with the scalar fields
+        rows = {}
+        idx = getattr(self.basis, "multi_indices", None)
+        if idx is not None and idx.shape[0] == np.shape(self.coef)[0]:
+            for j in range(idx.shape[1]):
+                rows[f"k{j}"] = idx[:, j]
+        rows["coef"] = np.asarray(self.coef)
+        scalars = {
+            "gram_deviation": float(self.gram_deviation),
+            "stable": bool(self.stable),
+            "n_evaluations": int(self.n_evaluations),
+            "n_redraws": int(self.n_redraws),
+            "kind": self.design.kind,
+            "n_samples": self.design.n_samples,
+        }
+        return rows, scalars
+
 
 def _gram_and_design_matrix(basis, points, weights):
     n = weights.shape[0]
@@ -64,23 +86,50 @@ def _gram_and_design_matrix(basis, points, weights):
     return A, sw, dev
 
 
+def _check_response_array(func, basis, caller):
+    """The ``N`` responses of a candidate pool given as an array: real, finite, shape ``(N,)``."""
+    if not isinstance(basis, FiniteBasis):
+        raise InvalidParameterError(
+            f"The 'func' parameter of {caller} must be a callable (or, for a FiniteBasis, an "
+            f"array of the N responses). Got {type(func).__name__} instead."
+        )
+    arr = np.asarray(func)
+    if arr.dtype.kind == "c":
+        raise TypeError(
+            f"The 'func' parameter of {caller} must hold real responses. Got a complex array "
+            "instead."
+        )
+    try:
+        vals = np.asarray(arr, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(
+            f"The 'func' parameter of {caller} as an array must be numeric. Got dtype "
+            f"{arr.dtype} instead."
+        ) from exc
+    if vals.shape != (basis.n_candidates,):
+        raise InvalidParameterError(
+            f"The 'func' parameter of {caller} as an array must have shape "
+            f"({basis.n_candidates},). Got shape {vals.shape} instead."
+        )
+    bad = np.flatnonzero(~np.isfinite(vals))
+    if bad.size:
+        raise InvalidParameterError(
+            f"The 'func' parameter of {caller} holds {bad.size} NaN or infinite response(s) "
+            f"(first at candidate {int(bad[0])}). Remove those candidates from the pool."
+        )
+    return vals
+
+
 def _evaluate(func, basis, points, caller):
     if callable(func):
         y = func(points)
     else:
-        y = func
-        if not isinstance(basis, FiniteBasis):
-            raise InvalidParameterError(
-                f"The 'func' parameter of {caller} must be a callable (or, for a FiniteBasis, an "
-                f"array of the N responses). Got {type(func).__name__} instead."
-            )
-        vals = np.asarray(func, dtype=np.float64)
-        if vals.shape != (basis.n_candidates,):
-            raise InvalidParameterError(
-                f"The 'func' parameter of {caller} as an array must have shape "
-                f"({basis.n_candidates},). Got shape {vals.shape} instead."
-            )
-        y = vals[points]
+        y = _check_response_array(func, basis, caller)[points]
+    if np.iscomplexobj(y):
+        raise TypeError(
+            f"The 'func' parameter of {caller} must return real values. Got a complex array "
+            "instead."
+        )
     try:
         y = np.asarray(y, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -103,12 +152,21 @@ def _evaluate(func, basis, points, caller):
 
 
 def weighted_least_squares(
-    func, basis, *, n, kind="volume", stability="none", delta=0.5, rng=None, max_redraws=1000
+    func,
+    basis,
+    *,
+    n_samples,
+    kind="volume",
+    stability="none",
+    delta=0.5,
+    rng=None,
+    max_redraws=1000,
+    progress=False,
 ):
     """Weighted least-squares approximation of ``func`` in the span of ``basis``.
 
-    Draws a design of ``n`` points (see :func:`sample_design`), evaluates ``func`` there and solves
-    ``min_c sum_i w(x_i) (y_i - phi(x_i)^T c)^2`` by QR (``lstsq`` on ``diag(sqrt(w)) Phi``), with
+    Draws a design of ``n_samples`` points (see :func:`sample_design`), evaluates ``func`` there and
+    solves ``min_c sum_i w(x_i) (y_i - phi(x_i)^T c)^2`` by QR (``lstsq`` on ``diag(sqrt(w)) Phi``), with
     ``w = m / k_m``.
 
     Parameters
@@ -118,8 +176,8 @@ def weighted_least_squares(
         indices, and ``func`` may also be the array of the ``N`` responses.
     basis : PolynomialBasis or FiniteBasis
         Orthonormal basis (``m = basis.size``).
-    n : int
-        Number of points, ``n >= m`` (``n = m`` for ``kind="dpp"``, a multiple of ``m`` for
+    n_samples : int
+        Number of points, ``n_samples >= m`` (``n = m`` for ``kind="dpp"``, a multiple of ``m`` for
         ``"repeated_dpp"``).
     kind : {"volume", "iid", "dpp", "repeated_dpp"}, default "volume"
         The design (see :func:`sample_design`).
@@ -134,6 +192,10 @@ def weighted_least_squares(
     max_redraws : int, default 1000
         Cap on the redraws of ``"resample"``; past it a :class:`ConvergenceWarning` is issued and the
         last (unstable) design is used.
+    progress : bool, default False
+        Show a progress bar over the redraws of ``stability="resample"`` (tqdm, when installed).
+        Each redraw is also logged at DEBUG level, and the outcome at INFO level, on the
+        ``samplingstats.dpp`` logger.
 
     Returns
     -------
@@ -146,7 +208,7 @@ def weighted_least_squares(
     >>> import numpy as np
     >>> from samplingstats.dpp import PolynomialBasis, weighted_least_squares
     >>> basis = PolynomialBasis(1, 9)
-    >>> res = weighted_least_squares(lambda x: np.exp(x[:, 0]), basis, n=40, rng=0,
+    >>> res = weighted_least_squares(lambda x: np.exp(x[:, 0]), basis, n_samples=40, rng=0,
     ...                              stability="resample")
     >>> bool(res.stable)
     True
@@ -156,7 +218,7 @@ def weighted_least_squares(
     """
     caller = "weighted_least_squares"
     basis = _check_basis(basis, caller)
-    check_param(kind, [StrOptions(KINDS)], name="kind", caller=caller)
+    check_param(kind, [StrOptions(_KINDS)], name="kind", caller=caller)
     check_param(
         stability, [StrOptions({"none", "condition", "resample"})], name="stability", caller=caller
     )
@@ -169,33 +231,56 @@ def weighted_least_squares(
         name="max_redraws",
         caller=caller,
     )
-    if not callable(func) and not isinstance(basis, FiniteBasis):
-        _evaluate(func, basis, None, caller)  # raises the message for non-callables
-    check_param(n, [Interval(numbers.Integral, 1, None, closed="left")], name="n", caller=caller)
+    progress = check_progress(progress, caller=caller)
+    check_param(
+        n_samples,
+        [Interval(numbers.Integral, 1, None, closed="left")],
+        name="n_samples",
+        caller=caller,
+    )
     m = basis.size
-    if n < m:
+    if n_samples < m:
         raise InvalidParameterError(
-            f"The 'n' parameter of {caller} must be at least the basis size m={m}. Got {n} instead."
+            f"The 'n_samples' parameter of {caller} must be at least the basis size m={m}. "
+            f"Got {n_samples} instead."
         )
-    n = _check_n(n, kind, m, caller)
+    n = _check_n(n_samples, kind, m, caller)
+    if not callable(func):
+        _check_response_array(func, basis, caller)
     rng = as_generator(rng)
     redraws = 0
-    while True:
-        pts, nprop = _draw_points(basis, n, kind, rng)
-        w = basis.weights(pts)
-        A, sw, dev = _gram_and_design_matrix(basis, pts, w)
-        stable = dev <= delta
-        if stable or stability != "resample":
-            break
-        if redraws >= max_redraws:
-            warnings.warn(
-                f"weighted_least_squares: no stable design (||G - I|| <= {delta}) after "
-                f"{max_redraws} redraws; using the last one (||G - I|| = {dev:.3g}). Increase n.",
-                ConvergenceWarning,
-                stacklevel=2,
-            )
-            break
-        redraws += 1
+    total = max_redraws + 1 if stability == "resample" else 1
+    with progress_bar(progress, total=total, desc=caller, unit="design") as bar:
+        while True:
+            pts, nprop = _draw_points(basis, n, kind, rng)
+            w = basis.weights(pts)
+            A, sw, dev = _gram_and_design_matrix(basis, pts, w)
+            stable = dev <= delta
+            bar.update(1)
+            bar.set_postfix_str(f"||G - I||={dev:.3g}")
+            _LOG.debug("%s: design %d, ||G - I|| = %.4g", caller, redraws + 1, dev)
+            if stable or stability != "resample":
+                break
+            if redraws >= max_redraws:
+                warnings.warn(
+                    f"weighted_least_squares: no stable design (||G - I|| <= {delta}) after "
+                    f"{max_redraws} redraws; using the last one (||G - I|| = {dev:.3g}). "
+                    "Increase n_samples.",
+                    ConvergenceWarning,
+                    stacklevel=2,
+                )
+                break
+            redraws += 1
+    _LOG.info(
+        "%s: kind=%r, n_samples=%d, m=%d, %d redraw(s), ||G - I|| = %.4g (%s)",
+        caller,
+        kind,
+        n,
+        m,
+        redraws,
+        dev,
+        "stable" if stable else "unstable",
+    )
     design = Design(points=pts, weights=w, kind=kind, n_proposals=int(nprop), basis=basis)
     y = _evaluate(func, basis, pts, caller)
     if stability == "condition" and not stable:
@@ -316,12 +401,12 @@ class WLSRegressor(RegressorMixin, BaseEstimator):
             )
             check_param(
                 self.family,
-                [StrOptions(set(FAMILIES) - {"jacobi"})],
+                [StrOptions(set(_FAMILIES) - {"jacobi"})],
                 name="family",
                 caller="WLSRegressor",
             )
             check_param(
-                self.index_set, [StrOptions(INDEX_SETS)], name="index_set", caller="WLSRegressor"
+                self.index_set, [StrOptions(_INDEX_SETS)], name="index_set", caller="WLSRegressor"
             )
         X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
         basis = self._basis_for(X.shape[1])

@@ -54,7 +54,7 @@ def test_point_errors():
         b.evaluate(np.array([[0.0, np.nan]]))
     with pytest.raises(InvalidParameterError, match="'x' parameter contains NaN or infinite"):
         b.christoffel(np.array([[0.0, np.inf]]))
-    with pytest.raises(InvalidParameterError, match="'n' parameter of sample_optimal"):
+    with pytest.raises(InvalidParameterError, match="'n_samples' parameter of sample_optimal"):
         b.sample_optimal(-1)
     with pytest.raises(InvalidParameterError, match="'rng' parameter"):
         b.sample_optimal(2, rng="seed")
@@ -90,8 +90,10 @@ def test_sampler_errors():
         ProjectionDPP(b, method="spectral")
     with pytest.raises(InvalidParameterError, match="'method' parameter of ProjectionDPP"):
         ProjectionDPP(b, method="fast")
-    with pytest.raises(InvalidParameterError, match="'size' parameter of ProjectionDPP.sample"):
-        ProjectionDPP(b).sample(size=0)
+    with pytest.raises(
+        InvalidParameterError, match="'n_samples' parameter of ProjectionDPP.sample"
+    ):
+        ProjectionDPP(b).sample(n_samples=0)
     with pytest.raises(InvalidParameterError, match="'backend' parameter of ProjectionDPP.sample"):
         ProjectionDPP(b).sample(backend="jax")
     with pytest.raises(InvalidParameterError, match="'kind' parameter of sample_design"):
@@ -105,7 +107,7 @@ def test_sampler_errors():
     with pytest.raises(InvalidParameterError, match="multiple of the basis size m=5"):
         sample_design(b, 12, kind="repeated_dpp")
     with pytest.raises(
-        InvalidParameterError, match=r"'n' parameter of sample_design must be an int"
+        InvalidParameterError, match=r"'n_samples' parameter of sample_design must be an int"
     ):
         sample_design(b, 0, kind="iid")
 
@@ -115,24 +117,24 @@ def test_wls_errors():
     f = lambda x: x[:, 0]  # noqa: E731
     with pytest.raises(
         InvalidParameterError,
-        match="'n' parameter of weighted_least_squares must be at least the basis size m=5",
+        match="'n_samples' parameter of weighted_least_squares must be at least the basis size m=5",
     ):
-        weighted_least_squares(f, b, n=3, kind="iid")
+        weighted_least_squares(f, b, n_samples=3, kind="iid")
     with pytest.raises(
         InvalidParameterError,
         match=r"'delta' parameter of weighted_least_squares must be a float in the range \(0, 1\)",
     ):
-        weighted_least_squares(f, b, n=10, delta=1.5)
+        weighted_least_squares(f, b, n_samples=10, delta=1.5)
     with pytest.raises(InvalidParameterError, match="'stability' parameter"):
-        weighted_least_squares(f, b, n=10, stability="retry")
+        weighted_least_squares(f, b, n_samples=10, stability="retry")
     with pytest.raises(InvalidParameterError, match=r"must return an array of shape \(10,\)"):
-        weighted_least_squares(lambda x: np.zeros(3), b, n=10, rng=0)
+        weighted_least_squares(lambda x: np.zeros(3), b, n_samples=10, rng=0)
     with pytest.raises(InvalidParameterError, match="returned NaN or infinite"):
-        weighted_least_squares(lambda x: np.full(len(x), np.nan), b, n=10, rng=0)
+        weighted_least_squares(lambda x: np.full(len(x), np.nan), b, n_samples=10, rng=0)
     with pytest.raises(
         InvalidParameterError, match="'func' parameter of weighted_least_squares must be a callable"
     ):
-        weighted_least_squares(np.zeros(10), b, n=10)
+        weighted_least_squares(np.zeros(10), b, n_samples=10)
     fb = FiniteBasis(np.random.default_rng(0).standard_normal((30, 3)))
     with pytest.raises(InvalidParameterError, match=r"as an array must have shape \(30,\)"):
-        weighted_least_squares(np.zeros(29), fb, n=6)
+        weighted_least_squares(np.zeros(29), fb, n_samples=6)

@@ -14,8 +14,8 @@ import json, numpy as np
 from samplingstats.dpp import FiniteBasis, PolynomialBasis, ProjectionDPP
 fb = FiniteBasis(np.random.default_rng(0).standard_normal((30, 4)))
 b = PolynomialBasis(2, 2, family="chebyshev")
-print(json.dumps([ProjectionDPP(fb).sample(size=2, rng=0).tolist(),
-                  ProjectionDPP(fb, method="spectral").sample(size=2, rng=0).tolist(),
+print(json.dumps([ProjectionDPP(fb).sample(n_samples=2, rng=0).tolist(),
+                  ProjectionDPP(fb, method="spectral").sample(n_samples=2, rng=0).tolist(),
                   ProjectionDPP(b).sample(rng=0).tolist(),
                   b.sample_optimal(3, rng=0).tolist()]))
 """
@@ -34,7 +34,9 @@ def test_same_draws_without_jit():
     py = json.loads(out.stdout)
     fb = FiniteBasis(np.random.default_rng(0).standard_normal((30, 4)))
     b = PolynomialBasis(2, 2, family="chebyshev")
-    np.testing.assert_array_equal(ProjectionDPP(fb).sample(size=2, rng=0), py[0])
-    np.testing.assert_array_equal(ProjectionDPP(fb, method="spectral").sample(size=2, rng=0), py[1])
+    np.testing.assert_array_equal(ProjectionDPP(fb).sample(n_samples=2, rng=0), py[0])
+    np.testing.assert_array_equal(
+        ProjectionDPP(fb, method="spectral").sample(n_samples=2, rng=0), py[1]
+    )
     np.testing.assert_allclose(ProjectionDPP(b).sample(rng=0), py[2], rtol=1e-12)
     np.testing.assert_allclose(b.sample_optimal(3, rng=0), py[3], rtol=1e-12)

@@ -51,7 +51,7 @@ def test_finite_dpp_matches_brute_force(method):
     F = rng.standard_normal((9, 3)) * np.array([1.0, 0.3, 3.0])
     F[0] *= 4  # a high-leverage candidate
     fb = FiniteBasis(F)
-    draws = ProjectionDPP(fb, method=method).sample(size=20_000, rng=rng)
+    draws = ProjectionDPP(fb, method=method).sample(n_samples=20_000, rng=rng)
     check_finite_dpp(draws, fb.V)
 
 
@@ -59,7 +59,7 @@ def test_finite_rejection_proposals_and_reproducibility():
     rng = np.random.default_rng(4)
     fb = FiniteBasis(rng.standard_normal((300, 12)))
     dpp = ProjectionDPP(fb)
-    _, nprop = dpp.sample_with_proposals(size=4000, rng=rng)
+    _, nprop = dpp.sample_with_proposals(n_samples=4000, rng=rng)
     m = 12
     t = np.arange(m)
     p = (m - t) / m
@@ -68,8 +68,8 @@ def test_finite_rejection_proposals_and_reproducibility():
     # sum of independent geometrics: |z| < 4.5 w.p. 1 - 7e-6 (CLT), and within 5% of m H_m
     assert abs(nprop.mean() - mean) / math.sqrt(var / len(nprop)) < 4.5
     assert abs(nprop.mean() / mean - 1) < 0.05
-    a = dpp.sample(size=3, rng=np.random.default_rng(9))
-    b = dpp.sample(size=3, rng=np.random.default_rng(9))
+    a = dpp.sample(n_samples=3, rng=np.random.default_rng(9))
+    b = dpp.sample(n_samples=3, rng=np.random.default_rng(9))
     np.testing.assert_array_equal(a, b)
 
 
@@ -79,7 +79,7 @@ def test_ermakov_zolotukhin_unbiased_interpolation():
     basis = PolynomialBasis(1, 9)
     m = basis.size
     cstar, em2 = _best_approx(basis, _runge)
-    pts = ProjectionDPP(basis).sample(size=20_000, rng=rng)
+    pts = ProjectionDPP(basis).sample(n_samples=20_000, rng=rng)
     c, _ = _batch_wls(basis, pts, _runge)
     # unbiased: 10 z-scores, |z| < 4.5 fails w.p. < 10 * 6.8e-6
     assert _max_z(c, cstar) < 4.5
@@ -110,7 +110,7 @@ def test_dpp_gram_expectation_and_marginal():
     basis = PolynomialBasis(2, 5)
     m = basis.size
     R = 6000
-    pts = ProjectionDPP(basis).sample(size=R, rng=rng)
+    pts = ProjectionDPP(basis).sample(n_samples=R, rng=rng)
     Phi = basis.evaluate(pts.reshape(-1, 2)).reshape(R, m, m)
     w = m / np.sum(Phi**2, axis=2)
     G = np.einsum("rn,rnj,rnk->rjk", w / m, Phi, Phi)
@@ -132,7 +132,7 @@ def test_continuous_dpp_proposals_mean():
     rng = np.random.default_rng(5)
     basis = PolynomialBasis(1, 14, family="chebyshev")
     dpp = ProjectionDPP(basis)
-    _, nprop = dpp.sample_with_proposals(size=5000, rng=rng)
+    _, nprop = dpp.sample_with_proposals(n_samples=5000, rng=rng)
     m = basis.size
     p = (m - np.arange(m)) / m
     mean, var = np.sum(1 / p), np.sum((1 - p) / p**2)
@@ -147,7 +147,7 @@ def test_stability_ordering():
     rng = np.random.default_rng(8)
     basis = PolynomialBasis(1, 9)
     m = basis.size
-    rep = ProjectionDPP(basis).sample(size=8 * 1000, rng=rng).reshape(1000, 8 * m, 1)
+    rep = ProjectionDPP(basis).sample(n_samples=8 * 1000, rng=rng).reshape(1000, 8 * m, 1)
     _, dev = _batch_wls(basis, rep, _runge)
     assert np.mean(dev <= 0.5) >= 0.95
     iid = basis.sample_optimal(1000 * 8 * m, rng=rng).reshape(1000, 8 * m, 1)
@@ -164,7 +164,7 @@ def test_sample_design_shapes_and_weights(kind):
     d = sample_design(basis, n, kind=kind, rng=rng)
     assert d.points.shape == (n, 2) and d.weights.shape == (n,) and d.kind == kind
     np.testing.assert_allclose(d.weights, m / basis.christoffel(d.points))
-    assert d.n == n and d.n_proposals >= (n if kind == "iid" else m)
+    assert d.n_samples == n and d.n_proposals >= (n if kind == "iid" else m)
     assert d.gram().shape == (m, m) and d.gram_deviation() >= 0
     fb = FiniteBasis(rng.standard_normal((50, 4)))
     n = 4 if kind == "dpp" else 8

@@ -41,7 +41,7 @@ def test_torch_finite_dpp_exact_law(batch_policy):
     F = rng.standard_normal((9, 3)) * np.array([1.0, 0.3, 3.0])
     F[0] *= 4
     fb = FiniteBasis(F)
-    draws = ProjectionDPP(fb).sample(size=20_000, rng=rng, device="cpu")
+    draws = ProjectionDPP(fb).sample(n_samples=20_000, rng=rng, device="cpu")
     assert isinstance(draws, torch.Tensor) and draws.dtype == torch.int64
     check_finite_dpp(draws.numpy(), fb.V)
 
@@ -56,7 +56,7 @@ def test_torch_continuous_dpp_gram_expectation(family, jp, batch_policy):
     basis = PolynomialBasis(2, 2, family=family, jacobi_params=jp)
     m = basis.size
     R = 1000
-    pts = ProjectionDPP(basis).sample(size=R, rng=rng, backend="torch")
+    pts = ProjectionDPP(basis).sample(n_samples=R, rng=rng, backend="torch")
     assert pts.shape == (R, m, 2) and pts.dtype == torch.float64
     pts = pts.numpy()
     Phi = basis.evaluate(pts.reshape(-1, 2)).reshape(R, m, m)
@@ -70,8 +70,8 @@ def test_torch_continuous_dpp_gram_expectation(family, jp, batch_policy):
 def test_torch_reproducible_per_device_and_single_draw_shape():
     basis = PolynomialBasis(1, 4)
     dpp = ProjectionDPP(basis)
-    a = dpp.sample(size=2, rng=np.random.default_rng(1), device="cpu")
-    b = dpp.sample(size=2, rng=np.random.default_rng(1), device="cpu")
+    a = dpp.sample(n_samples=2, rng=np.random.default_rng(1), device="cpu")
+    b = dpp.sample(n_samples=2, rng=np.random.default_rng(1), device="cpu")
     assert torch.equal(a, b)
     assert dpp.sample(rng=0, device="cpu").shape == (5, 1)
 
@@ -80,12 +80,12 @@ def test_torch_reproducible_per_device_and_single_draw_shape():
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 def test_cuda_batch():  # pragma: no cover - GPU only
     basis = PolynomialBasis(2, 8)
-    pts = ProjectionDPP(basis).sample(size=64, rng=0, device="cuda")
+    pts = ProjectionDPP(basis).sample(n_samples=64, rng=0, device="cuda")
     assert pts.device.type == "cuda" and pts.shape == (64, basis.size, 2)
     # E G = I entrywise within 5 SE on the device's draws (36 entries: false failure < 2e-5)
     basis = PolynomialBasis(2, 2)
     m, R = basis.size, 2000
-    pts = ProjectionDPP(basis).sample(size=R, rng=5, device="cuda").cpu().numpy()
+    pts = ProjectionDPP(basis).sample(n_samples=R, rng=5, device="cuda").cpu().numpy()
     Phi = basis.evaluate(pts.reshape(-1, 2)).reshape(R, m, m)
     w = m / np.sum(Phi**2, axis=2)
     G = np.einsum("rn,rnj,rnk->rjk", w / m, Phi, Phi)

@@ -24,7 +24,9 @@ def test_exact_recovery_in_span(kind):
     m = basis.size
     coef = rng.standard_normal(m)
     n = m if kind == "dpp" else 2 * m
-    res = weighted_least_squares(lambda x: basis.evaluate(x) @ coef, basis, n=n, kind=kind, rng=rng)
+    res = weighted_least_squares(
+        lambda x: basis.evaluate(x) @ coef, basis, n_samples=n, kind=kind, rng=rng
+    )
     np.testing.assert_allclose(res.coef, coef, atol=1e-8)
     assert res.n_evaluations == n and res.n_redraws == 0
     assert res.design.points.shape == (n, 2)
@@ -38,10 +40,12 @@ def test_stability_variants():
     f = lambda x: np.sin(3 * x[:, 0])  # noqa: E731
     # iid with n = m and a tiny delta is unstable: "condition" returns the zero function
     res = weighted_least_squares(
-        f, basis, n=10, kind="iid", stability="condition", delta=0.01, rng=rng
+        f, basis, n_samples=10, kind="iid", stability="condition", delta=0.01, rng=rng
     )
     assert not res.stable and np.all(res.coef == 0) and res.gram_deviation > 0.01
-    res = weighted_least_squares(f, basis, n=10, kind="iid", stability="none", delta=0.01, rng=rng)
+    res = weighted_least_squares(
+        f, basis, n_samples=10, kind="iid", stability="none", delta=0.01, rng=rng
+    )
     assert not res.stable and np.any(res.coef != 0)
     # "resample" redraws until ||G - I|| <= delta and evaluates func once
     calls = []
@@ -51,7 +55,7 @@ def test_stability_variants():
         return f(x)
 
     res = weighted_least_squares(
-        counted, basis, n=60, kind="repeated_dpp", stability="resample", rng=rng
+        counted, basis, n_samples=60, kind="repeated_dpp", stability="resample", rng=rng
     )
     assert res.stable and res.gram_deviation <= 0.5 and calls == [60] and res.n_evaluations == 60
     assert res.design.gram_deviation() == pytest.approx(res.gram_deviation)
@@ -65,7 +69,14 @@ def test_stability_variants():
     # resample with a hopeless target: warns, returns the last design, never hangs
     with pytest.warns(ConvergenceWarning, match="no stable design"):
         res = weighted_least_squares(
-            f, basis, n=10, kind="iid", stability="resample", delta=0.01, max_redraws=3, rng=rng
+            f,
+            basis,
+            n_samples=10,
+            kind="iid",
+            stability="resample",
+            delta=0.01,
+            max_redraws=3,
+            rng=rng,
         )
     assert not res.stable and res.n_redraws == 3
 
@@ -78,7 +89,12 @@ def test_resample_redraw_count_matches_stability_probability():
     basis = PolynomialBasis(1, 9)
     red = [
         weighted_least_squares(
-            lambda x: x[:, 0], basis, n=40, kind="repeated_dpp", stability="resample", rng=rng
+            lambda x: x[:, 0],
+            basis,
+            n_samples=40,
+            kind="repeated_dpp",
+            stability="resample",
+            rng=rng,
         ).n_redraws
         for _ in range(300)
     ]
@@ -91,10 +107,10 @@ def test_finite_pool_wls_with_array_responses():
     feats = PolynomialBasis(2, 2).evaluate(X)
     fb = FiniteBasis(feats)
     y = 1 + X[:, 0] - 2 * X[:, 0] * X[:, 1]  # in the span
-    res = weighted_least_squares(y, fb, n=12, kind="volume", rng=rng)
+    res = weighted_least_squares(y, fb, n_samples=12, kind="volume", rng=rng)
     np.testing.assert_allclose(res.predict(np.arange(400)), y, atol=1e-8)
     np.testing.assert_allclose(fb.transform(feats[:3]) @ res.coef, y[:3], atol=1e-8)
-    res2 = weighted_least_squares(lambda i: y[i], fb, n=6, kind="dpp", rng=rng)
+    res2 = weighted_least_squares(lambda i: y[i], fb, n_samples=6, kind="dpp", rng=rng)
     np.testing.assert_allclose(res2.predict(np.arange(400)), y, atol=1e-8)
 
 
