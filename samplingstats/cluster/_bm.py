@@ -152,6 +152,7 @@ def bm_solve(
     memory=5,
     stall=0.9,
     beta_growth=100.0,
+    callback=None,
 ):
     """Solve the clustering SDP in factored form from ``U0`` (see the module docstring).
 
@@ -172,6 +173,9 @@ def bm_solve(
         Maximum number of projected-gradient iterations (each costs one pass over the data).
     memory : int
         Window of the non-monotone Armijo test.
+    callback : callable, optional
+        ``callback(n_iter, residual, stationarity, objective)`` after every iteration (progress
+        bars and logging).
     """
     feas_tol = 10.0 * tol if feas_tol is None else feas_tol
     stat_tol = np.sqrt(tol)
@@ -233,6 +237,8 @@ def bm_solve(
             eta *= 2.0
         eta = min(max(eta, 1e-12), 1e12)
         resn = float(np.sqrt(float(res @ res) / n))
+        if callback is not None:
+            callback(it, resn, float(rel), float(obj))
         inner_tol = max(stat_tol, min(1e-1, resn))
         if rel < inner_tol or inner >= 200:
             if resn < feas_tol and rel < stat_tol:

@@ -5,11 +5,18 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClusterMixin
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    ClusterMixin,
+    TransformerMixin,
+)
 
+from .._progress import get_logger, progress_bar
 from .._rng import as_generator
 from .._validation import Interval, InvalidParameterError, StrOptions, check_param
 from ._sdp import (
+    DEFAULTS,
     _nearest,
     check_cluster_input,
     run_sdp_kmeans,
@@ -17,6 +24,18 @@ from ._sdp import (
 )
 
 __all__ = ["SDPKMeans", "ILASDP"]
+
+_LOG = get_logger("cluster")
+
+
+def _squared_distances(X, centres):
+    """Squared distances (n, K), exact enough near zero (clipped at 0)."""
+    d2 = (
+        np.einsum("ij,ij->i", X, X)[:, None]
+        - 2.0 * X @ centres.T
+        + np.einsum("ij,ij->i", centres, centres)[None, :]
+    )
+    return np.maximum(d2, 0.0)
 
 
 def _validate(est, X, *, reset):
@@ -30,7 +49,7 @@ def _validate(est, X, *, reset):
         raise InvalidParameterError(str(exc)) from None
 
 
-class SDPKMeans(ClusterMixin, BaseEstimator):
+class SDPKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, BaseEstimator):
     r"""K-means clustering by the Peng--Wei SDP relaxation (Burer--Monteiro or cvxpy).
 
     Solves :math:`\max\langle \tilde X\tilde X^\top, Z\rangle` over :math:`Z\succeq 0`,
@@ -60,6 +79,9 @@ class SDPKMeans(ClusterMixin, BaseEstimator):
         Solver iteration cap.
     random_state : int, Generator, RandomState or None
         Seed of the start, the rounding and the sketch.
+    verbose : int, default 0
+        ``verbose > 0`` shows a progress bar over the solver iterations (tqdm, when installed).
+        The fit is logged to the ``samplingstats.cluster`` logger at INFO whatever the value.
 
     Attributes
     ----------
@@ -91,19 +113,28 @@ class SDPKMeans(ClusterMixin, BaseEstimator):
     (0.0, True)
     >>> bool((km.predict(X) == km.labels_).all())
     True
+
+    ``score`` is minus the K-means objective (as in scikit-learn's ``KMeans``), so model selection
+    works without a ``scoring`` argument; ``transform`` gives the distances to the cluster means:
+
+    >>> bool(abs(km.score(X) + km.inertia_) < 1e-9 * km.inertia_)
+    True
+    >>> km.transform(X[:2]).shape
+    (2, 3)
     """
 
     def __init__(
         self,
         n_clusters=8,
         *,
-        solver="auto",
-        rank=None,
-        sketch=None,
-        sketch_size=None,
-        tol=1e-6,
-        max_iter=None,
+        solver=DEFAULTS["solver"],
+        rank=DEFAULTS["rank"],
+        sketch=DEFAULTS["sketch"],
+        sketch_size=DEFAULTS["sketch_size"],
+        tol=DEFAULTS["tol"],
+        max_iter=DEFAULTS["max_iter"],
         random_state=None,
+        verbose=0,
     ):
         self.n_clusters = n_clusters
         self.solver = solver
@@ -113,10 +144,17 @@ class SDPKMeans(ClusterMixin, BaseEstimator):
         self.tol = tol
         self.max_iter = max_iter
         self.random_state = random_state
+        self.verbose = verbose
 
     def fit(self, X, y=None):
         """Cluster ``X``; ``y`` is ignored. Returns ``self``."""
         caller = type(self).__name__
+        check_param(
+            self.verbose,
+            [Interval(numbers.Integral, 0, None, closed="left"), "boolean"],
+            name="verbose",
+            caller=caller,
+        )
         validate_sdp_params(
             caller,
             solver=self.solver,
@@ -140,6 +178,7 @@ class SDPKMeans(ClusterMixin, BaseEstimator):
             sketch_size=self.sketch_size,
             gen=gen,
             caller=caller,
+            progress=bool(self.verbose),
         )
         self.result_ = res
         self.labels_ = res.labels
@@ -158,6 +197,32 @@ class SDPKMeans(ClusterMixin, BaseEstimator):
         check_is_fitted(self)
         X = _validate(self, X, reset=False)
         return _nearest(X, self.cluster_centers_).astype(np.int64)
+
+    def transform(self, X):
+        """Euclidean distances of each row of ``X`` to the cluster means, shape (n, n_clusters)."""
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self)
+        X = _validate(self, X, reset=False)
+        return np.sqrt(_squared_distances(X, self.cluster_centers_))
+
+    @property
+    def _n_features_out(self):
+        """Number of transformed output features (for get_feature_names_out)."""
+        return self.cluster_centers_.shape[0]
+
+    def score(self, X, y=None):
+        """Minus the K-means objective of ``X`` under the fitted means (larger is better).
+
+        The sum over the rows of ``X`` of the squared distance to the nearest cluster mean, negated
+        (as :meth:`sklearn.cluster.KMeans.score`); on the training data it is ``-inertia_`` when
+        every point lies nearest its own cluster's mean. ``y`` is ignored.
+        """
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self)
+        X = _validate(self, X, reset=False)
+        return -float(np.sum(np.min(_squared_distances(X, self.cluster_centers_), axis=1)))
 
 
 class ILASDP(ClusterMixin, BaseEstimator):
@@ -201,6 +266,10 @@ class ILASDP(ClusterMixin, BaseEstimator):
         the iLA-SDP solution removes it, and the SDP start keeps EM away from its poor optima.
     random_state : int, Generator, RandomState or None
         Seed of the initialisation and the SDP starts.
+    verbose : int, default 0
+        ``verbose > 0`` shows a progress bar over the outer iterations (tqdm, when installed).
+        Each iteration (log-likelihood, accepted SDP partitions) is logged to the
+        ``samplingstats.cluster`` logger at INFO whatever the value.
 
     Attributes
     ----------
@@ -245,6 +314,7 @@ class ILASDP(ClusterMixin, BaseEstimator):
         solver="auto",
         refine=True,
         random_state=None,
+        verbose=0,
     ):
         self.n_clusters = n_clusters
         self.init = init
@@ -253,6 +323,7 @@ class ILASDP(ClusterMixin, BaseEstimator):
         self.solver = solver
         self.refine = refine
         self.random_state = random_state
+        self.verbose = verbose
 
     def _check_params(self):
         caller = type(self).__name__
@@ -273,6 +344,12 @@ class ILASDP(ClusterMixin, BaseEstimator):
             self.solver, [StrOptions({"auto", "bm", "cvxpy"})], name="solver", caller=caller
         )
         check_param(self.refine, ["boolean"], name="refine", caller=caller)
+        check_param(
+            self.verbose,
+            [Interval(numbers.Integral, 0, None, closed="left"), "boolean"],
+            name="verbose",
+            caller=caller,
+        )
         return caller
 
     def fit(self, X, y=None):
@@ -319,22 +396,48 @@ class ILASDP(ClusterMixin, BaseEstimator):
         else:
             seed = int(gen.integers(2**31 - 1))
             labels0 = KMeans(n_clusters=K, n_init=10, random_state=seed).fit(X).labels_
-        out = fit_ilasdp(
-            X,
-            labels0,
-            K,
-            regularization=reg,
-            max_iter=int(self.max_iter) if K > 1 else 1,
-            rank=4,
-            tol=1e-5,
-            gen=gen,
-            solver=self.solver,
-        )
+        n_outer = int(self.max_iter) if K > 1 else 1
+
+        with progress_bar(bool(self.verbose), total=n_outer, desc=caller, unit="it") as bar:
+
+            def monitor(it, total, accepted):
+                bar.update(1)
+                bar.set_postfix_str(f"log-likelihood {total:.6g}")
+                _LOG.info(
+                    "%s: iteration %d, log-likelihood %.8g, SDP partition %s",
+                    caller,
+                    it,
+                    total,
+                    "accepted" if accepted else "rejected (likelihood reassignment)",
+                )
+
+            out = fit_ilasdp(
+                X,
+                labels0,
+                K,
+                regularization=reg,
+                max_iter=n_outer,
+                rank=4,
+                tol=1e-5,
+                gen=gen,
+                solver=self.solver,
+                callback=monitor,
+            )
         params = (out["weights"], out["means"], out["covariances"])
         total = out["log_likelihood"]
         self.n_em_iter_ = 0
         if self.refine and K > 1:
             params, total, self.n_em_iter_ = em_refine(X, params, reg)
+        _LOG.info(
+            "%s: %d iterations (%d SDP partitions accepted), converged=%s, %d EM steps, "
+            "log-likelihood %.8g",
+            caller,
+            out["n_iter"],
+            out["n_sdp_accepted"],
+            out["converged"],
+            self.n_em_iter_,
+            total,
+        )
         self.weights_, self.means_, self.covariances_ = params
         self.log_likelihood_ = total
         self.n_iter_ = out["n_iter"]

@@ -191,7 +191,18 @@ def em_refine(X, params, regularization, *, max_iter=100, tol=1e-6):
 
 
 def fit_ilasdp(
-    X, labels0, K, *, regularization, max_iter, rank, tol, gen, bm_max_iter=3000, solver="auto"
+    X,
+    labels0,
+    K,
+    *,
+    regularization,
+    max_iter,
+    rank,
+    tol,
+    gen,
+    bm_max_iter=3000,
+    solver="auto",
+    callback=None,
 ):
     """Alternate covariance estimation and the LA-SDP, with a likelihood safeguard.
 
@@ -240,6 +251,8 @@ def fit_ilasdp(
                 break
             labels, params, ll, new_total = new, n_params, n_ll, n_total
         history.append(new_total)
+        if callback is not None:
+            callback(it, new_total, accepted)
         if abs(new_total - total) <= 1e-6 * abs(total):
             total = new_total
             converged = True

@@ -6,10 +6,12 @@ import contextlib
 import dataclasses
 import numbers
 import warnings
+from typing import ClassVar
 
 import numpy as np
 
 from .._exceptions import ConvergenceWarning
+from .._progress import check_progress, get_logger, progress_bar
 from .._results import Result
 from .._rng import as_generator
 from .._validation import (
@@ -25,6 +27,19 @@ __all__ = ["SDPResult", "sdp_kmeans"]
 
 #: above this n the cvxpy reference solver is refused (O(n^2) variables, minutes at n = 200)
 CVXPY_MAX_SAMPLES = 400
+
+#: defaults shared by :func:`sdp_kmeans` and :class:`SDPKMeans` (one place: both signatures read
+#: them, and a test checks that they agree)
+DEFAULTS = {
+    "solver": "auto",
+    "rank": None,
+    "tol": 1e-6,
+    "max_iter": None,
+    "sketch": None,
+    "sketch_size": None,
+}
+
+_LOG = get_logger("cluster")
 
 
 @dataclasses.dataclass(repr=False)
@@ -85,6 +100,9 @@ class SDPResult(Result):
     sample_indices: np.ndarray | None = None
     upper_bound: float = float("nan")
     dual_bound: float = float("nan")
+
+    # to_frame(): one row per point (its label); the scalar diagnostics go to DataFrame.attrs
+    _frame_fields: ClassVar[tuple[str, ...]] = ("labels",)
 
     @property
     def duality_gap(self):
@@ -227,7 +245,7 @@ def _inertia(X, labels, centres):
     return float(np.sum((X - centres[labels]) ** 2))
 
 
-def _solve_bm(Xc, k, rank, tol, max_iter, gen):
+def _solve_bm(Xc, k, rank, tol, max_iter, gen, callback=None):
     n = Xc.shape[0]
     scale = float(np.sum(Xc * Xc)) / n
     if scale <= 0:
@@ -237,7 +255,7 @@ def _solve_bm(Xc, k, rank, tol, max_iter, gen):
     # easy cases but can inherit a merged pair of clusters (a spurious stationary point)
     U0 = gen.random((n, rank))
     with _blas_threads(n * Xc.shape[1] * rank):
-        st = bm_solve([block], U0, tol=tol, max_iter=max_iter)
+        st = bm_solve([block], U0, tol=tol, max_iter=max_iter, callback=callback)
     U = st.U
     W = Xc.T @ U
     objective = float(np.sum(W * W))
@@ -330,8 +348,38 @@ def run_sdp_kmeans(X, k, **kwargs):
         return _run_sdp_kmeans(X, k, **kwargs)
 
 
+def _bm_monitor(bar, caller):
+    """Callback of bm_solve: advances the bar; logs the state every 100 iterations (DEBUG)."""
+
+    def callback(it, residual, stationarity, objective):
+        bar.update(1)
+        if it % 100 == 0:
+            bar.set_postfix_str(f"residual {residual:.1e}, stationarity {stationarity:.1e}")
+            _LOG.debug(
+                "%s: Burer-Monteiro iteration %d, residual %.2e, stationarity %.2e",
+                caller,
+                it,
+                residual,
+                stationarity,
+            )
+
+    return callback
+
+
 def _run_sdp_kmeans(
-    X, k, *, solver, rank, tol, max_iter, sketch, sketch_size, gen, caller, certify=False
+    X,
+    k,
+    *,
+    solver,
+    rank,
+    tol,
+    max_iter,
+    sketch,
+    sketch_size,
+    gen,
+    caller,
+    certify=False,
+    progress=False,
 ):
     n, d = X.shape
     if sketch is not None:
@@ -383,9 +431,11 @@ def _run_sdp_kmeans(
                     stacklevel=3,
                 )
         else:
-            U, objective, st = _solve_bm(
-                Xc, k, rank, tol, 20_000 if max_iter is None else max_iter, gen
-            )
+            cap = 20_000 if max_iter is None else max_iter
+            with progress_bar(progress, total=cap, desc=caller, unit="it") as bar:
+                U, objective, st = _solve_bm(
+                    Xc, k, rank, tol, cap, gen, callback=_bm_monitor(bar, caller)
+                )
             if certify:  # never looser than the free Ky Fan bound
                 dbound = min(dual_bound(Xc, st.y, U, k), _fan_bound(Xc, k))
             residual, stat, n_iter, converged = (
@@ -410,7 +460,7 @@ def _run_sdp_kmeans(
         centres_s = cluster_means(Xs, labels_s, k)
         labels = _nearest(X, centres_s)
         centres = cluster_means(X, labels, k)
-    return SDPResult(
+    res = SDPResult(
         labels=labels.astype(np.int64),
         objective=float(objective),
         factor=U,
@@ -426,6 +476,23 @@ def _run_sdp_kmeans(
         upper_bound=_fan_bound(Xc, k),
         dual_bound=dbound if k > 1 else float(objective),
     )
+    _LOG.info(
+        "%s: %s solver, %d points%s, %d iterations, converged=%s, objective %.6g, "
+        "residual %.2e, certificate: dual bound %.6g (gap %.2e), Ky Fan bound %.6g (gap %.2e)",
+        caller,
+        res.solver,
+        m,
+        "" if idx is None else f" (sketch of {n})",
+        res.n_iter,
+        res.converged,
+        res.objective,
+        res.residual,
+        res.dual_bound,
+        res.duality_gap,
+        res.upper_bound,
+        res.gap,
+    )
+    return res
 
 
 def _fan_bound(Xc, k):
@@ -475,14 +542,15 @@ def sdp_kmeans(
     X,
     n_clusters,
     *,
-    solver="bm",
-    rank=None,
+    solver=DEFAULTS["solver"],
+    rank=DEFAULTS["rank"],
     rng=None,
-    tol=1e-6,
-    max_iter=None,
-    sketch=None,
-    sketch_size=None,
+    tol=DEFAULTS["tol"],
+    max_iter=DEFAULTS["max_iter"],
+    sketch=DEFAULTS["sketch"],
+    sketch_size=DEFAULTS["sketch_size"],
     certify=False,
+    progress=False,
 ):
     r"""K-means clustering by the Peng--Wei semidefinite relaxation.
 
@@ -500,10 +568,11 @@ def sdp_kmeans(
         returns tensors there (rounding runs on the CPU); results are reproducible per device.
     n_clusters : int
         Number of clusters :math:`K`, ``1 <= K <= n_samples``.
-    solver : {"bm", "cvxpy", "auto"}, default "bm"
+    solver : {"auto", "bm", "cvxpy"}, default "auto"
         ``"bm"``: Burer--Monteiro (scales to :math:`10^4`--:math:`10^5` points).
         ``"cvxpy"``: the full SDP with SCS, a reference for small problems (at most 400 points;
-        minutes at 200). ``"auto"`` currently means ``"bm"``.
+        minutes at 200). ``"auto"`` currently means ``"bm"``. The defaults are those of
+        :class:`SDPKMeans`.
     rank : int, optional
         Factor rank :math:`r` (default :math:`2K`). Raising it closes the gap to the SDP optimum
         in noisy regimes, at proportional cost.
@@ -530,6 +599,9 @@ def sdp_kmeans(
         about 1e-2 below it, loose near the cutoff at n ~ 1000. The gap can be slightly negative
         (by the primal infeasibility). Forms :math:`n\times n` matrices: ``solver="bm"`` and
         at most 1000 points (or a sketch of at most 1000).
+    progress : bool, default False
+        Show a progress bar over the solver iterations (tqdm, when installed). The run is logged
+        to the ``samplingstats.cluster`` logger: iterations, objective and certificate at INFO.
 
     Returns
     -------
@@ -570,6 +642,7 @@ def sdp_kmeans(
         sketch_size=sketch_size,
     )
     check_param(certify, ["boolean"], name="certify", caller=caller)
+    progress = check_progress(progress, caller=caller)
     from .._backend import is_torch
 
     if is_torch(X):
@@ -588,6 +661,7 @@ def sdp_kmeans(
             sketch_size=sketch_size,
             gen=as_generator(rng),
             caller=caller,
+            progress=progress,
         )
     X = check_cluster_input(X, n_clusters, caller)
     gen = as_generator(rng)
@@ -603,10 +677,13 @@ def sdp_kmeans(
         gen=gen,
         caller=caller,
         certify=bool(certify),
+        progress=progress,
     )
 
 
-def _sdp_kmeans_torch(X, k, *, solver, rank, tol, max_iter, sketch, sketch_size, gen, caller):
+def _sdp_kmeans_torch(
+    X, k, *, solver, rank, tol, max_iter, sketch, sketch_size, gen, caller, progress=False
+):
     """Torch path: the Burer--Monteiro products run on X's device; rounding runs on the CPU.
 
     Returns an SDPResult whose ``labels``, ``factor``, ``centers`` and ``sample_indices`` are
@@ -661,7 +738,17 @@ def _sdp_kmeans_torch(X, k, *, solver, rank, tol, max_iter, sketch, sketch_size,
         U = torch.full((m, 1), m**-0.5, device=device, dtype=torch.float64)
         labels_s = np.zeros(m, dtype=np.int64)
     else:
-        st = bm_solve([block], U0, tol=tol, max_iter=20_000 if max_iter is None else max_iter)
+        cap = 20_000 if max_iter is None else max_iter
+        with progress_bar(progress, total=cap, desc=caller, unit="it") as bar:
+            st = bm_solve([block], U0, tol=tol, max_iter=cap, callback=_bm_monitor(bar, caller))
+        _LOG.info(
+            "%s (torch, %s): %d Burer-Monteiro iterations, converged=%s, residual %.2e",
+            caller,
+            X.device,
+            st.n_iter,
+            st.converged,
+            st.residual,
+        )
         U = st.U
         labels_s = round_factor(U.cpu().numpy(), k, gen)
     W = Xc.T @ U
