@@ -125,3 +125,18 @@ def check_n_samples(n_samples, n, mode, caller) -> None:
             f"The 'n_samples' parameter of {caller} (mode='iid') must be an int in the "
             f"range [1, {n}]. Got {n_samples!r} instead."
         )
+
+
+def iteration_monitor(bar, caller):
+    """Callback ``on_iter(n_iter, residual)`` of an iteration: advances the progress ``bar`` and
+    logs the residual at DEBUG level on the ``samplingstats.lp`` logger."""
+    from .._progress import get_logger
+
+    log = get_logger("lp")
+
+    def on_iter(n_iter, residual):
+        bar.update(1)
+        bar.set_postfix_str(f"residual {residual:.2e}")
+        log.debug("%s: iteration %d, fixed-point residual %.3g", caller, n_iter, residual)
+
+    return on_iter

@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import sys
 import threading
+import time
 import warnings
 
 import numpy as np
@@ -43,6 +44,20 @@ __all__ = [
 _GOLDEN = 0x9E3779B97F4A7C15
 _MASK64 = (1 << 64) - 1
 _LOCK = threading.Lock()
+
+
+def _dask_array():
+    """``dask.array``, through the one helper for optional packages."""
+    from .._optional import import_optional
+
+    return import_optional("dask.array", purpose="the dask path of samplingstats.lp")
+
+
+def _dask_core():
+    """``dask`` (compute / persist / delayed), through the one helper for optional packages."""
+    from .._optional import import_optional
+
+    return import_optional("dask", purpose="the dask path of samplingstats.lp")
 
 
 def is_dask_array(x) -> bool:
@@ -85,7 +100,7 @@ def as_dask_matrix(A, name="A", caller="leverage_scores"):
 
 def as_dask_vector(b, A, name="b", caller="lp_regression"):
     """``b`` (numpy, list or dask, shape (n,)) as a float64 dask vector chunked like ``A``."""
-    import dask.array as da
+    da = _dask_array()
 
     if is_dask_array(b):
         if b.ndim != 1:
@@ -241,8 +256,8 @@ def _sum_in_order(parts):
 # ----------------------------------------------------------------------------------------------
 def _reduce(A, fn, scale, *extra):
     """``sum_c fn(A_c, scale_c, *extra_c)`` in chunk order; returns (sum, non-finite count)."""
-    import dask
-    from dask import delayed
+    dask = _dask_core()
+    delayed = _dask_core().delayed
 
     blocks = _blocks(A)
     scs = _blocks(scale) if scale is not None else [None] * len(blocks)
@@ -255,7 +270,7 @@ def _reduce(A, fn, scale, *extra):
 
 def _rowwise(A, fn, scale, *args):
     """Lazy ``(n,)`` dask vector ``fn(A_c, scale_c, *args)`` per chunk."""
-    import dask.array as da
+    da = _dask_array()
 
     sc = None if scale is None else scale[:, None]
     return da.map_blocks(fn, A, sc, *args, drop_axis=1, dtype=np.float64)
@@ -309,15 +324,15 @@ def _scaled_dask(A, scale):
 
 
 def _tsqr_r(A, scale):
-    import dask.array as da
+    da = _dask_array()
 
     _, R = da.linalg.tsqr(_scaled_dask(A, scale))
     return R.compute()
 
 
 def _lev_qr(A, scale, caller, name):
-    import dask
-    import dask.array as da
+    dask = _dask_core()
+    da = _dask_array()
 
     from ._common import rank_error
     from ._leverage import _rank_tol
@@ -336,7 +351,7 @@ def _lev_qr(A, scale, caller, name):
 
 
 def _lev_svd(A, rcond, caller, name):
-    import dask.array as da
+    da = _dask_array()
 
     U, sv, _ = da.linalg.svd(A)
     sv = sv.compute()
@@ -468,8 +483,8 @@ def _lewis_scale(w, nz, e):
 
 def _inspect(A, name, caller):
     """One pass: non-finite entries (raises) and the persisted non-zero row mask."""
-    import dask
-    import dask.array as da
+    dask = _dask_core()
+    da = _dask_array()
 
     bad = da.map_blocks(_chunk_bad, A, drop_axis=1, chunks=((1,) * A.numblocks[0],), dtype=np.int64)
     nz = da.map_blocks(_chunk_nz, A, drop_axis=1, dtype=bool)
@@ -609,7 +624,7 @@ def _persist_parts(parts):
     them: persisting an array together with delayed objects optimises each collection on its own
     (the array's graph fuses the chunk task into its ``getitem``), so every chunk task -- data
     generation or reading included -- ran twice."""
-    import dask
+    dask = _dask_core()
 
     return list(dask.persist(*parts))
 
@@ -617,9 +632,9 @@ def _persist_parts(parts):
 def _first_pass(A, kind, seed, s, k):
     """``(summary, nbad, nz, counts)``: one pass for the zero rows, the finiteness check and the
     first Gram matrix / sketch (unscaled: the first weights are uniform)."""
-    import dask
-    import dask.array as da
-    from dask import delayed
+    dask = _dask_core()
+    da = _dask_array()
+    delayed = _dask_core().delayed
 
     offsets = [int(o) for o in _row_offsets(A)]
     parts = [
@@ -639,7 +654,7 @@ def _first_pass(A, kind, seed, s, k):
     return summary, nz, counts.compute()
 
 
-def _lewis_fused(A, p, method, rng, tol, max_iter):
+def _lewis_fused(A, p, method, rng, tol, max_iter, on_iter=None):
     """The Lewis loop with one pass over ``A`` per iteration, plus a first pass that also finds
     the zero rows (a sketch is redone once if there are zero rows: they change the numbering).
 
@@ -651,10 +666,11 @@ def _lewis_fused(A, p, method, rng, tol, max_iter):
     """
     import copy
 
-    import dask
-    import dask.array as da
+    dask = _dask_core()
+    da = _dask_array()
     import scipy.linalg as sla
-    from dask import delayed
+
+    delayed = _dask_core().delayed
 
     from ._common import rank_error
     from ._leverage import _rank_tol, _sketch_dims
@@ -734,6 +750,8 @@ def _lewis_fused(A, p, method, rng, tol, max_iter):
         ratio, summ = dask.compute(ratio, summ)
         n_iter += 1
         res = float(ratio)
+        if on_iter is not None:
+            on_iter(n_iter, res)
         if res <= tol:
             converged = True
             break
@@ -750,13 +768,13 @@ def _lewis_fused(A, p, method, rng, tol, max_iter):
     return "done", w, n_iter, converged, res
 
 
-def dask_lewis_core(A, p, method, rng, tol, max_iter, opts=None, *, warn=True):
+def dask_lewis_core(A, p, method, rng, tol, max_iter, opts=None, *, warn=True, on_iter=None):
     """The lp Lewis iteration on a validated dask matrix: ``(w, n_iter, converged, residual)``.
 
     ``w`` is a persisted dask vector; the iteration mirrors the in-memory one step for step.
     """
-    import dask
-    import dask.array as da
+    dask = _dask_core()
+    da = _dask_array()
 
     from ._common import rank_error
 
@@ -766,7 +784,7 @@ def dask_lewis_core(A, p, method, rng, tol, max_iter, opts=None, *, warn=True):
     res, converged, n_iter = math.inf, False, 0
     tiny = 1e-300
     if p != 2 and method in ("auto", "cholesky", "sketch") and not opts:
-        out = _lewis_fused(A, p, method, rng, tol, max_iter)
+        out = _lewis_fused(A, p, method, rng, tol, max_iter, on_iter)
         if out[0] == "done":
             _, w, n_iter, converged, res = out
             return _lewis_finish(w, n_iter, converged, res, p, tol, method, warn)
@@ -784,6 +802,8 @@ def dask_lewis_core(A, p, method, rng, tol, max_iter, opts=None, *, warn=True):
     if p == 2:
         tau = _dask_leverage(A, method, rng, caller="lewis_weights", **opts)
         w = da.where(nz, tau, 0.0).persist()
+        if on_iter is not None:
+            on_iter(1, 0.0)
         return w, 1, True, 0.0
     for _ in range(max_iter - n_iter):
         scale = da.map_blocks(_lewis_scale, w, nz, e, dtype=np.float64)
@@ -796,6 +816,8 @@ def dask_lewis_core(A, p, method, rng, tol, max_iter, opts=None, *, warn=True):
         nxt, rmax = dask.persist(nxt, ratio.max())
         n_iter += 1
         res = float(rmax.compute())
+        if on_iter is not None:
+            on_iter(n_iter, res)
         if res <= tol:
             converged = True
             break
@@ -816,10 +838,11 @@ def _lewis_finish(w, n_iter, converged, res, p, tol, method, warn):
     return w, n_iter, converged, res
 
 
-def dask_lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None):
+def dask_lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None, progress=False):
     """:func:`~samplingstats.lp.lewis_weights` of a dask array (``weights`` is a dask vector)."""
+    from .._progress import get_logger, progress_bar
     from .._rng import as_generator
-    from ._common import rank_error
+    from ._common import iteration_monitor, rank_error
     from ._lewis import LewisWeightsResult, _default_max_iter
 
     A = as_dask_matrix(A, "A", "lewis_weights")
@@ -830,7 +853,28 @@ def dask_lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None
     gen = as_generator(rng) if method == "sketch" else rng
     if max_iter is None:
         max_iter = _default_max_iter(p, n, tol, method)
-    w, n_iter, converged, res = dask_lewis_core(A, p, method, gen, tol, max_iter)
+    log = get_logger("lp")
+    log.info(
+        "lewis_weights (dask, %d chunks): n=%d, d=%d, p=%g, method=%r, at most %d iterations",
+        A.numblocks[0],
+        n,
+        d,
+        p,
+        method,
+        max_iter,
+    )
+    t0 = time.perf_counter()
+    with progress_bar(progress, total=max_iter, desc="lewis_weights", unit="iter") as bar:
+        w, n_iter, converged, res = dask_lewis_core(
+            A, p, method, gen, tol, max_iter, on_iter=iteration_monitor(bar, "lewis_weights")
+        )
+    log.info(
+        "lewis_weights: %d iterations, residual %.3g, converged=%s, %.2f s",
+        n_iter,
+        res,
+        converged,
+        time.perf_counter() - t0,
+    )
     return LewisWeightsResult(weights=w, n_iter=n_iter, converged=converged, residual=res, p=p)
 
 
@@ -925,6 +969,7 @@ def dask_lp_regression(
     mode="bernoulli",
     tol=1e-10,
     max_iter=200,
+    progress=False,
 ):
     """:func:`~samplingstats.lp.lp_regression` with a dask ``A`` (and ``b``): sampled only.
 
@@ -932,14 +977,15 @@ def dask_lp_regression(
     memory for the solve; the full-data cost is one more pass.
     """
 
-    import dask
-    import dask.array as da
+    dask = _dask_core()
+    da = _dask_array()
 
     from .._backend import is_torch
     from .._rng import as_generator
     from ._common import augmented_scores, check_n_samples
     from ._regression import (
         LpRegressionResult,
+        StageLog,
         check_sample_not_empty,
         check_solver_for_p,
         solve_sample,
@@ -964,34 +1010,41 @@ def dask_lp_regression(
         )
     check_n_samples(n_samples, n, mode, "lp_regression")
     gen = as_generator(rng)
-    if isinstance(scores, str):
-        Ab = da.concatenate([A, bv[:, None]], axis=1).rechunk({1: -1})
-        sigma = augmented_scores(lambda X: dask_sampling_scores(X, p, scores, gen), Ab, A, gen)
-    else:
-        sigma = _scores_array(scores, n)
-    sample = _draw(np.ascontiguousarray(sigma, dtype=np.float64), n_samples, p, mode, gen, n)
-    check_sample_not_empty(sample, n_samples)
-    uniq, inverse = np.unique(sample.indices, return_inverse=True)
-    rows, brows = dask.compute(A[uniq], bv[uniq])  # only the sampled rows come into memory
-    rows, brows = rows[inverse], brows[inverse]
-    As, bs = rows * sample.scale[:, None], brows * sample.scale
-    if not (np.all(np.isfinite(As)) and np.all(np.isfinite(bs))):
-        raise InvalidParameterError(
-            "Argument 'A' or 'b' of lp_regression contains NaN or infinite values in the "
-            "sampled rows."
+    stages = StageLog("lp_regression", progress, 4)
+    stages.start(n, d, p, n_samples, scores if isinstance(scores, str) else "array")
+    with stages:
+        if isinstance(scores, str):
+            Ab = da.concatenate([A, bv[:, None]], axis=1).rechunk({1: -1})
+            sigma = augmented_scores(lambda X: dask_sampling_scores(X, p, scores, gen), Ab, A, gen)
+        else:
+            sigma = _scores_array(scores, n)
+        stages.done("scores")
+        sample = _draw(np.ascontiguousarray(sigma, dtype=np.float64), n_samples, p, mode, gen, n)
+        check_sample_not_empty(sample, n_samples)
+        uniq, inverse = np.unique(sample.indices, return_inverse=True)
+        rows, brows = dask.compute(A[uniq], bv[uniq])  # only the sampled rows come into memory
+        rows, brows = rows[inverse], brows[inverse]
+        As, bs = rows * sample.scale[:, None], brows * sample.scale
+        if not (np.all(np.isfinite(As)) and np.all(np.isfinite(bs))):
+            raise InvalidParameterError(
+                "Argument 'A' or 'b' of lp_regression contains NaN or infinite values in the "
+                "sampled rows."
+            )
+        stages.done(f"sample ({len(sample)} rows)")
+        fit = solve_sample(As, bs, p, solver, tol, max_iter)
+        stages.done(f"solve ({fit['solver']}, {fit['n_iter']} iterations)")
+        parts = da.map_blocks(
+            _lp_cost_chunk,
+            A,
+            bv[:, None],
+            fit["coef"],
+            p,
+            drop_axis=1,
+            chunks=((1,) * A.numblocks[0],),
+            dtype=np.float64,
         )
-    fit = solve_sample(As, bs, p, solver, tol, max_iter)
-    parts = da.map_blocks(
-        _lp_cost_chunk,
-        A,
-        bv[:, None],
-        fit["coef"],
-        p,
-        drop_axis=1,
-        chunks=((1,) * A.numblocks[0],),
-        dtype=np.float64,
-    )
-    cost = float(parts.compute().sum())
+        cost = float(parts.compute().sum())
+        stages.done("cost")
     if not math.isfinite(cost):
         raise InvalidParameterError(
             "Argument 'A' or 'b' of lp_regression contains NaN or infinite values (the "

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+import time
+from typing import ClassVar
 
 import numpy as np
 
 from .._exceptions import InvalidParameterError
+from .._progress import get_logger, progress_bar
 from .._results import Result
 from .._rng import as_generator
 from .._validation import Interval, validate_params
@@ -30,7 +33,11 @@ class DistortionResult(Result):
         Number of directions evaluated (refinement steps included).
     x_low, x_high : ndarray, shape (d,)
         The directions attaining ``low`` and ``high``.
+
+    ``to_frame()`` gives one row (``low``, ``high``, ``n_directions``).
     """
+
+    _frame_fields: ClassVar[tuple[str, ...]] = ()
 
     low: float
     high: float
@@ -84,10 +91,11 @@ def _min_norm_on_plane(M, c, p):
         "rng": ["rng"],
         "n_directions": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_refine": [Interval(numbers.Integral, 0, None, closed="left")],
+        "progress": ["boolean"],
     },
     caller="embedding_distortion",
 )
-def embedding_distortion(A, S, *, p, rng=None, n_directions=256, n_refine=3):
+def embedding_distortion(A, S, *, p, rng=None, n_directions=256, n_refine=3, progress=False):
     """Estimate the range of ``||S A x||_p / ||A x||_p`` over ``x`` (the embedding distortion).
 
     Directions: ``n_directions`` random ones (half Gaussian, half Gaussian in the whitened
@@ -111,6 +119,9 @@ def embedding_distortion(A, S, *, p, rng=None, n_directions=256, n_refine=3):
         Random directions.
     n_refine : int, default 3
         Dinkelbach refinement steps at each end.
+    progress : bool, default False
+        Show a progress bar (the directions, then each refinement step; tqdm when installed).
+        The range found after each stage is logged (INFO) on the ``samplingstats.lp`` logger.
 
     Returns
     -------
@@ -138,6 +149,7 @@ def embedding_distortion(A, S, *, p, rng=None, n_directions=256, n_refine=3):
             f"Argument 'S' of embedding_distortion samples {S.n_rows} rows but 'A' has {n}."
         )
     gen = as_generator(rng)
+    t0 = time.perf_counter()
     B = S.apply(M)
     Md = M.toarray() if kind == "sparse" else M
     R = np.linalg.qr(Md, mode="r")
@@ -162,6 +174,22 @@ def embedding_distortion(A, S, *, p, rng=None, n_directions=256, n_refine=3):
     i_lo, i_hi = int(np.argmin(ratio)), int(np.argmax(ratio))
     x_lo, x_hi = X[:, i_lo], X[:, i_hi]
     lo, hi = float(ratio[i_lo]), float(ratio[i_hi])
+    log = get_logger("lp")
+    log.info(
+        "embedding_distortion: %d directions, range [%.4g, %.4g] (%.2f s)",
+        n_dir,
+        lo,
+        hi,
+        time.perf_counter() - t0,
+    )
+    with progress_bar(progress, total=n_refine, desc="embedding_distortion", unit="step") as bar:
+        lo, hi, x_lo, x_hi, n_dir = _refine(M, B, p, lo, hi, x_lo, x_hi, n_dir, n_refine, bar)
+    log.info("embedding_distortion: refined range [%.4g, %.4g]", lo, hi)
+    return DistortionResult(low=lo, high=hi, n_directions=n_dir, x_low=x_lo, x_high=x_hi)
+
+
+def _refine(M, B, p, lo, hi, x_lo, x_hi, n_dir, n_refine, bar):
+    """Dinkelbach steps at both ends of the range (see :func:`embedding_distortion`)."""
     for _ in range(n_refine):
         improved = False
         if lo > 0:
@@ -179,6 +207,8 @@ def embedding_distortion(A, S, *, p, rng=None, n_directions=256, n_refine=3):
             r = float(_pnorms(B, x, p)[0] / _pnorms(M, x, p)[0])
             if r > hi + 1e-12:
                 hi, x_hi, improved = r, x, True
+        bar.update(1)
+        bar.set_postfix_str(f"range [{lo:.4g}, {hi:.4g}]")
         if not improved:
             break
-    return DistortionResult(low=lo, high=hi, n_directions=n_dir, x_low=x_lo, x_high=x_hi)
+    return lo, hi, x_lo, x_hi, n_dir

@@ -30,7 +30,8 @@ class LpRegressor(RegressorMixin, BaseEstimator):
     p : float, default 1.0
         Exponent, ``1 <= p < inf`` (``p = 1``: least absolute deviations / median regression).
     n_samples : int or float, optional
-        Expected number of sampled rows (``None``: all rows). Capped at the number of rows.
+        *Expected* number of sampled rows (Bernoulli sampling keeps each row independently, so
+        the number used varies around it; ``None``: all rows). Capped at the number of rows.
     scores : str, default "lewis"
         Sampling scheme (see :func:`sensitivity_sample`).
     solver : {"auto", "highs", "irls", "cvxpy"}, default "auto"
@@ -39,6 +40,10 @@ class LpRegressor(RegressorMixin, BaseEstimator):
         Fit an intercept (a column of ones, sampled and solved with the rest).
     random_state : None, int, numpy Generator or RandomState, optional
         Randomness of the sample.
+    verbose : int, default 0
+        ``verbose > 0`` shows a progress bar over the stages of the fit (tqdm, when installed)
+        and logs them (INFO) on the ``samplingstats.lp`` logger (shown when the application
+        configures logging).
 
     Attributes
     ----------
@@ -71,6 +76,7 @@ class LpRegressor(RegressorMixin, BaseEstimator):
         "solver": [StrOptions({"auto", "highs", "irls", "cvxpy"})],
         "fit_intercept": ["boolean"],
         "random_state": ["random_state"],
+        "verbose": [Interval(numbers.Integral, 0, None, closed="left"), "boolean"],
     }
 
     def __init__(
@@ -82,6 +88,7 @@ class LpRegressor(RegressorMixin, BaseEstimator):
         solver="auto",
         fit_intercept=True,
         random_state=None,
+        verbose=0,
     ):
         self.p = p
         self.n_samples = n_samples
@@ -89,6 +96,7 @@ class LpRegressor(RegressorMixin, BaseEstimator):
         self.solver = solver
         self.fit_intercept = fit_intercept
         self.random_state = random_state
+        self.verbose = verbose
 
     def _validate(self):
         for name, cons in self._parameter_constraints.items():
@@ -112,7 +120,14 @@ class LpRegressor(RegressorMixin, BaseEstimator):
             m = None  # every row would be kept: solve the full problem
         rng = as_generator(self.random_state, name="random_state")
         res = lp_regression(
-            A, y, p=float(self.p), n_samples=m, scores=self.scores, solver=self.solver, rng=rng
+            A,
+            y,
+            p=float(self.p),
+            n_samples=m,
+            scores=self.scores,
+            solver=self.solver,
+            rng=rng,
+            progress=bool(self.verbose),
         )
         coef = np.asarray(res.coef, dtype=np.float64)
         if self.fit_intercept:

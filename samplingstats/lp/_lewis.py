@@ -5,16 +5,18 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
+import time
 import warnings
 
 import numpy as np
 
 from .._backend import import_torch
 from .._exceptions import ConvergenceWarning
+from .._progress import get_logger, progress_bar
 from .._results import Result
 from .._rng import as_generator
 from .._validation import Interval, StrOptions, validate_params
-from ._common import P_CONSTRAINT, as_lp_matrix, rank_error
+from ._common import P_CONSTRAINT, as_lp_matrix, iteration_monitor, rank_error
 from ._dask import is_dask_array
 from ._leverage import _lev_sketch_numpy, _leverage
 
@@ -39,6 +41,8 @@ class LewisWeightsResult(Result):
         ``T(w)_i = (a_i^T (A^T W^{1-2/p} A)^{-1} a_i)^{p/2}``.
     p : float
         The exponent.
+
+    ``to_frame()`` gives one row per row of ``A`` (column ``weights``).
     """
 
     weights: object
@@ -46,6 +50,22 @@ class LewisWeightsResult(Result):
     converged: bool
     residual: float
     p: float = dataclasses.field(default=float("nan"))
+
+    def _frame_columns(self):
+        """One row per row of ``A`` (``weights``; a dask vector is computed, a tensor copied to
+        the host); ``n_iter``, ``converged``, ``residual``, ``p`` go into ``attrs``."""
+        w = self.weights
+        if is_dask_array(w):
+            w = w.compute()
+        if hasattr(w, "detach") and hasattr(w, "cpu"):
+            w = w.detach().cpu().numpy()
+        scalars = {
+            "n_iter": self.n_iter,
+            "converged": self.converged,
+            "residual": self.residual,
+            "p": self.p,
+        }
+        return {"weights": np.asarray(w)}, scalars
 
 
 def _row_nonzero(kind, A):
@@ -91,8 +111,10 @@ def _default_max_iter(p, n, tol, method):
     return int(math.ceil((math.log(tol) - math.log(start)) / math.log(c))) + 20
 
 
-def _lewis_core(kind, A, p, method, rng, tol, max_iter, opts, *, warn=True):
-    """Run the iteration on a validated matrix; returns ``(w, n_iter, converged, residual)``."""
+def _lewis_core(kind, A, p, method, rng, tol, max_iter, opts, *, warn=True, on_iter=None):
+    """Run the iteration on a validated matrix; returns ``(w, n_iter, converged, residual)``.
+
+    ``on_iter(n_iter, residual)`` is called after every leverage evaluation (progress, logs)."""
     n, d = A.shape
     nz = _row_nonzero(kind, A)
     n_nz = int(nz.sum())
@@ -116,6 +138,8 @@ def _lewis_core(kind, A, p, method, rng, tol, max_iter, opts, *, warn=True):
         w = _scaled_leverage(kind, A, w**0, method, rng, opts)
         n_iter, res = 1, 0.0
         converged = True
+        if on_iter is not None:
+            on_iter(n_iter, res)
     else:
         e = 0.5 - 1.0 / p
         res = math.inf
@@ -129,6 +153,8 @@ def _lewis_core(kind, A, p, method, rng, tol, max_iter, opts, *, warn=True):
             # Cohen-Peng map T(w) = (a_i^T (A^T W^{1-2/p} A)^{-1} a_i)^{p/2} = (tau / w^{1-2/p})^{p/2}
             t = (tau / w ** (1 - 2 / p)) ** (p / 2)
             res = float(abs(t / w - 1).max())
+            if on_iter is not None:
+                on_iter(n_iter, res)
             if res <= tol:
                 converged = True
                 break
@@ -162,10 +188,11 @@ def _lewis_core(kind, A, p, method, rng, tol, max_iter, opts, *, warn=True):
         "tol": [Interval(numbers.Real, 0, 1, closed="neither")],
         "max_iter": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "rng": ["rng"],
+        "progress": ["boolean"],
     },
     caller="lewis_weights",
 )
-def lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None):
+def lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None, progress=False):
     """lp Lewis weights of the rows of ``A``.
 
     The unique ``w > 0`` with ``w_i = (a_i^T (A^T W^{1-2/p} A)^{-1} a_i)^{p/2}``, i.e.
@@ -194,6 +221,10 @@ def lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None):
         for ``p < 4``; ``40 p + 100`` for ``p >= 4``.
     rng : None, int or numpy.random.Generator, optional
         Randomness of ``method="sketch"``.
+    progress : bool, default False
+        Show a progress bar over the iterations (tqdm, when installed) with the current
+        residual. Start, iterations (DEBUG) and end (INFO) are logged on the
+        ``samplingstats.lp`` logger either way.
 
     Returns
     -------
@@ -231,7 +262,9 @@ def lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None):
     if is_dask_array(A):
         from ._dask import dask_lewis_weights
 
-        return dask_lewis_weights(A, p=p, method=method, tol=tol, max_iter=max_iter, rng=rng)
+        return dask_lewis_weights(
+            A, p=p, method=method, tol=tol, max_iter=max_iter, rng=rng, progress=progress
+        )
     kind, A = as_lp_matrix(A, "A")
     n, d = A.shape
     p = float(p)
@@ -243,5 +276,26 @@ def lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None):
         tol = max(tol, 50 * float(import_torch().finfo(A.dtype).eps))
     if max_iter is None:
         max_iter = _default_max_iter(p, n, tol, method)
-    w, n_iter, converged, res = _lewis_core(kind, A, p, method, gen, tol, max_iter, {})
+    log = get_logger("lp")
+    log.info(
+        "lewis_weights: n=%d, d=%d, p=%g, method=%r, at most %d iterations",
+        n,
+        d,
+        p,
+        method,
+        max_iter,
+    )
+    t0 = time.perf_counter()
+    with progress_bar(progress, total=max_iter, desc="lewis_weights", unit="iter") as bar:
+        on_iter = iteration_monitor(bar, "lewis_weights")
+        w, n_iter, converged, res = _lewis_core(
+            kind, A, p, method, gen, tol, max_iter, {}, on_iter=on_iter
+        )
+    log.info(
+        "lewis_weights: %d iterations, residual %.3g, converged=%s, %.2f s",
+        n_iter,
+        res,
+        converged,
+        time.perf_counter() - t0,
+    )
     return LewisWeightsResult(weights=w, n_iter=n_iter, converged=converged, residual=res, p=p)

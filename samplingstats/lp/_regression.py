@@ -10,12 +10,14 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
+import time
 import warnings
 
 import numpy as np
 
 from .._backend import is_torch, like, to_numpy
 from .._exceptions import ConvergenceWarning, InvalidParameterError
+from .._progress import get_logger, progress_bar
 from .._results import Result
 from .._rng import as_generator
 from .._validation import (
@@ -61,6 +63,36 @@ class LpRegressionResult(Result):
     converged: bool
     solver: str = ""
     status: str = ""
+
+
+class StageLog:
+    """Progress bar over the stages of a call, with one INFO log line per stage (and its time).
+
+    Shared by the in-memory and dask paths of :func:`lp_regression`."""
+
+    def __init__(self, caller, progress, total):
+        self.caller, self.log = caller, get_logger("lp")
+        self._cm = progress_bar(progress, total=total, desc=caller, unit="stage")
+        self.t0 = self.t = time.perf_counter()
+
+    def start(self, n, d, p, n_samples, scores):
+        self.log.info(
+            "%s: n=%d, d=%d, p=%g, n_samples=%s, scores=%s", self.caller, n, d, p, n_samples, scores
+        )
+
+    def __enter__(self):
+        self.bar = self._cm.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._cm.__exit__(*exc)
+
+    def done(self, what):
+        now = time.perf_counter()
+        self.bar.update(1)
+        self.bar.set_postfix_str(what)
+        self.log.info("%s: %s done in %.3f s", self.caller, what, now - self.t)
+        self.t = now
 
 
 def lp_cost(A, b, x, p):
@@ -268,6 +300,7 @@ def solve_sample(As, bs, p, solver, tol, max_iter):
         "mode": [StrOptions({"bernoulli", "iid"})],
         "tol": [Interval(numbers.Real, 0, 1, closed="neither")],
         "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "progress": ["boolean"],
     },
     caller="lp_regression",
 )
@@ -283,6 +316,7 @@ def lp_regression(
     mode="bernoulli",
     tol=1e-10,
     max_iter=200,
+    progress=False,
 ):
     """lp regression ``min_x ||A x - b||_p``, optionally on a sensitivity sample of the rows.
 
@@ -301,8 +335,10 @@ def lp_regression(
     p : float
         Exponent, ``1 <= p < inf``.
     n_samples : int or float, optional
-        Expected number of kept rows (Bernoulli mode) or draws (iid mode), ``<= n``. About
-        ``25 d``-``40 d`` rows give a cost within a few percent of optimal for ``p <= 3``.
+        With ``mode="bernoulli"`` (the default) the *expected* number of kept rows (each row is
+        kept independently, so the sample size varies around it); with ``mode="iid"`` the exact
+        number of draws; ``<= n``. About ``25 d``-``40 d`` rows give a cost within a few percent
+        of optimal for ``p <= 3``. ``None`` solves the full problem.
     scores : str or array_like, default "lewis"
         Sampling scheme (see :func:`sensitivity_sample`), computed on ``[A b]``; an array gives
         the scores directly.
@@ -320,6 +356,9 @@ def lp_regression(
         Sampling mode (see :func:`sensitivity_sample`).
     tol, max_iter : float, int
         IRLS stopping rule: relative cost decrease below ``tol``, or ``max_iter`` steps.
+    progress : bool, default False
+        Show a progress bar over the stages (scores, sample, solve, cost; tqdm when installed).
+        The stages and their times are logged (INFO) on the ``samplingstats.lp`` logger.
 
     Returns
     -------
@@ -358,6 +397,7 @@ def lp_regression(
             mode=mode,
             tol=tol,
             max_iter=max_iter,
+            progress=progress,
         )
     if is_dask_array(b):
         b = b.compute()  # an in-memory A: b is n floats
@@ -376,22 +416,34 @@ def lp_regression(
     n, d = M.shape
     check_solver_for_p(solver, p)
     sample = None
-    if n_samples is not None:
-        check_n_samples(n_samples, n, mode, "lp_regression")
-        gen = as_generator(rng)
-        if isinstance(scores, str):
-            sigma = augmented_scores(
-                lambda X: sampling_scores(kind, X, p, scores, gen), _augment(kind, M, bv), M, gen
+    stages = StageLog("lp_regression", progress, 2 if n_samples is None else 4)
+    stages.start(n, d, p, n_samples, scores if isinstance(scores, str) else "array")
+    with stages:
+        if n_samples is not None:
+            check_n_samples(n_samples, n, mode, "lp_regression")
+            gen = as_generator(rng)
+            if isinstance(scores, str):
+                sigma = augmented_scores(
+                    lambda X: sampling_scores(kind, X, p, scores, gen),
+                    _augment(kind, M, bv),
+                    M,
+                    gen,
+                )
+            else:
+                sigma = _check_scores_array(scores, n)
+            stages.done("scores")
+            sample = _draw(
+                np.ascontiguousarray(sigma, dtype=np.float64), n_samples, p, mode, gen, n
             )
+            check_sample_not_empty(sample, n_samples)
+            As, bs = sample.apply(M), sample.apply(bv)
+            stages.done(f"sample ({len(sample)} rows)")
         else:
-            sigma = _check_scores_array(scores, n)
-        sample = _draw(np.ascontiguousarray(sigma, dtype=np.float64), n_samples, p, mode, gen, n)
-        check_sample_not_empty(sample, n_samples)
-        As, bs = sample.apply(M), sample.apply(bv)
-    else:
-        As, bs = M, bv
-    fit = solve_sample(As, bs, p, solver, tol, max_iter)
-    cost = lp_cost(M, bv, fit["coef"], p)
+            As, bs = M, bv
+        fit = solve_sample(As, bs, p, solver, tol, max_iter)
+        stages.done(f"solve ({fit['solver']}, {fit['n_iter']} iterations)")
+        cost = lp_cost(M, bv, fit["coef"], p)
+        stages.done("cost")
     if not math.isfinite(cost):  # pragma: no cover - defensive
         raise RuntimeError(f"lp_regression: non-finite cost ({fit['status']}).")
     if ref is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
+from typing import ClassVar
 
 import numpy as np
 
@@ -49,7 +50,9 @@ class RowSample(Result):
     Attributes
     ----------
     indices : ndarray of int64, shape (k,)
-        Kept row ids (sorted; with repeats in iid mode).
+        Kept row ids (sorted; with repeats in iid mode). In Bernoulli mode ``k = len(S)`` is
+        random with expectation ``n_samples`` (an expected count); in iid mode it equals
+        ``n_samples``.
     scale : ndarray of float64, shape (k,)
         Row multipliers: ``q_i^(-1/p)`` in Bernoulli mode, ``(m pi_i)^(-1/p)`` per draw in iid
         mode, so that ``E ||S A x||_p^p = ||A x||_p^p`` for every ``x``.
@@ -62,7 +65,12 @@ class RowSample(Result):
         ``"bernoulli"`` or ``"iid"``.
     n_rows : int
         Number of rows of the sampled matrix.
+
+    ``to_frame()`` gives one row per kept row (``indices``, ``scale``, ``probabilities``) with
+    ``p``, ``mode`` and ``n_rows`` in ``DataFrame.attrs``.
     """
+
+    _frame_fields: ClassVar[tuple[str, ...]] = ("indices", "scale", "probabilities")
 
     indices: np.ndarray
     scale: np.ndarray
@@ -228,8 +236,10 @@ def sensitivity_sample(A, *, p, n_samples, scores="lewis", mode="bernoulli", rng
     p : float
         Exponent, ``1 <= p < inf``.
     n_samples : int or float
-        Bernoulli mode: the expected number of kept rows ``m`` (``0 < m <= n``; a float is
-        allowed). iid mode: the number of draws (an int ``<= n``).
+        Bernoulli mode (the default): the *expected* number of kept rows ``m`` (``0 < m <= n``;
+        a float is allowed): each row is kept independently, so ``len(S)`` varies around ``m``
+        (``n_samples=50`` may keep 49 rows). iid mode: the exact number of draws (an int
+        ``<= n``).
     scores : str or array_like, default "lewis"
         Sampling scores ``sigma``:
 
@@ -306,7 +316,7 @@ def sensitivity_sample(A, *, p, n_samples, scores="lewis", mode="bernoulli", rng
         "d": [Interval(numbers.Integral, 1, None, closed="left")],
         "p": [P_CONSTRAINT],
         "epsilon": [Interval(numbers.Real, 0, 1, closed="neither")],
-        "scheme": [StrOptions({"lewis", "sensitivity", "augmented", "leverage"})],
+        "scores": [StrOptions({"lewis", "sensitivity", "augmented", "leverage"})],
         "total_sensitivity": [Interval(numbers.Real, 0, None, closed="neither"), None],
         "delta": [Interval(numbers.Real, 0, 1, closed="neither")],
         "constant": [Interval(numbers.Real, 0, None, closed="neither")],
@@ -318,14 +328,15 @@ def sample_size(
     *,
     p,
     epsilon=0.1,
-    scheme="lewis",
+    scores="lewis",
     total_sensitivity=None,
     delta=0.1,
     constant=1.0,
 ):
     """Number of rows for a ``(1 +- epsilon)`` lp subspace embedding, from the theory's rates.
 
-    ``constant * rate * log(d / delta) / epsilon^2`` with the rate
+    ``constant * rate * log(d / delta) / epsilon^2`` with the rate of the sampling ``scores``
+    (the same word as in :func:`sensitivity_sample` and :func:`lp_regression`):
 
     - ``"lewis"``: ``d`` for ``p <= 2``, ``d^{p/2}`` for ``p > 2`` (Cohen & Peng 2015);
     - ``"sensitivity"``: ``S^{2/p}`` for ``p < 2``, ``S`` at ``p = 2``, ``S^{2-2/p}`` for ``p > 2``
@@ -337,9 +348,28 @@ def sample_size(
     In practice ``m ~ 25 d`` rows gave a regression cost within 2% of optimal for ``p <= 2`` on
     heavy-tailed data (see the lp user guide).
 
+    Parameters
+    ----------
+    d : int
+        Number of columns of the matrix.
+    p : float
+        Exponent, ``1 <= p < inf``.
+    epsilon : float in (0, 1), default 0.1
+        Target distortion.
+    scores : {"lewis", "sensitivity", "augmented", "leverage"}, default "lewis"
+        The sampling scores whose rate is used.
+    total_sensitivity : float, optional
+        Total sensitivity ``S`` for ``"sensitivity"`` / ``"augmented"``.
+    delta : float in (0, 1), default 0.1
+        Failure probability.
+    constant : float, default 1.0
+        Multiplier of the rate.
+
     Returns
     -------
     int
+        The number of rows; pass it as ``n_samples`` (with ``mode="bernoulli"`` an *expected*
+        number of kept rows).
 
     Examples
     --------
@@ -354,14 +384,14 @@ def sample_size(
         S = float(d) if p <= 2 else float(d) ** (p / 2)
     else:
         S = float(total_sensitivity)
-    if scheme == "lewis":
+    if scores == "lewis":
         rate = d if p <= 2 else d ** (p / 2)
-    elif scheme == "sensitivity":
+    elif scores == "sensitivity":
         rate = S ** (2 / p) if p < 2 else (S if p == 2 else S ** (2 - 2 / p))
-    elif scheme == "augmented":
+    elif scores == "augmented":
         if p > 2:
             raise InvalidParameterError(
-                "The 'scheme' parameter of sample_size: 'augmented' has a bound for p in [1, 2] "
+                "The 'scores' parameter of sample_size: 'augmented' has a bound for p in [1, 2] "
                 f"only. Got p={p!r}."
             )
         rate = S + d

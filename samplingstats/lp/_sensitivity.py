@@ -80,14 +80,16 @@ def lp_sensitivities(A, *, p, method="exact", solver=None):
     p : float
         Exponent, ``1 <= p < inf``.
     method : {"exact", "lewis_bound", "root_leverage"}, default "exact"
-        ``"exact"``: ``s_i = 1 / min{||Ax||_p^p : a_i^T x = 1}``, one convex program per row
+        Which quantity is computed (the sensitivities or a bound on them; ``method`` is the
+        library's word for the algorithm that computes a quantity). ``"exact"``: ``s_i = 1 / min{||Ax||_p^p : a_i^T x = 1}``, one convex program per row
         (an LP at ``p = 1``), compiled once by cvxpy with ``a_i`` as a Parameter. Practical for
         ``n`` up to a few thousand. ``"lewis_bound"``: ``min(1, d^{max(0, p/2-1)} w_i)`` with the
         lp Lewis weights ``w`` (valid for every ``p``). ``"root_leverage"``: ``tau_i^{p/2}``, a
         valid bound for ``p <= 2`` only (often loose: on polynomial bases its total is many
         times the total sensitivity).
     solver : str, optional
-        cvxpy solver for ``"exact"`` (default HiGHS at ``p = 1``, Clarabel otherwise).
+        The numerical optimiser inside ``method="exact"``: the name of a cvxpy solver (default
+        HiGHS at ``p = 1``, Clarabel otherwise). Ignored by the bounds.
 
     Returns
     -------

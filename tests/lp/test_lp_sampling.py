@@ -162,13 +162,13 @@ def test_sparse_and_torch_inputs():
 def test_sample_size_rates():
     assert sample_size(20, p=1, epsilon=0.5) == int(np.ceil(20 * np.log(200) / 0.25))
     assert sample_size(20, p=4, epsilon=0.5) == int(np.ceil(400 * np.log(200) / 0.25))
-    s1 = sample_size(10, p=1, scheme="sensitivity", total_sensitivity=4.0, epsilon=0.5)
+    s1 = sample_size(10, p=1, scores="sensitivity", total_sensitivity=4.0, epsilon=0.5)
     assert s1 == int(np.ceil(16 * np.log(100) / 0.25))
-    assert sample_size(10, p=1.5, scheme="augmented", total_sensitivity=3.0, epsilon=0.5) == int(
+    assert sample_size(10, p=1.5, scores="augmented", total_sensitivity=3.0, epsilon=0.5) == int(
         np.ceil(13 * np.log(100) / 0.25)
     )
     with pytest.raises(InvalidParameterError, match="'augmented' has a bound for p in"):
-        sample_size(10, p=3, scheme="augmented")
+        sample_size(10, p=3, scores="augmented")
     with pytest.raises(InvalidParameterError, match="'epsilon' parameter of sample_size"):
         sample_size(10, p=1, epsilon=1.5)
 

@@ -94,8 +94,8 @@ def test_importance_workers_client_equals_serial(client):
     laws = [cantilever_dists(), cantilever_dists(scale=1.5)]  # two expectations, one sample
     serial = multiple_expectations(cantilever_beam, laws, budget=3000, rng=123)
     dist = multiple_expectations(cantilever_beam, laws, budget=3000, rng=123, workers=client)
-    np.testing.assert_array_equal(dist.estimates, serial.estimates)
-    np.testing.assert_array_equal(dist.standard_errors, serial.standard_errors)
+    np.testing.assert_array_equal(dist.estimate, serial.estimate)
+    np.testing.assert_array_equal(dist.standard_error, serial.standard_error)
     assert dist.n_evaluations == serial.n_evaluations
 
     s_serial = sobol_indices(ishigami, ishigami_dists(), budget=6000, rng=7)
