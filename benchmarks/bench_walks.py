@@ -169,7 +169,7 @@ def main():
     for chain in ("srw", "mhrw", "nbrw"):
         jobs[(f"{chain}, 1 walker", ours)] = (
             n_single,
-            timed(lambda c=chain: random_walk(g, n_single, chain=c, start=0, rng=rng)),
+            timed(lambda c=chain: random_walk(g, n_steps=n_single, chain=c, start=0, rng=rng)),
         )
         jobs[(f"{chain}, 1 walker", "plain numpy loop")] = (
             steps_np,
@@ -194,7 +194,7 @@ def main():
             n_single,
             timed(
                 lambda b=base, a=alpha: self_repellent_walk(
-                    g, n_single, alpha=a, base=b, start=0, rng=rng
+                    g, n_steps=n_single, alpha=a, chain=b, start=0, rng=rng
                 )
             ),
         )
@@ -202,7 +202,9 @@ def main():
         jobs[(f"{chain}, {n_walkers} walkers", ours)] = (
             n_walkers * n_many_steps,
             timed(
-                lambda c=chain: random_walk(g, n_many_steps, chain=c, n_walkers=n_walkers, rng=rng)
+                lambda c=chain: random_walk(
+                    g, n_steps=n_many_steps, chain=c, n_walkers=n_walkers, rng=rng
+                )
             ),
         )
     torch_steps = max(n_many_steps // 10, 20)
@@ -215,7 +217,9 @@ def main():
         jobs[(f"srw, {n_walkers} walkers", "samplingstats (torch CPU)")] = (
             n_walkers * torch_steps,
             timed(
-                lambda: random_walk(g, torch_steps, n_walkers=n_walkers, backend="torch", rng=rng)
+                lambda: random_walk(
+                    g, n_steps=torch_steps, n_walkers=n_walkers, backend="torch", rng=rng
+                )
             ),
         )
     except ImportError:

@@ -65,13 +65,13 @@ def _graph():
     return WalkGraph(nx.barabasi_albert_graph(n, m, seed=0))
 
 
-def _call(kind, g, n_walkers, n_steps, dev, alpha=None, base=None, chain=None):
+def _call(kind, g, n_walkers, n_steps, dev, alpha=None, chain=None):
     from samplingstats.walks import random_walk, self_repellent_walk
 
     if kind == "walk":
-        return random_walk(g, n_steps, chain=chain, n_walkers=n_walkers, rng=0, device=dev)
+        return random_walk(g, n_steps=n_steps, chain=chain, n_walkers=n_walkers, rng=0, device=dev)
     return self_repellent_walk(
-        g, n_steps, alpha=alpha, base=base, n_walkers=n_walkers, rng=0, device=dev
+        g, n_steps=n_steps, alpha=alpha, chain=chain, n_walkers=n_walkers, rng=0, device=dev
     )
 
 
@@ -138,8 +138,8 @@ def _equality_rows(g, dev):
     for chain in ("srw", "mhrw", "nbrw"):
         try:
             _torch_walk.USE_FUSED = True
-            gpu = random_walk(g, n, chain=chain, n_walkers=W, rng=7, device=dev).trace
-            cpu = random_walk(g, n, chain=chain, n_walkers=W, rng=7, backend="numpy").trace
+            gpu = random_walk(g, n_steps=n, chain=chain, n_walkers=W, rng=7, device=dev).trace
+            cpu = random_walk(g, n_steps=n, chain=chain, n_walkers=W, rng=7, backend="numpy").trace
             same = bool(np.array_equal(gpu.cpu().numpy(), cpu))
             ROWS.append(
                 [f"{chain} trace == CPU numba", str(W), "fused", str(n), "", "", "", "identical",
@@ -155,8 +155,10 @@ def _equality_rows(g, dev):
     try:
         _torch_walk.USE_FUSED = True
         Ws, ns = (16, 200) if QUICK else (256, 5000)
-        r = self_repellent_walk(g, ns, alpha=5.0, base="mhrw", n_walkers=Ws, rng=3, device=dev)
-        c = self_repellent_walk(g, ns, alpha=5.0, base="mhrw", n_walkers=Ws, rng=3)
+        r = self_repellent_walk(
+            g, n_steps=ns, alpha=5.0, chain="mhrw", n_walkers=Ws, rng=3, device=dev
+        )
+        c = self_repellent_walk(g, n_steps=ns, alpha=5.0, chain="mhrw", n_walkers=Ws, rng=3)
         xg = r.empirical_measure.cpu().numpy()
         diff = float(np.abs(xg - c.empirical_measure).max())
         same_walkers = int((np.abs(xg - c.empirical_measure).max(axis=1) < 1e-12).sum())
@@ -216,7 +218,7 @@ def main():
         for fused in fused_paths:
             tgt = ">= 5e8" if fused else ""
             _row(
-                f"srrw alpha=5 base={base}",
+                f"srrw alpha=5 chain={base}",
                 g,
                 dev,
                 mid,
@@ -225,22 +227,24 @@ def main():
                 kind="srrw",
                 max_steps=100_000 if fused else 2_000,
                 alpha=5.0,
-                base=base,
+                chain=base,
             )
     if cuda:
         small = 1000
-        _row("srrw alpha=5 base=mhrw", g, dev, small, True, "", kind="srrw", max_steps=200_000,
-             alpha=5.0, base="mhrw")  # fmt: skip
+        _row("srrw alpha=5 chain=mhrw", g, dev, small, True, "", kind="srrw", max_steps=200_000,
+             alpha=5.0, chain="mhrw")  # fmt: skip
         # the largest walker count whose state fits (16 N W bytes + the (W, N) result)
         free, _total = torch.cuda.mem_get_info()
         w_fit = int(0.8 * free / (24 * g.n_nodes))
         w_big = min(100_000, (w_fit // 1000) * 1000)
         note = "" if w_big >= 100_000 else f"1e5 walkers need {16 * g.n_nodes * 1e5 / 1e9:.0f} GB"
         if w_big >= 1000:
-            _row("srrw alpha=5 base=mhrw", g, dev, w_big, True, "", kind="srrw", max_steps=100_000,
-                 note=note, alpha=5.0, base="mhrw")  # fmt: skip
+            _row("srrw alpha=5 chain=mhrw", g, dev, w_big, True, "", kind="srrw", max_steps=100_000,
+                 note=note, alpha=5.0, chain="mhrw")  # fmt: skip
         else:
-            ROWS.append(["srrw alpha=5 base=mhrw", "1e5", "fused", "", "", "skipped", "", "", note])
+            ROWS.append(
+                ["srrw alpha=5 chain=mhrw", "1e5", "fused", "", "", "skipped", "", "", note]
+            )
     else:
         ROWS.append(["(fused rows)", "", "fused", "", "", "skipped", "", "", "no CUDA device"])
 

@@ -34,16 +34,22 @@ rng = np.random.default_rng(2023)
 fig, ax = plt.subplots(figsize=(6, 4))
 for alpha, color in zip(alphas, ["C0", "C1", "C2", "C3"]):
     res = self_repellent_walk(
-        graph, n_steps, alpha=alpha, base="mhrw", n_walkers=n_walkers, record_trace=True, rng=rng
+        graph,
+        n_steps=n_steps,
+        alpha=alpha,
+        chain="mhrw",
+        n_walkers=n_walkers,
+        record_trace=True,
+        rng=rng,
     )
-    mu = res.mu
+    mu = res.target
     nrmse = []
     for n in checkpoints:
         # with step sizes 1/(n+1), x_n = (mu + visit counts of steps 1..n) / (n + 1)
         counts = np.stack([np.bincount(t[1 : n + 1], minlength=mu.size) for t in res.trace])
         x = (counts + mu) / (n + 1)
         nrmse.append(np.sqrt(((x - mu) ** 2).sum(axis=1).mean()) / np.linalg.norm(mu))
-    trv = np.trace(srrw_asymptotic_covariance(graph, alpha=alpha, base="mhrw"))
+    trv = np.trace(srrw_asymptotic_covariance(graph, alpha=alpha, chain="mhrw"))
     ax.loglog(checkpoints, nrmse, color=color, label=f"alpha = {alpha:g}")
     ax.loglog(
         checkpoints, np.sqrt(trv / checkpoints) / np.linalg.norm(mu), color=color, ls="--", lw=0.8

@@ -33,7 +33,16 @@ import numpy as np
 
 from ._jit import njit, prange
 
-__all__ = ["walk_kernel", "srrw_kernel", "seed_states", "row_cumsum"]
+__all__ = [
+    "walk_kernel",
+    "walk_steps",
+    "walk_state",
+    "srrw_kernel",
+    "srrw_steps",
+    "trace_sums",
+    "seed_states",
+    "row_cumsum",
+]
 
 _U11 = np.uint64(11)
 _U17 = np.uint64(17)
@@ -123,46 +132,100 @@ def _base_step(kind, i, prev, u, a, d, indices, cdf):
     return j
 
 
-@njit(parallel=True)
 def walk_kernel(indptr, indices, cdf, kind, starts, n_steps, states, block, trace):
     """Run ``starts.shape[0]`` walkers for ``n_steps`` steps; fill ``trace`` (n_steps + 1, W).
 
     The trace is stored step-major so that the walkers of a block write one contiguous run of
-    memory per round (the wrapper returns its transpose).
+    memory per round (the wrapper returns its transpose). One call of :func:`walk_steps`.
+    """
+    pos, prev = walk_state(starts, trace, True)
+    walk_steps(
+        indptr, indices, cdf, kind, pos, prev, 1, n_steps, states, block, trace, True,
+        _NO_VALS, _NO_ACC, 1, _NO_COUNTS, False,
+    )  # fmt: skip
+
+
+_NO_VALS = np.zeros((1, 1))
+_NO_ACC = np.zeros((1, 1, 1))
+_NO_COUNTS = np.zeros((1, 1), dtype=np.int64)
+
+
+def walk_state(starts, trace, record):
+    """Per-walker state ``(pos, prev)`` of :func:`walk_steps` at step 0 (writes trace row 0)."""
+    pos = np.ascontiguousarray(starts, dtype=np.int64).copy()
+    prev = np.full(pos.shape[0], -1, dtype=np.int64)
+    if record:
+        trace[0, :] = pos
+    return pos, prev
+
+
+@njit(parallel=True)
+def walk_steps(
+    indptr,
+    indices,
+    cdf,
+    kind,
+    pos,
+    prev,
+    t0,
+    t1,
+    states,
+    block,
+    trace,
+    record,
+    vals,
+    acc,
+    batch_len,
+    counts,
+    accumulate,
+):
+    """Advance every walker from step ``t0 - 1`` to step ``t1`` (steps ``t0 .. t1`` inclusive).
+
+    ``pos``/``prev`` (shape (W,)) and ``states`` hold each walker's state and are updated in
+    place, so consecutive calls over ``[1, c], [c + 1, 2c], ...`` give bit for bit the walks of
+    one call over ``[1, n]``. With ``record`` the node of step ``t`` goes to ``trace[t, w]``
+    (step-major, shape (n_steps + 1, W)). With ``accumulate`` (the streaming mode, memory
+    independent of the number of steps) the walker adds ``vals[j, :]`` to ``acc[w, b, :]`` for
+    the node ``j`` of step ``t``, batch ``b = min((t - 1) // batch_len, n_batches - 1)``, and
+    counts the visit in ``counts[block, j]`` (one row per block of walkers: no shared writes).
 
     Each round of a block runs in two short loops over its walkers, first reading every walker's
     row bounds, then drawing every walker's next node, so the independent cache misses of the
     walkers are in flight together.
     """
-    n_walkers = starts.shape[0]
+    n_walkers = pos.shape[0]
     n_blocks = (n_walkers + block - 1) // block
+    n_batches = acc.shape[1]
+    n_vals = vals.shape[1]
     for b in prange(n_blocks):
         lo = b * block
         hi = min(n_walkers, lo + block)
         m = hi - lo
-        pos = np.empty(m, dtype=np.int64)
-        prev = np.full(m, -1, dtype=np.int64)
         row = np.empty(m, dtype=np.int64)
         deg = np.empty(m, dtype=np.int64)
-        for k in range(m):
-            pos[k] = starts[lo + k]
-            trace[0, lo + k] = pos[k]
-        for t in range(1, n_steps + 1):
+        for t in range(t0, t1 + 1):
             for k in range(m):
-                i = pos[k]
+                i = pos[lo + k]
                 row[k] = indptr[i]
                 deg[k] = indptr[i + 1] - row[k]
+            bt = (t - 1) // batch_len
+            if bt >= n_batches:
+                bt = n_batches - 1
             for k in range(m):
                 w = lo + k
-                i = pos[k]
+                i = pos[w]
                 u = _next_double(states, w)
-                j = _base_step(kind, i, prev[k], u, row[k], deg[k], indices, cdf)
-                prev[k] = i
-                pos[k] = j
-                trace[t, w] = j
+                j = _base_step(kind, i, prev[w], u, row[k], deg[k], indices, cdf)
+                prev[w] = i
+                pos[w] = j
+                if record:
+                    trace[t, w] = j
+                if accumulate:
+                    counts[b, j] += 1
+                    for c in range(n_vals):
+                        acc[w, bt, c] += vals[j, c]
 
 
-@njit(parallel=True)
 def srrw_kernel(
     indptr,
     indices,
@@ -180,6 +243,9 @@ def srrw_kernel(
     trace,
     record,
     max_degree,
+    group=None,
+    chunk=None,
+    on_chunk=None,
 ):
     """Self-repellent walks of a reversible base chain with cached weights.
 
@@ -192,8 +258,14 @@ def srrw_kernel(
     the common factor ``scale ** -alpha``); one ``pow`` per step updates the visited node's weight.
     ``max_degree`` must be at least the largest degree; ``y`` is written back on exit.
 
-    Memory layout (per walker, built on entry; all float64 arithmetic as before, so the draws are
-    exact for the cached weights):
+    Walkers run in groups of ``group`` walkers (default: all), one group after the other, each
+    group holding its per-walker state (``32 * n_nodes`` bytes a walker); inside a group the
+    steps run in chunks of ``chunk`` steps (default: all) and ``on_chunk(n_walker_steps)`` is
+    called after each. Every walker has its own random stream and its whole state is kept
+    between chunks, so the result does not depend on ``group`` or ``chunk``.
+
+    Memory layout (per walker; all float64 arithmetic, so the draws are exact for the cached
+    weights):
 
     - the record that the row scan gathers for each neighbour v holds the cached weight of v and
       v's CSR row (start and degree packed in one int64) side by side (16 bytes, one cache line),
@@ -205,61 +277,138 @@ def srrw_kernel(
     """
     n_walkers = starts.shape[0]
     n_nodes = mu.shape[0]
-    n_blocks = (n_walkers + block - 1) // block
-    n_alpha = alphas.shape[0]
+    group = n_walkers if group is None else max(1, int(group))
+    chunk = max(n_steps, 1) if chunk is None else max(1, int(chunk))
+    idx, rows, shift, inv_mu = srrw_prepare(indptr, indices, mu, max_degree)
+    for g0 in range(0, n_walkers, group):
+        g1 = min(n_walkers, g0 + group)
+        m = g1 - g0
+        rec = np.empty((m, n_nodes, 2), dtype=np.int64)
+        zr = np.empty((m, n_nodes, 2))
+        pos = np.empty(m, dtype=np.int64)
+        row = np.empty(m, dtype=np.int64)
+        s = np.empty(m)
+        mass = np.empty(m)
+        tr = trace[g0:g1] if record else trace
+        st = states[g0:g1]
+        srrw_init(
+            rows, inv_mu, alphas[0], y[g0:g1], scale[g0:g1], starts[g0:g1], rec, zr, pos, row, s,
+            mass, tr, record,
+        )  # fmt: skip
+        t0 = 1
+        while t0 <= n_steps:
+            t1 = min(n_steps, t0 + chunk - 1)
+            srrw_steps(
+                idx, shift, prob, selfp, alphas, step_exponent, t0, t1, st, block, rec, zr, pos,
+                row, s, mass, tr, record, max_degree,
+            )  # fmt: skip
+            if on_chunk is not None:
+                on_chunk(m * (t1 - t0 + 1))
+            t0 = t1 + 1
+        srrw_finish(zr, mu, s, y[g0:g1], scale[g0:g1])
+
+
+@njit
+def srrw_prepare(indptr, indices, mu, max_degree):
+    """Shared read-only tables: int32 column indices, packed rows, the shift, ``1 / mu``."""
+    n_nodes = mu.shape[0]
     idx = indices.astype(np.int32)
     # row = (start << shift) | degree with degree < 2**shift (start * 2**shift stays below 2**63
     # for any graph that fits in memory)
     shift = 1
     while (np.int64(1) << shift) <= max_degree:
         shift += 1
-    dmask = (np.int64(1) << shift) - 1
     rows = np.empty(n_nodes, dtype=np.int64)
     inv_mu = np.empty(n_nodes)
     for v in range(n_nodes):
         rows[v] = (indptr[v] << shift) | (indptr[v + 1] - indptr[v])
         inv_mu[v] = 1.0 / mu[v]
+    return idx, rows, shift, inv_mu
+
+
+@njit(parallel=True)
+def srrw_init(rows, inv_mu, alpha, y, scale, starts, rec, zr, pos, row, s, mass, trace, record):
+    """Per-walker state of a group of SRRW walkers from their masses ``y`` and ``scale``."""
+    n_nodes = inv_mu.shape[0]
+    wt = rec.view(np.float64)
+    for k in prange(starts.shape[0]):
+        pos[k] = starts[k]
+        s[k] = scale[k]
+        mass[k] = 1.0 / s[k]
+        if record:
+            trace[k, 0] = pos[k]
+        for v in range(n_nodes):
+            zr[k, v, 0] = y[k, v] * inv_mu[v]
+            zr[k, v, 1] = inv_mu[v]
+            rec[k, v, 1] = rows[v]
+        _reweight(wt, zr, k, alpha)
+        row[k] = rec[k, pos[k], 1]
+
+
+@njit(parallel=True)
+def srrw_finish(zr, mu, s, y, scale):
+    """Write a group's state back as masses ``y`` and ``scale`` (x = scale * y)."""
+    for k in prange(s.shape[0]):
+        scale[k] = s[k]
+        for v in range(mu.shape[0]):
+            y[k, v] = zr[k, v, 0] * mu[v]
+
+
+@njit(parallel=True)
+def srrw_steps(
+    idx,
+    shift,
+    prob,
+    selfp,
+    alphas,
+    step_exponent,
+    t0,
+    t1,
+    states,
+    block,
+    rec,
+    zr,
+    pos,
+    row,
+    s,
+    mass,
+    trace,
+    record,
+    max_degree,
+):
+    """Advance a group of SRRW walkers over steps ``t0 .. t1`` (state updated in place).
+
+    ``rec`` (gathered records: the bits of v's cached weight, read through the float64 view
+    ``wt``, and v's packed CSR row), ``zr`` (``y_v / mu_v`` and ``1 / mu_v``), ``pos``, ``row``
+    (packed CSR row of ``pos``), ``s`` (scale: x = s * y), ``mass`` (total mass of y = 1 / s
+    up to renormalisations) and ``states`` are the walkers' whole state.
+    """
+    n_walkers = pos.shape[0]
+    n_nodes = zr.shape[1]
+    n_blocks = (n_walkers + block - 1) // block
+    n_alpha = alphas.shape[0]
+    dmask = (np.int64(1) << shift) - 1
+    wt = rec.view(np.float64)
+    # alpha in effect after step t0 - 1 (a schedule's value of the last step taken)
+    alpha0 = alphas[0] if (n_alpha == 1 or t0 <= 1) else alphas[t0 - 2]
     for b in prange(n_blocks):
         lo = b * block
         hi = min(n_walkers, lo + block)
         m = hi - lo
-        # gathered record: rec[k, v, 0] the bits of v's cached weight (float64, read through the
-        # view wt), rec[k, v, 1] v's packed CSR row
-        rec = np.empty((m, n_nodes, 2), dtype=np.int64)
-        wt = rec.view(np.float64)
-        # zr[k, v, 0] = y_v / mu_v, zr[k, v, 1] = 1 / mu_v
-        zr = np.empty((m, n_nodes, 2))
         buf = np.empty(max_degree)
-        pos = np.empty(m, dtype=np.int64)
-        row = np.empty(m, dtype=np.int64)  # packed CSR row of pos[k]
-        s = np.empty(m)  # scale: x = s * y
-        mass = np.empty(m)  # total mass of y = 1 / s
-        alpha = alphas[0]
+        alpha = alpha0
         limit = _mass_limit(alpha)
-        for k in range(m):
-            pos[k] = starts[lo + k]
-            s[k] = scale[lo + k]
-            mass[k] = 1.0 / s[k]
-            if record:
-                trace[lo + k, 0] = pos[k]
-            for v in range(n_nodes):
-                zr[k, v, 0] = y[lo + k, v] * inv_mu[v]
-                zr[k, v, 1] = inv_mu[v]
-                rec[k, v, 1] = rows[v]
-            _reweight(wt, zr, k, alpha)
-            row[k] = rec[k, pos[k], 1]
-        for t in range(1, n_steps + 1):
+        for t in range(t0, t1 + 1):
             if n_alpha > 1 and alphas[t - 1] != alpha:
                 alpha = alphas[t - 1]
                 limit = _mass_limit(alpha)
-                for k in range(m):
+                for k in range(lo, hi):
                     _reweight(wt, zr, k, alpha)
             if step_exponent == 1.0:
                 gamma = 1.0 / (t + 1.0)
             else:
                 gamma = (t + 1.0) ** (-step_exponent)
-            for k in range(m):
-                w = lo + k
+            for k in range(lo, lo + m):
                 i = pos[k]
                 a = row[k] >> shift
                 d = row[k] & dmask
@@ -268,7 +417,7 @@ def srrw_kernel(
                 for q in range(d):
                     tot += prob[a + q] * wt[k, idx[a + q], 0]
                     buf[q] = tot
-                u = _next_double(states, w) * tot
+                u = _next_double(states, k) * tot
                 j = i
                 if u >= c0:
                     # first slot whose cumulative weight exceeds u (binary search in buf)
@@ -296,7 +445,7 @@ def srrw_kernel(
                 wt[k, j, 0] = r
                 pos[k] = j
                 if record:
-                    trace[w, t] = j
+                    trace[k, t] = j
                 if mass[k] > limit:
                     # renormalise: y <- x, s <- 1, recompute every cached weight (rare)
                     f = s[k]
@@ -305,10 +454,24 @@ def srrw_kernel(
                     s[k] = 1.0
                     mass[k] = 1.0
                     _reweight(wt, zr, k, alpha)
-        for k in range(m):
-            scale[lo + k] = s[k]
-            for v in range(n_nodes):
-                y[lo + k, v] = zr[k, v, 0] * mu[v]
+
+
+@njit
+def trace_sums(steps_major, vals, batch_len, n_batches):
+    """Per walker and batch sums of ``vals[j, :]`` over steps ``1 .. n`` of a step-major trace
+    (shape (n + 1, W)), added step by step in :func:`walk_steps`' order."""
+    n_walkers = steps_major.shape[1]
+    n_vals = vals.shape[1]
+    acc = np.zeros((n_walkers, n_batches, n_vals))
+    for w in range(n_walkers):
+        for t in range(1, steps_major.shape[0]):
+            bt = (t - 1) // batch_len
+            if bt >= n_batches:
+                bt = n_batches - 1
+            j = steps_major[t, w]
+            for c in range(n_vals):
+                acc[w, bt, c] += vals[j, c]
+    return acc
 
 
 @njit

@@ -10,8 +10,10 @@ TITLE = "Self-repellent random walks: variance vs alpha and a reweighted node av
 
 
 def run(rng) -> str:
-    """Run the demo and return its text tables."""
-    import networkx as nx
+    """Run the demo and return its text tables (needs networkx: the karate club graph)."""
+    from .._optional import import_optional
+
+    nx = import_optional("networkx", purpose="the walks demo (karate club graph)")
 
     from ._estimators import graph_average, srrw_asymptotic_covariance
     from ._graph import WalkGraph
@@ -24,9 +26,9 @@ def run(rng) -> str:
     rows = []
     base_err = base_tr = None
     for alpha in (0.0, 1.0, 5.0, 10.0):
-        r = self_repellent_walk(g, n, alpha=alpha, base="mhrw", n_walkers=walkers, rng=rng)
+        r = self_repellent_walk(g, n_steps=n, alpha=alpha, chain="mhrw", n_walkers=walkers, rng=rng)
         err = float(n * r.squared_error().mean())
-        trv = float(np.trace(srrw_asymptotic_covariance(g, alpha=alpha, base="mhrw")))
+        trv = float(np.trace(srrw_asymptotic_covariance(g, alpha=alpha, chain="mhrw")))
         if base_err is None:
             base_err, base_tr = err, trv
         rows.append([alpha, err, trv, err / trv, err / base_err, trv / base_tr])
@@ -38,7 +40,7 @@ def run(rng) -> str:
     clust = np.array([c for _, c in sorted(nx.clustering(G).items())])
     rows = []
     for alpha in (0.0, 2.0):
-        est = graph_average(g, clust, n_steps=n, alpha=alpha, base="srw", n_walkers=16, rng=rng)
+        est = graph_average(g, clust, n_steps=n, alpha=alpha, chain="srw", n_walkers=16, rng=rng)
         lo, hi = est.confidence_interval(0.95)
         rows.append([alpha, est.estimate, est.standard_error, f"[{lo:.4f}, {hi:.4f}]"])
     t2 = format_table(

@@ -8,11 +8,12 @@ import warnings
 
 import numpy as np
 
+from .._progress import check_progress
 from .._results import ConfidenceInterval, Result, _check_level
 from .._rng import as_generator
 from .._validation import Interval, InvalidParameterError, StrOptions, validate_params
 from ._graph import _check_target, as_walk_graph
-from ._walks import _check_alpha, _check_base, _run_srrw, _starts
+from ._walks import _check_alpha, _check_chain, _run_srrw, _starts
 
 __all__ = ["graph_average", "srrw_asymptotic_covariance", "GraphEstimateResult"]
 
@@ -40,7 +41,11 @@ class GraphEstimateResult(Result):
     alpha : float or ndarray
         SRRW strength used.
     interval : str
-        How ``standard_error`` was obtained.
+        How ``standard_error`` was obtained: ``"walkers"`` (spread of the per-walker
+        estimates), ``"asymptotic"`` (exact ``V(alpha)``) or ``"batch_means"``
+        (:meth:`WalkResult.average`).
+    n_batches : int or None
+        Batches per walker (``interval="batch_means"``).
     """
 
     estimate: object
@@ -50,10 +55,12 @@ class GraphEstimateResult(Result):
     n_steps: int
     alpha: object
     interval: str = "walkers"
+    n_batches: int | None = None
 
     def confidence_interval(self, confidence_level=0.95):
         """Two-sided interval: Student t with n_walkers - 1 degrees of freedom over the per-walker
-        estimates (``interval="walkers"``), normal for ``interval="asymptotic"``.
+        estimates (``interval="walkers"``), with ``n_walkers * n_batches - 1`` for batch means,
+        normal for ``interval="asymptotic"``.
 
         Returns
         -------
@@ -61,10 +68,13 @@ class GraphEstimateResult(Result):
             ``(low, high)``.
         """
         level = _check_level(confidence_level)
-        if self.interval == "walkers":
+        if self.interval in ("walkers", "batch_means"):
             from scipy.stats import t
 
-            q = float(t.ppf(0.5 + level / 2, self.n_walkers - 1))
+            dof = self.n_walkers - 1
+            if self.interval == "batch_means":
+                dof = self.n_walkers * self.n_batches - 1
+            q = float(t.ppf(0.5 + level / 2, dof))
         else:
             from scipy.special import ndtri
 
@@ -119,7 +129,7 @@ def _dense_covariance(P, mu, alpha):
     {"alpha": [Interval(numbers.Real, 0, None, closed="left")]},
     caller="srrw_asymptotic_covariance",
 )
-def srrw_asymptotic_covariance(graph, *, alpha, base="srw", target=None):
+def srrw_asymptotic_covariance(graph, *, alpha, chain="srw", target=None):
     """Exact asymptotic covariance ``V(alpha)`` of the SRRW empirical measure.
 
     ``sqrt(n) (x_n - mu) -> N(0, V(alpha))`` with (Doshi, Hu & Eun 2023, Theorem 3.3)
@@ -138,10 +148,10 @@ def srrw_asymptotic_covariance(graph, *, alpha, base="srw", target=None):
         Connected undirected graph.
     alpha : float
         Repellence strength ``>= 0``.
-    base : {"srw", "mhrw"}, default "srw"
+    chain : {"srw", "mhrw"}, default "srw"
         Reversible base chain.
     target : array of shape (n_nodes,), "uniform" or None
-        MHRW stationary distribution (``base="mhrw"`` only).
+        MHRW stationary distribution (``chain="mhrw"`` only).
 
     Returns
     -------
@@ -163,19 +173,19 @@ def srrw_asymptotic_covariance(graph, *, alpha, base="srw", target=None):
     """
     caller = "srrw_asymptotic_covariance"
     g = as_walk_graph(graph)
-    _check_base(base, g, caller)
+    _check_chain(chain, g, caller)
     tgt = _check_target(target, g, caller)
-    if tgt is not None and base != "mhrw":
+    if tgt is not None and chain != "mhrw":
         raise InvalidParameterError(
-            f"The 'target' parameter of {caller} is only used with base='mhrw'. Got base={base!r}."
+            f"The 'target' parameter of {caller} is only used with chain='mhrw'. Got chain={chain!r}."
         )
     if g.n_nodes > _MAX_DENSE_NODES:
         raise InvalidParameterError(
             f"Argument 'graph' has {g.n_nodes} nodes; {caller} uses a dense eigendecomposition "
             f"and is limited to {_MAX_DENSE_NODES} nodes."
         )
-    P = g.transition_matrix(base, tgt).toarray()
-    mu = g.chain(base, tgt).mu
+    P = g.transition_matrix(chain, tgt).toarray()
+    mu = g.chain(chain, tgt).mu
     return _dense_covariance(P, mu, float(alpha))
 
 
@@ -195,13 +205,14 @@ def graph_average(
     *,
     n_steps,
     alpha=0.0,
-    base="srw",
+    chain="srw",
     target="uniform",
     n_walkers=16,
     step_exponent=1.0,
     interval="walkers",
     start=None,
     rng=None,
+    progress=False,
 ):
     """Estimate a node average ``theta = sum_i pi_i f(i)`` with (self-repellent) random walks.
 
@@ -229,7 +240,7 @@ def graph_average(
         Steps per walker.
     alpha : float or array of shape (n_steps,), default 0.0
         SRRW strength (0: the base chain), or a schedule.
-    base : {"srw", "mhrw"}, default "srw"
+    chain : {"srw", "mhrw"}, default "srw"
         Base chain. With ``"mhrw"`` the walk targets ``target`` directly (no reweighting).
     target : {"uniform", "stationary"} or array of shape (n_nodes,), default "uniform"
         Averaging distribution ``pi``: the uniform node average, the base chain's stationary
@@ -246,6 +257,9 @@ def graph_average(
         Start nodes; ``None`` draws them from ``mu``.
     rng : None, int or numpy.random.Generator
         Seed or generator.
+    progress : bool, default False
+        Show a progress bar (tqdm, when installed) over the walker steps; the same walks bit for
+        bit. Start and end are logged at INFO level on the ``samplingstats.walks`` logger.
 
     Returns
     -------
@@ -267,7 +281,7 @@ def graph_average(
     """
     caller = "graph_average"
     g = as_walk_graph(graph)
-    _check_base(base, g, caller)
+    _check_chain(chain, g, caller)
     f = _check_values(values, g.n_nodes)
     alphas = _check_alpha(alpha, int(n_steps), caller)
     if isinstance(target, str) and target not in ("uniform", "stationary"):
@@ -282,7 +296,7 @@ def graph_average(
         pi = _check_target(target, g, caller)  # None means uniform
         if pi is None:
             pi = np.full(g.n_nodes, 1.0 / g.n_nodes)
-        mh_target = pi if base == "mhrw" else None
+        mh_target = pi if chain == "mhrw" else None
     if interval == "walkers" and n_walkers < 2:
         raise InvalidParameterError(
             f"The 'n_walkers' parameter of {caller} must be at least 2 with interval='walkers' "
@@ -304,10 +318,24 @@ def graph_average(
             stacklevel=2,
         )
     gen = as_generator(rng)
-    ch = g.chain(base, mh_target)
+    ch = g.chain(chain, mh_target)
     r = np.ones(g.n_nodes) if pi is None else pi / ch.mu
     starts = _starts(g, ch, start, n_walkers, gen, caller)
-    x, _ = _run_srrw(g, ch, alphas, step_exponent, starts, int(n_steps), gen, False, "numpy", None)
+    progress = check_progress(progress, caller=caller)
+    x, _ = _run_srrw(
+        g,
+        ch,
+        alphas,
+        step_exponent,
+        starts,
+        int(n_steps),
+        gen,
+        False,
+        "numpy",
+        None,
+        progress=progress,
+        caller=caller,
+    )
     rf = r[:, None] * f if f.ndim == 2 else r * f
     per_walker = (x @ rf) / (x @ r)[(slice(None),) + (None,) * (f.ndim - 1)]
     estimate = per_walker.mean(axis=0)
@@ -319,7 +347,7 @@ def graph_average(
                 f"interval='asymptotic' in {caller} uses a dense eigendecomposition and is limited "
                 f"to {_MAX_DENSE_NODES} nodes; the graph has {g.n_nodes}."
             )
-        V = _dense_covariance(g.transition_matrix(base, mh_target).toarray(), ch.mu, a_max)
+        V = _dense_covariance(g.transition_matrix(chain, mh_target).toarray(), ch.mu, a_max)
         theta = estimate
         gv = r[:, None] * (f - theta) if f.ndim == 2 else r * (f - theta)
         gv = gv / float(ch.mu @ r)

@@ -118,8 +118,20 @@ class WalkGraph:
         kind = "weighted" if self.weights is not None else "unweighted"
         return f"WalkGraph({self.n_nodes} nodes, {self.n_edges} edges, {kind})"
 
-    def node_index(self, label, *, name="start", caller=None):
-        """Index of a node: a networkx label (when built from networkx) or an int index."""
+    def node_index(self, label):
+        """Index of a node: a networkx label (when built from networkx) or an int index.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from samplingstats.walks import WalkGraph
+        >>> g = WalkGraph(nx.relabel_nodes(nx.path_graph(3), {0: "a", 1: "b", 2: "c"}))
+        >>> g.node_index("b")
+        1
+        """
+        return self._node_index(label, name="node")
+
+    def _node_index(self, label, *, name="start", caller=None):
         where = f" of {caller}" if caller else ""
         if self.nodes is not None:
             if self._label_index is None:
@@ -248,7 +260,9 @@ def _to_csr(graph, weight):
 
     nodes = None
     if _is_networkx(graph):
-        import networkx as nx
+        from .._optional import import_optional
+
+        nx = import_optional("networkx", purpose="samplingstats.walks with a networkx graph")
 
         if graph.is_directed():
             raise InvalidParameterError(

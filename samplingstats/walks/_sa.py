@@ -7,11 +7,12 @@ import numbers
 
 import numpy as np
 
+from .._progress import check_progress, get_logger, progress_bar
 from .._results import Result
 from .._rng import as_generator
 from .._validation import Interval, InvalidParameterError, validate_params
 from ._graph import _check_target, as_walk_graph
-from ._walks import _check_alpha, _check_base, _run_srrw, _starts
+from ._walks import _check_alpha, _check_chain, _run_srrw, _starts
 
 __all__ = ["sa_srrw", "SASRRWResult"]
 
@@ -75,12 +76,12 @@ def sa_srrw(
     grad,
     graph,
     theta0,
-    n_steps,
     *,
+    n_steps,
     alpha,
     gamma_exponent=0.8,
     beta_exponent=0.9,
-    base="mhrw",
+    chain="mhrw",
     target=None,
     n_walkers=1,
     vectorized=False,
@@ -88,6 +89,7 @@ def sa_srrw(
     record_every=None,
     start=None,
     rng=None,
+    progress=False,
 ):
     """Stochastic approximation with SRRW-driven sampling (SA-SRRW).
 
@@ -125,7 +127,7 @@ def sa_srrw(
         SRRW strength (0 is the base chain).
     gamma_exponent, beta_exponent : float in (0.5, 1]
         Step-size exponents ``a`` and ``b`` (defaults 0.8 and 0.9).
-    base : {"mhrw", "srw"}, default "mhrw"
+    chain : {"mhrw", "srw"}, default "mhrw"
         Reversible base chain.
     target : array of shape (n_nodes,), "uniform" or None
         MHRW stationary distribution (uniform by default).
@@ -141,6 +143,9 @@ def sa_srrw(
         Start nodes (``None``: drawn from the base chain's stationary distribution).
     rng : None, int or numpy.random.Generator
         Seed or generator.
+    progress : bool, default False
+        Progress bars (tqdm, when installed) for the walk and for the iterate recursion; start and
+        end of each are logged at INFO level on the ``samplingstats.walks`` logger.
 
     Returns
     -------
@@ -160,7 +165,7 @@ def sa_srrw(
     >>> from samplingstats.walks import sa_srrw
     >>> G = nx.karate_club_graph()
     >>> v = np.arange(34, dtype=float)[:, None]
-    >>> res = sa_srrw(lambda th, i: th - v[i], G, np.zeros(1), 50000, alpha=5.0, rng=0)
+    >>> res = sa_srrw(lambda th, i: th - v[i], G, np.zeros(1), n_steps=50000, alpha=5.0, rng=0)
     >>> res.regime
     'beta=o(gamma)'
     >>> bool(abs(res.theta[0] - v.mean()) < 1.0)
@@ -168,13 +173,13 @@ def sa_srrw(
     """
     caller = "sa_srrw"
     g = as_walk_graph(graph)
-    _check_base(base, g, caller)
+    _check_chain(chain, g, caller)
     n_steps = int(n_steps)
     alphas = _check_alpha(alpha, n_steps, caller)
     tgt = _check_target(target, g, caller)
-    if tgt is not None and base != "mhrw":
+    if tgt is not None and chain != "mhrw":
         raise InvalidParameterError(
-            f"The 'target' parameter of {caller} is only used with base='mhrw'. Got base={base!r}."
+            f"The 'target' parameter of {caller} is only used with chain='mhrw'. Got chain={chain!r}."
         )
     try:
         th0 = np.atleast_1d(np.asarray(theta0, dtype=np.float64))
@@ -188,9 +193,25 @@ def sa_srrw(
             f"shape {th0.shape} instead."
         )
     gen = as_generator(rng)
-    ch = g.chain(base, tgt)
+    ch = g.chain(chain, tgt)
     starts = _starts(g, ch, start, n_walkers, gen, caller)
-    x, trace = _run_srrw(g, ch, alphas, gamma_exponent, starts, n_steps, gen, True, "numpy", None)
+    progress = check_progress(progress, caller=caller)
+    x, trace = _run_srrw(
+        g,
+        ch,
+        alphas,
+        gamma_exponent,
+        starts,
+        n_steps,
+        gen,
+        True,
+        "numpy",
+        None,
+        progress=progress,
+        caller=caller,
+    )
+    log = get_logger("walks")
+    log.info("%s: iterate recursion over %d steps x %d walkers", caller, n_steps, int(n_walkers))
     if record_every is None:
         record_every = max(1, n_steps // 200)
     rec_steps = np.arange(0, n_steps + 1, record_every, dtype=np.int64)
@@ -201,41 +222,43 @@ def sa_srrw(
     avg = np.zeros_like(theta)
     hist = np.empty((rec_steps.shape[0], W, dim))
     hist[0] = theta
-    betas = (np.arange(2, n_steps + 2, dtype=np.float64)) ** (-float(beta_exponent))
-    r = 1
-    nxt = rec_steps[1] if rec_steps.shape[0] > 1 else n_steps + 1
-    for t in range(n_steps):
-        nodes = trace[:, t + 1]
-        b = betas[t]
-        if vectorized:
-            gr = np.asarray(grad(theta.copy(), nodes.copy()), dtype=np.float64)
-            if t == 0 and gr.shape != theta.shape:
-                raise InvalidParameterError(
-                    f"grad must return an array of shape {theta.shape} with vectorized=True "
-                    f"(one gradient per walker). Got shape {gr.shape} instead."
-                )
-            theta = theta - b * gr
-        else:
-            for w in range(W):
-                gw = np.asarray(grad(theta[w].copy(), int(nodes[w])), dtype=np.float64)
-                if t == 0 and gw.reshape(-1).shape != (dim,):
+    with progress_bar(progress, total=n_steps, desc=f"{caller} iterates", unit="step") as bar:
+        betas = (np.arange(2, n_steps + 2, dtype=np.float64)) ** (-float(beta_exponent))
+        r = 1
+        nxt = rec_steps[1] if rec_steps.shape[0] > 1 else n_steps + 1
+        for t in range(n_steps):
+            nodes = trace[:, t + 1]
+            b = betas[t]
+            if vectorized:
+                gr = np.asarray(grad(theta.copy(), nodes.copy()), dtype=np.float64)
+                if t == 0 and gr.shape != theta.shape:
                     raise InvalidParameterError(
-                        f"grad must return an array of shape ({dim},) like theta0. Got shape "
-                        f"{gw.shape} instead."
+                        f"grad must return an array of shape {theta.shape} with vectorized=True "
+                        f"(one gradient per walker). Got shape {gr.shape} instead."
                     )
-                theta[w] -= b * gw.reshape(dim)
-        if polyak:
-            avg += (theta - avg) / (t + 1)
-        if t + 1 == nxt:
-            cur = avg if polyak else theta
-            if not np.all(np.isfinite(cur)):
-                raise InvalidParameterError(
-                    f"grad produced non-finite iterates by step {t + 1} of {caller}; check the "
-                    "gradient or lower the step sizes (larger beta_exponent)."
-                )
-            hist[r] = cur
-            r += 1
-            nxt = rec_steps[r] if r < rec_steps.shape[0] else n_steps + 1
+                theta = theta - b * gr
+            else:
+                for w in range(W):
+                    gw = np.asarray(grad(theta[w].copy(), int(nodes[w])), dtype=np.float64)
+                    if t == 0 and gw.reshape(-1).shape != (dim,):
+                        raise InvalidParameterError(
+                            f"grad must return an array of shape ({dim},) like theta0. Got shape "
+                            f"{gw.shape} instead."
+                        )
+                    theta[w] -= b * gw.reshape(dim)
+            if polyak:
+                avg += (theta - avg) / (t + 1)
+            if t + 1 == nxt:
+                cur = avg if polyak else theta
+                if not np.all(np.isfinite(cur)):
+                    raise InvalidParameterError(
+                        f"grad produced non-finite iterates by step {t + 1} of {caller}; check the "
+                        "gradient or lower the step sizes (larger beta_exponent)."
+                    )
+                hist[r] = cur
+                r += 1
+                nxt = rec_steps[r] if r < rec_steps.shape[0] else n_steps + 1
+                bar.update(int(t + 1 - bar.n))
     final = avg if polyak else theta
     if W == 1:
         final, last, hist = final[0], theta[0], hist[:, 0, :]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+import time
 
 import numpy as np
 
 from .._backend import resolve_backend
+from .._progress import check_progress, get_logger, progress_bar
 from .._results import Result
 from .._rng import as_generator
 from .._validation import (
@@ -64,34 +66,44 @@ class WalkResult(Result):
 
     Attributes
     ----------
-    trace : ndarray or torch.Tensor of int64, shape (n_walkers, n_steps + 1)
+    trace : ndarray or torch.Tensor of int64, shape (n_walkers, n_steps + 1), or None
         Visited node indices; column 0 holds the start nodes. The numpy trace is a Fortran-ordered
         array (the kernels write all walkers' step ``t`` together); use
-        ``np.ascontiguousarray(trace)`` when row-contiguous walks are needed.
+        ``np.ascontiguousarray(trace)`` when row-contiguous walks are needed. ``None`` with
+        ``record_trace=False`` (the streaming mode).
     chain : str
         The base chain ("srw", "mhrw" or "nbrw").
-    stationary : ndarray, shape (n_nodes,)
-        Stationary distribution of the chain over nodes.
+    target : ndarray, shape (n_nodes,)
+        The node law the walk targets: the chain's stationary distribution.
+    n_steps, n_walkers : int
+        Steps per walker and walkers.
     nodes : list or None
         networkx node labels in index order (``nodes[trace[w, t]]`` is a label), ``None`` for
         matrix input.
+    node_counts : ndarray of int64, shape (n_nodes,), or None
+        Streaming mode: visits of each node over steps ``1 .. n_steps``, all walkers together.
+    value_sums : ndarray, shape (n_walkers, n_batches) or (n_walkers, n_batches, k), or None
+        When ``values`` was given: per walker and batch of steps, the sum of the values (of
+        each of the ``k`` columns) over the batch's steps (what :meth:`average` needs).
+    batch_lengths : ndarray of int64, shape (n_batches,), or None
+        Steps in each batch (equal, the last one takes the remainder).
     """
 
     trace: object
     chain: str
-    stationary: np.ndarray
+    target: np.ndarray
+    n_steps: int
+    n_walkers: int
     nodes: list | None = None
-
-    @property
-    def n_walkers(self) -> int:
-        return int(self.trace.shape[0])
-
-    @property
-    def n_steps(self) -> int:
-        return int(self.trace.shape[1]) - 1
+    node_counts: np.ndarray | None = None
+    value_sums: np.ndarray | None = None
+    batch_lengths: np.ndarray | None = None
 
     def visit_counts(self, burn_in=0):
         """Visits per walker and node after dropping the first ``burn_in`` steps.
+
+        Needs the trace (``record_trace=True``); the streaming mode keeps the pooled
+        ``node_counts`` instead.
 
         Returns
         -------
@@ -99,11 +111,129 @@ class WalkResult(Result):
         """
         from .._backend import to_numpy
 
+        if self.trace is None:
+            raise InvalidParameterError(
+                "visit_counts needs the trace; this walk ran with record_trace=False (use "
+                "node_counts, the visits of all walkers together)."
+            )
         burn_in = _check_int(burn_in, "burn_in", 0, self.n_steps, "visit_counts")
         tr = to_numpy(self.trace)[:, burn_in + 1 :]
-        n = self.stationary.shape[0]
+        n = self.target.shape[0]
         offs = (np.arange(tr.shape[0]) * n)[:, None]
         return np.bincount((tr + offs).ravel(), minlength=n * tr.shape[0]).reshape(-1, n)
+
+    def average(self, values=None, *, n_batches=20):
+        """Estimate ``theta = sum_i target_i f(i)`` with a batch-means confidence interval.
+
+        The estimate is the mean of ``f`` over every walker's steps ``1 .. n_steps``. Each
+        walker's steps are cut into ``n_batches`` batches (the last one takes the remainder);
+        the standard error treats the ``n_walkers * n_batches`` batch means as independent
+        (batch means; batches must be long against the chain's mixing time) and the interval is
+        a Student t with ``n_walkers * n_batches - 1`` degrees of freedom.
+
+        Parameters
+        ----------
+        values : array of shape (n_nodes,) or (n_nodes, k), optional
+            ``f(i)`` per node. ``None`` uses the sums kept by ``random_walk(values=...)`` (the
+            only choice in the streaming mode).
+        n_batches : int, default 20
+            Batches per walker when ``values`` is given here (with the trace).
+
+        Returns
+        -------
+        GraphEstimateResult
+            ``interval="batch_means"``; ``per_walker`` holds each walker's mean.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> import numpy as np
+        >>> from samplingstats.walks import random_walk
+        >>> G = nx.karate_club_graph()
+        >>> deg = np.array([d for _, d in G.degree()], dtype=float)
+        >>> kept = random_walk(G, n_steps=20000, chain="mhrw", n_walkers=4, rng=0)
+        >>> streamed = random_walk(G, n_steps=20000, chain="mhrw", n_walkers=4, rng=0,
+        ...                        values=deg, record_trace=False)
+        >>> a, b = kept.average(deg), streamed.average()
+        >>> bool(abs(a.estimate - b.estimate) < 1e-12)
+        True
+        >>> low, high = b.confidence_interval(0.999)
+        >>> bool(low < deg.mean() < high)
+        True
+        """
+
+        if values is None:
+            if self.value_sums is None:
+                raise InvalidParameterError(
+                    "WalkResult.average needs 'values' (one value per node): this walk ran "
+                    "without values=."
+                )
+            sums, lengths = self.value_sums, self.batch_lengths
+            ndim = sums.ndim - 1
+            sums = sums.reshape(sums.shape[0], sums.shape[1], -1)
+        else:
+            if self.trace is None:
+                raise InvalidParameterError(
+                    "WalkResult.average: this walk ran with record_trace=False and kept only the "
+                    "sums of the values given to random_walk; call average() without 'values'."
+                )
+            from .._backend import to_numpy
+            from ._estimators import _check_values
+
+            f = _check_values(values, self.target.shape[0])
+            ndim = f.ndim
+            n_batches = _check_int(n_batches, "n_batches", 2, None, "WalkResult.average")
+            lengths = _batch_lengths(self.n_steps, n_batches, "WalkResult.average")
+            f2 = f.reshape(f.shape[0], -1)
+            tr = to_numpy(self.trace)
+            sums = _trace_sums(tr, f2, lengths)
+        return _batch_means_result(sums, lengths, ndim, self.n_steps)
+
+
+def _batch_lengths(n_steps, n_batches, caller):
+    if n_steps < n_batches:
+        raise InvalidParameterError(
+            f"The 'n_batches' parameter of {caller} must be at most n_steps={n_steps} (each "
+            f"batch needs a step). Got {n_batches} instead."
+        )
+    L = n_steps // n_batches
+    lengths = np.full(n_batches, L, dtype=np.int64)
+    lengths[-1] = n_steps - L * (n_batches - 1)
+    return lengths
+
+
+def _trace_sums(trace, f2, lengths):
+    """Per walker and batch sums of ``f2`` (n_nodes, k) over steps ``1 .. n`` of ``trace``,
+    accumulated step by step in the streaming kernel's order (bit for bit the same sums)."""
+    from .._kernels._walk import trace_sums
+
+    steps_major = trace.T if trace.flags.f_contiguous else np.ascontiguousarray(trace.T)
+    return trace_sums(steps_major, f2, int(lengths[0]), lengths.shape[0])
+
+
+def _batch_means_result(sums, lengths, ndim, n_steps):
+    from ._estimators import GraphEstimateResult
+
+    W, B, _ = sums.shape
+    n_tot = float(n_steps) * W
+    estimate = sums.sum(axis=(0, 1)) / n_tot
+    means = sums / lengths[None, :, None]
+    K = W * B  # >= 2: n_batches >= 2
+    dev = (means - estimate) * lengths[None, :, None]
+    se = np.sqrt((dev**2).sum(axis=(0, 1)) / n_tot**2 * K / (K - 1))
+    per_walker = sums.sum(axis=1) / float(n_steps)
+    if ndim == 1:
+        estimate, se, per_walker = float(estimate[0]), float(se[0]), per_walker[:, 0]
+    return GraphEstimateResult(
+        estimate=estimate,
+        standard_error=se,
+        per_walker=per_walker,
+        n_walkers=W,
+        n_steps=int(n_steps),
+        alpha=0.0,
+        interval="batch_means",
+        n_batches=B,
+    )
 
 
 @dataclasses.dataclass(repr=False)
@@ -116,11 +246,11 @@ class SRRWResult(Result):
         Each walker's empirical measure x_n (rows sum to 1).
     trace : ndarray or torch.Tensor of int64, shape (n_walkers, n_steps + 1), or None
         Visited nodes when ``record_trace=True``.
-    mu : ndarray, shape (n_nodes,)
-        Stationary distribution of the base chain (the target of x_n).
+    target : ndarray, shape (n_nodes,)
+        Stationary distribution ``mu`` of the base chain (the node law x_n converges to).
     alpha : float or ndarray
         The repellence strength (an array when time-varying).
-    base : str
+    chain : str
         The base chain.
     n_steps : int
         Steps per walker.
@@ -130,9 +260,9 @@ class SRRWResult(Result):
 
     empirical_measure: object
     trace: object
-    mu: np.ndarray
+    target: np.ndarray
     alpha: object
-    base: str
+    chain: str
     n_steps: int
     nodes: list | None = None
 
@@ -141,10 +271,10 @@ class SRRWResult(Result):
         return int(self.empirical_measure.shape[0])
 
     def squared_error(self):
-        """Per-walker squared distance ``||x_n - mu||^2`` (ndarray, shape (n_walkers,))."""
+        """Per-walker squared distance ``||x_n - target||^2`` (ndarray, shape (n_walkers,))."""
         from .._backend import to_numpy
 
-        return ((to_numpy(self.empirical_measure) - self.mu) ** 2).sum(axis=1)
+        return ((to_numpy(self.empirical_measure) - self.target) ** 2).sum(axis=1)
 
 
 def _check_int(value, name, low, high, caller):
@@ -161,14 +291,14 @@ def _starts(g, chain, start, n_walkers, rng, caller):
 
         return np.ascontiguousarray(AliasTable(chain.mu).sample(n_walkers, rng=rng), np.int64)
     if np.ndim(start) == 0:
-        return np.full(n_walkers, g.node_index(_scalar(start), caller=caller), dtype=np.int64)
+        return np.full(n_walkers, g._node_index(_scalar(start), caller=caller), dtype=np.int64)
     starts = list(start)
     if len(starts) != n_walkers:
         raise InvalidParameterError(
             f"The 'start' parameter of {caller} must be a node, or one node per walker "
             f"({n_walkers}). Got {len(starts)} start nodes instead."
         )
-    return np.array([g.node_index(_scalar(s), caller=caller) for s in starts], dtype=np.int64)
+    return np.array([g._node_index(_scalar(s), caller=caller) for s in starts], dtype=np.int64)
 
 
 def _scalar(v):
@@ -191,15 +321,19 @@ def _scalar(v):
 )
 def random_walk(
     graph,
-    n_steps,
     *,
+    n_steps,
     chain="srw",
     n_walkers=1,
     start=None,
     target=None,
+    values=None,
+    record_trace=True,
+    n_batches=20,
     rng=None,
     backend="auto",
     device=None,
+    progress=False,
 ):
     """Simulate random walks on a graph: simple, weighted, Metropolis–Hastings or non-backtracking.
 
@@ -227,6 +361,15 @@ def random_walk(
     target : array of shape (n_nodes,), "uniform" or None
         Stationary distribution of the MHRW (positive weights, normalised). Only for
         ``chain="mhrw"``.
+    values : array of shape (n_nodes,) or (n_nodes, k), optional
+        ``f(i)`` per node: the kernel adds ``f`` over each walker's steps, per batch of steps,
+        for :meth:`WalkResult.average` (the estimate of ``sum_i target_i f(i)``).
+    record_trace : bool, default True
+        Keep the trace. ``False`` is the streaming mode (numba backend): no trace, only the
+        pooled ``node_counts`` and the ``values`` sums, memory ``O(n_walkers * n_batches * k +
+        n_nodes * n_walkers / 32)`` whatever ``n_steps``; the estimates equal the trace's.
+    n_batches : int, default 20
+        Batches per walker for the batch-means standard error (with ``values``).
     rng : None, int or numpy.random.Generator
         Seed or generator (SPEC 7). Each walker gets its own xoshiro256+ stream seeded from it, so
         the result does not depend on the number of numba threads.
@@ -239,11 +382,15 @@ def random_walk(
         fused GPU kernel runs and the trace is identical to ``backend="numpy"``'s for the same
         ``rng``; the vectorised torch steps (CPU tensors, or CUDA without numba-cuda) are
         reproducible per device but draw from other streams.
+    progress : bool, default False
+        Show a progress bar (tqdm, when installed); the numba kernel then runs in chunks of about
+        1% of the steps (the same walks bit for bit). Start and end are logged at INFO level.
 
     Returns
     -------
     WalkResult
-        ``trace`` of shape (n_walkers, n_steps + 1) with the visited node indices.
+        ``trace`` of shape (n_walkers, n_steps + 1) with the visited node indices (``None`` in
+        the streaming mode), ``node_counts`` and ``value_sums`` when asked for.
 
     Raises
     ------
@@ -256,7 +403,7 @@ def random_walk(
     >>> import networkx as nx
     >>> from samplingstats.walks import random_walk
     >>> G = nx.karate_club_graph()
-    >>> res = random_walk(G, 1000, chain="mhrw", n_walkers=4, rng=0)
+    >>> res = random_walk(G, n_steps=1000, chain="mhrw", n_walkers=4, rng=0)
     >>> res.trace.shape
     (4, 1001)
     >>> bool(all(G.has_edge(a, b) or a == b for a, b in zip(res.trace[0, :-1], res.trace[0, 1:])))
@@ -269,33 +416,119 @@ def random_walk(
             "The 'target' parameter of random_walk is only used with chain='mhrw' (the "
             f"stationary distribution of {chain!r} is fixed by the graph). Got chain={chain!r}."
         )
-    bk = resolve_backend(backend, device=device, caller="random_walk")
+    caller = "random_walk"
+    bk = resolve_backend(backend, device=device, caller=caller)
+    progress = check_progress(progress, caller=caller)
+    check_param(record_trace, ["boolean"], name="record_trace", caller=caller)
+    n_steps, n_walkers = int(n_steps), int(n_walkers)
+    f2 = lengths = None
+    if values is not None:
+        from ._estimators import _check_values
+
+        f = _check_values(values, g.n_nodes)
+        f_ndim = f.ndim
+        f2 = np.ascontiguousarray(f.reshape(g.n_nodes, -1))
+        n_batches = _check_int(n_batches, "n_batches", 2, None, caller)
+        lengths = _batch_lengths(n_steps, n_batches, caller)
+    if bk == "torch" and (not record_trace or values is not None):
+        raise InvalidParameterError(
+            f"The streaming mode of {caller} (record_trace=False, values=) runs on the numba "
+            "kernels; use backend='numpy' (the torch backend returns the trace)."
+        )
     gen = as_generator(rng)
     ch = g.chain(chain, tgt)
-    starts = _starts(g, ch, start, n_walkers, gen, "random_walk")
+    starts = _starts(g, ch, start, n_walkers, gen, caller)
+    log = get_logger("walks")
+    log.info(
+        "%s: %d walkers x %d steps on %d nodes (chain=%s, backend=%s, trace=%s)",
+        caller,
+        n_walkers,
+        n_steps,
+        g.n_nodes,
+        chain,
+        bk,
+        record_trace,
+    )
+    t_start = time.perf_counter()
+    node_counts = value_sums = None
     if bk == "torch":
         from ._torch_walk import torch_random_walk
 
-        trace = torch_random_walk(g, ch, starts, int(n_steps), gen, device)
+        trace = torch_random_walk(g, ch, starts, n_steps, gen, device)
     else:
-        from .._kernels._walk import seed_states, walk_kernel
+        from .._kernels._walk import (
+            _NO_ACC,
+            _NO_COUNTS,
+            _NO_VALS,
+            seed_states,
+            walk_state,
+            walk_steps,
+        )
 
         states = seed_states(gen, n_walkers)
-        steps_major = np.empty((int(n_steps) + 1, n_walkers), dtype=np.int64)
-        with _DynamicChunks():
-            walk_kernel(
-                g.indptr,
-                g.indices,
-                ch.table,
-                ch.kind,
-                starts,
-                int(n_steps),
-                states,
-                _BLOCK,
-                steps_major,
-            )
-        trace = steps_major.T  # (n_walkers, n_steps + 1) view, Fortran-ordered
-    return WalkResult(trace=trace, chain=chain, stationary=ch.mu, nodes=g.nodes)
+        shape = (n_steps + 1, n_walkers) if record_trace else (1, 1)
+        steps_major = np.empty(shape, dtype=np.int64)
+        pos, prev = walk_state(starts, steps_major, record_trace)
+        stream = not record_trace or f2 is not None
+        if stream:
+            vals = f2 if f2 is not None else np.zeros((g.n_nodes, 0))
+            acc = np.zeros((n_walkers, lengths.shape[0] if f2 is not None else 1, vals.shape[1]))
+            counts = np.zeros((-(-n_walkers // _BLOCK), g.n_nodes), dtype=np.int64)
+            batch_len = int(lengths[0]) if f2 is not None else 1
+        else:
+            vals, acc, counts, batch_len = _NO_VALS, _NO_ACC, _NO_COUNTS, 1
+        chunk = max(1, -(-n_steps // 100)) if progress else max(n_steps, 1)
+        with (
+            progress_bar(progress, total=n_walkers * n_steps, desc=caller, unit="step") as bar,
+            _DynamicChunks(),
+        ):
+            t0 = 1
+            while t0 <= n_steps:
+                t1 = min(n_steps, t0 + chunk - 1)
+                walk_steps(
+                    g.indptr,
+                    g.indices,
+                    ch.table,
+                    ch.kind,
+                    pos,
+                    prev,
+                    t0,
+                    t1,
+                    states,
+                    _BLOCK,
+                    steps_major,
+                    bool(record_trace),
+                    vals,
+                    acc,
+                    batch_len,
+                    counts,
+                    stream,
+                )
+                bar.update(n_walkers * (t1 - t0 + 1))
+                t0 = t1 + 1
+        trace = steps_major.T if record_trace else None  # (n_walkers, n_steps + 1) view
+        if not record_trace:
+            node_counts = counts.sum(axis=0)
+        if f2 is not None:
+            value_sums = acc if f_ndim == 2 else acc[:, :, 0]
+    elapsed = time.perf_counter() - t_start
+    log.info(
+        "%s: done in %.2f s (%.3g steps/s)",
+        caller,
+        elapsed,
+        n_walkers * n_steps / max(elapsed, 1e-12),
+    )
+    return WalkResult(
+        trace=trace,
+        chain=chain,
+        target=ch.mu,
+        n_steps=n_steps,
+        n_walkers=n_walkers,
+        nodes=g.nodes,
+        node_counts=node_counts,
+        value_sums=value_sums,
+        batch_lengths=lengths,
+    )
 
 
 def _check_alpha(alpha, n_steps, caller):
@@ -327,30 +560,72 @@ def _check_alpha(alpha, n_steps, caller):
     return np.ascontiguousarray(a)
 
 
-def _check_base(base, g, caller):
-    if base == "nbrw":
+def _check_chain(chain, g, caller):
+    if chain == "nbrw":
         raise InvalidParameterError(
-            f"The 'base' parameter of {caller} must be a reversible chain, 'srw' or 'mhrw'; the "
+            f"The 'chain' parameter of {caller} must be a reversible chain, 'srw' or 'mhrw'; the "
             "non-backtracking walk is not reversible, so the SRRW theory does not apply to it. "
             "Got 'nbrw' instead."
         )
-    check_param(base, [StrOptions({"srw", "mhrw"})], name="base", caller=caller)
+    check_param(chain, [StrOptions({"srw", "mhrw"})], name="chain", caller=caller)
 
 
-def _run_srrw(g, ch, alphas, step_exponent, starts, n_steps, gen, record, backend, device):
-    """Run the SRRW kernel; return (x (W, N), trace or None)."""
+def _run_srrw(
+    g,
+    ch,
+    alphas,
+    step_exponent,
+    starts,
+    n_steps,
+    gen,
+    record,
+    backend,
+    device,
+    *,
+    progress=False,
+    caller="self_repellent_walk",
+    chunk=None,
+):
+    """Run the SRRW kernel; return (x (W, N), trace or None).
+
+    ``progress=True`` runs the numba kernel in chunks of about 1% of the steps (bit for bit the
+    same walks) and shows a bar; ``chunk`` forces a chunk length (tests).
+    """
     n_walkers = starts.shape[0]
+    log = get_logger("walks")
+    log.info(
+        "%s: %d walkers x %d steps on %d nodes (alpha=%g, chain=%s, backend=%s)",
+        caller,
+        n_walkers,
+        n_steps,
+        g.n_nodes,
+        float(alphas.max()),
+        ch.name,
+        backend,
+    )
+    t_start = time.perf_counter()
     if backend == "torch":
         from ._torch_walk import torch_srrw
 
-        return torch_srrw(g, ch, alphas, step_exponent, starts, n_steps, gen, record, device)
+        out = torch_srrw(g, ch, alphas, step_exponent, starts, n_steps, gen, record, device)
+        log.info("%s: done in %.2f s", caller, time.perf_counter() - t_start)
+        return out
+    from .._kernels._jit import get_num_threads
     from .._kernels._walk import seed_states, srrw_kernel
 
     states = seed_states(gen, n_walkers)
     y = np.tile(ch.mu, (n_walkers, 1))
     scale = np.ones(n_walkers)
     trace = np.empty((n_walkers, n_steps + 1) if record else (1, 1), dtype=np.int64)
-    with _DynamicChunks():
+    if chunk is None and progress:
+        chunk = max(1, -(-n_steps // 100))
+    # groups of walkers one after the other keep the live per-walker state (32 bytes per node
+    # and walker) to what the threads work on at once
+    group = max(1, get_num_threads()) * _BLOCK
+    with (
+        progress_bar(progress, total=n_walkers * n_steps, desc=caller, unit="step") as bar,
+        _DynamicChunks(),
+    ):
         srrw_kernel(
             g.indptr,
             g.indices,
@@ -368,7 +643,17 @@ def _run_srrw(g, ch, alphas, step_exponent, starts, n_steps, gen, record, backen
             trace,
             bool(record),
             int(g.degree.max()),
+            group=group,
+            chunk=chunk,
+            on_chunk=bar.update if (progress or chunk is not None) else None,
         )
+    elapsed = time.perf_counter() - t_start
+    log.info(
+        "%s: done in %.2f s (%.3g steps/s)",
+        caller,
+        elapsed,
+        n_walkers * n_steps / max(elapsed, 1e-12),
+    )
     x = y * scale[:, None]
     x /= x.sum(axis=1, keepdims=True)  # remove the rounding drift of the running scale
     return x, (trace if record else None)
@@ -387,10 +672,10 @@ def _run_srrw(g, ch, alphas, step_exponent, starts, n_steps, gen, record, backen
 )
 def self_repellent_walk(
     graph,
-    n_steps,
     *,
+    n_steps,
     alpha,
-    base="srw",
+    chain="srw",
     target=None,
     step_exponent=1.0,
     n_walkers=1,
@@ -399,6 +684,7 @@ def self_repellent_walk(
     rng=None,
     backend="auto",
     device=None,
+    progress=False,
 ):
     """Self-repellent random walk (SRRW, Doshi, Hu & Eun 2023) on a reversible base chain.
 
@@ -425,11 +711,11 @@ def self_repellent_walk(
     alpha : float or array of shape (n_steps,)
         Repellence strength ``>= 0``, or a schedule with the alpha used at each step (every change
         of value recomputes all cached weights in O(n_nodes): prefer piecewise-constant schedules).
-    base : {"srw", "mhrw"}, default "srw"
+    chain : {"srw", "mhrw"}, default "srw"
         Reversible base chain: the simple (weighted) random walk, or the MHRW with stationary
         ``target``. The non-backtracking walk is not reversible and is refused.
     target : array of shape (n_nodes,), "uniform" or None
-        Stationary distribution of the MHRW base (uniform by default); ``base="mhrw"`` only.
+        Stationary distribution of the MHRW base (uniform by default); ``chain="mhrw"`` only.
     step_exponent : float in (0.5, 1], default 1.0
         ``a`` in ``gamma_n = (n + 1)^-a``; 1 gives the plain visit frequencies.
     n_walkers : int, default 1
@@ -448,11 +734,22 @@ def self_repellent_walk(
         padded to the largest current degree), reproducible per device.
     device : str or torch.device, optional
         Torch device (default CPU).
+    progress : bool, default False
+        Show a progress bar (tqdm, when installed) over the walker steps. The numba kernel then
+        runs in chunks of about 1% of the steps, with the same walks bit for bit. Start and end
+        (with the speed) are logged at INFO level on the ``samplingstats.walks`` logger.
 
     Returns
     -------
     SRRWResult
-        ``empirical_measure`` (n_walkers, n_nodes), ``trace`` or None, ``mu``.
+        ``empirical_measure`` (n_walkers, n_nodes), ``trace`` or None, ``target``.
+
+    Notes
+    -----
+    Memory: ``n_walkers * n_nodes * 8`` bytes for the measures plus, while the kernel runs,
+    ``32 * n_nodes`` bytes per walker in flight (numba threads x 32 walkers); the trace only with
+    ``record_trace=True``. The estimators need only the measures (this is the streaming mode:
+    nothing grows with ``n_steps``).
 
     Examples
     --------
@@ -460,8 +757,8 @@ def self_repellent_walk(
     >>> import numpy as np
     >>> from samplingstats.walks import self_repellent_walk
     >>> G = nx.karate_club_graph()
-    >>> r0 = self_repellent_walk(G, 20000, alpha=0.0, n_walkers=8, rng=1)
-    >>> r5 = self_repellent_walk(G, 20000, alpha=5.0, n_walkers=8, rng=1)
+    >>> r0 = self_repellent_walk(G, n_steps=20000, alpha=0.0, n_walkers=8, rng=1)
+    >>> r5 = self_repellent_walk(G, n_steps=20000, alpha=5.0, n_walkers=8, rng=1)
     >>> r0.empirical_measure.shape
     (8, 34)
     >>> bool(r5.squared_error().mean() < r0.squared_error().mean())
@@ -469,27 +766,39 @@ def self_repellent_walk(
     """
     g = as_walk_graph(graph)
     caller = "self_repellent_walk"
-    _check_base(base, g, caller)
+    _check_chain(chain, g, caller)
     alphas = _check_alpha(alpha, int(n_steps), caller)
     tgt = _check_target(target, g, caller)
-    if tgt is not None and base != "mhrw":
+    if tgt is not None and chain != "mhrw":
         raise InvalidParameterError(
-            f"The 'target' parameter of {caller} is only used with base='mhrw'. Got base={base!r}."
+            f"The 'target' parameter of {caller} is only used with chain='mhrw'. Got chain={chain!r}."
         )
     bk = resolve_backend(backend, device=device, caller=caller)
     gen = as_generator(rng)
-    ch = g.chain(base, tgt)
+    ch = g.chain(chain, tgt)
     starts = _starts(g, ch, start, n_walkers, gen, caller)
+    progress = check_progress(progress, caller=caller)
     x, trace = _run_srrw(
-        g, ch, alphas, step_exponent, starts, int(n_steps), gen, record_trace, bk, device
+        g,
+        ch,
+        alphas,
+        step_exponent,
+        starts,
+        int(n_steps),
+        gen,
+        record_trace,
+        bk,
+        device,
+        progress=progress,
+        caller=caller,
     )
     alpha_out = float(alphas[0]) if np.ndim(alpha) == 0 else alphas
     return SRRWResult(
         empirical_measure=x,
         trace=trace,
-        mu=ch.mu,
+        target=ch.mu,
         alpha=alpha_out,
-        base=base,
+        chain=chain,
         n_steps=int(n_steps),
         nodes=g.nodes,
     )

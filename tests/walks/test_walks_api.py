@@ -43,7 +43,7 @@ def _is_valid_trace(graph, trace, allow_stay=False):
 @pytest.mark.parametrize("chain", ["srw", "mhrw", "nbrw"])
 def test_random_walk_shapes_and_adjacency(chain):
     rng = np.random.default_rng(0)
-    res = random_walk(KARATE, 500, chain=chain, n_walkers=70, rng=rng)
+    res = random_walk(KARATE, n_steps=500, chain=chain, n_walkers=70, rng=rng)
     assert isinstance(res, WalkResult)
     assert res.trace.shape == (70, 501) and res.trace.dtype == np.int64
     assert res.n_walkers == 70 and res.n_steps == 500
@@ -56,7 +56,7 @@ def test_random_walk_shapes_and_adjacency(chain):
 def test_nbrw_never_backtracks_above_degree_one():
     rng = np.random.default_rng(1)
     G = nx.lollipop_graph(5, 4)  # has a degree-1 end node
-    tr = random_walk(G, 2000, chain="nbrw", n_walkers=8, rng=rng).trace
+    tr = random_walk(G, n_steps=2000, chain="nbrw", n_walkers=8, rng=rng).trace
     deg = np.array([d for _, d in G.degree()])
     back = tr[:, 2:] == tr[:, :-2]
     at = tr[:, 1:-1]
@@ -67,25 +67,25 @@ def test_nbrw_never_backtracks_above_degree_one():
 
 def test_seed_reproducible_and_inputs_equivalent():
     A = nx.to_scipy_sparse_array(KARATE, weight=None, format="csr")
-    r1 = random_walk(A, 200, n_walkers=3, rng=5).trace
-    r2 = random_walk(A.toarray(), 200, n_walkers=3, rng=5).trace
-    r3 = random_walk(KARATE, 200, n_walkers=3, rng=5, start=None)
-    r4 = random_walk(WalkGraph(KARATE, weight=None), 200, n_walkers=3, rng=5).trace
+    r1 = random_walk(A, n_steps=200, n_walkers=3, rng=5).trace
+    r2 = random_walk(A.toarray(), n_steps=200, n_walkers=3, rng=5).trace
+    r3 = random_walk(KARATE, n_steps=200, n_walkers=3, rng=5, start=None)
+    r4 = random_walk(WalkGraph(KARATE, weight=None), n_steps=200, n_walkers=3, rng=5).trace
     np.testing.assert_array_equal(r1, r2)
     np.testing.assert_array_equal(r1, r4)
     assert r3.nodes == list(KARATE.nodes())
-    assert not np.array_equal(r1, random_walk(A, 200, n_walkers=3, rng=6).trace)
+    assert not np.array_equal(r1, random_walk(A, n_steps=200, n_walkers=3, rng=6).trace)
 
 
 def test_start_nodes_and_labels():
     G = nx.relabel_nodes(nx.path_graph(4), {0: "a", 1: "b", 2: "c", 3: "d"})
-    res = random_walk(G, 3, start="b", n_walkers=2, rng=0)
+    res = random_walk(G, n_steps=3, start="b", n_walkers=2, rng=0)
     assert (res.trace[:, 0] == 1).all()
-    res = random_walk(G, 3, start=["a", "d"], n_walkers=2, rng=0)
+    res = random_walk(G, n_steps=3, start=["a", "d"], n_walkers=2, rng=0)
     assert res.trace[:, 0].tolist() == [0, 3]
     assert res.nodes[res.trace[0, 1]] == "b"
     A = nx.to_scipy_sparse_array(nx.path_graph(4))
-    assert (random_walk(A, 0, start=np.int64(2), rng=0).trace == 2).all()
+    assert (random_walk(A, n_steps=0, start=np.int64(2), rng=0).trace == 2).all()
 
 
 def test_thread_count_does_not_change_results():
@@ -94,11 +94,11 @@ def test_thread_count_does_not_change_results():
     old = numba.get_num_threads()
     try:
         numba.set_num_threads(1)
-        a = random_walk(g, 300, chain="mhrw", n_walkers=100, rng=3).trace
-        sa = self_repellent_walk(g, 300, alpha=2.0, n_walkers=100, rng=3, record_trace=True)
+        a = random_walk(g, n_steps=300, chain="mhrw", n_walkers=100, rng=3).trace
+        sa = self_repellent_walk(g, n_steps=300, alpha=2.0, n_walkers=100, rng=3, record_trace=True)
         numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
-        b = random_walk(g, 300, chain="mhrw", n_walkers=100, rng=3).trace
-        sb = self_repellent_walk(g, 300, alpha=2.0, n_walkers=100, rng=3, record_trace=True)
+        b = random_walk(g, n_steps=300, chain="mhrw", n_walkers=100, rng=3).trace
+        sb = self_repellent_walk(g, n_steps=300, alpha=2.0, n_walkers=100, rng=3, record_trace=True)
     finally:
         numba.set_num_threads(old)
     np.testing.assert_array_equal(a, b)
@@ -125,7 +125,14 @@ def test_one_step_distribution_matches_transition_matrix(chain, weight, kind, ba
     P = g.transition_matrix(chain, target=target).toarray()
     start = 33
     tr = random_walk(
-        g, 1, chain=chain, target=target, n_walkers=40000, start=start, rng=rng, backend=backend
+        g,
+        n_steps=1,
+        chain=chain,
+        target=target,
+        n_walkers=40000,
+        start=start,
+        rng=rng,
+        backend=backend,
     ).trace
     tr = np.asarray(tr)
     obs = np.bincount(tr[:, 1], minlength=34)
@@ -197,34 +204,42 @@ def test_srrw_kernel_one_step_matches_K():
 
 def test_srrw_result_and_alpha_zero_equals_visit_frequencies():
     rng = np.random.default_rng(3)
-    res = self_repellent_walk(KARATE, 1000, alpha=0.0, n_walkers=2, record_trace=True, rng=rng)
+    res = self_repellent_walk(
+        KARATE, n_steps=1000, alpha=0.0, n_walkers=2, record_trace=True, rng=rng
+    )
     assert isinstance(res, SRRWResult)
     x = res.empirical_measure
     np.testing.assert_allclose(x.sum(axis=1), 1.0)
     counts = np.stack([np.bincount(t[1:], minlength=34) for t in res.trace])
-    np.testing.assert_allclose(x, (counts + res.mu) / 1001, atol=1e-12)
+    np.testing.assert_allclose(x, (counts + res.target) / 1001, atol=1e-12)
     assert res.squared_error().shape == (2,)
 
 
 def test_srrw_step_exponent_and_schedule_and_large_alpha():
     rng = np.random.default_rng(4)
     sched = np.where(np.arange(5000) < 2500, 1.0, 8.0)
-    res = self_repellent_walk(KARATE, 5000, alpha=sched, step_exponent=0.6, n_walkers=3, rng=rng)
+    res = self_repellent_walk(
+        KARATE, n_steps=5000, alpha=sched, step_exponent=0.6, n_walkers=3, rng=rng
+    )
     np.testing.assert_allclose(res.empirical_measure.sum(axis=1), 1.0)
     assert np.all(res.empirical_measure > 0)
     # huge alpha and fast-decaying steps: the renormalisation and clamping keep it finite
     res = self_repellent_walk(
-        KARATE, 50000, alpha=200.0, step_exponent=0.55, base="mhrw", n_walkers=2, rng=rng
+        KARATE, n_steps=50000, alpha=200.0, step_exponent=0.55, chain="mhrw", n_walkers=2, rng=rng
     )
     x = res.empirical_measure
     assert np.all(np.isfinite(x)) and np.all(x >= 0)
-    assert np.abs(x - res.mu).sum(axis=1).max() < 0.2
+    assert np.abs(x - res.target).sum(axis=1).max() < 0.2
 
 
 def test_srrw_reduces_error_on_small_graph():
     rng = np.random.default_rng(5)
-    e0 = self_repellent_walk(KARATE, 20000, alpha=0.0, n_walkers=32, rng=rng).squared_error()
-    e5 = self_repellent_walk(KARATE, 20000, alpha=5.0, n_walkers=32, rng=rng).squared_error()
+    e0 = self_repellent_walk(
+        KARATE, n_steps=20000, alpha=0.0, n_walkers=32, rng=rng
+    ).squared_error()
+    e5 = self_repellent_walk(
+        KARATE, n_steps=20000, alpha=5.0, n_walkers=32, rng=rng
+    ).squared_error()
     # theory: tr V(5) / tr V(0) < 0.2; with 32 walkers the ratio of means is far below 0.5
     assert e5.mean() < 0.5 * e0.mean()
 
@@ -268,7 +283,7 @@ def test_graph_average_targets_and_intervals():
         g.degree,
         n_steps=5000,
         alpha=1.0,
-        base="mhrw",
+        chain="mhrw",
         n_walkers=4,
         interval="asymptotic",
         rng=rng,
@@ -292,7 +307,7 @@ def test_sa_srrw_vectorized_matches_loop_and_polyak():
         lambda th, i: th - v[i],
         KARATE,
         np.zeros(2),
-        3000,
+        n_steps=3000,
         alpha=2.0,
         n_walkers=2,
         rng=9,
@@ -303,7 +318,7 @@ def test_sa_srrw_vectorized_matches_loop_and_polyak():
         lambda th, idx: th - v[idx],
         KARATE,
         np.zeros(2),
-        3000,
+        n_steps=3000,
         alpha=2.0,
         n_walkers=2,
         rng=9,
@@ -315,14 +330,14 @@ def test_sa_srrw_vectorized_matches_loop_and_polyak():
     assert a.history.shape == (4, 2, 2) and a.history_steps.tolist() == [0, 1000, 2000, 3000]
     np.testing.assert_allclose(a.history[-1], a.theta)
     assert not np.allclose(a.theta, a.last_iterate)
-    single = sa_srrw(lambda th, i: th - v[i, :1], KARATE, 0.0, 100, alpha=0.0, rng=1)
+    single = sa_srrw(lambda th, i: th - v[i, :1], KARATE, 0.0, n_steps=100, alpha=0.0, rng=1)
     assert single.theta.shape == (1,) and single.history.shape[1] == 1
     assert (
         sa_srrw(
             lambda th, i: th,
             KARATE,
             [1.0],
-            10,
+            n_steps=10,
             alpha=1.0,
             gamma_exponent=0.7,
             beta_exponent=0.7,
@@ -336,7 +351,7 @@ def test_torch_random_walk_cpu(torch_one_thread):
     torch = torch_one_thread
     rng = np.random.default_rng(12)
     for chain in ["srw", "mhrw", "nbrw"]:
-        res = random_walk(KARATE, 200, chain=chain, n_walkers=64, backend="torch", rng=rng)
+        res = random_walk(KARATE, n_steps=200, chain=chain, n_walkers=64, backend="torch", rng=rng)
         assert isinstance(res.trace, torch.Tensor) and res.trace.shape == (64, 201)
         tr = res.trace.numpy()
         assert _is_valid_trace(KARATE, tr, allow_stay=(chain == "mhrw"))
@@ -350,15 +365,17 @@ def test_torch_srrw_cpu_matches_theory_direction(torch_one_thread):
     torch = torch_one_thread
     rng = np.random.default_rng(13)
     r0 = self_repellent_walk(
-        KARATE, 1500, alpha=0.0, n_walkers=256, backend="torch", rng=rng, record_trace=True
+        KARATE, n_steps=1500, alpha=0.0, n_walkers=256, backend="torch", rng=rng, record_trace=True
     )
-    r5 = self_repellent_walk(KARATE, 1500, alpha=5.0, n_walkers=256, backend="torch", rng=rng)
+    r5 = self_repellent_walk(
+        KARATE, n_steps=1500, alpha=5.0, n_walkers=256, backend="torch", rng=rng
+    )
     assert isinstance(r0.empirical_measure, torch.Tensor)
     x0 = r0.empirical_measure.numpy()
     np.testing.assert_allclose(x0.sum(axis=1), 1.0)
     tr = r0.trace.numpy()
     counts = np.stack([np.bincount(t[1:], minlength=34) for t in tr])
-    np.testing.assert_allclose(x0, (counts + r0.mu) / 1501, atol=1e-10)
+    np.testing.assert_allclose(x0, (counts + r0.target) / 1501, atol=1e-10)
     # alpha = 5 shrinks the error: theory tr V(5)/tr V(0) < 0.2, so the mean over 256 walkers is
     # far below half
     assert r5.squared_error().mean() < 0.5 * r0.squared_error().mean()

@@ -450,8 +450,8 @@ def test_gpu_traces_identical_to_cpu(graph, chain, monkeypatch):
         "w": lambda: _karate(True),
         "ba": lambda: WalkGraph(nx.barabasi_albert_graph(2000, 5, seed=1)),
     }[graph]()
-    res = random_walk(g, 300, chain=chain, n_walkers=1000, rng=11, device="cuda")
-    ref = random_walk(g, 300, chain=chain, n_walkers=1000, rng=11, backend="numpy")
+    res = random_walk(g, n_steps=300, chain=chain, n_walkers=1000, rng=11, device="cuda")
+    ref = random_walk(g, n_steps=300, chain=chain, n_walkers=1000, rng=11, backend="numpy")
     assert res.trace.device.type == "cuda" and tuple(res.trace.shape) == (1000, 301)
     np.testing.assert_array_equal(res.trace.cpu().numpy(), ref.trace)
 
@@ -472,7 +472,7 @@ def test_gpu_srrw_second_step_chi_square(monkeypatch):
     P = g.transition_matrix("mhrw").toarray()
     mu, alpha, start, W = ch.mu, 5.0, 0, 200_000
     res = self_repellent_walk(
-        g, 2, alpha=alpha, base="mhrw", n_walkers=W, start=start, record_trace=True, rng=5,
+        g, n_steps=2, alpha=alpha, chain="mhrw", n_walkers=W, start=start, record_trace=True, rng=5,
         device="cuda",
     )  # fmt: skip
     tr = res.trace.cpu().numpy()
@@ -507,15 +507,15 @@ def test_gpu_srrw_matches_cpu_and_identity(monkeypatch):
 
     monkeypatch.setattr(_torch_walk, "USE_FUSED", True)
     g = WalkGraph(nx.barabasi_albert_graph(500, 3, seed=2))
-    kw = dict(alpha=5.0, base="mhrw", n_walkers=256, record_trace=True, rng=9)
-    r = self_repellent_walk(g, 2000, device="cuda", **kw)
-    c = self_repellent_walk(g, 2000, backend="numpy", **kw)
+    kw = dict(alpha=5.0, chain="mhrw", n_walkers=256, record_trace=True, rng=9)
+    r = self_repellent_walk(g, n_steps=2000, device="cuda", **kw)
+    c = self_repellent_walk(g, n_steps=2000, backend="numpy", **kw)
     x = r.empirical_measure.cpu().numpy()
     close = np.abs(x - c.empirical_measure).max(axis=1) < 1e-9
     assert close.mean() >= 0.95, close.mean()
     tr = r.trace.cpu().numpy()
     counts = np.stack([np.bincount(t[1:], minlength=g.n_nodes) for t in tr])
-    np.testing.assert_allclose(x, (r.mu + counts) / 2001, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(x, (r.target + counts) / 2001, rtol=0, atol=1e-12)
 
 
 @gpu
@@ -526,12 +526,12 @@ def test_gpu_bad_input_unchanged():
 
     g = _karate(False)
     with pytest.raises(InvalidParameterError, match="start"):
-        random_walk(g, 10, start=99, device="cuda")
+        random_walk(g, n_steps=10, start=99, device="cuda")
     with pytest.raises(InvalidParameterError, match="'alpha' parameter"):
-        self_repellent_walk(g, 10, alpha=-1.0, device="cuda")
-    with pytest.raises(InvalidParameterError, match="'base' parameter"):
-        self_repellent_walk(g, 10, alpha=1.0, base="nbrw", device="cuda")
+        self_repellent_walk(g, n_steps=10, alpha=-1.0, device="cuda")
+    with pytest.raises(InvalidParameterError, match="'chain' parameter"):
+        self_repellent_walk(g, n_steps=10, alpha=1.0, chain="nbrw", device="cuda")
     A = np.zeros((4, 4))
     A[0, 1] = A[1, 0] = A[2, 3] = A[3, 2] = 1.0
     with pytest.raises(InvalidParameterError, match="connected components"):
-        self_repellent_walk(A, 10, alpha=1.0, device="cuda")
+        self_repellent_walk(A, n_steps=10, alpha=1.0, device="cuda")

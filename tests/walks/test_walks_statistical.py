@@ -27,10 +27,10 @@ def ba_runs():
     n, out = 200_000, {}
     for alpha in (0.0, 1.0, 5.0, 10.0):
         rng = np.random.default_rng(100 + int(alpha))
-        r = self_repellent_walk(g, n, alpha=alpha, base="mhrw", n_walkers=64, rng=rng)
+        r = self_repellent_walk(g, n_steps=n, alpha=alpha, chain="mhrw", n_walkers=64, rng=rng)
         # one BLAS thread: a threaded dense eigh oversubscribes a small shared machine badly
         with threadpool_limits(1):
-            V = srrw_asymptotic_covariance(g, alpha=alpha, base="mhrw")
+            V = srrw_asymptotic_covariance(g, alpha=alpha, chain="mhrw")
             out[alpha] = (n * r.squared_error(), np.trace(V), np.trace(V @ V))
     return out
 
@@ -78,8 +78,10 @@ def test_case2_convergence_every_base(base):
     rng = np.random.default_rng(20)
     for alpha in (0.0, 5.0, 20.0):
         for a in (0.7, 1.0):
-            r = self_repellent_walk(g, 10**6, alpha=alpha, base=chain, step_exponent=a, rng=rng)
-            l1 = np.abs(r.empirical_measure[0] - r.mu).sum()
+            r = self_repellent_walk(
+                g, n_steps=10**6, alpha=alpha, chain=chain, step_exponent=a, rng=rng
+            )
+            l1 = np.abs(r.empirical_measure[0] - r.target).sum()
             bound = 0.2 if (alpha == 0.0 and a == 0.7) else 0.05
             assert l1 < bound, (base, alpha, a, l1)
 
@@ -100,7 +102,7 @@ def test_case3_sa_srrw_regime_i_mse_ratio():
             lambda th, i: th - v[i],
             g,
             np.zeros(1),
-            200_000,
+            n_steps=200_000,
             alpha=alpha,
             n_walkers=64,
             vectorized=True,
@@ -119,7 +121,7 @@ def test_case4_reweighted_uniform_average_unbiased():
     f = np.array([c for _, c in sorted(nx.clustering(G).items())])
     rng = np.random.default_rng(31)
     for alpha in (0.0, 2.0):
-        r = graph_average(G, f, n_steps=20000, alpha=alpha, base="srw", n_walkers=64, rng=rng)
+        r = graph_average(G, f, n_steps=20000, alpha=alpha, chain="srw", n_walkers=64, rng=rng)
         assert abs(r.estimate - f.mean()) < 3.5 * r.standard_error, (alpha, r)
 
 
