@@ -40,6 +40,7 @@ __all__ = [
     "dpp_continuous",
     "dpp_finite_rejection",
     "dpp_finite_spectral",
+    "dpp_finite_stream",
 ]
 
 
@@ -306,3 +307,26 @@ def dpp_finite_spectral(R, V, lev, rng):
                 norms[n] -= c * c
             norms[i] = 0.0
     return out, np.full(R, m, dtype=np.int64)
+
+
+@njit(fastmath=_FM)
+def dpp_finite_stream(Q, c, t, rows, lev, idx, out, rng):
+    """Continue one rejection-chain-rule draw on a block of proposals given with their rows.
+
+    ``rows[s] = V[idx[s]]`` and ``lev[s] = ||rows[s]||^2`` for iid proposals ``idx[s]`` drawn with
+    probability ``l_i / m`` (the caller draws them); ``Q[:t]`` and ``out[:t]`` hold the draw so far.
+    Proposal ``s`` is accepted with probability ``||(I - Q^T Q) rows[s]||^2 / lev[s]``, as in
+    :func:`dpp_finite_rejection`. Stops when ``t == m`` or the block is used up; returns
+    ``(t, proposals used)``.
+    """
+    m = Q.shape[0]
+    used = 0
+    for s in range(rows.shape[0]):
+        if t >= m:
+            break
+        used += 1
+        if _accept(Q, t, rows[s], lev[s], rng.random(), c):
+            _append_residual(Q, t, rows[s], c)
+            out[t] = idx[s]
+            t += 1
+    return t, used

@@ -1,4 +1,24 @@
-"""Finite candidate pools: the orthonormalised feature matrix and its leverage scores."""
+"""Finite candidate pools: the orthonormalised feature matrix and its leverage scores.
+
+Set-up cost
+-----------
+Orthonormalising an ``N x m`` feature matrix costs ``Theta(N m^2)`` flops; it dominates one DPP draw
+(``~ m^3 H_m``) when ``N >> m``. :class:`FiniteBasis` therefore does only what every use needs:
+
+- the Gram matrix ``G = F^T F`` (one ``syrk``, ``N m^2`` flops) and its Cholesky factor ``L``, so
+  that ``V = F L^{-T}`` (Cholesky QR) without forming ``V``; a LAPACK condition estimate of ``L``
+  decides whether one Cholesky-QR pass is accurate (``cond(F) <= 100``: orthogonality lost
+  ``~ eps cond(F)^2``), whether a second pass is needed (formed at once), or whether to fall back to
+  Householder QR with column pivoting (rank check);
+- ``V`` and the leverage scores ``l_i = ||V_i||^2`` are formed on first use (one ``trsm``,
+  ``N m^2`` flops) -- by the attributes ``V`` / ``leverage``, optimal iid draws, the spectral or torch
+  samplers, or a batch of DPP draws large enough to amortise it;
+- a single projection-DPP draw can skip them: it proposes ``i`` with probability proportional to
+  the bound ``u_i = ||F_i||^2 / lambda_min(G) >= l_i``, computes the rows ``V_i`` of the proposals
+  only (a ``trsm`` on a block of rows), keeps ``i`` with probability ``l_i / u_i`` -- so the kept
+  proposals are iid with probability ``l_i / m``, exactly those of the rejection chain rule -- and runs
+  the chain rule on them. See :func:`samplingstats.dpp._samplers` (``_lazy_finite_draws``).
+"""
 
 from __future__ import annotations
 
@@ -6,44 +26,69 @@ import numbers
 
 import numpy as np
 import scipy.linalg as sla
+from scipy.linalg.blas import dtrsm
+from scipy.linalg.lapack import dtrcon
 
 from .._backend import is_torch
 from .._rng import as_generator
-from .._validation import Interval, InvalidParameterError, check_matrix, check_param
+from .._validation import Interval, InvalidParameterError, check_param
 
 __all__ = ["FiniteBasis"]
 
+# one Cholesky-QR pass when the (1-norm) condition estimate of L = cond(F) is at most this:
+# orthogonality is then lost by ~ eps * cond^2 * m <~ 1e-10 at worst
+_ONE_PASS_COND = 100.0
+# above this, Cholesky QR (even twice) is unreliable: Householder QR with column pivoting
+_CHOLQR_COND = 1e7
 
-def _orthonormalise(F):
-    """Orthonormal basis of the column span of ``F`` (N, m) and the triangular factor.
 
-    Cholesky QR (two BLAS-3 passes when the Gram matrix is ill conditioned), falling back to
-    Householder QR with column pivoting to diagnose rank deficiency. Returns ``(V, R)`` with
-    ``F = V R``.
-    """
+def _check_features(features):
+    name = "'features' parameter of FiniteBasis"
+    if is_torch(features):
+        features = features.detach().cpu().numpy()
+    if features is None or isinstance(features, (str, bytes)):
+        raise InvalidParameterError(
+            f"The {name} must be a 2-D numeric array of shape (N, m). "
+            f"Got {type(features).__name__} instead."
+        )
+    arr = np.asarray(features)
+    if arr.dtype.kind == "c":
+        raise TypeError(
+            f"The {name} must be real; got a complex array. Pass the real and imaginary parts "
+            "as separate columns if both matter."
+        )
+    if arr.dtype.kind not in "biuf":
+        raise InvalidParameterError(
+            f"The {name} must be a 2-D numeric array. Got an array of dtype {arr.dtype} instead."
+        )
+    if arr.ndim != 2 or arr.shape[0] < 1 or arr.shape[1] < 1:
+        raise InvalidParameterError(
+            f"The {name} must be a 2-D array of shape (N, m) with N, m >= 1. Got shape "
+            f"{arr.shape} instead."
+        )
+    if arr.shape[1] > arr.shape[0]:
+        raise InvalidParameterError(
+            f"The {name} must have at least as many rows (candidates) as columns; got shape "
+            f"{arr.shape}."
+        )
+    F = np.array(arr, dtype=np.float64, order="C", copy=True)  # private copy: kept for lazy rows
+    return F
+
+
+def _nonfinite_error(F):
+    bad = ~np.isfinite(F)
+    if bad.any():
+        rows = np.flatnonzero(bad.any(axis=1))
+        raise InvalidParameterError(
+            "The 'features' parameter of FiniteBasis contains NaN or infinite values "
+            f"({int(bad.sum())} entries, in {rows.size} row(s); first row {int(rows[0])})."
+        )
+
+
+def _householder(F):
+    """Householder QR with column pivoting: ``(V, R)`` with ``F = V R``; refuses rank < m."""
     N, m = F.shape
-    try:
-        G = F.T @ F
-        L = np.linalg.cholesky(G)
-        diag = np.abs(np.diag(L))
-        if diag.min() <= 1e-6 * diag.max():
-            raise np.linalg.LinAlgError("ill conditioned")
-        # V = F L^{-T} as one GEMM with the explicit (small, m x m) triangular inverse: several
-        # times faster than a triangular solve with N right-hand sides.
-        Linv = sla.solve_triangular(L, np.eye(m), lower=True, check_finite=False)
-        V = F @ Linv.T
-        R = L.T
-        # One pass loses orthogonality like eps * cond(F)^2; a second pass restores it.
-        cond_est = (diag.max() / diag.min()) ** 2
-        if cond_est > 1e3:
-            L2 = np.linalg.cholesky(V.T @ V)
-            L2inv = sla.solve_triangular(L2, np.eye(m), lower=True, check_finite=False)
-            V = V @ L2inv.T
-            R = L2.T @ R
-        return np.ascontiguousarray(V), R
-    except np.linalg.LinAlgError:
-        pass
-    Qf, Rf, piv = sla.qr(F, mode="economic", pivoting=True)
+    Qf, Rf, piv = sla.qr(F, mode="economic", pivoting=True, check_finite=False)
     d = np.abs(np.diag(Rf))
     tol = max(N, m) * np.finfo(float).eps * d[0] if d.size and d[0] > 0 else 0.0
     rank = int((d > tol).sum()) if d.size and d[0] > 0 else 0
@@ -57,14 +102,26 @@ def _orthonormalise(F):
     return np.ascontiguousarray(Qf), R
 
 
+def _solve_rows(L, rows):
+    """``rows L^{-T}`` for a C-contiguous ``(n, m)`` block (one BLAS ``trsm``), C-contiguous."""
+    # rows^T is Fortran-ordered (m, n): solve L X = rows^T in place of a copy, X^T is the answer
+    out = dtrsm(1.0, L, rows.T, side=0, lower=1, trans_a=0, diag=0, overwrite_b=0)
+    return np.ascontiguousarray(out.T)
+
+
+def _row_norms2(A):
+    return np.einsum("ij,ij->i", A, A)
+
+
 class FiniteBasis:
     """Orthonormal basis for a finite candidate pool with the uniform measure.
 
     Parameters
     ----------
     features : array-like of shape (N, m)
-        Feature matrix of the ``N`` candidates (rows), of full column rank ``m <= N``. It is
-        orthonormalised internally: ``features = V R`` with ``V^T V = I``.
+        Real feature matrix of the ``N`` candidates (rows), of full column rank ``m <= N``. It is
+        orthonormalised internally: ``features = V R`` with ``V^T V = I`` (Cholesky QR, twice when
+        ill conditioned, Householder QR when very ill conditioned). A private copy is kept.
 
     Attributes
     ----------
@@ -75,15 +132,19 @@ class FiniteBasis:
     dim : int
         1 (points are candidate indices).
     V : ndarray of shape (N, m)
-        Orthonormal basis of the column span of the features.
+        Orthonormal basis of the column span of the features (formed on first access).
     leverage : ndarray of shape (N,)
-        Leverage scores ``l_i = ||V_i||^2`` (sum ``m``); ``k_m(i) = N l_i``.
+        Leverage scores ``l_i = ||V_i||^2`` (sum ``m``); ``k_m(i) = N l_i`` (formed on first access).
 
     Notes
     -----
     With ``mu`` uniform on the pool, ``phi(i) = sqrt(N) V_i`` is orthonormal in ``L^2(mu)``, the inverse
     Christoffel function is ``k_m(i) = N l_i`` and the optimal design draws ``i`` with probability
     ``l_i / m``. The projection DPP of this basis has the marginal kernel ``K = V V^T``.
+
+    Construction costs one Gram matrix (``N m^2`` flops); ``V`` and the leverage scores (another
+    ``N m^2``) are formed only when needed, and a single DPP draw does without them (see the module
+    notes of ``samplingstats.dpp._finite``).
 
     Examples
     --------
@@ -98,23 +159,103 @@ class FiniteBasis:
     """
 
     def __init__(self, features):
-        if is_torch(features):
-            features = features.detach().cpu().numpy()
-        F = check_matrix(features, "features")
+        F = _check_features(features)
         N, m = F.shape
-        if m > N:
-            raise InvalidParameterError(
-                f"The 'features' parameter of FiniteBasis must have at least as many rows "
-                f"(candidates) as columns; got shape {F.shape}."
-            )
-        self.V, self._R = _orthonormalise(F)
-        self.V.setflags(write=False)
-        self.leverage = np.einsum("ij,ij->i", self.V, self.V)
-        self.leverage.setflags(write=False)
         self.size = int(m)
         self.n_candidates = int(N)
         self.dim = 1
         self._alias = None
+        self._V = None
+        self._leverage = None
+        self._lazy = None  # (alias prob, alias, u, sum u) of the lazy DPP proposals
+        self._lazy_rows = 0  # rows formed by lazy draws so far (materialise past N / 2)
+        G = F.T @ F  # numpy uses syrk for A.T @ A
+        if not np.isfinite(G).all():
+            _nonfinite_error(F)
+            # finite entries whose squares overflow: scale the columns (the span is unchanged)
+            s = np.max(np.abs(F), axis=0)
+            s[s == 0] = 1.0
+            F = F / s
+            G = F.T @ F
+            col_scale = s
+        else:
+            col_scale = None
+        self._F = None
+        self._L = None
+        try:
+            L = np.linalg.cholesky(G)
+            rcond, info = dtrcon(L, norm="1", uplo="L", diag="N")
+            cond = np.inf if info != 0 or rcond <= 0 else 1.0 / rcond
+        except np.linalg.LinAlgError:
+            cond = np.inf
+        if cond <= _ONE_PASS_COND:
+            # one Cholesky-QR pass: V = F L^{-T}, formed lazily
+            self._F, self._L, self._G = F, L, G
+            R = L.T
+        elif cond <= _CHOLQR_COND:
+            # Cholesky QR twice ("CholeskyQR2"): orthogonal to working precision
+            V = _solve_rows(L, F)
+            L2 = np.linalg.cholesky(V.T @ V)
+            V = _solve_rows(L2, V)
+            R = L2.T @ L.T
+            self._set_V(V)
+        else:
+            V, R = _householder(F)
+            self._set_V(V)
+        if col_scale is not None:
+            R = R * col_scale[None, :]
+        self._R = R
+
+    # -- the orthonormal basis, formed on demand ------------------------------------------------
+    def _set_V(self, V):
+        V.setflags(write=False)
+        lev = _row_norms2(V)
+        lev.setflags(write=False)
+        self._V, self._leverage = V, lev
+        self._F = self._G = None  # no longer needed
+
+    def _materialise(self):
+        if self._V is None:
+            self._set_V(_solve_rows(self._L, self._F))
+
+    @property
+    def V(self):
+        """Orthonormal basis of the column span of the features, shape ``(N, m)`` (read-only)."""
+        self._materialise()
+        return self._V
+
+    @property
+    def leverage(self):
+        """Leverage scores ``l_i = ||V_i||^2``, shape ``(N,)`` (read-only)."""
+        self._materialise()
+        return self._leverage
+
+    def _rows(self, idx):
+        """``V[idx]`` (C-contiguous) without forming ``V`` when it is not formed yet."""
+        if self._V is not None:
+            return self._V[idx]
+        return _solve_rows(self._L, self._F[idx])
+
+    def _lazy_proposals(self):
+        """Alias table of the bound ``u_i = ||F_i||^2 / lambda_min(G) >= l_i``, ``u``, ``sum(u)``.
+
+        ``None`` when ``V`` is already formed (or was formed at construction).
+        """
+        if self._V is not None:
+            return None
+        if self._lazy is None:
+            from .._kernels._alias import alias_build
+
+            lam = sla.eigh(self._G, eigvals_only=True, subset_by_index=[0, 0])[0]
+            # eigh is backward stable: |error| <~ m eps ||G||; shrink lambda_min by that and a
+            # relative margin for the rounding of l_i, so that u_i >= l_i as computed
+            lam_low = (lam - 10 * self.size * np.finfo(float).eps * np.trace(self._G)) / (1 + 1e-6)
+            if not lam_low > 0:
+                return None
+            u = _row_norms2(self._F) / lam_low
+            prob, alias = alias_build(u)
+            self._lazy = (prob, alias, u, float(u.sum()))
+        return self._lazy
 
     def __repr__(self):
         return f"FiniteBasis(n_candidates={self.n_candidates}, size={self.size})"
@@ -126,33 +267,46 @@ class FiniteBasis:
             self._alias = alias_build(np.ascontiguousarray(self.leverage, dtype=np.float64))
         return self._alias
 
-    def _check_indices(self, idx, name="indices"):
+    def _check_indices(self, idx, name="indices", caller="FiniteBasis"):
         arr = np.asarray(idx)
         if arr.dtype.kind not in "iu" or arr.ndim != 1:
             raise InvalidParameterError(
-                f"The {name!r} parameter must be a 1-D int array of candidate indices. "
-                f"Got an array of dtype {arr.dtype} and shape {arr.shape} instead."
+                f"The {name!r} parameter of {caller} must be a 1-D int array of candidate "
+                f"indices. Got an array of dtype {arr.dtype} and shape {arr.shape} instead."
             )
         if arr.size and (arr.min() < 0 or arr.max() >= self.n_candidates):
             raise InvalidParameterError(
-                f"The {name!r} parameter must hold indices in [0, {self.n_candidates}). "
-                f"Got values in [{int(arr.min())}, {int(arr.max())}] instead."
+                f"The {name!r} parameter of {caller} must hold indices in "
+                f"[0, {self.n_candidates}). Got values in [{int(arr.min())}, {int(arr.max())}] "
+                "instead."
             )
         return arr.astype(np.int64, copy=False)
 
     def evaluate(self, indices):
-        """Orthonormal basis values ``sqrt(N) V[indices]``, shape ``(n, m)``."""
+        """Orthonormal basis values ``sqrt(N) V[indices]``, shape ``(n, m)``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from samplingstats.dpp import FiniteBasis
+        >>> basis = FiniteBasis(np.random.default_rng(0).standard_normal((50, 3)))
+        >>> Phi = basis.evaluate(np.arange(50))
+        >>> bool(np.allclose(Phi.T @ Phi / 50, np.eye(3)))
+        True
+        """
         if is_torch(indices):
             torch = __import__("torch")
             V = torch.as_tensor(np.array(self.V), device=indices.device)
             return V[indices] * float(np.sqrt(self.n_candidates))
-        idx = self._check_indices(indices)
-        return self.V[idx] * np.sqrt(self.n_candidates)
+        idx = self._check_indices(indices, caller="FiniteBasis.evaluate")
+        return self._rows(idx) * np.sqrt(self.n_candidates)
 
     def christoffel(self, indices):
         """``k_m(i) = N l_i`` at the given candidate indices."""
-        idx = self._check_indices(indices)
-        return self.n_candidates * self.leverage[idx]
+        idx = self._check_indices(indices, caller="FiniteBasis.christoffel")
+        if self._leverage is not None:
+            return self.n_candidates * self._leverage[idx]
+        return self.n_candidates * _row_norms2(self._rows(idx))
 
     def weights(self, indices):
         """Least-squares weights ``w(i) = m / k_m(i)``."""
@@ -163,6 +317,13 @@ class FiniteBasis:
 
         Lets a model fitted on the pool predict at points outside it.
         """
+        from .._validation import check_matrix
+
+        if np.iscomplexobj(np.asarray(features)):
+            raise TypeError(
+                "The 'features' parameter of FiniteBasis.transform must be real; got a complex "
+                "array."
+            )
         F = check_matrix(features, "features", n_cols=self.size)
         return np.linalg.solve(self._R.T, F.T).T * np.sqrt(self.n_candidates)
 

@@ -86,6 +86,10 @@ class ProjectionDPP:
 
         b = self.basis
         if isinstance(b, FiniteBasis):
+            if self.method == "rejection" and b._V is None:
+                res = _lazy_finite_draws(b, R, rng)
+                if res is not None:
+                    return res
             V = np.ascontiguousarray(b.V, dtype=np.float64)
             lev = np.ascontiguousarray(b.leverage, dtype=np.float64)
             if self.method == "spectral":
@@ -143,6 +147,56 @@ class ProjectionDPP:
         rng = as_generator(rng)
         out, nprop = self._sample_numpy(R, rng)
         return (out[0], int(nprop[0])) if n_samples is None else (out, nprop)
+
+
+def _lazy_finite_draws(basis, R, rng, *, force=False):
+    """``R`` rejection-chain-rule draws for a FiniteBasis whose ``V`` is not formed yet.
+
+    Proposals ``i`` are drawn with probability proportional to ``u_i = ||F_i||^2 / lambda_min(G)``,
+    an upper bound of the leverage ``l_i``; their rows ``V_i`` are formed in blocks (one ``trsm``
+    each) and ``i`` is kept with probability ``l_i / u_i``, so the kept proposals are iid with
+    probability ``l_i / m``: the proposals of the rejection chain rule, which then runs on them
+    unchanged (same law, same proposal counts). Expected rows formed per draw: ``sum(u) H_m``.
+
+    Returns ``(indices (R, m), n_proposals (R,))``, or ``None`` when forming ``V`` once is cheaper
+    (the rows formed so far plus those expected exceed ``N / 2``; ``force=True``, for tests, skips
+    that check) or the bound is unavailable.
+    """
+    from .._kernels import _dpp as K
+    from .._kernels._alias import alias_draw
+
+    lazy = basis._lazy_proposals()
+    if lazy is None:
+        return None
+    prob_u, alias_u, u, U = lazy
+    m, N = basis.size, basis.n_candidates
+    harmonic = np.concatenate([[0.0], np.cumsum(1.0 / np.arange(1, m + 1))])
+    if not force and basis._lazy_rows + 1.1 * R * U * harmonic[m] > N / 2:
+        return None
+    out = np.empty((R, m), dtype=np.int64)
+    nprop = np.zeros(R, dtype=np.int64)
+    Q = np.empty((m, m), dtype=np.float64)
+    c = np.empty(m, dtype=np.float64)
+    for r in range(R):
+        t = 0
+        while t < m:
+            # expected proposals still needed: U * H_{m - t}; a margin keeps top-ups rare
+            B = int(1.1 * U * harmonic[m - t]) + 16
+            idx = alias_draw(prob_u, alias_u, B, rng)
+            rows = basis._rows(idx)
+            lev = np.einsum("ij,ij->i", rows, rows)
+            ub = u[idx]
+            basis._lazy_rows += B
+            if np.any(lev > ub):  # pragma: no cover - excluded by the margin in the bound
+                basis._lazy = None
+                basis._materialise()
+                return None
+            keep = rng.random(B) * ub < lev
+            t, used = K.dpp_finite_stream(
+                Q, c, t, np.ascontiguousarray(rows[keep]), lev[keep], idx[keep], out[r], rng
+            )
+            nprop[r] += used
+    return out, nprop
 
 
 def _check_draws(n_samples, caller):

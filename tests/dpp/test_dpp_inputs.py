@@ -75,7 +75,8 @@ def test_finite_basis_errors():
         FiniteBasis(np.where(F > 1, np.nan, F))
     fb = FiniteBasis(F)
     with pytest.raises(
-        InvalidParameterError, match=r"'indices' parameter must hold indices in \[0, 20\)"
+        InvalidParameterError,
+        match=r"'indices' parameter of FiniteBasis.evaluate must hold indices in \[0, 20\)",
     ):
         fb.evaluate(np.array([0, 20]))
     with pytest.raises(InvalidParameterError, match="1-D int array"):

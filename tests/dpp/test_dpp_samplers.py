@@ -182,3 +182,35 @@ def test_volume_design_contains_a_dpp():
     for _ in range(50):
         d = sample_design(fb, 7, kind="volume", rng=rng)
         assert np.linalg.matrix_rank(fb.V[d.points]) == 5
+
+
+def test_finite_dpp_lazy_path_matches_brute_force():
+    # the draw that does not form V (proposals from the bound ||F_i||^2 / lambda_min(G), thinned to
+    # the leverage scores): same brute-force law as the rejection chain rule
+    from samplingstats.dpp._samplers import _lazy_finite_draws
+
+    rng = np.random.default_rng(2024)
+    F = rng.standard_normal((9, 3)) * np.array([1.0, 0.5, 2.0])
+    F[0] *= 3  # a high-leverage candidate
+    fb = FiniteBasis(F)
+    assert fb._V is None  # well conditioned: V not formed at construction
+    draws, nprop = _lazy_finite_draws(fb, 20_000, rng, force=True)
+    assert fb._V is None  # ... nor by the lazy draws
+    check_finite_dpp(draws, fb.V)
+    # proposals counted as in the rejection chain rule: mean m H_m (|z| < 4.5)
+    m = 3
+    p = (m - np.arange(m)) / m
+    mean, var = np.sum(1 / p), np.sum((1 - p) / p**2)
+    assert abs(nprop.mean() - mean) / math.sqrt(var / len(nprop)) < 4.5
+
+
+def test_finite_dpp_single_draw_is_lazy_and_batches_form_v():
+    rng = np.random.default_rng(5)
+    fb = FiniteBasis(rng.standard_normal((5000, 10)))
+    dpp = ProjectionDPP(fb)
+    s = dpp.sample(rng=rng)
+    assert fb._V is None and s.shape == (10,) and len(set(s.tolist())) == 10
+    # rows of the draw are linearly independent (a projection DPP draw is a basis)
+    assert np.linalg.matrix_rank(fb.evaluate(s)) == 10
+    dpp.sample(n_samples=500, rng=rng)  # many draws: forming V once is cheaper
+    assert fb._V is not None
