@@ -65,7 +65,7 @@ def regression_case(p, n, d, n_seeds, *, slow_peers=True):
     from sklearn.linear_model import QuantileRegressor
 
     from samplingstats.lp import LpRegressor
-    from samplingstats.lp._regression import _solve_irls, solve_lp
+    from samplingstats.lp._solvers import solve_irls, solve_lp
 
     A, b = _data(n, d)
     A1 = _with_ones(A)
@@ -87,7 +87,7 @@ def regression_case(p, n, d, n_seeds, *, slow_peers=True):
         results["full"] = solve_lp(A1, b, p, "auto")[0]
 
     def full_irls():
-        results["irls"] = _solve_irls(A1, b, p)[0]
+        results["irls"] = solve_irls(A1, b, p)[0]
 
     est_seed = iter(range(10_000))
 
@@ -220,12 +220,12 @@ def leverage_case(n, d, rounds=11):
 def large_case(n, d, p=1.5, n_seeds=3):
     """The note's large case: sampled solve vs our full IRLS (cvxpy is out of reach here)."""
     from samplingstats.lp import LpRegressor
-    from samplingstats.lp._regression import _solve_irls
+    from samplingstats.lp._solvers import solve_irls
 
     A, b = _data(n, d, seed=3)
     A1 = _with_ones(A)
     m = 40 * (d + 1)
-    x_full = _solve_irls(A1, b, p)[0]
+    x_full = solve_irls(A1, b, p)[0]
     opt = _cost(A1, b, x_full, p)
     ratios = []
     for s in range(n_seeds):
@@ -245,7 +245,7 @@ def large_case(n, d, p=1.5, n_seeds=3):
     )
     comp.add(
         "samplingstats full IRLS (lp_regression n_samples=None)",
-        lambda: _solve_irls(A1, b, p),
+        lambda: solve_irls(A1, b, p),
         cost_ratio_median=1.0,
         cost_ratio_worst=1.0,
     )

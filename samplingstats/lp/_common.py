@@ -4,15 +4,32 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
+import time
 
 from .._backend import import_torch, is_torch
 from .._exceptions import InvalidParameterError
 from .._validation import Interval, check_matrix
 
-__all__ = ["as_lp_matrix", "P_CONSTRAINT", "kind_of", "nrows", "ncols"]
+__all__ = [
+    "as_lp_matrix",
+    "P_CONSTRAINT",
+    "kind_of",
+    "nrows",
+    "ncols",
+    "is_dask_array",
+    "StageLog",
+    "iteration_monitor",
+]
 
 # p in [1, inf): infinite p is rejected with the standard message.
 P_CONSTRAINT = Interval(numbers.Real, 1, math.inf, closed="left")
+
+
+def is_dask_array(x) -> bool:
+    """True for a ``dask.array.Array`` (without importing dask)."""
+    mod = sys.modules.get("dask.array")
+    return mod is not None and isinstance(x, mod.Array)
 
 
 def kind_of(A) -> str:
@@ -140,3 +157,35 @@ def iteration_monitor(bar, caller):
         log.debug("%s: iteration %d, fixed-point residual %.3g", caller, n_iter, residual)
 
     return on_iter
+
+
+class StageLog:
+    """Progress bar over the stages of a call, with one INFO log line per stage (and its time).
+
+    Shared by the in-memory and dask paths of :func:`~samplingstats.lp.lp_regression`."""
+
+    def __init__(self, caller, progress, total):
+        from .._progress import get_logger, progress_bar
+
+        self.caller, self.log = caller, get_logger("lp")
+        self._cm = progress_bar(progress, total=total, desc=caller, unit="stage")
+        self.t = time.perf_counter()
+
+    def start(self, n, d, p, n_samples, scores):
+        self.log.info(
+            "%s: n=%d, d=%d, p=%g, n_samples=%s, scores=%s", self.caller, n, d, p, n_samples, scores
+        )
+
+    def __enter__(self):
+        self.bar = self._cm.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._cm.__exit__(*exc)
+
+    def done(self, what):
+        now = time.perf_counter()
+        self.bar.update(1)
+        self.bar.set_postfix_str(what)
+        self.log.info("%s: %s done in %.3f s", self.caller, what, now - self.t)
+        self.t = now

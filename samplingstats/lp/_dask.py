@@ -24,7 +24,6 @@ dask is imported inside the functions; this module imports without it.
 from __future__ import annotations
 
 import math
-import sys
 import threading
 import time
 import warnings
@@ -32,6 +31,37 @@ import warnings
 import numpy as np
 
 from .._exceptions import ConvergenceWarning, InvalidParameterError
+from .._progress import get_logger, progress_bar
+from .._rng import as_generator
+from .._validation import check_vector
+from ._common import (
+    StageLog,
+    augmented_scores,
+    check_n_samples,
+    is_dask_array,
+    iteration_monitor,
+    rank_error,
+)
+from ._core import (
+    CHOLESKY_MAX_COND,
+    EXACT_SENSITIVITY_MAX_ROWS,
+    SKETCH_MIN_ENTRIES,
+    block_gram,
+    block_leverage_from_factor,
+    check_scores_array,
+    chol_factor,
+    combine_scores,
+    default_max_iter,
+    draw_sample,
+    inverse_cholesky_t,
+    lewis_bound_of_weights,
+    rank_of_triangular,
+    rank_tol,
+    sampling_lewis_iter,
+    sketch_dims,
+)
+from ._results import LewisWeightsResult, LpRegressionResult
+from ._solvers import check_sample_not_empty, check_solver_for_p, solve_sample
 
 __all__ = [
     "is_dask_array",
@@ -58,12 +88,6 @@ def _dask_core():
     from .._optional import import_optional
 
     return import_optional("dask", purpose="the dask path of samplingstats.lp")
-
-
-def is_dask_array(x) -> bool:
-    """True for a ``dask.array.Array`` (without importing dask)."""
-    mod = sys.modules.get("dask.array")
-    return mod is not None and isinstance(x, mod.Array)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -108,8 +132,6 @@ def as_dask_vector(b, A, name="b", caller="lp_regression"):
                 f"Argument {name!r} of {caller} must be 1-D, got a dask array of shape {b.shape}."
             )
     else:
-        from .._validation import check_vector
-
         b = check_vector(b, name)
         if b.shape[0] == A.shape[0]:
             b = da.from_array(b, chunks=(A.chunks[0],))
@@ -167,17 +189,9 @@ def _call_kernel(fn, *args):
 # ----------------------------------------------------------------------------------------------
 # per-chunk functions (run on the workers; module level so they pickle by reference)
 # ----------------------------------------------------------------------------------------------
-def _scaled(X, sc):
-    X = np.ascontiguousarray(X, dtype=np.float64)
-    if sc is not None:
-        X = X * np.asarray(sc, dtype=np.float64)[:, None]
-    return X
-
-
 def _chunk_gram(X, sc, check=True):
     nbad = int(X.size - np.count_nonzero(np.isfinite(X))) if check else 0
-    Y = _scaled(X, sc)
-    return Y.T @ Y, nbad
+    return block_gram(X, sc), nbad
 
 
 def _chunk_sketch(X, sc, seed, offset, s, k, skip_zero_rows, check=True, keep=None):
@@ -204,8 +218,7 @@ def _shifted_seed(seed, offset, k):
 
 
 def _chunk_rows_lt(X, sc, Linv_t):
-    Y = _scaled(X, sc) @ Linv_t
-    return np.einsum("ij,ij->i", Y, Y)
+    return block_leverage_from_factor(X, sc, Linv_t)
 
 
 def _chunk_rows_sketch(X, sc, MT, r):
@@ -286,37 +299,30 @@ def _rows_fn_sketch(X, sc, MT, r):
 
 def _lev_cholesky(A, scale, caller, name, *, strict):
     """Gram + Cholesky; None when not strict and ill conditioned (the caller falls back)."""
-    import scipy.linalg as sla
-
-    from ._common import rank_error
-    from ._leverage import _CHOLESKY_MAX_COND, _chol_factor, _rank_tol
 
     n, d = A.shape
     G, nbad = _reduce(A, _chunk_gram, scale)
     if nbad:
         raise _finite_error(name, caller, nbad)
-    L = _chol_factor(G)
+    L = chol_factor(G)
     cond = np.inf if L is None else np.linalg.cond(L)
-    if L is None or cond > _CHOLESKY_MAX_COND:
+    if L is None or cond > CHOLESKY_MAX_COND:
         if not strict:
             return None
-        if L is None or cond > 1.0 / math.sqrt(_rank_tol(n, d)):
+        if L is None or cond > 1.0 / math.sqrt(rank_tol(n, d)):
             R = _tsqr_r(A, scale)
             rank = _rank_from_r(R)
             if rank < d:
                 raise rank_error(caller, name, rank, d)
         if L is None:
             raise rank_error(caller, name, d - 1, d)
-    Linv_t = np.ascontiguousarray(
-        sla.solve_triangular(L, np.eye(d), lower=True, check_finite=False).T
-    )
+    Linv_t = np.ascontiguousarray(inverse_cholesky_t(L))
     return _rowwise(A, _rows_fn_lt, scale, Linv_t)
 
 
 def _rank_from_r(R):
-    from ._leverage import _rank_of_triangular
 
-    return _rank_of_triangular(R)
+    return rank_of_triangular(R)
 
 
 def _scaled_dask(A, scale):
@@ -334,16 +340,13 @@ def _lev_qr(A, scale, caller, name):
     dask = _dask_core()
     da = _dask_array()
 
-    from ._common import rank_error
-    from ._leverage import _rank_tol
-
     n, d = A.shape
     Q, R = da.linalg.tsqr(_scaled_dask(A, scale))
     tau, R = dask.compute(da.map_blocks(_row_sq, Q, drop_axis=1, dtype=np.float64), R)
     if not np.all(np.isfinite(R)):
         raise _finite_error(name, caller, int(np.count_nonzero(~np.isfinite(tau))) or 1)
     diag = np.abs(np.diag(R))
-    if d and (diag.max() == 0 or diag.min() <= _rank_tol(n, d) * diag.max()):
+    if d and (diag.max() == 0 or diag.min() <= rank_tol(n, d) * diag.max()):
         rank = _rank_from_r(R)
         if rank < d:
             raise rank_error(caller, name, rank, d)
@@ -364,13 +367,10 @@ def _lev_svd(A, rcond, caller, name):
 def _lev_sketch(A, scale, rng, caller, name, sketch_size, sparsity, jl_dim, nz_counts=None):
     import scipy.linalg as sla
 
-    from ._common import rank_error
-    from ._leverage import _rank_tol, _sketch_dims
-
     n, d = A.shape
     if nz_counts is not None:
         n = int(np.sum(nz_counts))  # the in-memory Lewis path sketches the non-zero rows only
-    s, k, r = _sketch_dims(n, d, sketch_size, sparsity, jl_dim)
+    s, k, r = sketch_dims(n, d, sketch_size, sparsity, jl_dim)
     k = min(k, s)
     s = (s // k) * k
     seed = int(rng.integers(0, 2**63 - 1))  # the same draws, in the same order, as in memory
@@ -383,7 +383,7 @@ def _lev_sketch(A, scale, rng, caller, name, sketch_size, sparsity, jl_dim, nz_c
         raise _finite_error(name, caller, nbad)
     R = np.linalg.qr(SA, mode="r")
     diag = np.abs(np.diag(R))
-    if diag.max() == 0 or diag.min() <= _rank_tol(s, d) * 10 * diag.max():
+    if diag.max() == 0 or diag.min() <= rank_tol(s, d) * 10 * diag.max():
         rank = _rank_from_r(R)
         if rank < d:
             raise rank_error(caller, name, rank, d)
@@ -407,7 +407,6 @@ def _dask_leverage(
     nz_counts=None,
 ):
     """Lazy leverage scores of ``diag(scale) A`` (the small factor is computed eagerly)."""
-    from .._rng import as_generator
 
     if rcond is not None:
         return _lev_svd(_scaled_dask(A, scale), rcond, caller, name)
@@ -430,7 +429,6 @@ def dask_leverage_scores(
     The factor (``L``, ``R`` or the sketch's ``R``) is computed when this is called; the scores
     themselves are one more lazy pass over ``A`` (``.compute()`` them, or use them in a graph).
     """
-    from ._common import rank_error
 
     A = as_dask_matrix(A, "A", "leverage_scores")
     n, d = A.shape
@@ -589,21 +587,15 @@ def _sum_summaries(parts):
 
 def _gram_factor(G, n, d, strict):
     """``L^-T`` from the Gram matrix, or None when it is too ill conditioned for "auto"."""
-    import scipy.linalg as sla
 
-    from ._common import rank_error
-    from ._leverage import _CHOLESKY_MAX_COND, _chol_factor
-
-    L = _chol_factor(G)
+    L = chol_factor(G)
     cond = np.inf if L is None else np.linalg.cond(L)
-    if L is None or cond > _CHOLESKY_MAX_COND:
+    if L is None or cond > CHOLESKY_MAX_COND:
         if not strict:
             return None
         if L is None:
             raise rank_error("lewis_weights", "A", d - 1, d)
-    return np.ascontiguousarray(
-        sla.solve_triangular(L, np.eye(d), lower=True, check_finite=False).T
-    )
+    return np.ascontiguousarray(inverse_cholesky_t(L))
 
 
 def _first_chunk(X, kind, seed, offset, s, k):
@@ -672,15 +664,12 @@ def _lewis_fused(A, p, method, rng, tol, max_iter, on_iter=None):
 
     delayed = _dask_core().delayed
 
-    from ._common import rank_error
-    from ._leverage import _rank_tol, _sketch_dims
-
     n, d = A.shape
     e, tiny = 0.5 - 1.0 / p, 1e-300
     sketch = method == "sketch"
 
     def dims(rows):
-        s, k, r = _sketch_dims(rows, d, None, None, None)
+        s, k, r = sketch_dims(rows, d, None, None, None)
         k = min(k, s)
         return (s // k) * k, k, r
 
@@ -711,7 +700,7 @@ def _lewis_fused(A, p, method, rng, tol, max_iter, on_iter=None):
         if sketch:
             R = np.linalg.qr(summary, mode="r")
             diag = np.abs(np.diag(R))
-            if diag.max() == 0 or diag.min() <= _rank_tol(s, d) * 10 * diag.max():
+            if diag.max() == 0 or diag.min() <= rank_tol(s, d) * 10 * diag.max():
                 rank = _rank_from_r(R)
                 if rank < d:
                     raise rank_error("lewis_weights", "A", rank, d)
@@ -776,8 +765,6 @@ def dask_lewis_core(A, p, method, rng, tol, max_iter, opts=None, *, warn=True, o
     dask = _dask_core()
     da = _dask_array()
 
-    from ._common import rank_error
-
     opts = opts or {}
     n, d = A.shape
     e = 0.5 - 1.0 / p
@@ -840,10 +827,6 @@ def _lewis_finish(w, n_iter, converged, res, p, tol, method, warn):
 
 def dask_lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None, progress=False):
     """:func:`~samplingstats.lp.lewis_weights` of a dask array (``weights`` is a dask vector)."""
-    from .._progress import get_logger, progress_bar
-    from .._rng import as_generator
-    from ._common import iteration_monitor, rank_error
-    from ._lewis import LewisWeightsResult, _default_max_iter
 
     A = as_dask_matrix(A, "A", "lewis_weights")
     n, d = A.shape
@@ -852,7 +835,7 @@ def dask_lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None
         raise rank_error("lewis_weights", "A", n, d)
     gen = as_generator(rng) if method == "sketch" else rng
     if max_iter is None:
-        max_iter = _default_max_iter(p, n, tol, method)
+        max_iter = default_max_iter(p, n, tol, method)
     log = get_logger("lp")
     log.info(
         "lewis_weights (dask, %d chunks): n=%d, d=%d, p=%g, method=%r, at most %d iterations",
@@ -881,64 +864,55 @@ def dask_lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None
 # ----------------------------------------------------------------------------------------------
 # sampling and regression
 # ----------------------------------------------------------------------------------------------
-def dask_sampling_scores(A, p, scheme, rng):
-    """``sampling_scores`` for a validated dask matrix, as a numpy vector (n floats)."""
-    from ._common import rank_error
-    from ._sampling import (
-        _SAMPLING_LEWIS_ITER,
-        SKETCH_MIN_ENTRIES,
-        combine_scheme,
-        sampling_scores,
-    )
+def dask_sampling_scores(A, p, scores, rng, small_scores=None):
+    """``sampling_scores`` for a validated dask matrix, as a numpy vector (n floats).
 
+    ``small_scores(kind, A, p, scores, rng)``: the in-memory scores, passed in by the public layer
+    (this executor does not import the in-memory one), used for exact sensitivities, which need
+    the whole matrix anyway (``n <= 500`` rows)."""
     n, d = A.shape
     if n < d:
         raise rank_error("sensitivity_sample", "A", n, d)
-    if scheme == "uniform":
+    if scores == "uniform":
         return np.ones(n)
-    from ._sampling import EXACT_SENSITIVITY_MAX_ROWS
-
     big = n * d >= SKETCH_MIN_ENTRIES
     if (
         not big
-        and scheme in ("sensitivity", "augmented", "mixed")
+        and scores in ("sensitivity", "augmented", "mixed")
         and (n <= EXACT_SENSITIVITY_MAX_ROWS)
     ):
-        # exact sensitivities need the matrix anyway (n <= 500 rows): do it in memory
-        return sampling_scores("dense", np.ascontiguousarray(A.compute()), p, scheme, rng)
+        if small_scores is None:  # pragma: no cover - the public functions always pass it
+            raise AssertionError("dask_sampling_scores: small_scores is needed for n <= 500")
+        return small_scores("dense", np.ascontiguousarray(A.compute()), p, scores, rng)
     lev_method = "sketch" if big else "auto"
 
     def lewis():
         if big:
             w, *_ = dask_lewis_core(A, p, "sketch", rng, 1e-3, 5, warn=False)
         else:
-            w, *_ = dask_lewis_core(A, p, "auto", rng, 1e-2, _SAMPLING_LEWIS_ITER(p), warn=False)
+            w, *_ = dask_lewis_core(A, p, "auto", rng, 1e-2, sampling_lewis_iter(p), warn=False)
         return w.compute()
 
     def leverage():
         return _dask_leverage(A, lev_method, rng, caller="sensitivity_sample").compute()
 
     def sensitivities():
-        c = float(d) ** max(0.0, p / 2 - 1)
-        return np.minimum(c * lewis() * (1 + 1e-6), 1.0)
+        return lewis_bound_of_weights(lewis(), d, p)
 
-    return combine_scheme(scheme, p, lewis, leverage, sensitivities)
+    return combine_scores(scores, p, lewis, leverage, sensitivities)
 
 
 def _scores_array(scores, n):
-    from ._sampling import _check_scores_array
 
     if is_dask_array(scores):
         scores = scores.compute()
-    return _check_scores_array(scores, n)
+    return check_scores_array(scores, n)
 
 
-def dask_sensitivity_sample(A, *, p, n_samples, scores="lewis", mode="bernoulli", rng=None):
+def dask_sensitivity_sample(
+    A, *, p, n_samples, scores="lewis", mode="bernoulli", rng=None, small_scores=None
+):
     """:func:`~samplingstats.lp.sensitivity_sample` of a dask array (a numpy ``RowSample``)."""
-
-    from .._rng import as_generator
-    from ._common import check_n_samples
-    from ._sampling import _draw
 
     A = as_dask_matrix(A, "A", "sensitivity_sample")
     n, d = A.shape
@@ -946,10 +920,10 @@ def dask_sensitivity_sample(A, *, p, n_samples, scores="lewis", mode="bernoulli"
     check_n_samples(n_samples, n, mode, "sensitivity_sample")
     gen = as_generator(rng)
     if isinstance(scores, str):
-        sigma = dask_sampling_scores(A, p, scores, gen)
+        sigma = dask_sampling_scores(A, p, scores, gen, small_scores)
     else:
         sigma = _scores_array(scores, n)
-    return _draw(np.ascontiguousarray(sigma, dtype=np.float64), n_samples, p, mode, gen, n)
+    return draw_sample(np.ascontiguousarray(sigma, dtype=np.float64), n_samples, p, mode, gen, n)
 
 
 def _lp_cost_chunk(X, b, x, p):
@@ -970,6 +944,7 @@ def dask_lp_regression(
     tol=1e-10,
     max_iter=200,
     progress=False,
+    small_scores=None,
 ):
     """:func:`~samplingstats.lp.lp_regression` with a dask ``A`` (and ``b``): sampled only.
 
@@ -981,16 +956,6 @@ def dask_lp_regression(
     da = _dask_array()
 
     from .._backend import is_torch
-    from .._rng import as_generator
-    from ._common import augmented_scores, check_n_samples
-    from ._regression import (
-        LpRegressionResult,
-        StageLog,
-        check_sample_not_empty,
-        check_solver_for_p,
-        solve_sample,
-    )
-    from ._sampling import _draw
 
     p = float(p)
     if is_torch(b):
@@ -1015,11 +980,15 @@ def dask_lp_regression(
     with stages:
         if isinstance(scores, str):
             Ab = da.concatenate([A, bv[:, None]], axis=1).rechunk({1: -1})
-            sigma = augmented_scores(lambda X: dask_sampling_scores(X, p, scores, gen), Ab, A, gen)
+            sigma = augmented_scores(
+                lambda X: dask_sampling_scores(X, p, scores, gen, small_scores), Ab, A, gen
+            )
         else:
             sigma = _scores_array(scores, n)
         stages.done("scores")
-        sample = _draw(np.ascontiguousarray(sigma, dtype=np.float64), n_samples, p, mode, gen, n)
+        sample = draw_sample(
+            np.ascontiguousarray(sigma, dtype=np.float64), n_samples, p, mode, gen, n
+        )
         check_sample_not_empty(sample, n_samples)
         uniq, inverse = np.unique(sample.indices, return_inverse=True)
         rows, brows = dask.compute(A[uniq], bv[uniq])  # only the sampled rows come into memory

@@ -15,7 +15,7 @@ from .._results import Result
 from .._rng import as_generator
 from .._validation import Interval, validate_params
 from ._common import P_CONSTRAINT, as_lp_matrix
-from ._sampling import RowSample
+from ._results import RowSample
 
 __all__ = ["embedding_distortion", "DistortionResult"]
 
@@ -65,7 +65,7 @@ def _grad_pnorm(M, x, p):
 
 def _min_norm_on_plane(M, c, p):
     """``argmin ||M x||_p`` subject to ``c^T x = 1`` (lp regression on the plane's null space)."""
-    from ._regression import solve_lp
+    from ._solvers import solve_lp
 
     d = c.shape[0]
     x0 = c / (c @ c)

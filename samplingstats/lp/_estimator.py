@@ -11,8 +11,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._rng import as_generator
 from .._validation import Interval, StrOptions, check_param
 from ._common import P_CONSTRAINT
+from ._core import SCORES
 from ._regression import lp_regression
-from ._sampling import SCHEMES
 
 __all__ = ["LpRegressor"]
 
@@ -72,7 +72,7 @@ class LpRegressor(RegressorMixin, BaseEstimator):
     _parameter_constraints = {
         "p": [P_CONSTRAINT],
         "n_samples": [Interval(numbers.Real, 0, None, closed="neither"), None],
-        "scores": [StrOptions(set(SCHEMES))],
+        "scores": [StrOptions(set(SCORES))],
         "solver": [StrOptions({"auto", "highs", "irls", "cvxpy"})],
         "fit_intercept": ["boolean"],
         "random_state": ["random_state"],

@@ -1,183 +1,24 @@
-"""lp Lewis weights by the Cohen-Peng fixed point (p < 4) and a damped iteration (p >= 4)."""
+"""Public :func:`lewis_weights`: chooses the executor (in memory or dask) and validates.
+
+The iteration itself (Cohen-Peng fixed point for p < 4, damped for p >= 4) is
+:func:`._memory.lewis_core` and its dask counterpart :func:`._dask.dask_lewis_core`.
+"""
 
 from __future__ import annotations
 
-import dataclasses
-import math
 import numbers
 import time
-import warnings
-
-import numpy as np
 
 from .._backend import import_torch
-from .._exceptions import ConvergenceWarning
 from .._progress import get_logger, progress_bar
-from .._results import Result
 from .._rng import as_generator
 from .._validation import Interval, StrOptions, validate_params
-from ._common import P_CONSTRAINT, as_lp_matrix, iteration_monitor, rank_error
-from ._dask import is_dask_array
-from ._leverage import _lev_sketch_numpy, _leverage
+from . import _memory
+from ._common import P_CONSTRAINT, as_lp_matrix, is_dask_array, iteration_monitor, rank_error
+from ._core import default_max_iter
+from ._results import LewisWeightsResult
 
 __all__ = ["lewis_weights", "LewisWeightsResult"]
-
-
-@dataclasses.dataclass(repr=False)
-class LewisWeightsResult(Result):
-    """Result of :func:`lewis_weights`.
-
-    Attributes
-    ----------
-    weights : ndarray or torch.Tensor, shape (n,)
-        The lp Lewis weights (``sum = d`` at the fixed point; zero for zero rows of ``A``).
-    n_iter : int
-        Number of leverage-score evaluations.
-    converged : bool
-        Whether ``residual <= tol``.
-    residual : float
-        Relative fixed-point residual of the returned weights,
-        ``max_i |T(w)_i / w_i - 1|`` over the nonzero rows, where
-        ``T(w)_i = (a_i^T (A^T W^{1-2/p} A)^{-1} a_i)^{p/2}``.
-    p : float
-        The exponent.
-
-    ``to_frame()`` gives one row per row of ``A`` (column ``weights``).
-    """
-
-    weights: object
-    n_iter: int
-    converged: bool
-    residual: float
-    p: float = dataclasses.field(default=float("nan"))
-
-    def _frame_columns(self):
-        """One row per row of ``A`` (``weights``; a dask vector is computed, a tensor copied to
-        the host); ``n_iter``, ``converged``, ``residual``, ``p`` go into ``attrs``."""
-        w = self.weights
-        if is_dask_array(w):
-            w = w.compute()
-        if hasattr(w, "detach") and hasattr(w, "cpu"):
-            w = w.detach().cpu().numpy()
-        scalars = {
-            "n_iter": self.n_iter,
-            "converged": self.converged,
-            "residual": self.residual,
-            "p": self.p,
-        }
-        return {"weights": np.asarray(w)}, scalars
-
-
-def _row_nonzero(kind, A):
-    if kind == "torch":
-        return (A != 0).any(dim=1)
-    if kind == "sparse":
-        return np.diff(A.indptr) > 0
-    return (A != 0).any(axis=1)
-
-
-def _scaled_leverage(kind, A, scale, method, rng, opts):
-    """Leverage scores of ``diag(scale) A``."""
-    if method == "sketch" and kind != "torch":
-        return _lev_sketch_numpy(
-            A,
-            rng,
-            "lewis_weights",
-            "A",
-            opts.get("sketch_size"),
-            opts.get("sparsity"),
-            opts.get("jl_dim"),
-            sparse=kind == "sparse",
-            scale=scale,
-        )
-    if kind == "sparse":
-        import scipy.sparse as sp
-
-        As = sp.csr_matrix(A.multiply(scale[:, None]))
-    else:
-        As = A * scale[:, None]
-    return _leverage(kind, As, method, rng, caller="lewis_weights", name="A", **opts)
-
-
-def _default_max_iter(p, n, tol, method):
-    if method == "sketch":
-        return 6
-    if p >= 4:
-        return int(40 * p + 100)
-    c = abs(p / 2 - 1)
-    if c == 0:
-        return 2
-    start = 1.0 + math.log(max(n, 2))
-    return int(math.ceil((math.log(tol) - math.log(start)) / math.log(c))) + 20
-
-
-def _lewis_core(kind, A, p, method, rng, tol, max_iter, opts, *, warn=True, on_iter=None):
-    """Run the iteration on a validated matrix; returns ``(w, n_iter, converged, residual)``.
-
-    ``on_iter(n_iter, residual)`` is called after every leverage evaluation (progress, logs)."""
-    n, d = A.shape
-    nz = _row_nonzero(kind, A)
-    n_nz = int(nz.sum())
-    if n_nz < d:
-        raise rank_error("lewis_weights", "A", n_nz, d)
-    full = n_nz == n
-    if not full:
-        idx = np.flatnonzero(np.asarray(nz.cpu()) if kind == "torch" else nz)
-        if kind == "torch":
-            torch = import_torch()
-            A = A[torch.as_tensor(idx, device=A.device)]
-        else:
-            A = A[idx]
-    m = A.shape[0]
-    if kind == "torch":
-        torch = import_torch()
-        w = torch.full((m,), d / m, dtype=A.dtype, device=A.device)
-    else:
-        w = np.full(m, d / m)
-    if p == 2:
-        w = _scaled_leverage(kind, A, w**0, method, rng, opts)
-        n_iter, res = 1, 0.0
-        converged = True
-        if on_iter is not None:
-            on_iter(n_iter, res)
-    else:
-        e = 0.5 - 1.0 / p
-        res = math.inf
-        converged = False
-        n_iter = 0
-        tiny = 1e-300 if kind != "torch" else float(torch.finfo(A.dtype).tiny)
-        for _ in range(max_iter):
-            tau = _scaled_leverage(kind, A, w**e, method, rng, opts)
-            n_iter += 1
-            tau = tau.clamp_min(tiny) if kind == "torch" else np.maximum(tau, tiny)
-            # Cohen-Peng map T(w) = (a_i^T (A^T W^{1-2/p} A)^{-1} a_i)^{p/2} = (tau / w^{1-2/p})^{p/2}
-            t = (tau / w ** (1 - 2 / p)) ** (p / 2)
-            res = float(abs(t / w - 1).max())
-            if on_iter is not None:
-                on_iter(n_iter, res)
-            if res <= tol:
-                converged = True
-                break
-            if n_iter == max_iter:
-                break  # keep w: the residual reported is the residual of the returned weights
-            # p < 4: plain contraction; p >= 4: damped geometric step w^{1-2/p} T(w)^{2/p} = tau
-            w = t if p < 4 else tau
-        if not converged and warn and method != "sketch":
-            warnings.warn(
-                f"lewis_weights did not converge in {n_iter} iterations at p={p}: fixed-point "
-                f"residual {res:.3g} > tol={tol:g}. Increase max_iter or tol.",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
-    if not full:
-        if kind == "torch":
-            out = torch.zeros(n, dtype=w.dtype, device=w.device)
-            out[torch.as_tensor(idx, device=w.device)] = w
-        else:
-            out = np.zeros(n)
-            out[idx] = w
-        w = out
-    return w, n_iter, converged, res
 
 
 @validate_params(
@@ -275,7 +116,7 @@ def lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None, pro
         # a float32 fixed point cannot be resolved below ~eps: floor the tolerance at 50 eps
         tol = max(tol, 50 * float(import_torch().finfo(A.dtype).eps))
     if max_iter is None:
-        max_iter = _default_max_iter(p, n, tol, method)
+        max_iter = default_max_iter(p, n, tol, method)
     log = get_logger("lp")
     log.info(
         "lewis_weights: n=%d, d=%d, p=%g, method=%r, at most %d iterations",
@@ -288,7 +129,7 @@ def lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None, pro
     t0 = time.perf_counter()
     with progress_bar(progress, total=max_iter, desc="lewis_weights", unit="iter") as bar:
         on_iter = iteration_monitor(bar, "lewis_weights")
-        w, n_iter, converged, res = _lewis_core(
+        w, n_iter, converged, res = _memory.lewis_core(
             kind, A, p, method, gen, tol, max_iter, {}, on_iter=on_iter
         )
     log.info(

@@ -1,217 +1,24 @@
-"""Row sampling for lp subspace embeddings: scores, Bernoulli / iid sampling, sample sizes."""
+"""Public row sampling for lp subspace embeddings: :func:`sensitivity_sample` (executor choice:
+in memory or dask) and :func:`sample_size` (the theory's rates)."""
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import numbers
-from typing import ClassVar
 
 import numpy as np
 
-from .._backend import import_torch, is_torch, to_numpy
 from .._exceptions import InvalidParameterError
-from .._results import Result
 from .._rng import as_generator
 from .._validation import Interval, StrOptions, validate_params
-from ._common import P_CONSTRAINT, as_lp_matrix, check_n_samples, rank_error
-from ._dask import is_dask_array
-from ._leverage import _leverage
+from ._common import P_CONSTRAINT, as_lp_matrix, check_n_samples, is_dask_array
+from ._core import SCORES, check_scores_array, draw_sample
+from ._memory import sampling_scores
+from ._results import RowSample
 
-__all__ = ["RowSample", "sensitivity_sample", "sampling_scores", "sample_size", "SCHEMES"]
+__all__ = ["RowSample", "sensitivity_sample", "sampling_scores", "sample_size", "SCORES"]
 
-SCHEMES = (
-    "lewis",
-    "sensitivity",
-    "augmented",
-    "root_leverage",
-    "mixed",
-    "leverage",
-    "uniform",
-)
-
-# exact sensitivities (one convex program per row) are used by the "sensitivity", "augmented"
-# and "mixed" schemes up to this many rows; above it, the Lewis-weight bound replaces them.
-EXACT_SENSITIVITY_MAX_ROWS = 500
-# above this many entries, sampling scores use sketched leverage scores
-SKETCH_MIN_ENTRIES = 4_000_000
-
-
-def _SAMPLING_LEWIS_ITER(p):
-    """Iteration cap for sampling-accuracy Lewis weights: a constant-factor approximation is all
-    sampling needs [CP15]; 6 contraction steps shrink the initial log-error by >= 2^6 for p < 4."""
-    return 6 if p < 4 else int(3 * p)
-
-
-@dataclasses.dataclass(repr=False)
-class RowSample(Result):
-    """A weighted row sample ``S`` with ``S A = diag(scale) A[indices]``.
-
-    Attributes
-    ----------
-    indices : ndarray of int64, shape (k,)
-        Kept row ids (sorted; with repeats in iid mode). In Bernoulli mode ``k = len(S)`` is
-        random with expectation ``n_samples`` (an expected count); in iid mode it equals
-        ``n_samples``.
-    scale : ndarray of float64, shape (k,)
-        Row multipliers: ``q_i^(-1/p)`` in Bernoulli mode, ``(m pi_i)^(-1/p)`` per draw in iid
-        mode, so that ``E ||S A x||_p^p = ||A x||_p^p`` for every ``x``.
-    probabilities : ndarray of float64, shape (k,)
-        Bernoulli mode: the inclusion probabilities ``q_i``. iid mode: the per-draw
-        probabilities ``pi_i`` (the inclusion probability of row ``i`` is ``1 - (1 - pi_i)^m``).
-    p : float
-        The exponent the scaling is for.
-    mode : str
-        ``"bernoulli"`` or ``"iid"``.
-    n_rows : int
-        Number of rows of the sampled matrix.
-
-    ``to_frame()`` gives one row per kept row (``indices``, ``scale``, ``probabilities``) with
-    ``p``, ``mode`` and ``n_rows`` in ``DataFrame.attrs``.
-    """
-
-    _frame_fields: ClassVar[tuple[str, ...]] = ("indices", "scale", "probabilities")
-
-    indices: np.ndarray
-    scale: np.ndarray
-    probabilities: np.ndarray
-    p: float = 1.0
-    mode: str = "bernoulli"
-    n_rows: int = 0
-
-    def __len__(self) -> int:
-        return int(self.indices.shape[0])
-
-    def apply(self, A):
-        """Return the scaled sampled rows ``diag(scale) A[indices]``.
-
-        ``A`` may be a vector (``b``), a dense array, a scipy.sparse matrix, a torch tensor
-        (returned on its device) or a dask array (only the sampled rows are read; returns
-        numpy).
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from samplingstats.lp import sensitivity_sample
-        >>> A = np.random.default_rng(0).standard_normal((200, 3))
-        >>> S = sensitivity_sample(A, p=1, n_samples=50, rng=0)
-        >>> S.apply(A).shape == (len(S), 3)
-        True
-        """
-        n = A.shape[0]
-        if n != self.n_rows:
-            raise InvalidParameterError(
-                f"Argument 'A' of RowSample.apply must have {self.n_rows} rows (the sampled "
-                f"matrix), got {n}."
-            )
-        if is_torch(A):
-            torch = import_torch()
-            idx = torch.as_tensor(self.indices, device=A.device)
-            sc = torch.as_tensor(self.scale, device=A.device, dtype=A.dtype)
-            rows = A[idx]
-            return rows * (sc if rows.ndim == 1 else sc[:, None])
-        if is_dask_array(A):
-            uniq, inverse = np.unique(self.indices, return_inverse=True)
-            A = np.asarray(A[uniq].compute())[inverse]
-            return A * (self.scale if A.ndim == 1 else self.scale[:, None])
-        import scipy.sparse as sp
-
-        if sp.issparse(A):
-            return sp.diags(self.scale) @ sp.csr_matrix(A)[self.indices]
-        A = np.asarray(A)
-        rows = A[self.indices]
-        return rows * (self.scale if rows.ndim == 1 else self.scale[:, None])
-
-
-def _dense_numpy(kind, A):
-    if kind == "torch":
-        return A.detach().cpu().double().numpy()
-    if kind == "sparse":
-        return A.toarray()
-    return A
-
-
-def combine_scheme(scheme, p, lewis, leverage, sensitivities):
-    """Scores of a sampling ``scheme`` from callables computing the three ingredients on demand.
-
-    Shared by the in-memory and dask paths so every scheme is defined once.
-    """
-    if scheme == "lewis":
-        return lewis()
-    if scheme == "leverage":
-        return leverage()
-    if scheme == "root_leverage":
-        return leverage() ** (p / 2)
-    if scheme == "sensitivity":
-        return sensitivities()
-    if scheme == "augmented":
-        return sensitivities() + leverage()
-    if scheme == "mixed":
-        s, tau = sensitivities(), leverage()
-        return 0.5 * s / s.sum() + 0.5 * tau / tau.sum()
-    raise AssertionError(scheme)  # pragma: no cover
-
-
-def sampling_scores(kind, A, p, scheme, rng):
-    """Unnormalised sampling scores (numpy float64, shape (n,)) for a validated matrix."""
-    from ._sensitivity import _approx_lewis, _exact_sensitivities, lewis_bound
-
-    n, d = A.shape
-    if n < d:
-        raise rank_error("sensitivity_sample", "A", n, d)
-    if scheme == "uniform":
-        return np.ones(n)
-    big = kind != "torch" and n * d >= SKETCH_MIN_ENTRIES
-    lev_method = "sketch" if big else "auto"
-
-    def lewis():
-        if big:
-            return to_numpy(_approx_lewis(kind, A, p, rng, method="sketch", max_iter=5))
-        return to_numpy(_approx_lewis(kind, A, p, rng, tol=1e-2, max_iter=_SAMPLING_LEWIS_ITER(p)))
-
-    def leverage():
-        return to_numpy(_leverage(kind, A, lev_method, rng, caller="sensitivity_sample"))
-
-    def sensitivities():
-        if n <= EXACT_SENSITIVITY_MAX_ROWS:
-            return _exact_sensitivities(np.ascontiguousarray(_dense_numpy(kind, A)), p)
-        return to_numpy(lewis_bound("dense", A, p, w=lewis()))
-
-    return combine_scheme(scheme, p, lewis, leverage, sensitivities)
-
-
-def _draw(scores, n_samples, p, mode, rng, n):
-    from ..sampling import AliasTable, inclusion_probabilities, poisson_sample
-
-    gen = as_generator(rng)
-    if mode == "bernoulli":
-        n_pos = int(np.count_nonzero(scores > 0))
-        q = inclusion_probabilities(scores, min(float(n_samples), n_pos))
-        idx = poisson_sample(q, rng=gen)
-        qi = q[idx]
-        return RowSample(
-            indices=idx, scale=qi ** (-1.0 / p), probabilities=qi, p=p, mode=mode, n_rows=n
-        )
-    table = AliasTable(scores)
-    pi = table.probabilities
-    idx = np.sort(np.asarray(table.sample(int(n_samples), rng=gen), dtype=np.int64))
-    pii = pi[idx]
-    return RowSample(
-        indices=idx,
-        scale=(n_samples * pii) ** (-1.0 / p),
-        probabilities=pii,
-        p=p,
-        mode=mode,
-        n_rows=n,
-    )
-
-
-def _check_scores_array(scores, n):
-    from .._validation import check_weights
-
-    if is_torch(scores):
-        scores = to_numpy(scores)
-    return check_weights(scores, "scores", length=n)
+SCHEMES = SCORES  # the tuple's name before issue 13 (kept for tests/lp)
 
 
 @validate_params(
@@ -219,7 +26,7 @@ def _check_scores_array(scores, n):
         "A": ["array-like"],
         "p": [P_CONSTRAINT],
         "n_samples": [Interval(numbers.Real, 0, None, closed="neither")],
-        "scores": [StrOptions(set(SCHEMES)), "array-like"],
+        "scores": [StrOptions(set(SCORES)), "array-like"],
         "mode": [StrOptions({"bernoulli", "iid"})],
         "rng": ["rng"],
     },
@@ -297,7 +104,13 @@ def sensitivity_sample(A, *, p, n_samples, scores="lewis", mode="bernoulli", rng
         from ._dask import dask_sensitivity_sample
 
         return dask_sensitivity_sample(
-            A, p=p, n_samples=n_samples, scores=scores, mode=mode, rng=rng
+            A,
+            p=p,
+            n_samples=n_samples,
+            scores=scores,
+            mode=mode,
+            rng=rng,
+            small_scores=sampling_scores,
         )
     kind, M = as_lp_matrix(A, "A")
     n, d = M.shape
@@ -307,8 +120,8 @@ def sensitivity_sample(A, *, p, n_samples, scores="lewis", mode="bernoulli", rng
     if isinstance(scores, str):
         sigma = sampling_scores(kind, M, p, scores, gen)
     else:
-        sigma = _check_scores_array(scores, n)
-    return _draw(np.ascontiguousarray(sigma, dtype=np.float64), n_samples, p, mode, gen, n)
+        sigma = check_scores_array(scores, n)
+    return draw_sample(np.ascontiguousarray(sigma, dtype=np.float64), n_samples, p, mode, gen, n)
 
 
 @validate_params(

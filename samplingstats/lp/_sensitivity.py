@@ -1,4 +1,5 @@
-"""Exact lp sensitivities (one compiled cvxpy problem) and their cheap upper bounds."""
+"""Public :func:`lp_sensitivities`: exact lp sensitivities (one compiled cvxpy problem) and
+their cheap upper bounds (computed by :mod:`._memory`)."""
 
 from __future__ import annotations
 
@@ -7,58 +8,10 @@ import numpy as np
 from .._backend import is_torch, like
 from .._exceptions import InvalidParameterError
 from .._validation import StrOptions, validate_params
+from . import _memory
 from ._common import P_CONSTRAINT, as_lp_matrix, rank_error
-from ._leverage import _leverage
-from ._lewis import _default_max_iter, _lewis_core
 
 __all__ = ["lp_sensitivities"]
-
-
-def _exact_sensitivities(A, p, solver=None):
-    """``s_i = 1 / min{||Ax||_p^p : a_i^T x = 1}`` for dense numpy ``A`` (zero rows get 0)."""
-    import cvxpy as cp
-
-    n, d = A.shape
-    x = cp.Variable(d)
-    a = cp.Parameter(d)
-    obj = cp.norm1(A @ x) if p == 1 else cp.pnorm(A @ x, p)
-    prob = cp.Problem(cp.Minimize(obj), [a @ x == 1])
-    solver = solver or ("HIGHS" if p == 1 else "CLARABEL")
-    out = np.zeros(n)
-    nz = np.flatnonzero(np.any(A != 0, axis=1))
-    for i in nz:
-        a.value = A[i]
-        try:
-            val = prob.solve(solver=solver)
-        except cp.SolverError as exc:  # pragma: no cover - solver crash
-            raise RuntimeError(f"lp_sensitivities: {solver} failed on row {i}: {exc}") from exc
-        if prob.status not in ("optimal", "optimal_inaccurate") or val is None or val <= 0:
-            raise RuntimeError(
-                f"lp_sensitivities: {solver} returned status {prob.status!r} on row {i}; "
-                "the exact sensitivity is not available (try method='lewis_bound')."
-            )
-        out[i] = min(1.0, 1.0 / float(val) ** p)
-    return out
-
-
-def _approx_lewis(kind, A, p, rng=None, *, tol=1e-3, method="auto", max_iter=None):
-    """Lewis weights to a relative fixed-point residual ``tol`` (no warning)."""
-    n, d = A.shape
-    if max_iter is None:
-        max_iter = _default_max_iter(p, n, tol, method)
-    w, *_ = _lewis_core(kind, A, p, method, rng, tol, max_iter, {}, warn=False)
-    return w
-
-
-def lewis_bound(kind, A, p, w=None):
-    """``min(1, d^{max(0, p/2-1)} w_i)`` with (approximate) Lewis weights ``w``."""
-    d = A.shape[1]
-    if w is None:
-        w = _approx_lewis(kind, A, p, tol=1e-8)
-    c = float(d) ** max(0.0, p / 2 - 1)
-    # the computed weights carry a relative error ~1e-8: inflate slightly to stay an upper bound
-    b = c * w * (1 + 1e-6)
-    return b.clamp(max=1.0) if kind == "torch" else np.minimum(b, 1.0)
 
 
 @validate_params(
@@ -118,10 +71,10 @@ def lp_sensitivities(A, *, p, method="exact", solver=None):
                 "The 'method' parameter of lp_sensitivities: 'root_leverage' bounds the "
                 f"sensitivities only for p <= 2. Got p={p!r}; use method='lewis_bound'."
             )
-        tau = _leverage(kind, M, "auto", None, caller="lp_sensitivities")
+        tau = _memory.leverage(kind, M, "auto", None, caller="lp_sensitivities")
         return tau ** (p / 2)
     if method == "lewis_bound":
-        return lewis_bound(kind, M, p)
+        return _memory.lewis_bound(kind, M, p)
     # exact
     dense = M
     if kind == "torch":
@@ -131,5 +84,5 @@ def lp_sensitivities(A, *, p, method="exact", solver=None):
     # rank check (cvxpy would return unbounded / zero objective values otherwise)
     if int(np.linalg.matrix_rank(dense)) < d:
         raise rank_error("lp_sensitivities", "A", int(np.linalg.matrix_rank(dense)), d)
-    s = _exact_sensitivities(np.ascontiguousarray(dense, dtype=np.float64), p, solver)
+    s = _memory.exact_sensitivities(np.ascontiguousarray(dense, dtype=np.float64), p, solver)
     return like(s, A, dtype=M.dtype) if is_torch(A) else s

@@ -1,0 +1,222 @@
+"""Numerical pieces shared by the in-memory executor (:mod:`._memory`) and the dask executor
+(:mod:`._dask`) of samplingstats.lp: rank tolerances and checks, the Cholesky factor, sketch sizes,
+iteration caps, the sampling scores' definitions and the draw of a row sample.
+
+Imports only the bottom layer (:mod:`._common`, :mod:`._results`); both executors import it.
+Public-within-package names (no leading underscore): neither executor reaches into the other's
+private names.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._backend import is_torch, to_numpy
+from .._rng import as_generator
+from ._results import RowSample
+
+__all__ = [
+    "CHOLESKY_MAX_COND",
+    "EXACT_SENSITIVITY_MAX_ROWS",
+    "SCORES",
+    "SKETCH_MIN_ENTRIES",
+    "check_scores_array",
+    "chol_factor",
+    "combine_scores",
+    "default_max_iter",
+    "draw_sample",
+    "lewis_bound_of_weights",
+    "rank_of_triangular",
+    "rank_tol",
+    "row_sq",
+    "sampling_lewis_iter",
+    "sketch_dims",
+    "scaled_block",
+    "block_gram",
+    "inverse_cholesky_t",
+    "block_leverage_from_factor",
+]
+
+# Gram + Cholesky squares the condition number: used by "auto" only when cond(A) < this.
+CHOLESKY_MAX_COND = 1e6
+
+
+def rank_tol(n, d, dtype=np.float64):
+    return max(n, d) * float(np.finfo(dtype).eps)
+
+
+_EPS64 = float(np.finfo(np.float64).eps)
+
+
+def rank_of_triangular(R, eps=_EPS64):
+    """Numerical rank of ``A`` from its triangular factor ``R`` (same singular values)."""
+    sv = np.linalg.svd(np.asarray(R), compute_uv=False)
+    if sv.size == 0 or sv[0] == 0:
+        return 0
+    return int(np.count_nonzero(sv > sv[0] * R.shape[1] * eps * 10))
+
+
+def sketch_dims(n, d, sketch_size, sparsity, jl_dim):
+    k = 1 if sparsity is None else int(sparsity)
+    if sketch_size is None:
+        # CountSketch needs O(d^2) rows in the worst case, but on our test matrices 20d rows
+        # (at least 64) keep the distortion of R within ~1.5 (see tests/lp and bench_lp); the QR
+        # of a 20d x d sketch is negligible next to the two passes over A.
+        s = max(20 * d, 64)
+    else:
+        s = int(sketch_size)
+    s = max(min(s, n), d)
+    r = 16 if jl_dim is None else int(jl_dim)
+    return s, k, r
+
+
+def row_sq(Y):
+    Y = np.asarray(Y, dtype=np.float64)
+    return np.einsum("ij,ij->i", Y, Y)
+
+
+def chol_factor(G):
+    """Lower Cholesky factor of G, or None if G is not numerically positive definite."""
+    try:
+        L = np.linalg.cholesky(G)
+    except np.linalg.LinAlgError:
+        return None
+    dg = np.diag(L)
+    if not np.all(np.isfinite(dg)) or dg.min() <= 0:
+        return None
+    return L
+
+
+def default_max_iter(p, n, tol, method):
+    if method == "sketch":
+        return 6
+    if p >= 4:
+        return int(40 * p + 100)
+    c = abs(p / 2 - 1)
+    if c == 0:
+        return 2
+    start = 1.0 + math.log(max(n, 2))
+    return int(math.ceil((math.log(tol) - math.log(start)) / math.log(c))) + 20
+
+
+# which sampling scores (the scores= word of sensitivity_sample / lp_regression / LpRegressor)
+SCORES = (
+    "lewis",
+    "sensitivity",
+    "augmented",
+    "root_leverage",
+    "mixed",
+    "leverage",
+    "uniform",
+)
+
+# exact sensitivities (one convex program per row) are used by the "sensitivity", "augmented"
+# and "mixed" scores up to this many rows; above it, the Lewis-weight bound replaces them.
+EXACT_SENSITIVITY_MAX_ROWS = 500
+
+# above this many entries, sampling scores use sketched leverage scores
+SKETCH_MIN_ENTRIES = 4_000_000
+
+
+def sampling_lewis_iter(p):
+    """Iteration cap for sampling-accuracy Lewis weights: a constant-factor approximation is all
+    sampling needs [CP15]; 6 contraction steps shrink the initial log-error by >= 2^6 for p < 4."""
+    return 6 if p < 4 else int(3 * p)
+
+
+def combine_scores(scores, p, lewis, leverage, sensitivities):
+    """Sampling ``scores`` (a name of :data:`SCORES`) from callables computing the three ingredients on demand.
+
+    Shared by the in-memory and dask paths so every kind of scores is defined once.
+    """
+    if scores == "lewis":
+        return lewis()
+    if scores == "leverage":
+        return leverage()
+    if scores == "root_leverage":
+        return leverage() ** (p / 2)
+    if scores == "sensitivity":
+        return sensitivities()
+    if scores == "augmented":
+        return sensitivities() + leverage()
+    if scores == "mixed":
+        s, tau = sensitivities(), leverage()
+        return 0.5 * s / s.sum() + 0.5 * tau / tau.sum()
+    raise AssertionError(scores)  # pragma: no cover
+
+
+def lewis_bound_of_weights(w, d, p):
+    """``min(1, d^{max(0, p/2-1)} w_i)`` for (approximate) Lewis weights ``w`` (numpy or torch):
+    the Lewis bound on the lp sensitivities, inflated by ``1e-6`` relative to stay an upper bound
+    despite the weights' own ~1e-8 error."""
+    c = float(d) ** max(0.0, p / 2 - 1)
+    b = c * w * (1 + 1e-6)
+    return b.clamp(max=1.0) if is_torch(b) else np.minimum(b, 1.0)
+
+
+def draw_sample(scores, n_samples, p, mode, rng, n):
+    from ..sampling import AliasTable, inclusion_probabilities, poisson_sample
+
+    gen = as_generator(rng)
+    if mode == "bernoulli":
+        n_pos = int(np.count_nonzero(scores > 0))
+        q = inclusion_probabilities(scores, min(float(n_samples), n_pos))
+        idx = poisson_sample(q, rng=gen)
+        qi = q[idx]
+        return RowSample(
+            indices=idx, scale=qi ** (-1.0 / p), probabilities=qi, p=p, mode=mode, n_rows=n
+        )
+    table = AliasTable(scores)
+    pi = table.probabilities
+    idx = np.sort(np.asarray(table.sample(int(n_samples), rng=gen), dtype=np.int64))
+    pii = pi[idx]
+    return RowSample(
+        indices=idx,
+        scale=(n_samples * pii) ** (-1.0 / p),
+        probabilities=pii,
+        p=p,
+        mode=mode,
+        n_rows=n,
+    )
+
+
+def check_scores_array(scores, n):
+    from .._validation import check_weights
+
+    if is_torch(scores):
+        scores = to_numpy(scores)
+    return check_weights(scores, "scores", length=n)
+
+
+# ----------------------------------------------------------------------------------------------
+# Gram + Cholesky over row blocks: the dask executor runs these per chunk, the in-memory executor
+# on the whole (dense) matrix as its one block -- the same operations, the same bits.
+# ----------------------------------------------------------------------------------------------
+def scaled_block(X, sc=None):
+    """``diag(sc) X`` of a dense row block as float64 C-contiguous (``sc=None``: ``X``)."""
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    if sc is not None:
+        X = X * np.asarray(sc, dtype=np.float64)[:, None]
+    return X
+
+
+def block_gram(X, sc=None):
+    """The block's part ``Y^T Y`` of the Gram matrix of ``Y = diag(sc) X``."""
+    Y = scaled_block(X, sc)
+    return Y.T @ Y
+
+
+def inverse_cholesky_t(L):
+    """``L^{-T}`` (``d x d``) of a lower Cholesky factor: ``tau_i = ||L^{-1} a_i||^2`` is then one
+    matmul per block (no triangular solve with ``n`` right-hand sides)."""
+    import scipy.linalg as sla
+
+    d = L.shape[0]
+    return sla.solve_triangular(L, np.eye(d), lower=True, check_finite=False).T
+
+
+def block_leverage_from_factor(X, sc, Linv_t):
+    """Leverage scores ``||Linv_t^T diag(sc) x_i||^2`` of the rows of a dense block."""
+    return row_sq(scaled_block(X, sc) @ Linv_t)

@@ -1,0 +1,400 @@
+"""The in-memory executor of samplingstats.lp: dense numpy, scipy.sparse CSR and torch tensors.
+
+Leverage scores (QR, Gram + Cholesky, SVD with ``rcond``, OSNAP + JL sketch; torch on its
+device), the Lewis iteration, exact sensitivities and their Lewis bound, and the sampling scores.
+Beside it, :mod:`._dask` does the same for dask arrays; both import the shared numerical pieces
+from :mod:`._core` and neither imports the other. The public functions (top layer) choose one.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from .._backend import import_torch, to_numpy
+from .._exceptions import ConvergenceWarning
+from .._rng import as_generator, torch_generator
+from ._common import rank_error
+from ._core import (
+    CHOLESKY_MAX_COND,
+    EXACT_SENSITIVITY_MAX_ROWS,
+    SKETCH_MIN_ENTRIES,
+    block_gram,
+    block_leverage_from_factor,
+    chol_factor,
+    combine_scores,
+    default_max_iter,
+    inverse_cholesky_t,
+    lewis_bound_of_weights,
+    rank_of_triangular,
+    rank_tol,
+    row_sq,
+    sampling_lewis_iter,
+    sketch_dims,
+)
+
+__all__ = [
+    "approx_lewis",
+    "augment",
+    "exact_sensitivities",
+    "leverage",
+    "lewis_bound",
+    "lewis_core",
+    "sampling_scores",
+    "sketched_leverage",
+]
+
+
+def _lev_qr(A, caller, name):
+    n, d = A.shape
+    Q, R = np.linalg.qr(A, mode="reduced")
+    diag = np.abs(np.diag(R))
+    if d and (diag.max() == 0 or diag.min() <= rank_tol(n, d) * diag.max()):
+        rank = rank_of_triangular(R)
+        if rank < d:
+            raise rank_error(caller, name, rank, d)
+    return row_sq(Q)
+
+
+def _lev_cholesky(A, caller, name, *, strict, sparse=False):
+    """Gram + Cholesky. Returns None when ``strict`` is False and A is ill conditioned."""
+
+    n, d = A.shape
+    # dense: the one-block case of the dask executor's chunked Gram matrix
+    G = np.asarray((A.T @ A).toarray(), dtype=np.float64) if sparse else block_gram(A)
+    L = chol_factor(G)
+    cond = np.inf if L is None else np.linalg.cond(L)
+    if L is None or cond > CHOLESKY_MAX_COND:
+        if not strict:
+            return None
+        if L is None or cond > 1.0 / math.sqrt(rank_tol(n, d)):
+            rank = rank_of_triangular(np.linalg.qr(A.toarray() if sparse else A, mode="r"))
+            if rank < d:
+                raise rank_error(caller, name, rank, d)
+        if L is None:
+            raise rank_error(caller, name, d - 1, d)
+    Linv_t = inverse_cholesky_t(L)
+    if sparse:
+        return row_sq(np.asarray(A @ Linv_t))
+    return block_leverage_from_factor(A, None, Linv_t)
+
+
+def _lev_svd(A, rcond):
+    U, sv, _ = np.linalg.svd(A, full_matrices=False)
+    keep = sv > rcond * (sv[0] if sv.size else 0.0)
+    return row_sq(U[:, keep])
+
+
+def sketched_leverage(A, rng, caller, name, sketch_size, sparsity, jl_dim, *, sparse, scale=None):
+    """Sketched leverage scores of ``diag(scale) A`` (two passes over ``A``)."""
+    import scipy.linalg as sla
+
+    from .._kernels._sketch import osnap_csr_hashed, osnap_dense_hashed, projected_sq_norms
+
+    n, d = A.shape
+    s, k, r = sketch_dims(n, d, sketch_size, sparsity, jl_dim)
+    k = min(k, s)
+    s = (s // k) * k
+    seed = int(rng.integers(0, 2**63 - 1))
+    sc = np.ones(n) if scale is None else np.ascontiguousarray(scale, dtype=np.float64)
+    if sparse:
+        SA = osnap_csr_hashed(
+            A.indptr.astype(np.int64), A.indices.astype(np.int64), A.data, d, sc, seed, s, k
+        )
+    else:
+        # fixed block count: the result does not depend on the number of threads
+        nblocks = 4 if s * d <= 2_000_000 else 1
+        SA = osnap_dense_hashed(A, sc, seed, s, k, nblocks)
+    R = np.linalg.qr(SA, mode="r")
+    diag = np.abs(np.diag(R))
+    if diag.max() == 0 or diag.min() <= rank_tol(s, d) * 10 * diag.max():
+        rank = rank_of_triangular(R)
+        if rank < d:
+            raise rank_error(caller, name, rank, d)
+    G = rng.standard_normal((d, r))
+    M = np.ascontiguousarray(sla.solve_triangular(R, G, lower=False))
+    if sparse:
+        tau = row_sq(np.asarray(A @ M))
+    else:
+        tau = projected_sq_norms(A, np.ascontiguousarray(M.T))
+    tau /= r
+    if scale is not None:
+        tau *= scale * scale
+    return tau
+
+
+def _torch_rank(R):
+    """Numerical rank from the triangular factor (tolerance ``10 d eps`` of its dtype)."""
+    torch = import_torch()
+    sv = torch.linalg.svdvals(R)
+    eps = float(torch.finfo(R.dtype).eps)
+    if float(sv[0]) == 0:
+        return 0
+    return int((sv > sv[0] * R.shape[1] * eps * 10).sum())
+
+
+def _torch_rank_check(R, n, d, A, caller, name):
+    rank = _torch_rank(R)
+    if rank < d:
+        raise rank_error(caller, name, rank, d)
+
+
+def _lev_torch(A, method, rng, rcond, caller, name, sketch_size, sparsity, jl_dim):
+    torch = import_torch()
+    n, d = A.shape
+    if rcond is not None:
+        U, sv, _ = torch.linalg.svd(A, full_matrices=False)
+        keep = sv > rcond * sv[0]
+        return (U[:, keep] ** 2).sum(dim=1)
+    if method in ("auto", "cholesky"):
+        G = A.T @ A
+        L, info = torch.linalg.cholesky_ex(G)
+        ok = int(info) == 0
+        # Gram + Cholesky squares the condition number: in float32 only for cond(A) < ~300
+        max_cond = min(CHOLESKY_MAX_COND, 0.1 / math.sqrt(float(torch.finfo(A.dtype).eps)))
+        if ok:
+            cond = float(torch.linalg.cond(L))
+            ok = math.isfinite(cond) and cond < max_cond
+        if ok or method == "cholesky":
+            if not ok:
+                rank = _torch_rank(torch.linalg.qr(A, mode="r").R)
+                if rank < d:
+                    raise rank_error(caller, name, rank, d)
+            eye = torch.eye(d, dtype=A.dtype, device=A.device)
+            Linv_t = torch.linalg.solve_triangular(L, eye, upper=False).T
+            return ((A @ Linv_t) ** 2).sum(dim=1)
+        method = "qr"
+    if method == "qr":
+        Q, R = torch.linalg.qr(A, mode="reduced")
+        _torch_rank_check(R, n, d, A, caller, name)
+        return (Q**2).sum(dim=1)
+    # sketch
+    s, k, r = sketch_dims(n, d, sketch_size, sparsity, jl_dim)
+    gen = torch_generator(rng, A.device)
+    SA = torch.zeros((s, d), dtype=A.dtype, device=A.device)
+    for _ in range(k):
+        h = torch.randint(0, s, (n,), generator=gen, device=A.device)
+        sg = torch.randint(0, 2, (n,), generator=gen, device=A.device).to(A.dtype) * 2 - 1
+        SA.index_add_(0, h, A * (sg / math.sqrt(k))[:, None])
+    R = torch.linalg.qr(SA, mode="r").R
+    _torch_rank_check(R, s, d, A, caller, name)
+    G = torch.randn((d, r), generator=gen, dtype=A.dtype, device=A.device)
+    M = torch.linalg.solve_triangular(R, G, upper=True)
+    return ((A @ M) ** 2).sum(dim=1) / r
+
+
+def leverage(
+    kind,
+    A,
+    method,
+    rng,
+    *,
+    rcond=None,
+    caller="leverage_scores",
+    name="A",
+    sketch_size=None,
+    sparsity=None,
+    jl_dim=None,
+):
+    """Leverage scores of a validated matrix (no parameter checks)."""
+    if kind == "torch":
+        return _lev_torch(A, method, rng, rcond, caller, name, sketch_size, sparsity, jl_dim)
+    sparse = kind == "sparse"
+    if rcond is not None:
+        return _lev_svd(A.toarray() if sparse else A, rcond)
+    if method == "sketch":
+        return sketched_leverage(
+            A, as_generator(rng), caller, name, sketch_size, sparsity, jl_dim, sparse=sparse
+        )
+    if method in ("auto", "cholesky"):
+        tau = _lev_cholesky(A, caller, name, strict=method == "cholesky", sparse=sparse)
+        if tau is not None:
+            return tau
+    return _lev_qr(A.toarray() if sparse else A, caller, name)
+
+
+def _row_nonzero(kind, A):
+    if kind == "torch":
+        return (A != 0).any(dim=1)
+    if kind == "sparse":
+        return np.diff(A.indptr) > 0
+    return (A != 0).any(axis=1)
+
+
+def _scaled_leverage(kind, A, scale, method, rng, opts):
+    """Leverage scores of ``diag(scale) A``."""
+    if method == "sketch" and kind != "torch":
+        return sketched_leverage(
+            A,
+            rng,
+            "lewis_weights",
+            "A",
+            opts.get("sketch_size"),
+            opts.get("sparsity"),
+            opts.get("jl_dim"),
+            sparse=kind == "sparse",
+            scale=scale,
+        )
+    if kind == "sparse":
+        import scipy.sparse as sp
+
+        As = sp.csr_matrix(A.multiply(scale[:, None]))
+    else:
+        As = A * scale[:, None]
+    return leverage(kind, As, method, rng, caller="lewis_weights", name="A", **opts)
+
+
+def lewis_core(kind, A, p, method, rng, tol, max_iter, opts, *, warn=True, on_iter=None):
+    """Run the iteration on a validated matrix; returns ``(w, n_iter, converged, residual)``.
+
+    ``on_iter(n_iter, residual)`` is called after every leverage evaluation (progress, logs)."""
+    n, d = A.shape
+    nz = _row_nonzero(kind, A)
+    n_nz = int(nz.sum())
+    if n_nz < d:
+        raise rank_error("lewis_weights", "A", n_nz, d)
+    full = n_nz == n
+    if not full:
+        idx = np.flatnonzero(np.asarray(nz.cpu()) if kind == "torch" else nz)
+        if kind == "torch":
+            torch = import_torch()
+            A = A[torch.as_tensor(idx, device=A.device)]
+        else:
+            A = A[idx]
+    m = A.shape[0]
+    if kind == "torch":
+        torch = import_torch()
+        w = torch.full((m,), d / m, dtype=A.dtype, device=A.device)
+    else:
+        w = np.full(m, d / m)
+    if p == 2:
+        w = _scaled_leverage(kind, A, w**0, method, rng, opts)
+        n_iter, res = 1, 0.0
+        converged = True
+        if on_iter is not None:
+            on_iter(n_iter, res)
+    else:
+        e = 0.5 - 1.0 / p
+        res = math.inf
+        converged = False
+        n_iter = 0
+        tiny = 1e-300 if kind != "torch" else float(torch.finfo(A.dtype).tiny)
+        for _ in range(max_iter):
+            tau = _scaled_leverage(kind, A, w**e, method, rng, opts)
+            n_iter += 1
+            tau = tau.clamp_min(tiny) if kind == "torch" else np.maximum(tau, tiny)
+            # Cohen-Peng map T(w) = (a_i^T (A^T W^{1-2/p} A)^{-1} a_i)^{p/2} = (tau / w^{1-2/p})^{p/2}
+            t = (tau / w ** (1 - 2 / p)) ** (p / 2)
+            res = float(abs(t / w - 1).max())
+            if on_iter is not None:
+                on_iter(n_iter, res)
+            if res <= tol:
+                converged = True
+                break
+            if n_iter == max_iter:
+                break  # keep w: the residual reported is the residual of the returned weights
+            # p < 4: plain contraction; p >= 4: damped geometric step w^{1-2/p} T(w)^{2/p} = tau
+            w = t if p < 4 else tau
+        if not converged and warn and method != "sketch":
+            warnings.warn(
+                f"lewis_weights did not converge in {n_iter} iterations at p={p}: fixed-point "
+                f"residual {res:.3g} > tol={tol:g}. Increase max_iter or tol.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+    if not full:
+        if kind == "torch":
+            out = torch.zeros(n, dtype=w.dtype, device=w.device)
+            out[torch.as_tensor(idx, device=w.device)] = w
+        else:
+            out = np.zeros(n)
+            out[idx] = w
+        w = out
+    return w, n_iter, converged, res
+
+
+def exact_sensitivities(A, p, solver=None):
+    """``s_i = 1 / min{||Ax||_p^p : a_i^T x = 1}`` for dense numpy ``A`` (zero rows get 0)."""
+    import cvxpy as cp
+
+    n, d = A.shape
+    x = cp.Variable(d)
+    a = cp.Parameter(d)
+    obj = cp.norm1(A @ x) if p == 1 else cp.pnorm(A @ x, p)
+    prob = cp.Problem(cp.Minimize(obj), [a @ x == 1])
+    solver = solver or ("HIGHS" if p == 1 else "CLARABEL")
+    out = np.zeros(n)
+    nz = np.flatnonzero(np.any(A != 0, axis=1))
+    for i in nz:
+        a.value = A[i]
+        try:
+            val = prob.solve(solver=solver)
+        except cp.SolverError as exc:  # pragma: no cover - solver crash
+            raise RuntimeError(f"lp_sensitivities: {solver} failed on row {i}: {exc}") from exc
+        if prob.status not in ("optimal", "optimal_inaccurate") or val is None or val <= 0:
+            raise RuntimeError(
+                f"lp_sensitivities: {solver} returned status {prob.status!r} on row {i}; "
+                "the exact sensitivity is not available (try method='lewis_bound')."
+            )
+        out[i] = min(1.0, 1.0 / float(val) ** p)
+    return out
+
+
+def approx_lewis(kind, A, p, rng=None, *, tol=1e-3, method="auto", max_iter=None):
+    """Lewis weights to a relative fixed-point residual ``tol`` (no warning)."""
+    n, d = A.shape
+    if max_iter is None:
+        max_iter = default_max_iter(p, n, tol, method)
+    w, *_ = lewis_core(kind, A, p, method, rng, tol, max_iter, {}, warn=False)
+    return w
+
+
+def lewis_bound(kind, A, p, w=None):
+    """``min(1, d^{max(0, p/2-1)} w_i)`` with (approximate) Lewis weights ``w``."""
+    if w is None:
+        w = approx_lewis(kind, A, p, tol=1e-8)
+    return lewis_bound_of_weights(w, A.shape[1], p)
+
+
+def _dense_numpy(kind, A):
+    if kind == "torch":
+        return A.detach().cpu().double().numpy()
+    if kind == "sparse":
+        return A.toarray()
+    return A
+
+
+def sampling_scores(kind, A, p, scores, rng):
+    """Unnormalised sampling ``scores`` (numpy float64, shape (n,)) of a validated matrix."""
+    n, d = A.shape
+    if n < d:
+        raise rank_error("sensitivity_sample", "A", n, d)
+    if scores == "uniform":
+        return np.ones(n)
+    big = kind != "torch" and n * d >= SKETCH_MIN_ENTRIES
+    lev_method = "sketch" if big else "auto"
+
+    def lewis_w():
+        if big:
+            return to_numpy(approx_lewis(kind, A, p, rng, method="sketch", max_iter=5))
+        return to_numpy(approx_lewis(kind, A, p, rng, tol=1e-2, max_iter=sampling_lewis_iter(p)))
+
+    def lev():
+        return to_numpy(leverage(kind, A, lev_method, rng, caller="sensitivity_sample"))
+
+    def sens():
+        if n <= EXACT_SENSITIVITY_MAX_ROWS:
+            return exact_sensitivities(np.ascontiguousarray(_dense_numpy(kind, A)), p)
+        return to_numpy(lewis_bound("dense", A, p, w=lewis_w()))
+
+    return combine_scores(scores, p, lewis_w, lev, sens)
+
+
+def augment(kind, A, b):
+    import scipy.sparse as sp
+
+    if kind == "sparse":
+        return sp.hstack([A, sp.csr_matrix(b[:, None])], format="csr")
+    return np.hstack([A, b[:, None]])
