@@ -76,7 +76,7 @@ def bench_alias(n_cat, n_draws, repeats):
 
 
 def bench_permutation(n, k, repeats):
-    perm = KeyedPermutation(n, 12345)
+    perm = KeyedPermutation(n, rng=12345)
     state = {"pass": 0}
 
     def one_round():

@@ -40,12 +40,12 @@ def index_generation(N, ratio=0.01, W=8, rank=3, n_classes=10, repeats=7):
     k = round(ratio * N)
     rng = np.random.default_rng(0)
     labels = rng.integers(0, n_classes, size=N)
-    plain = RS2Schedule(N, ratio, seed=1, num_replicas=W, rank=rank)
-    strat = RS2Schedule(N, ratio, labels=labels, seed=1, num_replicas=W, rank=rank)
+    plain = RS2Schedule(N, ratio, rng=1, num_replicas=W, rank=rank)
+    strat = RS2Schedule(N, ratio, labels=labels, rng=1, num_replicas=W, rank=rank)
     labels_many = rng.integers(0, 1000, size=N)
-    strat_many = RS2Schedule(N, ratio, labels=labels_many, seed=1, num_replicas=W, rank=rank)
+    strat_many = RS2Schedule(N, ratio, labels=labels_many, rng=1, num_replicas=W, rank=rank)
     del labels_many
-    wr = RS2Schedule(N, ratio, replacement=True, seed=1, num_replicas=W, rank=rank)
+    wr = RS2Schedule(N, ratio, replacement=True, rng=1, num_replicas=W, rank=rank)
     rounds_a, rounds_b, rounds_c = itertools.count(), itertools.count(), itertools.count()
     rounds_d = itertools.count()
     # a ratio whose k does not divide N: a round straddling a pass boundary computes a head (O(k))
@@ -54,7 +54,7 @@ def index_generation(N, ratio=0.01, W=8, rank=3, n_classes=10, repeats=7):
     t_boundary = N // k_odd
 
     def boundary_round():
-        s = RS2Schedule(N, r_odd, seed=2, num_replicas=W, rank=rank)  # fresh: head not cached
+        s = RS2Schedule(N, r_odd, rng=2, num_replicas=W, rank=rank)  # fresh: head not cached
         return s.indices(t_boundary)
 
     ds = _Sized(N)

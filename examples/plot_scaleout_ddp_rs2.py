@@ -63,7 +63,7 @@ def worker(phase, rank, port, workdir):
         n = len(Xtr)
         train = TensorDataset(Xtr, ytr, torch.arange(n))  # the index rides along, to record it
 
-        sampler = RS2Sampler(train, RATIO, seed=SEED, even_shards=True)  # W, rank from dist
+        sampler = RS2Sampler(train, RATIO, rng=SEED, even_shards=True)  # W, rank from dist
         loader = DataLoader(train, batch_size=BATCH, sampler=sampler)
         T = rs2_total_steps(n, RATIO, ROUNDS, BATCH, num_replicas=WORLD)
         torch.manual_seed(SEED)

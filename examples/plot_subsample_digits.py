@@ -77,7 +77,7 @@ def train_rounds(run, first_round, last_round, curve, step):
 
 # --- RS2, with a checkpoint / rebuild / resume at round 50 ---------------------------------
 T = rs2_total_steps(n, RATIO, ROUNDS, BATCH)
-rs2 = make_run(RS2Sampler(train, RATIO, seed=0), T)
+rs2 = make_run(RS2Sampler(train, RATIO, rng=0), T)
 curve_rs2 = []
 step = train_rounds(rs2, 0, ROUNDS // 2, curve_rs2, 0)
 checkpoint = copy.deepcopy(
@@ -89,7 +89,7 @@ checkpoint = copy.deepcopy(
         "step": step,
     }
 )
-resumed = make_run(RS2Sampler(train, RATIO, seed=0), T)  # fresh objects, as after a restart
+resumed = make_run(RS2Sampler(train, RATIO, rng=0), T)  # fresh objects, as after a restart
 resumed["model"].load_state_dict(checkpoint["model"])
 resumed["opt"].load_state_dict(checkpoint["opt"])
 resumed["sched"].load_state_dict(checkpoint["sched"])
@@ -100,11 +100,11 @@ train_rounds(rs2, ROUNDS // 2, ROUNDS, curve_rs2, step)
 assert curve_resumed == curve_rs2, "resume must reproduce the uninterrupted run"
 
 # --- static 5% subset and full data, same number of iterations ------------------------------
-subset = torch.from_numpy(static_subset(n, RATIO, seed=0))
+subset = torch.from_numpy(static_subset(n, RATIO, rng=0))
 static_train = TensorDataset(Xtr[subset], ytr[subset])
 curves = {"RS2 (r = 5%, without replacement)": curve_rs2}
 for name, ds in (("static random 5% subset", static_train), ("full data", train)):
-    sampler = RS2Sampler(ds, 1.0, seed=0)  # ratio 1: every round is a reshuffled epoch
+    sampler = RS2Sampler(ds, 1.0, rng=0)  # ratio 1: every round is a reshuffled epoch
     per_epoch = -(-len(ds) // BATCH)
     run = make_run(sampler, T)
     curve, s, epoch = [], 0, 0

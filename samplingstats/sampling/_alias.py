@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._kernels._alias import alias_build, alias_draw
-from .._rng import as_generator, torch_generator
-from ._common import as_weights, check_size
+from .._rng import _is_torch_generator, as_generator, torch_generator
+from ._common import as_weights, check_shape
 
 __all__ = ["AliasTable"]
 
@@ -22,26 +22,26 @@ class AliasTable:
 
     Parameters
     ----------
-    weights : array-like or torch.Tensor, shape (n,)
+    weights : array-like or torch.Tensor, shape (n_items,)
         Non-negative, finite weights with a positive sum (need not be normalised). A torch tensor
         gives a torch table: :meth:`sample` then returns tensors on the tensor's device.
 
     Attributes
     ----------
-    n : int
+    n_items : int
         Number of categories.
-    prob : numpy.ndarray of float64, shape (n,)
+    prob : numpy.ndarray of float64, shape (n_items,)
         Probability that column ``j`` keeps ``j`` (kernel input; always numpy).
-    alias : numpy.ndarray of int64, shape (n,)
+    alias : numpy.ndarray of int64, shape (n_items,)
         Index returned when column ``j`` does not keep ``j`` (kernel input; always numpy).
 
     Notes
     -----
     The implied probabilities are exactly
-    ``p_i = (prob[i] + sum_{j: alias[j] = i} (1 - prob[j])) / n`` up to rounding (~1e-15 relative).
+    ``p_i = (prob[i] + sum_{j: alias[j] = i} (1 - prob[j])) / n_items`` up to rounding (~1e-15 relative).
     The numpy path runs a numba kernel driven by the numpy ``rng`` (whose stream advances); the
-    torch path derives a ``torch.Generator`` on the tensor's device from ``rng``. Both sample the same
-    distribution; the streams differ. Inside numba code, call
+    torch path uses ``rng`` as is when it is a ``torch.Generator`` on the tensor's device, and
+    otherwise derives one there from ``rng``. Both sample the same distribution; the streams differ. Inside numba code, call
     :func:`samplingstats._kernels._alias.alias_draw_one` with ``(table.prob, table.alias, rng)``.
 
     Examples
@@ -64,7 +64,7 @@ class AliasTable:
         # Rescale by the maximum first so that huge weights cannot overflow the sum.
         scaled = w / w.max()
         p = scaled / scaled.sum()
-        self.n = int(p.shape[0])
+        self.n_items = int(p.shape[0])
         self.prob, self.alias = alias_build(p)
         self._p = p
         self._ref = ref
@@ -103,29 +103,31 @@ class AliasTable:
         """
         out = self.prob.copy()
         np.add.at(out, self.alias, 1.0 - self.prob)
-        return out / self.n
+        return out / self.n_items
 
     def __len__(self) -> int:
-        return self.n
+        return self.n_items
 
     def __repr__(self) -> str:
         dev = f", device={self.device}" if self._ref is not None else ""
-        return f"AliasTable(n={self.n}, backend={self.backend!r}{dev})"
+        return f"AliasTable(n_items={self.n_items}, backend={self.backend!r}{dev})"
 
     # ------------------------------------------------------------------------------------------
-    def sample(self, size=None, *, rng=None):
+    def sample(self, n_samples=None, *, rng=None):
         """Draw iid indices with probabilities :attr:`probabilities`.
 
         Parameters
         ----------
-        size : None, int or tuple of ints
-            Output shape (``None``: a single draw, returned as a 0-d array / tensor).
-        rng : None, int, numpy.random.Generator, ...
-            Randomness (SPEC 7); a Generator's stream advances.
+        n_samples : None, int or tuple of ints
+            Number of draws, or the output shape (``None``: a single draw, returned as a 0-d
+            array / tensor).
+        rng : None, int, numpy.random.Generator or torch.Generator
+            Randomness (SPEC 7); a Generator's stream advances. A ``torch.Generator`` on the
+            table's device drives a torch table directly.
 
         Returns
         -------
-        numpy.ndarray or torch.Tensor of int64, shape ``size``
+        numpy.ndarray or torch.Tensor of int64, shape ``n_samples``
             Torch (on the table's device) for tables built from a tensor.
 
         Examples
@@ -134,10 +136,9 @@ class AliasTable:
         >>> AliasTable([0.0, 1.0]).sample(3, rng=0)
         array([1, 1, 1])
         """
-        shape, total = check_size(size, "AliasTable.sample")
-        gen = as_generator(rng)
+        shape, total = check_shape(n_samples, "AliasTable.sample")
         if self._ref is None:
-            return alias_draw(self.prob, self.alias, total, gen).reshape(shape)
+            return alias_draw(self.prob, self.alias, total, as_generator(rng)).reshape(shape)
         from ._torch import alias_sample_torch, as_tensor_like
 
         if self._torch_tables is None:
@@ -146,5 +147,7 @@ class AliasTable:
                 as_tensor_like(self.alias, self._ref),
             )
         prob_t, alias_t = self._torch_tables
-        tgen = torch_generator(gen, self._ref.device)
+        tgen = torch_generator(
+            rng if _is_torch_generator(rng) else as_generator(rng), self._ref.device
+        )
         return alias_sample_torch(prob_t, alias_t, shape, tgen)

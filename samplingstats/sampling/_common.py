@@ -10,7 +10,7 @@ from .._backend import is_torch, to_numpy
 from .._exceptions import InvalidParameterError
 from .._validation import check_probabilities, check_weights
 
-__all__ = ["as_weights", "as_probabilities", "check_size", "check_k_int"]
+__all__ = ["as_weights", "as_probabilities", "check_shape", "check_n_samples_int"]
 
 
 def _torch_to_float64(x, name: str, caller: str):
@@ -44,8 +44,8 @@ def as_probabilities(pi, name: str, caller: str):
     return p, ref
 
 
-def check_size(size, caller: str):
-    """Normalise ``size`` (None, int >= 0 or tuple of ints >= 0) to ``(shape, total)``."""
+def check_shape(size, caller: str):
+    """Normalise ``n_samples`` (None, int >= 0 or tuple of ints >= 0) to ``(shape, total)``."""
     if size is None:
         return (), 1
     if isinstance(size, numbers.Integral) and not isinstance(size, (bool, np.bool_)):
@@ -56,12 +56,12 @@ def check_size(size, caller: str):
         shape = tuple(int(s) for s in size)
     else:
         raise InvalidParameterError(
-            f"The 'size' parameter of {caller} must be None, a non-negative int or a tuple of "
+            f"The 'n_samples' parameter of {caller} must be None, a non-negative int or a tuple of "
             f"non-negative ints. Got {size!r} instead."
         )
     if any(s < 0 for s in shape):
         raise InvalidParameterError(
-            f"The 'size' parameter of {caller} must be None, a non-negative int or a tuple of "
+            f"The 'n_samples' parameter of {caller} must be None, a non-negative int or a tuple of "
             f"non-negative ints. Got {size!r} instead."
         )
     total = 1
@@ -70,16 +70,16 @@ def check_size(size, caller: str):
     return shape, total
 
 
-def check_k_int(k, n_positive: int, caller: str) -> int:
-    """Validate an integer sample size ``1 <= k <= n_positive``."""
+def check_n_samples_int(k, n_positive: int, caller: str) -> int:
+    """Validate an integer sample size ``1 <= n_samples <= n_positive``."""
     if not isinstance(k, numbers.Integral) or isinstance(k, (bool, np.bool_)):
         raise InvalidParameterError(
-            f"The 'k' parameter of {caller} must be an int in the range [1, {n_positive}] "
+            f"The 'n_samples' parameter of {caller} must be an int in the range [1, {n_positive}] "
             f"(the number of positive weights). Got {k!r} instead."
         )
     if not 1 <= k <= n_positive:
         raise InvalidParameterError(
-            f"The 'k' parameter of {caller} must be an int in the range [1, {n_positive}] "
+            f"The 'n_samples' parameter of {caller} must be an int in the range [1, {n_positive}] "
             f"(the number of positive weights). Got {k!r} instead."
         )
     return int(k)

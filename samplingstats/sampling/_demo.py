@@ -77,7 +77,7 @@ def run(rng) -> str:
     )
 
     # 4. Keyed permutation: O(1)-memory passes and shards of a permutation of [0, 10^7).
-    big = KeyedPermutation(10**7, seed=2024)
+    big = KeyedPermutation(10**7, rng=2024)
     rows = []
     for pass_index in range(3):
         head = big.take_range(0, 5, pass_index=pass_index)
@@ -86,10 +86,10 @@ def run(rng) -> str:
         format_table(
             ["pass", "first 5 elements of the pass (n = 10^7, nothing materialised)"],
             rows,
-            title="KeyedPermutation(10**7, seed=2024).take_range(0, 5, pass_index=p)",
+            title="KeyedPermutation(10**7, rng=2024).take_range(0, 5, pass_index=p)",
         )
     )
-    small = KeyedPermutation(12, seed=7)
+    small = KeyedPermutation(12, rng=7)
     shards = [small.take_range(r, 12, 3) for r in range(3)]
     rows = [[r, " ".join(str(v) for v in s.tolist())] for r, s in enumerate(shards)]
     covered = sorted(np.concatenate(shards).tolist()) == list(range(12))

@@ -1,4 +1,4 @@
-"""Stateless keyed pseudo-random permutations of [0, n) (Feistel network + cycle-walking)."""
+"""Stateless keyed pseudo-random permutations of [0, n_items) (Feistel network + cycle-walking)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from .._kernels._permutation import (
     half_bits_py,
     pass_key_py,
 )
-from .._rng import as_generator
+from .._rng import as_seed
 
 __all__ = ["KeyedPermutation"]
 
@@ -30,28 +30,33 @@ def _is_int(x) -> bool:
 
 
 class KeyedPermutation:
-    """A keyed pseudo-random permutation of ``[0, n)`` evaluated pointwise in O(1) memory.
+    """A keyed pseudo-random permutation of ``[0, n_items)`` evaluated pointwise in O(1) memory.
 
     ``perm.take(positions, pass_index=p)`` returns the elements at the given positions of pass
     ``p``'s permutation without materialising it: each element is a balanced Feistel network
     (:data:`~samplingstats._kernels._permutation.ROUNDS` rounds, a splitmix64-style round function)
-    on the smallest ``2h``-bit domain ``>= n`` (less than ``4n``), restricted to ``[0, n)`` by
-    cycle-walking (expected fewer than 4 re-encryptions). Every pass has its own key derived from
-    ``(seed, pass_index)``, so epochs of a data pipeline, or shards of one epoch
-    (:meth:`take_range` with ``step = world_size``), need no shared state and no O(n) buffer.
+    on the smallest ``2h``-bit domain ``>= n_items`` (less than ``4 n_items``), restricted to
+    ``[0, n_items)`` by cycle-walking (expected fewer than 4 re-encryptions). Every pass has its
+    own key derived from
+    ``(seed, pass_index)`` (``seed``: the int key taken from ``rng``), so epochs of a data
+    pipeline, or shards of one epoch (:meth:`take_range` with ``step = world_size``), need no
+    shared state and no O(n_items) buffer.
 
     Parameters
     ----------
-    n : int
-        Size of the permuted range, ``1 <= n <= 2**62``.
-    seed : int or None or numpy.random.Generator
-        The key: an int in ``[0, 2**64)``. ``None`` or a Generator draws one (see :attr:`seed`).
+    n_items : int
+        Size of the permuted range, ``1 <= n_items <= 2**62``.
+    rng : None, int, numpy.random.Generator or torch.Generator, keyword-only
+        The key. An int in ``[0, 2**64)`` is the key itself (the same int always gives the same
+        permutations); ``None`` draws fresh entropy, a Generator (numpy or torch) one draw of its
+        stream (see :attr:`seed`).
 
     Attributes
     ----------
-    n : int
+    n_items : int
     seed : int
-        The key as an int in ``[0, 2**64)``; ``KeyedPermutation(n, perm.seed)`` reproduces ``perm``.
+        The key as an int in ``[0, 2**64)``; ``KeyedPermutation(n_items, rng=perm.seed)``
+        reproduces ``perm``.
 
     Notes
     -----
@@ -65,7 +70,7 @@ class KeyedPermutation:
     Examples
     --------
     >>> from samplingstats.sampling import KeyedPermutation
-    >>> perm = KeyedPermutation(10, seed=42)
+    >>> perm = KeyedPermutation(10, rng=42)
     >>> p = perm.permutation()
     >>> sorted(p.tolist()) == list(range(10))
     True
@@ -79,41 +84,45 @@ class KeyedPermutation:
     True
     """
 
-    def __init__(self, n, seed=None):
-        if not _is_int(n) or not 1 <= n <= _MAX_N:
+    def __init__(self, n_items, *, rng=None):
+        if not _is_int(n_items) or not 1 <= n_items <= _MAX_N:
             raise InvalidParameterError(
-                "The 'n' parameter of KeyedPermutation must be an int in the range [1, 2**62]. "
-                f"Got {n!r} instead."
+                "The 'n_items' parameter of KeyedPermutation must be an int in the range "
+                f"[1, 2**62]. Got {n_items!r} instead."
             )
-        if seed is None or isinstance(
-            seed, (np.random.Generator, np.random.BitGenerator, np.random.SeedSequence)
-        ):
-            seed = int(as_generator(seed).integers(0, 1 << 64, dtype=np.uint64))
-        if not _is_int(seed) or not 0 <= seed < (1 << 64):
-            raise InvalidParameterError(
-                "The 'seed' parameter of KeyedPermutation must be an int in the range "
-                f"[0, 2**64), a numpy.random.Generator or None. Got {seed!r} instead."
-            )
-        self.n = int(n)
+        bad = InvalidParameterError(
+            "The 'rng' parameter of KeyedPermutation must be None, an int in the range "
+            f"[0, 2**64), a numpy.random.Generator or a torch.Generator. Got {rng!r} instead."
+        )
+        if _is_int(rng):
+            if not 0 <= rng < (1 << 64):
+                raise bad
+            seed = int(rng)
+        else:
+            try:
+                seed = as_seed(rng)
+            except InvalidParameterError:
+                raise bad from None
+        self.n_items = int(n_items)
         self.seed = int(seed)
         self._seed64 = self.seed - (1 << 64) if self.seed >> 63 else self.seed
-        self.half_bits = half_bits_py(self.n)
+        self.half_bits = half_bits_py(self.n_items)
         self.rounds = ROUNDS
 
     # ------------------------------------------------------------------------------------------
     def __len__(self) -> int:
-        return self.n
+        return self.n_items
 
     def __repr__(self) -> str:
-        return f"KeyedPermutation(n={self.n}, seed={self.seed})"
+        return f"KeyedPermutation(n_items={self.n_items}, rng={self.seed})"
 
     def __eq__(self, other):
         if not isinstance(other, KeyedPermutation):
             return NotImplemented
-        return self.n == other.n and self.seed == other.seed
+        return self.n_items == other.n_items and self.seed == other.seed
 
     def __hash__(self):
-        return hash((KeyedPermutation, self.n, self.seed))
+        return hash((KeyedPermutation, self.n_items, self.seed))
 
     def key(self, pass_index: int = 0) -> int:
         """The signed 64-bit Feistel key of pass ``pass_index`` (the ``key`` of the kernels)."""
@@ -131,7 +140,7 @@ class KeyedPermutation:
         what = "positions" if name == "positions" else "elements"
         return InvalidParameterError(
             f"The {name!r} parameter of KeyedPermutation.{method} must contain {what} in "
-            f"[0, n) = [0, {self.n}). Got {value!r} instead."
+            f"[0, n_items) = [0, {self.n_items}). Got {value!r} instead."
         )
 
     # ------------------------------------------------------------------------------------------
@@ -141,7 +150,7 @@ class KeyedPermutation:
         Parameters
         ----------
         positions : array-like of ints or torch.Tensor (integer dtype), any shape
-            Positions in ``[0, n)``.
+            Positions in ``[0, n_items)``.
         pass_index : int, default 0
             Which pass (epoch) of the keyed permutation family.
 
@@ -153,7 +162,7 @@ class KeyedPermutation:
         Examples
         --------
         >>> from samplingstats.sampling import KeyedPermutation
-        >>> perm = KeyedPermutation(1000, seed=7)
+        >>> perm = KeyedPermutation(1000, rng=7)
         >>> x = perm.take(np.arange(5), pass_index=3)
         >>> x.shape, bool(np.all((0 <= x) & (x < 1000)))
         ((5,), True)
@@ -170,7 +179,7 @@ class KeyedPermutation:
         Parameters
         ----------
         elements : array-like of ints or torch.Tensor (integer dtype), any shape
-            Elements of ``[0, n)``.
+            Elements of ``[0, n_items)``.
         pass_index : int, default 0
             Which pass (epoch).
 
@@ -181,7 +190,7 @@ class KeyedPermutation:
         Examples
         --------
         >>> from samplingstats.sampling import KeyedPermutation
-        >>> perm = KeyedPermutation(1000, seed=7)
+        >>> perm = KeyedPermutation(1000, rng=7)
         >>> pos = perm.index([3, 14, 159], pass_index=2)
         >>> perm.take(pos, pass_index=2).tolist()
         [3, 14, 159]
@@ -200,11 +209,11 @@ class KeyedPermutation:
             pos = values.to(torch.int64)
             if pos.numel():
                 lo, hi = int(pos.min()), int(pos.max())
-                if lo < 0 or hi >= self.n:
+                if lo < 0 or hi >= self.n_items:
                     raise self._range_error(argname, method, lo if lo < 0 else hi)
             from ._torch import feistel_take_torch
 
-            out = feistel_take_torch(pos.reshape(-1), self.n, key, inverse=inverse)
+            out = feistel_take_torch(pos.reshape(-1), self.n_items, key, inverse=inverse)
             return out.reshape(pos.shape)
         arr = np.asarray(values)
         if arr.dtype.kind not in "iu":
@@ -220,27 +229,27 @@ class KeyedPermutation:
                 )
         if arr.size:
             lo, hi = int(arr.min()), int(arr.max())
-            if lo < 0 or hi >= self.n:
+            if lo < 0 or hi >= self.n_items:
                 raise self._range_error(argname, method, lo if lo < 0 else hi)
         flat = np.ascontiguousarray(arr.reshape(-1), dtype=np.int64)
         if jit_disabled():
-            out = feistel_take_xp(flat.copy(), self.n, key, inverse=inverse)
+            out = feistel_take_xp(flat.copy(), self.n_items, key, inverse=inverse)
         elif inverse:
-            out = feistel_index(flat, np.int64(self.n), np.int64(key))
+            out = feistel_index(flat, np.int64(self.n_items), np.int64(key))
         else:
-            out = feistel_take(flat, np.int64(self.n), np.int64(key))
+            out = feistel_take(flat, np.int64(self.n_items), np.int64(key))
         return out.reshape(arr.shape)
 
     def take_range(self, start, stop, step=1, pass_index: int = 0, *, device=None):
         """Elements at the positions of ``range(start, stop, step)`` of pass ``pass_index``.
 
-        The sharding primitive: rank ``r`` of ``w`` workers takes ``take_range(r, n, w)``; a batch
+        The sharding primitive: rank ``r`` of ``w`` workers takes ``take_range(r, n_items, w)``; a batch
         of an epoch is ``take_range(b * B, (b + 1) * B)``. No positions array is allocated.
 
         Parameters
         ----------
         start, stop : int
-            ``0 <= start`` and ``stop <= n`` (an empty range when ``start >= stop``).
+            ``0 <= start`` and ``stop <= n_items`` (an empty range when ``start >= stop``).
         step : int, default 1
             Positive stride.
         pass_index : int, default 0
@@ -255,16 +264,16 @@ class KeyedPermutation:
         Examples
         --------
         >>> from samplingstats.sampling import KeyedPermutation
-        >>> perm = KeyedPermutation(12, seed=1)
+        >>> perm = KeyedPermutation(12, rng=1)
         >>> shards = [perm.take_range(r, 12, 3) for r in range(3)]
         >>> sorted(np.concatenate(shards).tolist()) == list(range(12))
         True
         """
         for name, v in (("start", start), ("stop", stop)):
-            if not _is_int(v) or not 0 <= v <= self.n:
+            if not _is_int(v) or not 0 <= v <= self.n_items:
                 raise InvalidParameterError(
                     f"The {name!r} parameter of KeyedPermutation.take_range must be an int in the "
-                    f"range [0, n] = [0, {self.n}]. Got {v!r} instead."
+                    f"range [0, n_items] = [0, {self.n_items}]. Got {v!r} instead."
                 )
         if not _is_int(step) or step < 1:
             raise InvalidParameterError(
@@ -281,29 +290,29 @@ class KeyedPermutation:
             torch = import_torch()
             dev = resolve_device(device)
             pos = torch.arange(start, start + count * step, step, dtype=torch.int64, device=dev)
-            return feistel_take_torch(pos, self.n, key)
+            return feistel_take_torch(pos, self.n_items, key)
         if jit_disabled():
             pos = np.arange(start, start + count * step, step, dtype=np.int64)
-            return feistel_take_xp(pos, self.n, key)
+            return feistel_take_xp(pos, self.n_items, key)
         return feistel_take_range(
-            np.int64(start), np.int64(step), np.int64(count), np.int64(self.n), np.int64(key)
+            np.int64(start), np.int64(step), np.int64(count), np.int64(self.n_items), np.int64(key)
         )
 
     def permutation(self, pass_index: int = 0, *, device=None):
-        """The whole permutation of pass ``pass_index`` as an array (O(n) time and memory).
+        """The whole permutation of pass ``pass_index`` as an array (O(n_items) time and memory).
 
         Examples
         --------
         >>> from samplingstats.sampling import KeyedPermutation
-        >>> sorted(KeyedPermutation(5, seed=3).permutation(2).tolist())
+        >>> sorted(KeyedPermutation(5, rng=3).permutation(2).tolist())
         [0, 1, 2, 3, 4]
         """
         self._check_pass(pass_index, "permutation")
-        return self.take_range(0, self.n, 1, pass_index, device=device)
+        return self.take_range(0, self.n_items, 1, pass_index, device=device)
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            start, stop, step = index.indices(self.n)
+            start, stop, step = index.indices(self.n_items)
             if step < 1:
                 raise InvalidParameterError(
                     "KeyedPermutation supports slices with a positive step only. "
@@ -316,12 +325,14 @@ class KeyedPermutation:
             )
         i = int(index)
         if i < 0:
-            i += self.n
-        if not 0 <= i < self.n:
-            raise IndexError(f"KeyedPermutation index {index} out of range for n={self.n}")
+            i += self.n_items
+        if not 0 <= i < self.n_items:
+            raise IndexError(
+                f"KeyedPermutation index {index} out of range for n_items={self.n_items}"
+            )
         return int(self.take(np.array([i], dtype=np.int64))[0])
 
     def __iter__(self):
         chunk = 1 << 16
-        for s in range(0, self.n, chunk):
-            yield from self.take_range(s, min(self.n, s + chunk)).tolist()
+        for s in range(0, self.n_items, chunk):
+            yield from self.take_range(s, min(self.n_items, s + chunk)).tolist()

@@ -9,8 +9,8 @@ import numpy as np
 
 from .._exceptions import InvalidParameterError
 from .._kernels._alias import exp_keys_topk, poisson_draw
-from .._rng import as_generator, torch_generator
-from ._common import as_probabilities, as_weights, check_k_int
+from .._rng import _is_torch_generator, as_generator, torch_generator
+from ._common import as_probabilities, as_weights, check_n_samples_int
 
 __all__ = ["poisson_sample", "inclusion_probabilities", "weighted_sample_without_replacement"]
 
@@ -20,14 +20,15 @@ def poisson_sample(pi, *, rng=None):
 
     The sample size is random with mean ``sum(pi)`` and variance ``sum(pi * (1 - pi))``; the
     Horvitz-Thompson estimator ``sum_{i in S} y_i / pi_i`` is unbiased for ``sum_i y_i``. Pair it
-    with :func:`inclusion_probabilities` for an expected size ``k`` with ``pi ∝ weights``. O(n).
+    with :func:`inclusion_probabilities` for an expected size ``n_samples`` with ``pi ∝ weights``.
+    O(n_items).
 
     Parameters
     ----------
-    pi : array-like or torch.Tensor, shape (n,)
+    pi : array-like or torch.Tensor, shape (n_items,)
         Inclusion probabilities in [0, 1].
-    rng : None, int, numpy.random.Generator, ...
-        Randomness (SPEC 7).
+    rng : None, int, numpy.random.Generator or torch.Generator
+        Randomness (SPEC 7); a ``torch.Generator`` on ``pi``'s device drives the torch path as is.
 
     Returns
     -------
@@ -44,12 +45,16 @@ def poisson_sample(pi, *, rng=None):
     (True, True)
     """
     p, ref = as_probabilities(pi, "pi", "poisson_sample")
-    gen = as_generator(rng)
     if ref is None:
-        return poisson_draw(p, gen)
+        return poisson_draw(p, as_generator(rng))
     from ._torch import poisson_sample_torch
 
-    return poisson_sample_torch(ref.detach(), torch_generator(gen, ref.device))
+    return poisson_sample_torch(ref.detach(), _torch_gen(rng, ref.device))
+
+
+def _torch_gen(rng, device):
+    """A ``torch.Generator`` on ``device``: the caller's (as is) or one derived from ``rng``."""
+    return torch_generator(rng if _is_torch_generator(rng) else as_generator(rng), device)
 
 
 def _inclusion_numpy(w: np.ndarray, k: float) -> np.ndarray:
@@ -79,8 +84,8 @@ def _inclusion_numpy(w: np.ndarray, k: float) -> np.ndarray:
     return out
 
 
-def inclusion_probabilities(weights, k):
-    """First-order inclusion probabilities ``pi_i = min(1, c * w_i)`` with ``sum(pi) == k``.
+def inclusion_probabilities(weights, n_samples):
+    """First-order inclusion probabilities ``pi_i = min(1, c * w_i)`` with ``sum(pi) == n_samples``.
 
     The probability-proportional-to-size (PPS) design: units whose share would exceed one are
     included with certainty and ``c`` is re-solved on the rest (iterative capping, computed in
@@ -88,16 +93,17 @@ def inclusion_probabilities(weights, k):
 
     Parameters
     ----------
-    weights : array-like or torch.Tensor, shape (n,)
+    weights : array-like or torch.Tensor, shape (n_items,)
         Non-negative finite size measures with a positive sum.
-    k : int or float
-        Expected sample size, ``0 < k <= number of positive weights`` (a float is allowed for
-        Poisson sampling with a non-integer expected size).
+    n_samples : int or float
+        Expected sample size, ``0 < n_samples <= number of positive weights`` (a float is allowed
+        for Poisson sampling with a non-integer expected size).
 
     Returns
     -------
-    numpy.ndarray or torch.Tensor of float64, shape (n,)
-        Inclusion probabilities in [0, 1] summing to ``k`` (up to rounding, ~1e-12 relative).
+    numpy.ndarray or torch.Tensor of float64, shape (n_items,)
+        Inclusion probabilities in [0, 1] summing to ``n_samples`` (up to rounding, ~1e-12
+        relative).
 
     Examples
     --------
@@ -109,6 +115,7 @@ def inclusion_probabilities(weights, k):
     """
     w, ref = as_weights(weights, "weights", "inclusion_probabilities")
     n_pos = int(np.count_nonzero(w > 0))
+    k = n_samples
     if (
         not isinstance(k, numbers.Real)
         or isinstance(k, (bool, np.bool_))
@@ -116,7 +123,7 @@ def inclusion_probabilities(weights, k):
         or not 0 < k <= n_pos
     ):
         raise InvalidParameterError(
-            f"The 'k' parameter of inclusion_probabilities must be a float in the range "
+            f"The 'n_samples' parameter of inclusion_probabilities must be a float in the range "
             f"(0, {n_pos}] (the number of positive weights). Got {k!r} instead."
         )
     pi = _inclusion_numpy(w, float(k))
@@ -127,8 +134,8 @@ def inclusion_probabilities(weights, k):
     return as_tensor_like(pi, ref)
 
 
-def weighted_sample_without_replacement(weights, k, *, rng=None):
-    """Draw ``k`` distinct indices by successive sampling proportional to ``weights``.
+def weighted_sample_without_replacement(weights, n_samples, *, rng=None):
+    """Draw ``n_samples`` distinct indices by successive sampling proportional to ``weights``.
 
     The first index is drawn with probability ``w_i / sum(w)``, the next proportionally to the
     remaining weights, and so on (sampling without replacement as in ``Generator.choice(...,
@@ -139,16 +146,17 @@ def weighted_sample_without_replacement(weights, k, *, rng=None):
 
     Parameters
     ----------
-    weights : array-like or torch.Tensor, shape (n,)
+    weights : array-like or torch.Tensor, shape (n_items,)
         Non-negative finite weights with a positive sum; zero weights are never drawn.
-    k : int
-        Sample size, ``1 <= k <=`` number of positive weights.
-    rng : None, int, numpy.random.Generator, ...
-        Randomness (SPEC 7).
+    n_samples : int
+        Sample size, ``1 <= n_samples <=`` number of positive weights.
+    rng : None, int, numpy.random.Generator or torch.Generator
+        Randomness (SPEC 7); a ``torch.Generator`` on the weights' device drives the torch path
+        as is.
 
     Returns
     -------
-    numpy.ndarray or torch.Tensor of int64, shape (k,)
+    numpy.ndarray or torch.Tensor of int64, shape (n_samples,)
         Indices in draw order (a tensor on the weights' device for tensor input).
 
     Examples
@@ -160,10 +168,9 @@ def weighted_sample_without_replacement(weights, k, *, rng=None):
     """
     caller = "weighted_sample_without_replacement"
     w, ref = as_weights(weights, "weights", caller)
-    k = check_k_int(k, int(np.count_nonzero(w > 0)), caller)
-    gen = as_generator(rng)
+    k = check_n_samples_int(n_samples, int(np.count_nonzero(w > 0)), caller)
     if ref is None:
-        return exp_keys_topk(w, k, gen)
+        return exp_keys_topk(w, k, as_generator(rng))
     from ._torch import wor_sample_torch
 
-    return wor_sample_torch(ref.detach(), k, torch_generator(gen, ref.device))
+    return wor_sample_torch(ref.detach(), k, _torch_gen(rng, ref.device))

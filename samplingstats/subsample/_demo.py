@@ -17,8 +17,8 @@ def run(rng) -> str:
 
     seed = int(rng.integers(2**31))
     n, ratio, W = 100_000, 0.03, 4
-    glob = RS2Schedule(n, ratio, seed=seed)
-    ranks = [RS2Schedule(n, ratio, seed=seed, num_replicas=W, rank=j) for j in range(W)]
+    glob = RS2Schedule(n, ratio, rng=seed)
+    ranks = [RS2Schedule(n, ratio, rng=seed, num_replicas=W, rank=j) for j in range(W)]
     k = glob.round_size
     rounds_per_pass = -(-n // k)
     stream = [glob.round_indices(t) for t in range(2 * rounds_per_pass)]
@@ -48,7 +48,9 @@ def run(rng) -> str:
     ]
     text = format_table(["RS2 schedule", "value"], rows)
     if not torch_available():
-        return text + "\n(torch not installed: digits comparison skipped)"
+        return text + (
+            '\n(torch not installed: digits comparison skipped; pip install "samplingstats[torch]")'
+        )
     from ._training import digits_split, train_digits
 
     data = digits_split()

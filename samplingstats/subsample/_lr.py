@@ -7,8 +7,8 @@ import numbers
 
 import numpy as np
 
-from .._backend import import_torch
 from .._exceptions import InvalidParameterError
+from .._optional import import_optional
 from ._schedule import _check_n, _check_ratio, _is_int, rs2_round_size
 
 __all__ = ["rs2_total_steps", "cosine_lr", "rs2_cosine_lr"]
@@ -23,20 +23,20 @@ def _check_pos_int(v, name, caller, low=1):
     return int(v)
 
 
-def rs2_total_steps(n, ratio, rounds, batch_size, *, num_replicas=1, drop_last=False):
-    """Total optimizer steps ``T = X * I`` of ``rounds`` RS2 rounds on one rank.
+def rs2_total_steps(n_items, ratio, n_rounds, batch_size, *, num_replicas=1, drop_last=False):
+    """Total optimizer steps ``T = X * I`` of ``X = n_rounds`` RS2 rounds on one rank.
 
-    A round has ``k = round(ratio * n)`` examples; a rank gets at most ``s = ceil(k / W)`` of them
+    A round has ``k = round(ratio * n_items)`` examples; a rank gets at most ``s = ceil(k / W)`` of them
     (rank 0; all ranks with ``even_shards=True`` or when ``W`` divides ``k``), so a round has
     ``I = ceil(s / b)`` iterations (``floor(s / b)`` with ``drop_last``).
 
     Parameters
     ----------
-    n : int
+    n_items : int
         Dataset size.
     ratio : float
         Selection ratio in ``(0, 1]``.
-    rounds : int
+    n_rounds : int
         Number of rounds ``X >= 1``.
     batch_size : int
         Per-rank batch size ``b >= 1``.
@@ -58,9 +58,9 @@ def rs2_total_steps(n, ratio, rounds, batch_size, *, num_replicas=1, drop_last=F
     1800
     """
     caller = "rs2_total_steps"
-    n = _check_n(n, caller)
+    n = _check_n(n_items, caller)
     ratio = _check_ratio(ratio, caller)
-    rounds = _check_pos_int(rounds, "rounds", caller)
+    rounds = _check_pos_int(n_rounds, "n_rounds", caller)
     b = _check_pos_int(batch_size, "batch_size", caller)
     w = _check_pos_int(num_replicas, "num_replicas", caller)
     if not isinstance(drop_last, (bool, np.bool_)):
@@ -215,7 +215,7 @@ def rs2_cosine_lr(optimizer, total_steps, *, eta_min=0.0, warmup_steps=0, last_e
     >>> lrs
     [0.1, 0.085355, 0.05, 0.014645, 0.0]
     """
-    torch = import_torch()
+    torch = import_optional("torch", purpose="rs2_cosine_lr")
     if not isinstance(optimizer, torch.optim.Optimizer):
         raise InvalidParameterError(
             "The 'optimizer' parameter of rs2_cosine_lr must be a torch.optim.Optimizer. "

@@ -1,9 +1,11 @@
 """RS2 index schedules: repeated random subsets of a dataset, framework-free.
 
-Notation (Okanovic et al. 2024): ``n`` examples, ratio ``r``, round size ``k = round(r n)``. Without
+Notation (Okanovic et al. 2024): ``n = n_items`` examples, ratio ``r``, round size
+``k = round(r n)``. Without
 replacement (the headline variant), round ``t`` holds the stream positions ``[t k, (t + 1) k)`` of a
 sequence of passes, each pass a keyed Feistel permutation of ``[0, n)``
-(:class:`samplingstats.sampling.KeyedPermutation`, key ``(seed, pass)``). With replacement, round
+(:class:`samplingstats.sampling.KeyedPermutation`, key ``(seed, pass)``, ``seed`` the int taken
+from ``rng``). With replacement, round
 ``t`` is the first ``k`` positions of pass ``t`` (an independent uniform ``k``-subset per round).
 
 A round that straddles two passes takes the ``a`` last elements of the old pass and the first
@@ -37,6 +39,7 @@ from .._exceptions import InvalidParameterError
 from .._kernels._jit import jit_disabled
 from .._kernels._permutation import feistel_take_range, feistel_take_xp, pass_key, pass_key_py
 from .._kernels._subsample import rs2_round
+from .._rng import as_seed
 
 __all__ = ["RS2Schedule", "rs2_round_size", "largest_remainder_quotas"]
 
@@ -67,7 +70,7 @@ def _signed64(x: int) -> int:
     return x - (1 << 64) if x >> 63 else x
 
 
-def _check_n(n, caller, name="n"):
+def _check_n(n, caller, name="n_items"):
     if not _is_int(n) or not 1 <= n <= _MAX_N:
         raise InvalidParameterError(
             f"The {name!r} parameter of {caller} must be an int in the range [1, 2**62]. "
@@ -92,19 +95,51 @@ def _check_ratio(ratio, caller):
 def _check_seed(seed, caller):
     if not _is_int(seed) or not 0 <= seed < (1 << 64):
         raise InvalidParameterError(
-            f"The 'seed' parameter of {caller} must be an int in the range [0, 2**64) (every "
-            f"rank and every resumed run must share it). Got {seed!r} instead."
+            f"The 'rng' parameter of {caller} must be None, an int in the range [0, 2**64) or a "
+            f"Generator. Got {seed!r} instead."
         )
     return int(seed)
 
 
-def rs2_round_size(n, ratio) -> int:
-    """Round size ``k = round(ratio * n)`` (half up), at least 1.
+_SAME_INT_HINT = (
+    "pass the same int on every rank, e.g. rng=0 (from a numpy Generator `g` seeded the same on "
+    "every rank: rng=int(g.integers(2**63)); from a torch.Generator `tg`: "
+    "rng=int(torch.randint(2**62, (1,), generator=tg)))"
+)
+
+
+def _resolve_rng(rng, caller, *, num_replicas=1):
+    """``(seed, given)``: the int key of ``rng`` and whether the caller fixed it as an int.
+
+    Ranks must agree on the key, so with ``num_replicas > 1`` only an int is accepted (a fresh
+    ``None`` draw or a Generator's draw could differ between ranks, silently).
+    """
+    if _is_int(rng):
+        return _check_seed(rng, caller), True
+    if num_replicas > 1:
+        got = "None" if rng is None else type(rng).__name__
+        raise InvalidParameterError(
+            f"The 'rng' parameter of {caller} must be an int when num_replicas > 1 (here "
+            f"{num_replicas}): every rank must draw the same rounds, and a fresh draw (rng=None) "
+            f"or a Generator's draw may differ between ranks. Got {got}; {_SAME_INT_HINT}."
+        )
+    try:
+        seed = as_seed(rng)
+    except InvalidParameterError:
+        raise InvalidParameterError(
+            f"The 'rng' parameter of {caller} must be None, an int in the range [0, 2**64) or a "
+            f"Generator. Got {rng!r} instead."
+        ) from None
+    return _check_seed(seed, caller), False
+
+
+def rs2_round_size(n_items, ratio) -> int:
+    """Round size ``k = round(ratio * n_items)`` (half up), at least 1.
 
     Parameters
     ----------
-    n : int
-        Dataset size, ``n >= 1``.
+    n_items : int
+        Dataset size, ``n_items >= 1``.
     ratio : float
         Selection ratio in ``(0, 1]``.
 
@@ -115,7 +150,7 @@ def rs2_round_size(n, ratio) -> int:
     Raises
     ------
     InvalidParameterError
-        If ``ratio * n`` rounds to 0.
+        If ``ratio * n_items`` rounds to 0.
 
     Examples
     --------
@@ -123,30 +158,30 @@ def rs2_round_size(n, ratio) -> int:
     >>> rs2_round_size(50_000, 0.1), rs2_round_size(1797, 0.05)
     (5000, 90)
     """
-    n = _check_n(n, "rs2_round_size")
+    n = _check_n(n_items, "rs2_round_size")
     ratio = _check_ratio(ratio, "rs2_round_size")
     k = min(n, math.floor(ratio * n + 0.5))
     if k < 1:
         raise InvalidParameterError(
-            f"The 'ratio' parameter gives an empty round: ratio * n = {ratio} * {n} = "
+            f"The 'ratio' parameter gives an empty round: ratio * n_items = {ratio} * {n} = "
             f"{ratio * n:.3g} rounds to 0 examples. Use ratio >= {0.5 / n:.3g}."
         )
     return int(k)
 
 
-def largest_remainder_quotas(counts, k):
-    """Split ``k`` into integer quotas proportional to ``counts`` (largest-remainder method).
+def largest_remainder_quotas(counts, n_samples):
+    """Split ``n_samples`` into integer quotas proportional to ``counts`` (largest remainder).
 
-    ``q_c = floor(k n_c / N)`` plus one for the ``k - sum floor`` classes with the largest
-    remainders (ties to the larger class, then to the lower class index), so ``sum q = k`` exactly
-    and ``|q_c - k n_c / N| < 1``.
+    With ``k = n_samples``: ``q_c = floor(k n_c / N)`` plus one for the ``k - sum floor`` classes
+    with the largest remainders (ties to the larger class, then to the lower class index), so
+    ``sum q = k`` exactly and ``|q_c - k n_c / N| < 1``.
 
     Parameters
     ----------
     counts : array-like of int
         Class sizes ``n_c >= 0`` with a positive sum ``N``.
-    k : int
-        Total, ``0 <= k <= N``.
+    n_samples : int
+        Total, ``0 <= n_samples <= N``.
 
     Returns
     -------
@@ -166,9 +201,10 @@ def largest_remainder_quotas(counts, k):
         )
     cl = [int(v) for v in c]
     total = sum(cl)
+    k = n_samples
     if not _is_int(k) or not 0 <= k <= total:
         raise InvalidParameterError(
-            f"The 'k' parameter of largest_remainder_quotas must be an int in the range "
+            f"The 'n_samples' parameter of largest_remainder_quotas must be an int in the range "
             f"[0, {total}]. Got {k!r} instead."
         )
     k = int(k)
@@ -190,7 +226,8 @@ def _label_codes(labels, n, caller):
         )
     if arr.shape[0] != n:
         raise InvalidParameterError(
-            f"Argument 'labels' of {caller} must have length n = {n} (one label per example), "
+            f"Argument 'labels' of {caller} must have length n_items = {n} (one label per "
+            "example), "
             f"got length {arr.shape[0]}."
         )
     if arr.dtype.kind in "fc" and not np.isfinite(arr).all():
@@ -226,27 +263,32 @@ def _rs2_round_numpy(
 class RS2Schedule:
     """RS2 round schedule: which examples each rank trains on in each round (framework-free).
 
-    Round ``t`` is a subset of ``k = round(ratio * n)`` distinct examples. Without replacement
+    Round ``t`` is a subset of ``k = round(ratio * n_items)`` distinct examples. Without replacement
     (default) consecutive rounds walk through a fresh keyed permutation per pass, so every pass of
-    ``ceil(n / k)`` rounds uses every example once; with replacement each round is an independent
-    uniform ``k``-subset. Rank ``rank`` of ``num_replicas`` gets the round's slots
+    ``ceil(n_items / k)`` rounds uses every example once; with replacement each round is an
+    independent uniform ``k``-subset. Rank ``rank`` of ``num_replicas`` gets the round's slots
     ``rank, rank + num_replicas, ...`` (about ``k / num_replicas`` indices) at O(k / num_replicas)
     cost, with no communication. The whole state is ``(seed, round)``.
 
     Parameters
     ----------
-    n : int
-        Dataset size.
+    n_items : int
+        Dataset size: the schedule indexes ``0 .. n_items - 1``.
     ratio : float
         Fraction of the data per round, in ``(0, 1]``.
     replacement : bool, default False
         ``False``: without replacement across rounds (cycle through passes). ``True``: each round
         an independent uniform subset (coverage after ``X`` rounds ``1 - (1 - r)^X``).
-    labels : array-like of length n, optional
+    labels : array-like of length n_items, optional
         Class labels for stratified rounds: class ``c`` contributes its largest-remainder quota
         ``q_c`` (``sum q_c = k``) every round, cycling through its own members without replacement.
-    seed : int, default 0
-        The key, in ``[0, 2**64)``; every rank must use the same.
+    rng : None, int, numpy.random.Generator or torch.Generator, default None
+        The key (SPEC 7). An int in ``[0, 2**64)`` is the key itself, so the same int gives the
+        same rounds in every process. ``None`` draws a fresh key once, a Generator one draw of
+        its stream; the key is :attr:`seed` and is saved by :meth:`state_dict`, and
+        :meth:`load_state_dict` adopts the saved key, so a resumed run continues the same stream.
+        **With** ``num_replicas > 1`` **an int is required**: every rank must use the same one
+        (from a Generator ``g`` seeded alike on every rank: ``rng=int(g.integers(2**63))``).
     num_replicas : int, default 1
         Number of ranks (data-parallel workers).
     rank : int, default 0
@@ -259,6 +301,10 @@ class RS2Schedule:
 
     Attributes
     ----------
+    n_items : int
+        Dataset size.
+    seed : int
+        The key, in ``[0, 2**64)`` (``rng`` when it was an int).
     round_size : int
         ``k``, the size of a round over all ranks.
     shard_size : int
@@ -272,16 +318,17 @@ class RS2Schedule:
 
     Notes
     -----
-    Memory: O(k / num_replicas) for this rank's slot layout, plus the ``8 n`` bytes of the class
-    member lists when stratified; no O(n) permutation is stored. Without replacement, RS2 is SGD
-    with random reshuffling over the full data compressed into the chosen number of steps.
+    Memory: O(k / num_replicas) for this rank's slot layout, plus the ``8 n_items`` bytes of the
+    class member lists when stratified; no O(n_items) permutation is stored. Without replacement,
+    RS2 is SGD with random reshuffling over the full data compressed into the chosen number of
+    steps.
 
     Cost: a round is O(k / num_replicas) (one Feistel evaluation per index). The round that
     straddles a pass boundary, and the one after it, also need the new pass's corrected head
     (O(k), once per pass, cached). For ``ratio > 1/2`` a pass's tail can reach into its own head,
     so a head may need the previous pass's head: random access to a late round in a fresh object
     then replays the heads back to the last pass boundary that does not need one (a few passes
-    unless ``k`` is within a few examples of ``n``).
+    unless ``k`` is within a few examples of ``n_items``).
 
     The indices are computed on the CPU (numba, or numpy when ``NUMBA_DISABLE_JIT=1``, bitwise the
     same) and do not depend on any device.
@@ -289,7 +336,7 @@ class RS2Schedule:
     Examples
     --------
     >>> from samplingstats.subsample import RS2Schedule
-    >>> sched = RS2Schedule(10, 0.3, seed=1)
+    >>> sched = RS2Schedule(10, 0.3, rng=1)
     >>> sched.round_size
     3
     >>> rounds = [sched.indices(t) for t in range(4)]
@@ -297,26 +344,46 @@ class RS2Schedule:
     [0, 1, 2, 3, 5, 6, 7, 8, 9]
     >>> len(set(rounds[3].tolist()))                    # round 3 straddles two passes
     3
-    >>> shards = [RS2Schedule(10, 0.3, seed=1, num_replicas=2, rank=j).indices(0) for j in (0, 1)]
+    >>> shards = [RS2Schedule(10, 0.3, rng=1, num_replicas=2, rank=j).indices(0) for j in (0, 1)]
     >>> sorted(np.concatenate(shards).tolist()) == sorted(rounds[0].tolist())
     True
     """
 
     def __init__(
         self,
-        n,
+        n_items,
         ratio,
         *,
         replacement=False,
         labels=None,
-        seed=0,
+        rng=None,
         num_replicas=1,
         rank=0,
         even_shards=False,
-        _caller=None,
     ):
-        caller = _caller or type(self).__name__
-        self.n = _check_n(n, caller)
+        self._setup(
+            n_items,
+            ratio,
+            replacement=replacement,
+            labels=labels,
+            rng=rng,
+            num_replicas=num_replicas,
+            rank=rank,
+            even_shards=even_shards,
+            caller=type(self).__name__,
+        )
+
+    @classmethod
+    def _create(cls, *args, caller, **kwargs):
+        """Build a schedule whose error messages name ``caller`` (e.g. ``"RS2Sampler"``)."""
+        self = cls.__new__(cls)
+        self._setup(*args, caller=caller, **kwargs)
+        return self
+
+    def _setup(
+        self, n_items, ratio, *, replacement, labels, rng, num_replicas, rank, even_shards, caller
+    ):
+        self.n_items = _check_n(n_items, caller)
         self.ratio = _check_ratio(ratio, caller)
         if not isinstance(replacement, (bool, np.bool_)):
             raise InvalidParameterError(
@@ -330,26 +397,27 @@ class RS2Schedule:
             )
         self.replacement = bool(replacement)
         self.even_shards = bool(even_shards)
-        self.seed = _check_seed(seed, caller)
         if not _is_int(num_replicas) or num_replicas < 1:
             raise InvalidParameterError(
                 f"The 'num_replicas' parameter of {caller} must be an int in the range [1, inf). "
                 f"Got {num_replicas!r} instead."
             )
         self.num_replicas = int(num_replicas)
+        self.seed, self._seed_given = _resolve_rng(rng, caller, num_replicas=self.num_replicas)
         if not _is_int(rank) or not 0 <= rank < self.num_replicas:
             raise InvalidParameterError(
                 f"The 'rank' parameter of {caller} must be an int in the range "
                 f"[0, num_replicas - 1] = [0, {self.num_replicas - 1}]. Got {rank!r} instead."
             )
         self.rank = int(rank)
-        k = math.floor(self.ratio * self.n + 0.5)
-        k = min(self.n, k)
+        n = self.n_items
+        k = math.floor(self.ratio * n + 0.5)
+        k = min(n, k)
         if k < 1:
             raise InvalidParameterError(
-                f"The 'ratio' parameter of {caller} gives an empty round: ratio * n = "
-                f"{self.ratio} * {self.n} = {self.ratio * self.n:.3g} rounds to 0 examples. "
-                f"Use ratio >= {0.5 / self.n:.3g}."
+                f"The 'ratio' parameter of {caller} gives an empty round: ratio * n_items = "
+                f"{self.ratio} * {n} = {self.ratio * n:.3g} rounds to 0 examples. "
+                f"Use ratio >= {0.5 / n:.3g}."
             )
         self.round_size = int(k)
         if self.num_replicas > self.round_size:
@@ -363,23 +431,23 @@ class RS2Schedule:
         if labels is None:
             self.classes = None
             self.quotas = None
-            self._sizes = np.array([self.n], dtype=np.int64)
+            self._sizes = np.array([n], dtype=np.int64)
             self._quotas = np.array([self.round_size], dtype=np.int64)
-            self._seeds = np.array([_signed64(self.seed)], dtype=np.int64)
             self._members = np.empty(0, dtype=np.int64)
-            self._member_ptr = np.array([0, self.n], dtype=np.int64)
+            self._member_ptr = np.array([0, n], dtype=np.int64)
             self._identity = True
         else:
-            classes, codes = _label_codes(labels, self.n, caller)
+            classes, codes = _label_codes(labels, n, caller)
             counts = np.bincount(codes, minlength=classes.shape[0]).astype(np.int64)
             quotas = largest_remainder_quotas(counts, self.round_size)
             zero = np.flatnonzero(quotas == 0)
             if zero.size:
                 c = int(zero[0])
-                share = self.round_size * int(counts[c]) / self.n
+                share = self.round_size * int(counts[c]) / n
                 raise InvalidParameterError(
                     f"Class {classes[c].item()!r} has only {int(counts[c])} example(s), too few for a "
-                    f"per-round quota: its share of a round, k * n_c / n = {share:.3g}, rounds to "
+                    f"per-round quota: its share of a round, k * n_c / n_items = {share:.3g}, "
+                    "rounds to "
                     f"0 ({zero.size} class(es) in this case), so it would never be sampled. "
                     "Increase ratio, merge rare classes, or pass labels=None."
                 )
@@ -388,6 +456,22 @@ class RS2Schedule:
             self.quotas = quotas
             self._sizes = counts
             self._quotas = quotas
+            self._members = np.argsort(codes, kind="stable").astype(np.int64)
+            self._member_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+            self._identity = False
+        self._set_seed(self.seed)
+        self.round = 0
+        self._heads = collections.OrderedDict()
+        self._max_heads = 8 + 2 * self._sizes.shape[0]
+        self._layouts = {}
+        self.shard_size = self._layout(0, self.rank, self.num_replicas, self.even_shards)[3]
+
+    def _set_seed(self, seed):
+        """Key every stream from ``seed`` (and drop the heads computed with another key)."""
+        self.seed = int(seed)
+        if self._identity:
+            self._seeds = np.array([_signed64(self.seed)], dtype=np.int64)
+        else:
             self._seeds = np.array(
                 [
                     _signed64(
@@ -395,18 +479,12 @@ class RS2Schedule:
                             1, np.uint64
                         )[0]
                     )
-                    for c in range(classes.shape[0])
+                    for c in range(self._sizes.shape[0])
                 ],
                 dtype=np.int64,
             )
-            self._members = np.argsort(codes, kind="stable").astype(np.int64)
-            self._member_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-            self._identity = False
-        self.round = 0
-        self._heads = collections.OrderedDict()
-        self._max_heads = 8 + 2 * self._sizes.shape[0]
-        self._layouts = {}
-        self.shard_size = self._layout(0, self.rank, self.num_replicas, self.even_shards)[3]
+        if hasattr(self, "_heads"):
+            self._heads.clear()
 
     # ------------------------------------------------------------------------------------------
     @property
@@ -422,13 +500,13 @@ class RS2Schedule:
     def __repr__(self) -> str:
         strat = f", labels=<{self.num_classes} classes>" if self.stratified else ""
         return (
-            f"RS2Schedule(n={self.n}, ratio={self.ratio}, replacement={self.replacement}{strat}, "
-            f"seed={self.seed}, num_replicas={self.num_replicas}, rank={self.rank})"
+            f"RS2Schedule(n_items={self.n_items}, ratio={self.ratio}, "
+            f"replacement={self.replacement}{strat}, rng={self.seed}, num_replicas={self.num_replicas}, rank={self.rank})"
         )
 
     def rounds_per_pass(self) -> float:
-        """``n / k``: rounds in one pass over the data (without replacement)."""
-        return self.n / self.round_size
+        """``n_items / k``: rounds in one pass over the data (without replacement)."""
+        return self.n_items / self.round_size
 
     # ------------------------------------------------------------------------------------------
     # slot layout of a rank
@@ -643,7 +721,7 @@ class RS2Schedule:
                 self._label_hash = h.hexdigest()[:32]
         return {
             "format": _FORMAT,
-            "n": self.n,
+            "n": self.n_items,
             "ratio": self.ratio,
             "round_size": self.round_size,
             "replacement": self.replacement,
@@ -660,7 +738,7 @@ class RS2Schedule:
         Examples
         --------
         >>> from samplingstats.subsample import RS2Schedule
-        >>> s = RS2Schedule(100, 0.1, seed=3)
+        >>> s = RS2Schedule(100, 0.1, rng=3)
         >>> _ = next(iter(s))
         >>> st = s.state_dict()
         >>> st["round"], st["round_size"]
@@ -692,6 +770,9 @@ class RS2Schedule:
                 "state_dict()."
             )
         diff = [key for key in _CONFIG_KEYS if state[key] != mine[key]]
+        if "seed" in diff and not self._seed_given:
+            _check_seed(state["seed"], kind)  # a drawn key: the state's key is adopted
+            diff.remove("seed")
         if diff:
             what = "; ".join(
                 f"{key} is {state[key]!r} in the state but {mine[key]!r} here" for key in diff
@@ -707,10 +788,28 @@ class RS2Schedule:
             )
         return int(t)
 
+    def _adopt_seed(self, state):
+        """Take the state's key (after :meth:`_check_state` accepted the state)."""
+        if int(state["seed"]) != self.seed:
+            self._set_seed(int(state["seed"]))
+
     def load_state_dict(self, state) -> None:
         """Restore :attr:`round` from :meth:`state_dict`, refusing another configuration.
 
-        The number of ranks may differ (rounds are global); ``n``, ``ratio``, ``replacement``,
-        ``seed``, the labels and ``even_shards`` must match.
+        The number of ranks may differ (rounds are global); ``n_items``, ``ratio``,
+        ``replacement``, the labels and ``even_shards`` must match, and so must the key when
+        ``rng`` was given as an int. A schedule built with ``rng=None`` (or a Generator) adopts the
+        key saved in the state, so a restarted process resumes the same stream.
+
+        Examples
+        --------
+        >>> from samplingstats.subsample import RS2Schedule
+        >>> a = RS2Schedule(100, 0.1)                 # rng=None: a fresh key, saved in the state
+        >>> _ = next(iter(a))
+        >>> b = RS2Schedule(100, 0.1)                 # another fresh key ...
+        >>> b.load_state_dict(a.state_dict())         # ... replaced by the saved one
+        >>> bool((next(iter(b)) == next(iter(a))).all())
+        True
         """
         self.round = self._check_state(state, type(self).__name__)
+        self._adopt_seed(state)

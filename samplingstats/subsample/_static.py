@@ -12,13 +12,14 @@ import numpy as np
 from .._backend import is_torch, like, to_numpy
 from .._exceptions import InvalidParameterError
 from .._kernels._subsample import herding, kcenter_greedy
+from .._rng import as_generator
 from .._validation import check_matrix, check_vector
 from ._schedule import (
     RS2Schedule,
     _check_n,
     _check_ratio,
-    _check_seed,
     _label_codes,
+    _resolve_rng,
     largest_remainder_quotas,
     rs2_round_size,
 )
@@ -34,6 +35,13 @@ __all__ = [
 _KEEP = ("random", "highest", "lowest")
 
 
+def _plain(labels, seed):
+    """Keyword arguments of a single-rank schedule keyed by the int ``seed``."""
+    return dict(
+        replacement=False, labels=labels, rng=seed, num_replicas=1, rank=0, even_shards=False
+    )
+
+
 def _groups(labels, n, k, caller):
     """Per-class (members, quota) pairs, or a single group when ``labels`` is None."""
     if labels is None:
@@ -46,26 +54,27 @@ def _groups(labels, n, k, caller):
     return [(members[ptr[c] : ptr[c + 1]], int(quotas[c])) for c in range(counts.shape[0])]
 
 
-def static_subset(n, ratio, *, scores=None, keep="random", labels=None, seed=0):
-    """A fixed subset of ``k = round(ratio * n)`` examples (the static-pruning baseline).
+def static_subset(n_items, ratio, *, scores=None, keep="random", labels=None, rng=None):
+    """A fixed subset of ``k = round(ratio * n_items)`` examples (the static-pruning baseline).
 
     Parameters
     ----------
-    n : int
+    n_items : int
         Dataset size.
     ratio : float
         Fraction kept, in ``(0, 1]``.
-    scores : array-like of length n, optional
+    scores : array-like of length n_items, optional
         Per-example scores (e.g. :func:`el2n_scores`); required unless ``keep="random"``.
     keep : {"random", "highest", "lowest"}, default "random"
         ``"random"``: a uniform subset, the same as round 0 of :class:`RS2Schedule` with this
-        ``seed`` (and ``labels``), so "RS2 vs static" compares one fresh subset per round with
+        ``rng`` (an int; and ``labels``), so "RS2 vs static" compares one fresh subset per round with
         the first one kept forever. ``"highest"`` / ``"lowest"``: the ``k`` examples with the
         largest / smallest scores (ties to the lower index).
-    labels : array-like of length n, optional
+    labels : array-like of length n_items, optional
         Keep each class's largest-remainder quota (class-balanced pruning).
-    seed : int, default 0
-        Key of the random subset.
+    rng : None, int, numpy.random.Generator or torch.Generator, default None
+        Key of the random subset (SPEC 7; an int gives the same subset as ``RS2Schedule`` with
+        that int). Unused with ``keep="highest"`` / ``"lowest"``.
 
     Returns
     -------
@@ -77,13 +86,13 @@ def static_subset(n, ratio, *, scores=None, keep="random", labels=None, seed=0):
     >>> from samplingstats.subsample import static_subset
     >>> static_subset(10, 0.3, scores=[5, 1, 9, 3, 7, 0, 2, 8, 4, 6], keep="highest").tolist()
     [2, 4, 7]
-    >>> static_subset(10, 0.3, seed=1).tolist()
+    >>> static_subset(10, 0.3, rng=1).tolist()
     [1, 3, 5]
     """
     caller = "static_subset"
-    n = _check_n(n, caller)
+    n = _check_n(n_items, caller)
     ratio = _check_ratio(ratio, caller)
-    seed = _check_seed(seed, caller)
+    seed, _ = _resolve_rng(rng, caller)
     if not isinstance(keep, str) or keep not in _KEEP:
         raise InvalidParameterError(
             f"The 'keep' parameter of {caller} must be a str among {{'highest', 'lowest', "
@@ -95,7 +104,7 @@ def static_subset(n, ratio, *, scores=None, keep="random", labels=None, seed=0):
                 f"{caller}: scores are ignored with keep='random'; pass keep='highest' or "
                 "keep='lowest' to prune by score."
             )
-        sched = RS2Schedule(n, ratio, labels=labels, seed=seed)
+        sched = RS2Schedule._create(n, ratio, **_plain(labels, seed), caller=caller)
         return np.sort(sched.round_indices(0))
     if scores is None:
         raise InvalidParameterError(
@@ -267,10 +276,10 @@ def herding_subset(features, ratio, *, labels=None):
     return np.concatenate(out).astype(np.int64)
 
 
-def kcenter_greedy_subset(features, ratio, *, labels=None, seed=0):
+def kcenter_greedy_subset(features, ratio, *, labels=None, rng=None):
     """k-center greedy coreset (farthest-point traversal; Sener & Savarese 2018).
 
-    Starts from a random example (from ``seed``) and repeatedly adds the example farthest from the
+    Starts from a random example (drawn from ``rng``) and repeatedly adds the example farthest from the
     selected ones, a 2-approximation of the minimax-cover problem. Per class with ``labels``.
     O(k n d).
 
@@ -280,8 +289,8 @@ def kcenter_greedy_subset(features, ratio, *, labels=None, seed=0):
     ratio : float
         Fraction kept, in ``(0, 1]``.
     labels : array-like of length n, optional
-    seed : int, default 0
-        Chooses the first centre (of each class).
+    rng : None, int, numpy.random.Generator or torch.Generator, default None
+        Chooses the first centre (of each class) (SPEC 7).
 
     Returns
     -------
@@ -292,15 +301,14 @@ def kcenter_greedy_subset(features, ratio, *, labels=None, seed=0):
     --------
     >>> from samplingstats.subsample import kcenter_greedy_subset
     >>> X = np.array([[0.0], [1.0], [2.0], [3.0], [10.0]])
-    >>> sorted(kcenter_greedy_subset(X, 0.6, seed=0).tolist())
+    >>> sorted(kcenter_greedy_subset(X, 0.6, rng=0).tolist())
     [0, 3, 4]
     """
-    seed = _check_seed(seed, "kcenter_greedy_subset")
+    gen = as_generator(rng)
     X, groups = _feature_groups(features, ratio, labels, "kcenter_greedy_subset")
-    rng = np.random.default_rng(seed)
     out = []
     for members, q in groups:
         sub = np.ascontiguousarray(X[members])
-        first = np.int64(rng.integers(members.shape[0]))
+        first = np.int64(gen.integers(members.shape[0]))
         out.append(members[kcenter_greedy(sub, np.int64(q), first)])
     return np.concatenate(out).astype(np.int64)

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import numpy as np
-import torch
-from torch.utils.data import Sampler
 
 from .._exceptions import InvalidParameterError
-from ._schedule import RS2Schedule, _is_int
+from .._optional import import_optional
+from ._schedule import _SAME_INT_HINT, RS2Schedule, _is_int
+
+torch = import_optional("torch", purpose="RS2Sampler")
+Sampler = torch.utils.data.Sampler
 
 __all__ = ["RS2Sampler"]
+
+
+def _dist_world():
+    """World size of the initialised default process group (None when there is none)."""
+    dist = torch.distributed
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_world_size()
+    return None
 
 
 def _dist_defaults(num_replicas, rank):
@@ -23,6 +33,38 @@ def _dist_defaults(num_replicas, rank):
     return (w if num_replicas is None else num_replicas), (r if rank is None else rank)
 
 
+def _check_distributed_rng(rng, num_replicas):
+    """Ranks must share the key: outside one process only an int ``rng`` is accepted."""
+    world = _dist_world()
+    many = (_is_int(num_replicas) and num_replicas > 1) or (world is not None and world > 1)
+    if many and not _is_int(rng):
+        got = "None" if rng is None else type(rng).__name__
+        raise InvalidParameterError(
+            "The 'rng' parameter of RS2Sampler must be an int in distributed training "
+            f"(num_replicas={num_replicas}, process group world size={world}): every rank must "
+            "draw the same rounds, and rng=None (a fresh draw) or a Generator may differ between "
+            f"ranks. Got {got}; {_SAME_INT_HINT}."
+        )
+
+
+def _n_items(data_source):
+    if _is_int(data_source):
+        n = int(data_source)
+    elif hasattr(data_source, "__len__") and not isinstance(data_source, (str, bytes)):
+        n = len(data_source)
+    else:
+        raise InvalidParameterError(
+            "The 'data_source' parameter of RS2Sampler must be a sized dataset or an int number "
+            f"of items in the range [1, inf). Got {data_source!r} instead."
+        )
+    if n < 1:
+        raise InvalidParameterError(
+            "The 'data_source' parameter of RS2Sampler must be a non-empty dataset or an int in "
+            f"the range [1, inf). Got size {n} instead."
+        )
+    return n
+
+
 class RS2Sampler(Sampler):
     """RS2 repeated random subsets as a PyTorch sampler (one round per pass of the DataLoader).
 
@@ -34,16 +76,23 @@ class RS2Sampler(Sampler):
 
     Parameters
     ----------
-    data_source_or_n : int or sized dataset
-        The dataset (only ``len`` is used) or its size ``n``.
+    data_source : sized dataset or int
+        The dataset (only ``len`` is used) or its number of items ``n_items``.
     ratio : float
         Fraction of the data per round, in ``(0, 1]``.
     replacement : bool, default False
         Independent subsets per round instead of cycling through passes without replacement.
-    labels : array-like or torch.Tensor of length n, optional
+    labels : array-like or torch.Tensor of length n_items, optional
         Stratify rounds by class (largest-remainder quotas).
-    seed : int, default 0
-        Shared by all ranks.
+    rng : None, int, numpy.random.Generator or torch.Generator, default None
+        The key of the rounds (SPEC 7); an int gives the same rounds in every process.
+        **Distributed training needs an int, the same on every rank**: with ``num_replicas > 1``
+        (or an initialised process group of more than one rank) anything else raises
+        :class:`~samplingstats.InvalidParameterError`, since a fresh draw or a Generator's draw
+        could differ between ranks. From a Generator ``g`` seeded alike on every rank, pass
+        ``rng=int(g.integers(2**63))``. In one process, ``None`` draws a fresh key once (a
+        Generator: one draw of it); the key is saved by :meth:`state_dict` and adopted by
+        :meth:`load_state_dict`, so a resumed run continues the same stream.
     num_replicas, rank : int, optional
         Default to ``torch.distributed``'s world size and rank when it is initialised, else 1, 0.
     shuffle : bool, default True
@@ -61,8 +110,8 @@ class RS2Sampler(Sampler):
     number actually consumed (``batches_done * batch_size``) as ``state_dict(consumed=...)`` when
     checkpointing mid-round. A state saved with another ``num_replicas`` resumes at the same global
     position (ranks in lockstep), except mid-round with ``shuffle=False`` or ``even_shards``, which
-    is refused. A state from a different configuration (``n``, ``ratio``, ``replacement``,
-    ``seed``, labels, ``shuffle``, ``even_shards``) is refused.
+    is refused. A state from a different configuration (``n_items``, ``ratio``, ``replacement``,
+    the key when ``rng`` is an int, labels, ``shuffle``, ``even_shards``) is refused.
 
     Examples
     --------
@@ -70,7 +119,7 @@ class RS2Sampler(Sampler):
     >>> from torch.utils.data import DataLoader, TensorDataset
     >>> from samplingstats.subsample import RS2Sampler
     >>> ds = TensorDataset(torch.arange(100.0))
-    >>> sampler = RS2Sampler(ds, 0.1, seed=0)
+    >>> sampler = RS2Sampler(ds, 0.1, rng=0)
     >>> loader = DataLoader(ds, batch_size=5, sampler=sampler)
     >>> len(sampler), len(loader)
     (10, 2)
@@ -81,49 +130,35 @@ class RS2Sampler(Sampler):
 
     def __init__(
         self,
-        data_source_or_n,
+        data_source,
         ratio,
         *,
         replacement=False,
         labels=None,
-        seed=0,
+        rng=None,
         num_replicas=None,
         rank=None,
         shuffle=True,
         even_shards=False,
     ):
         super().__init__()
-        if _is_int(data_source_or_n):
-            n = int(data_source_or_n)
-        elif hasattr(data_source_or_n, "__len__") and not isinstance(
-            data_source_or_n, (str, bytes)
-        ):
-            n = len(data_source_or_n)
-        else:
-            raise InvalidParameterError(
-                "The 'data_source_or_n' parameter of RS2Sampler must be an int in the range "
-                f"[1, inf) or a sized dataset. Got {data_source_or_n!r} instead."
-            )
-        if n < 1:
-            raise InvalidParameterError(
-                "The 'data_source_or_n' parameter of RS2Sampler must be an int in the range "
-                f"[1, inf) or a non-empty dataset. Got size {n} instead."
-            )
+        n = _n_items(data_source)
         if not isinstance(shuffle, (bool, np.bool_)):
             raise InvalidParameterError(
                 f"The 'shuffle' parameter of RS2Sampler must be a bool. Got {shuffle!r} instead."
             )
         num_replicas, rank = _dist_defaults(num_replicas, rank)
-        self.schedule = RS2Schedule(
+        _check_distributed_rng(rng, num_replicas)
+        self.schedule = RS2Schedule._create(
             n,
             ratio,
             replacement=replacement,
             labels=labels,
-            seed=seed,
+            rng=rng,
             num_replicas=num_replicas,
             rank=rank,
             even_shards=even_shards,
-            _caller="RS2Sampler",
+            caller="RS2Sampler",
         )
         self.shuffle = bool(shuffle)
         self._round = 0
@@ -157,7 +192,8 @@ class RS2Sampler(Sampler):
     def __repr__(self) -> str:
         s = self.schedule
         return (
-            f"RS2Sampler(n={s.n}, ratio={s.ratio}, replacement={s.replacement}, seed={s.seed}, "
+            f"RS2Sampler(n_items={s.n_items}, ratio={s.ratio}, replacement={s.replacement}, "
+            f"rng={s.seed}, "
             f"num_replicas={s.num_replicas}, rank={s.rank}, round={self._round})"
         )
 
@@ -281,5 +317,6 @@ class RS2Sampler(Sampler):
                 f"RS2Sampler.load_state_dict: the state's yielded count {pos} exceeds this rank's "
                 f"shard ({self._shard_len(offset)} indices)."
             )
+        s._adopt_seed(state)
         self._round, self._offset, self._pos, self._pending = t, int(offset), int(pos), True
         self._active = None

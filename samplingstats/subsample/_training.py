@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._backend import import_torch
+from .._optional import import_optional
 from ._schedule import RS2Schedule
 from ._static import static_subset
 
@@ -36,14 +36,14 @@ def _batches(method, n, ratio, batch_size, seed):
     """Endless stream of index batches for ``method``."""
     if method in ("rs2", "rs2_replace", "full"):
         sched = RS2Schedule(
-            n, 1.0 if method == "full" else ratio, replacement=method == "rs2_replace", seed=seed
+            n, 1.0 if method == "full" else ratio, replacement=method == "rs2_replace", rng=seed
         )
         for idx in sched:
             for s in range(0, idx.shape[0], batch_size):
                 yield idx[s : s + batch_size]
     elif method == "static":
-        subset = static_subset(n, ratio, seed=seed)
-        order = RS2Schedule(subset.shape[0], 1.0, seed=seed + 1)
+        subset = static_subset(n, ratio, rng=seed)
+        order = RS2Schedule(subset.shape[0], 1.0, rng=seed + 1)
         for perm in order:
             idx = subset[perm]
             for s in range(0, idx.shape[0], batch_size):
@@ -70,7 +70,7 @@ def train_digits(
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    torch = import_torch()
+    torch = import_optional("torch", purpose="train_digits")
     Xtr, ytr, Xte, yte = digits_split() if data is None else data
     Xtr_t, ytr_t = torch.from_numpy(Xtr), torch.from_numpy(ytr)
     Xte_t, yte_t = torch.from_numpy(Xte), torch.from_numpy(yte)

@@ -85,7 +85,7 @@ def test_alias_sample_shapes_and_reproducibility():
     g = np.random.default_rng(7)
     assert not np.array_equal(table.sample(100, rng=g), table.sample(100, rng=g))
     assert a.dtype == np.int64
-    assert len(table) == 3 and "AliasTable(n=3" in repr(table)
+    assert len(table) == 3 and "AliasTable(n_items=3" in repr(table)
 
 
 def test_alias_single_category_and_degenerate():

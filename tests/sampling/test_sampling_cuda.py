@@ -22,14 +22,14 @@ pytestmark = [
 def test_keyed_permutation_cuda_bit_identical():
     rng = np.random.default_rng(1)
     for n in (1, 3, 1000, 10**7, 2**40 + 1):
-        perm = KeyedPermutation(n, 77)
+        perm = KeyedPermutation(n, rng=77)
         pos = rng.integers(0, n, size=100_000, dtype=np.int64)
         out = perm.take(torch.as_tensor(pos, device="cuda"), 2)
         assert out.device.type == "cuda"
         np.testing.assert_array_equal(out.cpu().numpy(), perm.take(pos, 2))
         back = perm.index(out, 2)
         np.testing.assert_array_equal(back.cpu().numpy(), pos)
-    perm = KeyedPermutation(10**6, 3)
+    perm = KeyedPermutation(10**6, rng=3)
     np.testing.assert_array_equal(
         perm.take_range(5, 10**6, 7, 1, device="cuda").cpu().numpy(),
         perm.take_range(5, 10**6, 7, 1),

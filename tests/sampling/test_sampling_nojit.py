@@ -24,7 +24,7 @@ for n in (1, 5, 1000, 2**40 + 1):
     pos = np.arange(min(n, 200), dtype=np.int64)
     key = kp.pass_key(np.int64(77), np.int64(2))
     out[f"kernel{n}"] = kp.feistel_take(pos, np.int64(n), np.int64(key)).tolist()
-    out[f"public{n}"] = KeyedPermutation(n, 77).take(pos, 2).tolist()
+    out[f"public{n}"] = KeyedPermutation(n, rng=77).take(pos, 2).tolist()
 w = np.array([0.5, 0.0, 3.0, 1.25, 2.0])
 prob, alias = ka.alias_build(w)
 out["prob"] = prob.tolist()
@@ -47,7 +47,7 @@ def test_pure_python_fallback_is_identical():
         key = kp.pass_key(np.int64(77), np.int64(2))
         compiled = kp.feistel_take(pos, np.int64(n), np.int64(key)).tolist()
         assert out[f"kernel{n}"] == compiled
-        assert out[f"public{n}"] == compiled == KeyedPermutation(n, 77).take(pos, 2).tolist()
+        assert out[f"public{n}"] == compiled == KeyedPermutation(n, rng=77).take(pos, 2).tolist()
     w = np.array([0.5, 0.0, 3.0, 1.25, 2.0])
     table = AliasTable(w)
     prob, alias = ka.alias_build(w)

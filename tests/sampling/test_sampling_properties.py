@@ -16,7 +16,7 @@ SETTINGS = settings(derandomize=True, max_examples=60, deadline=None)
     pass_index=st.integers(0, 2**40),
 )
 def test_permutation_is_a_bijection_and_index_inverts(n, seed, pass_index):
-    perm = KeyedPermutation(n, seed)
+    perm = KeyedPermutation(n, rng=seed)
     p = perm.permutation(pass_index)
     assert np.array_equal(np.sort(p), np.arange(n))
     assert np.array_equal(perm.index(p, pass_index), np.arange(n))
@@ -29,7 +29,7 @@ def test_permutation_is_a_bijection_and_index_inverts(n, seed, pass_index):
     data=st.data(),
 )
 def test_take_is_in_range_and_consistent(n, seed, data):
-    perm = KeyedPermutation(n, seed)
+    perm = KeyedPermutation(n, rng=seed)
     pos = np.array(
         data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=20)), dtype=np.int64
     )

@@ -42,7 +42,7 @@ def test_keyed_permutation_torch_bit_identical():
     rng = np.random.default_rng(2025)
     for n in (1, 2, 3, 5, 16, 17, 257, 1000, 10**6 + 3, 2**40 - 5, 2**40, 2**40 + 1):
         for _ in range(2):
-            perm = KeyedPermutation(n, int(rng.integers(0, 2**64, dtype=np.uint64)))
+            perm = KeyedPermutation(n, rng=int(rng.integers(0, 2**64, dtype=np.uint64)))
             pos = rng.integers(0, n, size=3000, dtype=np.int64)
             for pass_index in (0, 5):
                 a = perm.take(pos, pass_index)
@@ -53,7 +53,7 @@ def test_keyed_permutation_torch_bit_identical():
             np.testing.assert_array_equal(
                 perm.permutation(device="cpu").numpy(), perm.permutation()
             )
-    perm = KeyedPermutation(5000, 9)
+    perm = KeyedPermutation(5000, rng=9)
     np.testing.assert_array_equal(
         perm.take_range(7, 5000, 13, 2, device="cpu").numpy(), perm.take_range(7, 5000, 13, 2)
     )
@@ -116,6 +116,39 @@ def test_inclusion_probabilities_torch():
 
 def test_keyed_permutation_index_torch_bit_identical():
     for n in (3, 1000, 2**40 + 1):
-        perm = KeyedPermutation(n, 5)
+        perm = KeyedPermutation(n, rng=5)
         e = np.random.default_rng(0).integers(0, n, size=1000, dtype=np.int64)
         np.testing.assert_array_equal(perm.index(torch.as_tensor(e), 3).numpy(), perm.index(e, 3))
+
+
+def test_torch_generator_drives_the_torch_paths():
+    # a torch.Generator on the tensor's device is used as is: same seed, same draws; its stream
+    # advances between calls
+    from samplingstats.sampling import (
+        AliasTable,
+        KeyedPermutation,
+        poisson_sample,
+        weighted_sample_without_replacement,
+    )
+
+    w = torch.tensor([1.0, 2.0, 3.0, 0.0, 4.0], dtype=torch.float64)
+    t = AliasTable(w)
+    a = t.sample(50, rng=torch.Generator().manual_seed(1))
+    b = t.sample(50, rng=torch.Generator().manual_seed(1))
+    assert torch.equal(a, b) and not (a == 3).any()
+    g = torch.Generator().manual_seed(1)
+    assert not torch.equal(t.sample(50, rng=g), t.sample(50, rng=g))
+    pi = torch.full((100,), 0.3, dtype=torch.float64)
+    s1 = poisson_sample(pi, rng=torch.Generator().manual_seed(2))
+    s2 = poisson_sample(pi, rng=torch.Generator().manual_seed(2))
+    assert torch.equal(s1, s2)
+    k1 = weighted_sample_without_replacement(w, 3, rng=torch.Generator().manual_seed(4))
+    k2 = weighted_sample_without_replacement(w, 3, rng=torch.Generator().manual_seed(4))
+    assert torch.equal(k1, k2) and 3 not in k1.tolist()
+    # numpy tables and the permutation take one draw of it
+    p1 = KeyedPermutation(50, rng=torch.Generator().manual_seed(5))
+    p2 = KeyedPermutation(50, rng=torch.Generator().manual_seed(5))
+    assert p1 == p2
+    n1 = AliasTable([1.0, 2.0]).sample(20, rng=torch.Generator().manual_seed(6))
+    n2 = AliasTable([1.0, 2.0]).sample(20, rng=torch.Generator().manual_seed(6))
+    np.testing.assert_array_equal(n1, n2)

@@ -49,7 +49,9 @@ def test_bad_weights_are_value_and_type_errors():
 def test_alias_bad_size_and_rng():
     t = AliasTable([1.0, 2.0])
     for size in (-1, 2.5, (2, -1), "3", (2.0,), True):
-        with pytest.raises(IPE, match=r"The 'size' parameter of AliasTable.sample must be None"):
+        with pytest.raises(
+            IPE, match=r"The 'n_samples' parameter of AliasTable.sample must be None"
+        ):
             t.sample(size, rng=0)
     with pytest.raises(IPE, match=r"The 'rng' parameter"):
         t.sample(3, rng=1.5)
@@ -73,7 +75,7 @@ def test_poisson_bad_pi(bad, match):
 def test_inclusion_probabilities_bad_k(k):
     with pytest.raises(
         IPE,
-        match=r"The 'k' parameter of inclusion_probabilities must be a float in the range "
+        match=r"The 'n_samples' parameter of inclusion_probabilities must be a float in the range "
         r"\(0, 2\] \(the number of positive weights\)",
     ):
         inclusion_probabilities([1.0, 0.0, 3.0], k)
@@ -83,8 +85,8 @@ def test_inclusion_probabilities_bad_k(k):
 def test_wor_bad_k(k):
     with pytest.raises(
         IPE,
-        match=r"The 'k' parameter of weighted_sample_without_replacement must be an int in the "
-        r"range \[1, 2\] \(the number of positive weights\)",
+        match=r"The 'n_samples' parameter of weighted_sample_without_replacement must be an int in "
+        r"the range \[1, 2\] \(the number of positive weights\)",
     ):
         weighted_sample_without_replacement([1.0, 0.0, 3.0], k, rng=0)
 
@@ -93,20 +95,20 @@ def test_wor_bad_k(k):
 def test_permutation_bad_n(n):
     with pytest.raises(
         IPE,
-        match=r"The 'n' parameter of KeyedPermutation must be an int in the range \[1, 2\*\*62\]",
+        match=r"The 'n_items' parameter of KeyedPermutation must be an int in the range \[1, 2\*\*62\]",
     ):
-        KeyedPermutation(n, 0)
+        KeyedPermutation(n, rng=0)
 
 
-@pytest.mark.parametrize("seed", [1.5, "7", -1, 2**64, [1, 2], True])
-def test_permutation_bad_seed(seed):
-    with pytest.raises(IPE, match=r"The 'seed' parameter of KeyedPermutation must be an int"):
-        KeyedPermutation(10, seed)
+@pytest.mark.parametrize("seed", [1.5, "7", -1, 2**64, [1.5, 2], True])
+def test_permutation_bad_rng(seed):
+    with pytest.raises(IPE, match=r"The 'rng' parameter of KeyedPermutation must be"):
+        KeyedPermutation(10, rng=seed)
 
 
 def test_permutation_bad_positions_and_ranges():
-    perm = KeyedPermutation(10, 1)
-    msg = r"The 'positions' parameter of KeyedPermutation.take must contain positions in \[0, n\)"
+    perm = KeyedPermutation(10, rng=1)
+    msg = r"The 'positions' parameter of KeyedPermutation.take must contain positions in \[0, n_items\)"
     with pytest.raises(IPE, match=msg + r" = \[0, 10\). Got 10 instead"):
         perm.take(np.array([0, 10]))
     with pytest.raises(IPE, match=msg + r" = \[0, 10\). Got -1 instead"):
@@ -118,7 +120,7 @@ def test_permutation_bad_positions_and_ranges():
     with pytest.raises(
         IPE,
         match=r"The 'elements' parameter of KeyedPermutation.index must contain elements in "
-        r"\[0, n\) = \[0, 10\). Got 10 instead",
+        r"\[0, n_items\) = \[0, 10\). Got 10 instead",
     ):
         perm.index([10])
     with pytest.raises(IPE, match=r"The 'elements' parameter of KeyedPermutation.index must be an"):
@@ -132,7 +134,7 @@ def test_permutation_bad_positions_and_ranges():
     with pytest.raises(
         IPE,
         match=r"The 'stop' parameter of KeyedPermutation.take_range must be "
-        r"an int in the range \[0, n\] = \[0, 10\]. Got 11 instead",
+        r"an int in the range \[0, n_items\] = \[0, 10\]. Got 11 instead",
     ):
         perm.take_range(0, 11)
     with pytest.raises(IPE, match=r"The 'step' parameter of KeyedPermutation.take_range must"):
@@ -147,14 +149,14 @@ def test_permutation_bad_positions_and_ranges():
 
 def test_torch_validation():
     torch = pytest.importorskip("torch")
-    perm = KeyedPermutation(10, 1)
+    perm = KeyedPermutation(10, rng=1)
     with pytest.raises(
         IPE,
         match=r"The 'positions' parameter of KeyedPermutation.take must be an "
         r"integer tensor. Got dtype torch.float32",
     ):
         perm.take(torch.tensor([1.0]))
-    with pytest.raises(IPE, match=r"must contain positions in \[0, n\) = \[0, 10\). Got 12"):
+    with pytest.raises(IPE, match=r"must contain positions in \[0, n_items\) = \[0, 10\). Got 12"):
         perm.take(torch.tensor([1, 12]))
     with pytest.raises(IPE, match=r"Argument 'weights' must be non-negative"):
         AliasTable(torch.tensor([1.0, -1.0]))

@@ -52,7 +52,7 @@ def _worker(phase, rank, port, workdir):
         Xte, yte = torch.from_numpy(data["Xte"]), torch.from_numpy(data["yte"])
         n = len(Xtr)
         train = TensorDataset(Xtr, ytr, torch.arange(n))
-        sampler = RS2Sampler(train, RATIO, seed=SEED, even_shards=True)
+        sampler = RS2Sampler(train, RATIO, rng=SEED, even_shards=True)
         loader = DataLoader(
             train,
             batch_size=BATCH,
@@ -198,7 +198,7 @@ def test_ddp_two_process_resume_mid_round_is_exact(tmp_path):
     assert first[0]["accuracy"] > 0.8
 
     # the streams are RS2's rounds: each rank gets its shard, in order, shards partition a round
-    glob = RS2Schedule(n, RATIO, seed=SEED)
+    glob = RS2Schedule(n, RATIO, rng=SEED)
     for t in range(ROUNDS):
         shards = []
         for j in range(WORLD):
@@ -208,7 +208,7 @@ def test_ddp_two_process_resume_mid_round_is_exact(tmp_path):
                 for i in batch
                 if first[j]["rounds"][s] == t
             ]
-            ref = RS2Schedule(n, RATIO, seed=SEED, num_replicas=WORLD, rank=j, even_shards=True)
+            ref = RS2Schedule(n, RATIO, rng=SEED, num_replicas=WORLD, rank=j, even_shards=True)
             assert got == ref.indices(t).tolist()
             shards.append(got)
         assert not set(shards[0]) & set(shards[1])
@@ -220,7 +220,7 @@ def test_ddp_two_process_resume_mid_round_is_exact(tmp_path):
         ckpt, naive = first[j]["ckpt_state"], first[j]["naive_state"]
         assert (ckpt["round"], ckpt["yielded"]) == (CKPT_ROUND, CKPT_BATCH * BATCH)
         assert naive["round"] > ckpt["round"] or naive["yielded"] > ckpt["yielded"]
-        s = RS2Sampler(n, RATIO, seed=SEED, num_replicas=WORLD, rank=j, even_shards=True)
+        s = RS2Sampler(n, RATIO, rng=SEED, num_replicas=WORLD, rank=j, even_shards=True)
         s.load_state_dict(naive)
         s.set_epoch(naive["round"])
         wrong = list(s)

@@ -22,7 +22,7 @@ N, RATIO, SEED = 1257, 0.1, 3  # k = 126
 @pytest.mark.parametrize("consumed", [0, 1, 32, 40])
 def test_consumed_refers_to_the_round_being_trained(world, rank, kwargs, consumed):
     def make():
-        return RS2Sampler(N, RATIO, seed=SEED, num_replicas=world, rank=rank, **kwargs)
+        return RS2Sampler(N, RATIO, rng=SEED, num_replicas=world, rank=rank, **kwargs)
 
     ref = make()
     rounds = [list(ref) for _ in range(4)]  # the uninterrupted stream of rounds 0..3
@@ -46,7 +46,7 @@ def test_consumed_refers_to_the_round_being_trained(world, rank, kwargs, consume
 
 
 def test_consumed_whole_round_moves_to_next_and_set_epoch_forgets_the_iteration():
-    s = RS2Sampler(N, RATIO, seed=SEED, num_replicas=2, rank=0)
+    s = RS2Sampler(N, RATIO, rng=SEED, num_replicas=2, rank=0)
     first = list(s)
     state = s.state_dict(consumed=len(first))
     assert (state["round"], state["yielded"]) == (1, 0)
@@ -55,12 +55,12 @@ def test_consumed_whole_round_moves_to_next_and_set_epoch_forgets_the_iteration(
 
 
 def test_partial_iteration_then_consumed():
-    s = RS2Sampler(N, RATIO, seed=SEED)
+    s = RS2Sampler(N, RATIO, rng=SEED)
     it = iter(s)
     head = [next(it) for _ in range(50)]  # prefetched 50, trained on 20
     state = s.state_dict(consumed=20)
     assert (state["round"], state["yielded"]) == (0, 20)
-    fresh = RS2Sampler(N, RATIO, seed=SEED)
+    fresh = RS2Sampler(N, RATIO, rng=SEED)
     fresh.load_state_dict(state)
     rest = list(fresh)
     assert rest[:30] == head[20:] and len(rest) == len(s) - 20

@@ -24,7 +24,7 @@ def _worker(rank, world, init_file, out_dir, labels):
     try:
         result = {}
         for name, lab in (("plain", None), ("stratified", labels)):
-            s = RS2Sampler(N, RATIO, seed=SEED, labels=lab)  # defaults from torch.distributed
+            s = RS2Sampler(N, RATIO, rng=SEED, labels=lab)  # defaults from torch.distributed
             got = {"num_replicas": s.num_replicas, "rank": s.rank, "rounds": []}
             for epoch in range(ROUNDS):
                 s.set_epoch(epoch)
@@ -59,7 +59,7 @@ def test_two_process_gloo_run_matches_single_process(tmp_path):
 
 
 def _check(name, labels, outs, world):
-    glob_sched = RS2Schedule(N, RATIO, seed=SEED, labels=labels)
+    glob_sched = RS2Schedule(N, RATIO, rng=SEED, labels=labels)
     for j, out in enumerate(outs):
         assert (out["num_replicas"], out["rank"]) == (world, j)
         assert out["states_agree"]
@@ -69,5 +69,5 @@ def _check(name, labels, outs, world):
         glob = glob_sched.round_indices(t)
         assert np.array_equal(np.sort(np.concatenate(shards)), np.sort(glob))
         for j in range(world):
-            single = RS2Schedule(N, RATIO, seed=SEED, labels=labels, num_replicas=world, rank=j)
+            single = RS2Schedule(N, RATIO, rng=SEED, labels=labels, num_replicas=world, rank=j)
             assert np.array_equal(shards[j], single.indices(t))

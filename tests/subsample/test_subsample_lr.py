@@ -17,7 +17,7 @@ def test_total_steps_counts_the_batches_of_a_real_run():
         (997, 0.13, 7, 8, True),
     ]:
         X = 5
-        sched = RS2Schedule(n, ratio, num_replicas=W, rank=0)
+        sched = RS2Schedule(n, ratio, rng=0, num_replicas=W, rank=0)
         steps = 0
         for _, idx in zip(range(X), sched):
             full, rest = divmod(idx.size, b)
@@ -30,7 +30,7 @@ def test_total_steps_values_and_errors():
     assert rs2_total_steps(10, 1.0, 3, 20) == 3
     with pytest.raises(InvalidParameterError, match="with drop_last=True no step"):
         rs2_total_steps(10, 1.0, 3, 20, drop_last=True)
-    with pytest.raises(InvalidParameterError, match=r"'rounds' parameter of rs2_total_steps"):
+    with pytest.raises(InvalidParameterError, match=r"'n_rounds' parameter of rs2_total_steps"):
         rs2_total_steps(10, 0.5, 0, 2)
     with pytest.raises(InvalidParameterError, match=r"'batch_size'.*\[1, inf\)"):
         rs2_total_steps(10, 0.5, 2, 0)

@@ -26,7 +26,7 @@ def test_wor_rounds_distinct_and_passes_exact_exhaustive(n):
         if k > n or k < 1:
             continue
         for seed in (0, 7):
-            sched = RS2Schedule(n, k / n, seed=seed)
+            sched = RS2Schedule(n, k / n, rng=seed)
             assert sched.round_size == k
             rounds = _stream(sched, 3 * n // k + 4)
             for r in rounds:
@@ -38,7 +38,7 @@ def test_wor_rounds_distinct_and_passes_exact_exhaustive(n):
 
 
 def test_wor_one_pass_exactly_once_when_k_divides_n():
-    sched = RS2Schedule(1000, 0.1, seed=3)  # k = 100, 10 rounds per pass
+    sched = RS2Schedule(1000, 0.1, rng=3)  # k = 100, 10 rounds per pass
     for first_round in (0, 10, 40):
         used = np.concatenate([sched.indices(t) for t in range(first_round, first_round + 10)])
         assert np.array_equal(np.sort(used), np.arange(1000))
@@ -46,7 +46,7 @@ def test_wor_one_pass_exactly_once_when_k_divides_n():
 
 def test_wor_use_counts_track_completed_passes():
     n, ratio = 1000, 0.07  # k = 70 does not divide n
-    sched = RS2Schedule(n, ratio, seed=11)
+    sched = RS2Schedule(n, ratio, rng=11)
     k = sched.round_size
     counts = np.zeros(n, dtype=np.int64)
     for t in range(60):
@@ -56,14 +56,14 @@ def test_wor_use_counts_track_completed_passes():
 
 
 def test_wor_matches_keyed_permutation_inside_a_pass():
-    # Away from the pass boundaries the stream is exactly KeyedPermutation(n, seed) pass by pass.
+    # Away from the pass boundaries the stream is exactly KeyedPermutation(n, rng=seed) pass by pass.
     n, seed = 1000, 5
-    perm = KeyedPermutation(n, seed)
-    sched = RS2Schedule(n, 0.1, seed=seed)
+    perm = KeyedPermutation(n, rng=seed)
+    sched = RS2Schedule(n, 0.1, rng=seed)
     assert np.array_equal(sched.indices(3), perm.take_range(300, 400, 1, 0))
     assert np.array_equal(sched.indices(17), perm.take_range(700, 800, 1, 1))
     # k = 300 does not divide 1000: round 3 = tail of pass 0 + 200 fresh examples of pass 1.
-    sched = RS2Schedule(n, 0.3, seed=seed)
+    sched = RS2Schedule(n, 0.3, rng=seed)
     r3 = sched.indices(3)
     assert np.array_equal(r3[:100], perm.take_range(900, 1000, 1, 0))
     assert np.intersect1d(r3[:100], r3[100:]).size == 0
@@ -73,8 +73,8 @@ def test_wor_matches_keyed_permutation_inside_a_pass():
 
 def test_head_of_a_pass_reorders_only_a_prefix():
     n, k, seed = 1000, 300, 2
-    sched = RS2Schedule(n, k / n, seed=seed)
-    perm = KeyedPermutation(n, seed)
+    sched = RS2Schedule(n, k / n, rng=seed)
+    perm = KeyedPermutation(n, rng=seed)
     pass1 = np.concatenate([sched.round_indices(t) for t in range(3, 7)])[100 : 100 + n]
     plain = perm.permutation(1)
     differ = np.flatnonzero(pass1 != plain)
@@ -83,12 +83,12 @@ def test_head_of_a_pass_reorders_only_a_prefix():
 
 
 def test_random_access_equals_sequential_and_fresh_objects_agree():
-    a = RS2Schedule(503, 0.37, seed=9)
+    a = RS2Schedule(503, 0.37, rng=9)
     seq = [a.indices(t) for t in range(30)]
-    b = RS2Schedule(503, 0.37, seed=9)
+    b = RS2Schedule(503, 0.37, rng=9)
     for t in (29, 4, 17, 0, 11):  # out of order, cold caches
         assert np.array_equal(b.indices(t), seq[t])
-    c = RS2Schedule(503, 0.37, seed=9)
+    c = RS2Schedule(503, 0.37, rng=9)
     assert np.array_equal(c.indices(29), seq[29])  # a late round first, in a fresh object
 
 
@@ -96,9 +96,9 @@ def test_large_ratio_deep_head_chain():
     # k > n / 2: heads depend on the previous pass's head; a late round in a fresh object must
     # equal the sequential stream.
     n = 40
-    sched = RS2Schedule(n, 0.9, seed=4)
+    sched = RS2Schedule(n, 0.9, rng=4)
     rounds = _stream(sched, 60)
-    fresh = RS2Schedule(n, 0.9, seed=4)
+    fresh = RS2Schedule(n, 0.9, rng=4)
     assert np.array_equal(fresh.round_indices(59), rounds[59])
     stream = np.concatenate(rounds)
     for p in range(stream.size // n):
@@ -106,7 +106,7 @@ def test_large_ratio_deep_head_chain():
 
 
 def test_ratio_one_every_round_is_a_pass():
-    sched = RS2Schedule(37, 1.0, seed=1)
+    sched = RS2Schedule(37, 1.0, rng=1)
     for t in range(4):
         assert np.array_equal(np.sort(sched.indices(t)), np.arange(37))
     assert not np.array_equal(sched.indices(0), sched.indices(1))
@@ -114,8 +114,8 @@ def test_ratio_one_every_round_is_a_pass():
 
 def test_replacement_rounds_are_independent_subsets():
     n = 1000
-    sched = RS2Schedule(n, 0.1, replacement=True, seed=2)
-    perm = KeyedPermutation(n, 2)
+    sched = RS2Schedule(n, 0.1, replacement=True, rng=2)
+    perm = KeyedPermutation(n, rng=2)
     for t in (0, 5):
         r = sched.indices(t)
         assert np.unique(r).size == 100
@@ -129,7 +129,7 @@ def test_replacement_rounds_are_independent_subsets():
     q = 0.9**X
     assert abs((~covered).sum() - n * q) < 5 * np.sqrt(n * q * (1 - q))
     # Without replacement, 10 rounds cover everything.
-    wor = RS2Schedule(n, 0.1, seed=2)
+    wor = RS2Schedule(n, 0.1, rng=2)
     assert np.unique(np.concatenate([wor.indices(t) for t in range(X)])).size == n
 
 
@@ -156,7 +156,7 @@ def test_largest_remainder_quotas_exact():
 def test_stratified_rounds_hold_the_quotas_and_cycle_per_class():
     rng = np.random.default_rng(1)
     labels = rng.choice(np.array(["cat", "dog", "eel", "fox"]), size=600, p=[0.4, 0.3, 0.2, 0.1])
-    sched = RS2Schedule(600, 0.05, labels=labels, seed=3)
+    sched = RS2Schedule(600, 0.05, labels=labels, rng=3)
     k = sched.round_size
     counts = np.array([(labels == c).sum() for c in sched.classes])
     expected = largest_remainder_quotas(counts, k)
@@ -190,7 +190,7 @@ def test_stratified_per_class_passes_exact_random_configs():
         n = labels.size
         k = int(rng.integers(C, n + 1))
         try:
-            sched = RS2Schedule(n, k / n, labels=labels, seed=int(rng.integers(100)))
+            sched = RS2Schedule(n, k / n, labels=labels, rng=int(rng.integers(100)))
         except InvalidParameterError:
             continue  # a class with a zero quota is refused (tested elsewhere)
         rounds = _stream(sched, 30)  # >= 2 passes of every class (n_c <= 14, q_c >= 1)
@@ -207,7 +207,7 @@ def test_stratified_per_class_passes_exact_random_configs():
 
 def test_stratified_slots_interleave_classes():
     labels = np.repeat([0, 1], [500, 500])
-    sched = RS2Schedule(1000, 0.1, labels=labels, seed=0)
+    sched = RS2Schedule(1000, 0.1, labels=labels, rng=0)
     r = labels[sched.round_indices(0)]
     # a smooth interleave: every window of 10 consecutive slots holds 5 of each class
     for s in range(0, 100, 10):
@@ -217,8 +217,8 @@ def test_stratified_slots_interleave_classes():
 def test_stratified_wr_and_torch_labels():
     torch = pytest.importorskip("torch")
     labels = np.repeat([0, 1, 2], [30, 50, 20])
-    a = RS2Schedule(100, 0.2, labels=labels, replacement=True, seed=5)
-    b = RS2Schedule(100, 0.2, labels=torch.from_numpy(labels), replacement=True, seed=5)
+    a = RS2Schedule(100, 0.2, labels=labels, replacement=True, rng=5)
+    b = RS2Schedule(100, 0.2, labels=torch.from_numpy(labels), replacement=True, rng=5)
     for t in range(5):
         r = a.round_indices(t)
         assert np.array_equal(r, b.round_indices(t))
@@ -233,8 +233,8 @@ def test_stratified_wr_and_torch_labels():
 def test_shards_are_disjoint_and_union_is_the_round(W, stratified):
     n = 997
     labels = np.arange(n) % 7 if stratified else None
-    full = RS2Schedule(n, 0.13, labels=labels, seed=21)
-    ranks = [RS2Schedule(n, 0.13, labels=labels, seed=21, num_replicas=W, rank=j) for j in range(W)]
+    full = RS2Schedule(n, 0.13, labels=labels, rng=21)
+    ranks = [RS2Schedule(n, 0.13, labels=labels, rng=21, num_replicas=W, rank=j) for j in range(W)]
     k = full.round_size
     for t in (0, 7, 8, 15):  # includes rounds at and after a pass boundary
         glob = full.round_indices(t)
@@ -250,9 +250,9 @@ def test_shards_are_disjoint_and_union_is_the_round(W, stratified):
 def test_even_shards_pad_like_distributed_sampler():
     W = 3
     ranks = [
-        RS2Schedule(100, 0.1, seed=1, num_replicas=W, rank=j, even_shards=True) for j in range(W)
+        RS2Schedule(100, 0.1, rng=1, num_replicas=W, rank=j, even_shards=True) for j in range(W)
     ]
-    glob = RS2Schedule(100, 0.1, seed=1).round_indices(2)
+    glob = RS2Schedule(100, 0.1, rng=1).round_indices(2)
     shards = [s.indices(2) for s in ranks]
     assert [s.size for s in shards] == [4, 4, 4]
     assert set(np.concatenate(shards).tolist()) == set(glob.tolist())
@@ -263,13 +263,13 @@ def test_even_shards_pad_like_distributed_sampler():
 # iteration and state
 # ----------------------------------------------------------------------------------------------
 def test_iteration_and_state_round_trip():
-    a = RS2Schedule(300, 0.1, seed=8, num_replicas=2, rank=1)
+    a = RS2Schedule(300, 0.1, rng=8, num_replicas=2, rank=1)
     it = iter(a)
     first = [next(it) for _ in range(5)]
     state = a.state_dict()
     assert state["round"] == 5
     rest = [next(it) for _ in range(3)]
-    b = RS2Schedule(300, 0.1, seed=8, num_replicas=2, rank=1)
+    b = RS2Schedule(300, 0.1, rng=8, num_replicas=2, rank=1)
     b.load_state_dict(state)
     it_b = iter(b)
     for x in rest:
@@ -284,16 +284,16 @@ def test_iteration_and_state_round_trip():
 @pytest.mark.parametrize(
     "kwargs, field",
     [
-        ({"seed": 9}, "seed"),
+        ({"rng": 9}, "seed"),
         ({"ratio": 0.2}, "ratio"),
         ({"replacement": True}, "replacement"),
-        ({"n": 301}, "n"),
+        ({"n_items": 301}, "n"),
         ({"labels": np.arange(300) % 3}, "stratified"),
         ({"even_shards": True}, "even_shards"),
     ],
 )
 def test_load_state_refuses_other_configuration(kwargs, field):
-    base = {"n": 300, "ratio": 0.1, "seed": 8}
+    base = {"n_items": 300, "ratio": 0.1, "rng": 8}
     state = RS2Schedule(**base).state_dict()
     other = RS2Schedule(**{**base, **kwargs})
     with pytest.raises(InvalidParameterError, match=f"different configuration.*{field}"):
@@ -320,9 +320,9 @@ def test_load_state_refuses_other_labels_and_garbage():
 
 
 def test_state_accepts_other_num_replicas():
-    state = RS2Schedule(300, 0.1, num_replicas=4, rank=3).state_dict()
+    state = RS2Schedule(300, 0.1, rng=0, num_replicas=4, rank=3).state_dict()
     state["round"] = 6
-    s = RS2Schedule(300, 0.1, num_replicas=2, rank=0)
+    s = RS2Schedule(300, 0.1, rng=0, num_replicas=2, rank=0)
     s.load_state_dict(state)
     assert s.round == 6
 
@@ -333,8 +333,8 @@ def test_state_accepts_other_num_replicas():
 @pytest.mark.parametrize(
     "args, kwargs, match",
     [
-        ((0, 0.1), {}, r"The 'n' parameter of RS2Schedule must be an int in the range \[1"),
-        ((10.0, 0.1), {}, r"The 'n' parameter of RS2Schedule"),
+        ((0, 0.1), {}, r"The 'n_items' parameter of RS2Schedule must be an int in the range \[1"),
+        ((10.0, 0.1), {}, r"The 'n_items' parameter of RS2Schedule"),
         (
             (10, 0.0),
             {},
@@ -343,14 +343,25 @@ def test_state_accepts_other_num_replicas():
         ((10, 1.5), {}, r"'ratio'.*\(0, 1\]. Got 1.5"),
         ((10, True), {}, r"'ratio'"),
         ((10, 0.01), {}, r"empty round.*rounds to 0"),
-        ((10, 0.5), {"seed": -1}, r"The 'seed' parameter of RS2Schedule must be an int"),
-        ((10, 0.5), {"seed": None}, r"'seed'"),
+        ((10, 0.5), {"rng": -1}, r"The 'rng' parameter of RS2Schedule must be None, an int"),
+        ((10, 0.5), {"rng": 2**64}, r"The 'rng' parameter of RS2Schedule must be None, an int"),
+        ((10, 0.5), {"rng": 1.5}, r"The 'rng' parameter of RS2Schedule must be None, an int"),
+        ((10, 0.5), {"rng": None, "num_replicas": 2}, r"'rng'.*must be an int when num_replicas"),
+        (
+            (10, 0.5),
+            {"rng": np.random.default_rng(0), "num_replicas": 2},
+            r"'rng'.*must be an int.*rng=int\(g.integers\(2\*\*63\)\)",
+        ),
         ((10, 0.5), {"num_replicas": 0}, r"'num_replicas'.*\[1, inf\)"),
-        ((10, 0.5), {"num_replicas": 2, "rank": 2}, r"'rank'.*\[0, 1\]. Got 2"),
+        ((10, 0.5), {"rng": 0, "num_replicas": 2, "rank": 2}, r"'rank'.*\[0, 1\]. Got 2"),
         ((10, 0.5), {"rank": -1}, r"'rank'"),
-        ((10, 0.2), {"num_replicas": 3}, r"round size k = 2 is smaller than num_replicas = 3"),
+        (
+            (10, 0.2),
+            {"rng": 0, "num_replicas": 3},
+            r"round size k = 2 is smaller than num_replicas = 3",
+        ),
         ((10, 0.5), {"replacement": "no"}, r"'replacement'.*bool"),
-        ((10, 0.5), {"labels": np.zeros(9)}, r"'labels'.*length n = 10.*got length 9"),
+        ((10, 0.5), {"labels": np.zeros(9)}, r"'labels'.*length n_items = 10.*got length 9"),
         ((10, 0.5), {"labels": np.zeros((10, 1))}, r"'labels'.*1-D"),
         ((10, 0.5), {"labels": np.r_[np.zeros(9), np.nan]}, r"'labels'.*NaN"),
         (
@@ -371,7 +382,9 @@ def test_bad_round_and_helpers():
         s.indices(-1)
     with pytest.raises(InvalidParameterError, match="'round'"):
         s.indices(1.0)
-    with pytest.raises(InvalidParameterError, match="'k' parameter of largest_remainder_quotas"):
+    with pytest.raises(
+        InvalidParameterError, match="'n_samples' parameter of largest_remainder_quotas"
+    ):
         largest_remainder_quotas([1, 2], 4)
     with pytest.raises(InvalidParameterError, match="'counts'"):
         largest_remainder_quotas([-1, 2], 1)
@@ -393,7 +406,7 @@ def test_numba_disabled_fallback_gives_identical_rounds(tmp_path):
         "y = np.arange(997) % 7\n"
         "out = []\n"
         "for kw in ({}, {'labels': y}, {'replacement': True}):\n"
-        "    s = RS2Schedule(997, 0.37, seed=5, num_replicas=3, rank=2, **kw)\n"
+        "    s = RS2Schedule(997, 0.37, rng=5, num_replicas=3, rank=2, **kw)\n"
         "    out.append([s.indices(t).tolist() for t in range(12)])\n"
         "json.dump(out, open(sys.argv[1], 'w'))\n"
     )
@@ -404,5 +417,5 @@ def test_numba_disabled_fallback_gives_identical_rounds(tmp_path):
     got = json.loads(path.read_text())
     y = np.arange(997) % 7
     for kw, rounds in zip(({}, {"labels": y}, {"replacement": True}), got):
-        s = RS2Schedule(997, 0.37, seed=5, num_replicas=3, rank=2, **kw)
+        s = RS2Schedule(997, 0.37, rng=5, num_replicas=3, rank=2, **kw)
         assert rounds == [s.indices(t).tolist() for t in range(12)]

@@ -18,8 +18,8 @@ from samplingstats.subsample import (
 def test_static_random_is_round_zero_of_rs2():
     labels = np.arange(500) % 4
     for kw in ({}, {"labels": labels}):
-        s = static_subset(500, 0.1, seed=7, **kw)
-        assert np.array_equal(s, np.sort(RS2Schedule(500, 0.1, seed=7, **kw).round_indices(0)))
+        s = static_subset(500, 0.1, rng=7, **kw)
+        assert np.array_equal(s, np.sort(RS2Schedule(500, 0.1, rng=7, **kw).round_indices(0)))
         assert s.dtype == np.int64 and np.unique(s).size == 50
 
 
@@ -147,7 +147,7 @@ def test_herding_and_kcenter_brute_force():
     rng = np.random.default_rng(6)
     X = rng.normal(size=(60, 3))
     assert herding_subset(X, 0.2).tolist() == _herding_ref(X, 12)
-    got = kcenter_greedy_subset(X, 0.2, seed=3)
+    got = kcenter_greedy_subset(X, 0.2, rng=3)
     first = int(np.random.default_rng(3).integers(60))
     assert got.tolist() == _kcenter_ref(X, 12, first)
     # herding's running mean approaches the data mean much faster than a random subset's (whose
@@ -157,7 +157,7 @@ def test_herding_and_kcenter_brute_force():
     # k-center greedy is a 2-approximation: its cover radius <= 2 * the optimal for k = 2,
     # brute force over all pairs
     k = 2
-    sel = kcenter_greedy_subset(X, k / 60, seed=1)
+    sel = kcenter_greedy_subset(X, k / 60, rng=1)
     d2 = ((X[:, None, :] - X[None]) ** 2).sum(-1)
     radius = np.sqrt(d2[:, sel].min(1).max())
     opt = min(np.sqrt(np.minimum(d2[:, i], d2[:, j]).max()) for i in range(60) for j in range(i))

@@ -14,7 +14,7 @@ def _membership_counts(n, ratio, t, seeds, **kw):
     pairs = np.zeros((n, n), dtype=np.int64)
     k = None
     for s in seeds:
-        r = RS2Schedule(n, ratio, seed=int(s), **kw).round_indices(t)
+        r = RS2Schedule(n, ratio, rng=int(s), **kw).round_indices(t)
         k = r.size
         counts[r] += 1
         ind = np.zeros(n, dtype=np.int64)
@@ -67,7 +67,7 @@ def test_stratified_membership_is_uniform_within_each_class():
     labels = np.repeat([0, 1, 2], [15, 9, 6])  # k = 10: quotas 5, 3, 2
     counts = np.zeros(n, dtype=np.int64)
     for s in range(S):
-        r = RS2Schedule(n, 1 / 3, labels=labels, seed=s).round_indices(2)
+        r = RS2Schedule(n, 1 / 3, labels=labels, rng=s).round_indices(2)
         counts[r] += 1
     for c, q, nc in ((0, 5, 15), (1, 3, 9), (2, 2, 6)):
         # per class the quota is a uniform q-subset of its nc members: chi-square with nc - 1
@@ -81,7 +81,7 @@ def test_shards_of_different_seeds_are_uniform_for_each_rank():
     counts = np.zeros(n, dtype=np.int64)
     size = None
     for s in range(S):
-        r = RS2Schedule(n, 0.5, seed=s, num_replicas=3, rank=1).indices(2)
+        r = RS2Schedule(n, 0.5, rng=s, num_replicas=3, rank=1).indices(2)
         size = r.size
         counts[r] += 1
     assert _membership_chi2(counts, S, n, size) > 1e-4  # false failure 1e-4
