@@ -12,7 +12,7 @@ from .._backend import resolve_backend, resolve_device
 from .._results import Result
 from .._rng import as_generator
 from .._validation import Interval, InvalidParameterError, StrOptions, check_param
-from ._finite import FiniteBasis
+from ._finite import FiniteBasis, _solve_rows
 from ._polynomials import PolynomialBasis
 
 __all__ = ["ProjectionDPP", "Design", "sample_design"]
@@ -152,11 +152,11 @@ class ProjectionDPP:
 def _lazy_finite_draws(basis, R, rng, *, force=False):
     """``R`` rejection-chain-rule draws for a FiniteBasis whose ``V`` is not formed yet.
 
-    Proposals ``i`` are drawn with probability proportional to ``u_i = ||F_i||^2 / lambda_min(G)``,
-    an upper bound of the leverage ``l_i``; their rows ``V_i`` are formed in blocks (one ``trsm``
-    each) and ``i`` is kept with probability ``l_i / u_i``, so the kept proposals are iid with
-    probability ``l_i / m``: the proposals of the rejection chain rule, which then runs on them
-    unchanged (same law, same proposal counts). Expected rows formed per draw: ``sum(u) H_m``.
+    Proposals ``i`` are drawn in blocks with probability proportional to an upper bound ``u_i`` of
+    the leverage score ``l_i`` (``FiniteBasis._lazy_proposals``); the rows ``V_i`` of a block are
+    formed by one ``trsm`` and ``i`` is kept with probability ``l_i / u_i``, so the kept proposals are
+    iid with probability ``l_i / m``: the proposals of the rejection chain rule, which then runs on
+    them unchanged (same law, same proposal counts). Expected rows formed per draw: ``sum(u) H_m``.
 
     Returns ``(indices (R, m), n_proposals (R,))``, or ``None`` when forming ``V`` once is cheaper
     (the rows formed so far plus those expected exceed ``N / 2``; ``force=True``, for tests, skips
@@ -168,7 +168,7 @@ def _lazy_finite_draws(basis, R, rng, *, force=False):
     lazy = basis._lazy_proposals()
     if lazy is None:
         return None
-    prob_u, alias_u, u, U = lazy
+    prob_u, alias_u, u, U = lazy["prob"], lazy["alias"], lazy["u"], lazy["U"]
     m, N = basis.size, basis.n_candidates
     harmonic = np.concatenate([[0.0], np.cumsum(1.0 / np.arange(1, m + 1))])
     if not force and basis._lazy_rows + 1.1 * R * U * harmonic[m] > N / 2:
@@ -183,11 +183,11 @@ def _lazy_finite_draws(basis, R, rng, *, force=False):
             # expected proposals still needed: U * H_{m - t}; a margin keeps top-ups rare
             B = int(1.1 * U * harmonic[m - t]) + 16
             idx = alias_draw(prob_u, alias_u, B, rng)
-            rows = basis._rows(idx)
+            rows = _solve_rows(basis._L, basis._F[idx])
             lev = np.einsum("ij,ij->i", rows, rows)
             ub = u[idx]
             basis._lazy_rows += B
-            if np.any(lev > ub):  # pragma: no cover - excluded by the margin in the bound
+            if np.any(lev > ub):  # pragma: no cover - excluded by the margins of the bound
                 basis._lazy = None
                 basis._materialise()
                 return None

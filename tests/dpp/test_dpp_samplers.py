@@ -184,9 +184,12 @@ def test_volume_design_contains_a_dpp():
         assert np.linalg.matrix_rank(fb.V[d.points]) == 5
 
 
-def test_finite_dpp_lazy_path_matches_brute_force():
-    # the draw that does not form V (proposals from the bound ||F_i||^2 / lambda_min(G), thinned to
-    # the leverage scores): same brute-force law as the rejection chain rule
+@pytest.mark.parametrize("s", [0, 1, None])
+def test_finite_dpp_lazy_path_matches_brute_force(s):
+    # the draw that does not form V (proposals from an upper bound of the leverage scores built
+    # from s eigenpairs of the Gram matrix, thinned to the leverage scores): same brute-force law
+    # as the rejection chain rule. s = 0: ||F_i||^2 / lambda_min(G); s = 1: one eigenpair; None:
+    # the cost model's choice (here s = m - 1 = 2, an exact bound: no thinning)
     from samplingstats.dpp._samplers import _lazy_finite_draws
 
     rng = np.random.default_rng(2024)
@@ -194,6 +197,10 @@ def test_finite_dpp_lazy_path_matches_brute_force():
     F[0] *= 3  # a high-leverage candidate
     fb = FiniteBasis(F)
     assert fb._V is None  # well conditioned: V not formed at construction
+    lazy = fb._lazy_proposals(s=s)
+    assert lazy["s"] == (2 if s is None else s)
+    if s is not None:
+        assert lazy["U"] > 3.05  # a loose bound: the thinning step matters
     draws, nprop = _lazy_finite_draws(fb, 20_000, rng, force=True)
     assert fb._V is None  # ... nor by the lazy draws
     check_finite_dpp(draws, fb.V)
