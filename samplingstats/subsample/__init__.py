@@ -8,11 +8,15 @@ with a learning-rate schedule over iterations.
 - :class:`RS2Schedule`: framework-free round schedule (sharded across ranks, stratified,
   resumable), O(k / ranks) per round from a keyed Feistel permutation.
 - :class:`RS2Sampler`: the same as a ``torch.utils.data.Sampler`` (defaults from torch.distributed).
+- :class:`RS2Loader`: wraps a DataLoader over an RS2Sampler so that its checkpoint counts the
+  batches training consumed (exact resume with prefetching workers).
 - :func:`rs2_total_steps`, :func:`rs2_cosine_lr`, :func:`cosine_lr`: schedules over iterations.
 - :func:`static_subset` and the static baselines' scores: :func:`el2n_scores`, :func:`grand_scores`,
   :func:`herding_subset`, :func:`kcenter_greedy_subset`.
 
-Torch is imported only when :class:`RS2Sampler` or :func:`rs2_cosine_lr` is used.
+Torch is imported only when a torch-only name (:class:`RS2Sampler`, :class:`RS2Loader`,
+:func:`rs2_cosine_lr`) is used; without torch they raise
+:class:`samplingstats.MissingOptionalDependency`.
 """
 
 from ._lr import cosine_lr, rs2_cosine_lr, rs2_total_steps
@@ -28,6 +32,7 @@ from ._static import (
 __all__ = [
     "RS2Schedule",
     "RS2Sampler",
+    "RS2Loader",
     "rs2_total_steps",
     "rs2_cosine_lr",
     "cosine_lr",
@@ -40,7 +45,7 @@ __all__ = [
     "kcenter_greedy_subset",
 ]
 
-_LAZY = {"RS2Sampler": "._torch_sampler"}
+_LAZY = {"RS2Sampler": "._torch_sampler", "RS2Loader": "._torch_sampler"}
 
 
 def __getattr__(name):

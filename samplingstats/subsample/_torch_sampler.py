@@ -11,7 +11,7 @@ from ._schedule import _SAME_INT_HINT, RS2Schedule, _is_int
 torch = import_optional("torch", purpose="RS2Sampler")
 Sampler = torch.utils.data.Sampler
 
-__all__ = ["RS2Sampler"]
+__all__ = ["RS2Sampler", "RS2Loader"]
 
 
 def _dist_world():
@@ -320,3 +320,119 @@ class RS2Sampler(Sampler):
         s._adopt_seed(state)
         self._round, self._offset, self._pos, self._pending = t, int(offset), int(pos), True
         self._active = None
+
+
+def _loader_batch_size(loader):
+    bs = getattr(loader, "batch_size", None)
+    if bs is None:
+        bs = getattr(getattr(loader, "batch_sampler", None), "batch_size", None)
+    if not _is_int(bs) or bs < 1:
+        raise InvalidParameterError(
+            "RS2Loader needs a DataLoader with a fixed batch_size (or a BatchSampler with one), "
+            f"to count the indices a batch consumes. Got batch_size={bs!r}."
+        )
+    return int(bs)
+
+
+def _loader_sampler(loader):
+    for s in (getattr(loader, "sampler", None), getattr(loader, "batch_sampler", None)):
+        if isinstance(s, RS2Sampler):
+            return s
+        inner = getattr(s, "sampler", None)
+        if isinstance(inner, RS2Sampler):
+            return inner
+    raise InvalidParameterError(
+        "The 'loader' parameter of RS2Loader must be a DataLoader whose sampler (or batch "
+        f"sampler's sampler) is an RS2Sampler. Got {type(loader).__name__} with sampler "
+        f"{type(getattr(loader, 'sampler', None)).__name__}."
+    )
+
+
+class RS2Loader:
+    """A DataLoader over an :class:`RS2Sampler` whose checkpoint counts what training consumed.
+
+    A DataLoader with workers draws indices ahead of the training loop (``prefetch_factor *
+    num_workers`` batches), so ``sampler.state_dict()`` records more than was trained on and a
+    resume from it would skip the prefetched examples. ``RS2Loader(loader)`` iterates ``loader``
+    unchanged and counts the batches it has handed out; its :meth:`state_dict` is the sampler's
+    state at exactly that point (``start + batches * batch_size`` indices of the current round,
+    ``start`` being a mid-round resume's position), so :meth:`load_state_dict` on a fresh loader
+    continues with the first batch the training loop has not seen -- whatever ``num_workers``.
+
+    Parameters
+    ----------
+    loader : torch.utils.data.DataLoader
+        A loader whose ``sampler`` (or ``batch_sampler.sampler``) is an :class:`RS2Sampler`, with a
+        fixed ``batch_size``. The loader is used as is (workers, pinning, collate).
+
+    Attributes
+    ----------
+    loader : torch.utils.data.DataLoader
+    sampler : RS2Sampler
+    batch_size : int
+
+    Notes
+    -----
+    Take the checkpoint between two batches (after the step of the last batch handed out), as in
+    any training loop; the count is per ``iter()`` of the loader, one round of RS2. With
+    ``drop_last=True`` the dropped tail of a round is skipped by the resumed run exactly as by an
+    uninterrupted one.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch.utils.data import DataLoader, TensorDataset
+    >>> from samplingstats.subsample import RS2Loader, RS2Sampler
+    >>> ds = TensorDataset(torch.arange(100))
+    >>> loader = RS2Loader(DataLoader(ds, batch_size=4, sampler=RS2Sampler(ds, 0.2, rng=0)))
+    >>> it = iter(loader)
+    >>> seen = [next(it)[0] for _ in range(2)]          # two batches trained on
+    >>> state = loader.state_dict()                     # 8 indices consumed, whatever prefetched
+    >>> state["round"], state["yielded"]
+    (0, 8)
+    >>> again = RS2Loader(DataLoader(ds, batch_size=4, sampler=RS2Sampler(ds, 0.2, rng=0)))
+    >>> again.load_state_dict(state)
+    >>> [b[0].tolist() for b in again] == [b[0].tolist() for b in it]
+    True
+    """
+
+    def __init__(self, loader):
+        self.sampler = _loader_sampler(loader)
+        self.batch_size = _loader_batch_size(loader)
+        self.loader = loader
+        self._start = 0
+        self._batches = None  # batches handed out by the iteration in progress (None: none)
+
+    def __len__(self) -> int:
+        return len(self.loader)
+
+    def __repr__(self) -> str:
+        return f"RS2Loader({self.sampler!r}, batch_size={self.batch_size})"
+
+    def set_epoch(self, epoch: int) -> None:
+        """:meth:`RS2Sampler.set_epoch` (the round of the next iteration)."""
+        self.sampler.set_epoch(epoch)
+        self._batches = None
+
+    def __iter__(self):
+        s = self.sampler
+        self._start = s._pos if s._pending else 0
+        self._batches = 0
+        for batch in self.loader:
+            self._batches += 1
+            yield batch
+        self._batches = None
+
+    def state_dict(self) -> dict:
+        """The sampler's state at the batches handed out so far (see :meth:`RS2Sampler.state_dict`)."""
+        if self._batches is None:
+            return self.sampler.state_dict()
+        s = self.sampler
+        t, offset = s._active if s._active is not None else (s._round, s._offset)
+        length = s._shard_len(offset)
+        return s.state_dict(consumed=min(length, self._start + self._batches * self.batch_size))
+
+    def load_state_dict(self, state) -> None:
+        """:meth:`RS2Sampler.load_state_dict`: the next ``iter()`` resumes there."""
+        self.sampler.load_state_dict(state)
+        self._batches = None

@@ -64,3 +64,84 @@ def test_partial_iteration_then_consumed():
     fresh.load_state_dict(state)
     rest = list(fresh)
     assert rest[:30] == head[20:] and len(rest) == len(s) - 20
+
+
+# ----------------------------------------------------------------------------------------------
+# RS2Loader: exact checkpoints under a DataLoader with prefetching workers (issue 18)
+# ----------------------------------------------------------------------------------------------
+def _loader(num_workers, **kw):
+    from torch.utils.data import DataLoader, TensorDataset
+
+    from samplingstats.subsample import RS2Loader
+
+    ds = TensorDataset(torch.arange(N))
+    sampler = RS2Sampler(N, 0.4, rng=SEED, **kw)  # k = 503: 63 batches of 8 per round
+    extra = {"prefetch_factor": 4, "persistent_workers": False} if num_workers else {}
+    dl = DataLoader(ds, batch_size=8, sampler=sampler, num_workers=num_workers, **extra)
+    return RS2Loader(dl)
+
+
+def _stream(loader, rounds):
+    out = []
+    for r in range(rounds):
+        loader.set_epoch(r)
+        out += [x for (batch,) in loader for x in batch.tolist()]
+    return out
+
+
+@pytest.mark.parametrize("consumed_batches", [1, 5, 62, 63])
+def test_rs2loader_resumes_exactly_with_two_workers(consumed_batches):
+    ref = _stream(_loader(0), 3)  # the uninterrupted index stream of rounds 0..2
+    a = _loader(2)
+    a.set_epoch(0)
+    it = iter(a)
+    seen = [x for _ in range(consumed_batches) for x in next(it)[0].tolist()]
+    state = a.state_dict()
+    plain = a.sampler.state_dict()  # what the sampler alone would record under prefetching
+    del it
+    assert seen == ref[: len(seen)]
+    if consumed_batches < 63:
+        assert (state["round"], state["yielded"]) == (0, 8 * consumed_batches)
+        # the hazard RS2Loader removes: the workers have drawn ahead of training
+        assert plain["round"] > 0 or plain["yielded"] > state["yielded"]
+    else:
+        assert (state["round"], state["yielded"]) == (1, 0)
+    b = _loader(2)
+    b.load_state_dict(state)
+    rest = []
+    for r in range(state["round"], 3):
+        b.set_epoch(r)  # keeps the pending mid-round position of round state["round"]
+        rest += [x for (batch,) in b for x in batch.tolist()]
+    assert seen + rest == ref
+
+
+def test_rs2loader_state_between_rounds_and_with_a_resumed_start():
+    a = _loader(0)
+    a.set_epoch(0)
+    list(a)
+    assert (a.state_dict()["round"], a.state_dict()["yielded"]) == (1, 0)
+    # a resumed mid-round iteration counts from the start of the round, not from the resume
+    b = _loader(0)
+    b.load_state_dict({**a.state_dict(), "round": 1, "yielded": 16})
+    b.set_epoch(1)
+    it = iter(b)
+    next(it)
+    st = b.state_dict()
+    assert (st["round"], st["yielded"]) == (1, 24)
+
+
+def test_rs2loader_refuses_a_loader_without_rs2sampler():
+    from torch.utils.data import DataLoader, TensorDataset
+
+    from samplingstats import InvalidParameterError
+    from samplingstats.subsample import RS2Loader
+
+    with pytest.raises(InvalidParameterError, match="RS2Sampler"):
+        RS2Loader(DataLoader(TensorDataset(torch.arange(10)), batch_size=2))
+    dl = DataLoader(
+        TensorDataset(torch.arange(10)),
+        batch_size=None,
+        sampler=RS2Sampler(10, 0.5, rng=0),
+    )
+    with pytest.raises(InvalidParameterError, match="fixed batch_size"):
+        RS2Loader(dl)
