@@ -12,9 +12,9 @@ row number).
 It is ``nogil`` and meant to run on one numba thread (a dask task runs one per core: call it
 through ``_call_kernel`` of :mod:`samplingstats.lp._dask`). The rows go in blocks of
 :data:`_BLOCK`: the block's projections first, by the shared
-:func:`~samplingstats._kernels._sketch.projected_sq_norms` (a numba parfor: on one thread it
-compiles to faster code than the same loop written serially, 5.3 against 7-8 ms per 250 000 x 20
-chunk here), then the rest of the row's work while the block is in cache. Not cached on disk (``cache=False``), like :mod:`samplingstats._kernels._scaleout`: a
+:func:`~samplingstats._kernels._sketch.projected_sq_norms` (serial, like every lp kernel: see
+:mod:`samplingstats._kernels._sketch`), then the rest of the row's work while the block is in
+cache. Not cached on disk (``cache=False``), like :mod:`samplingstats._kernels._scaleout`: a
 cached kernel would not see a change of the kernels it calls.
 
 Arithmetic differences with the numpy composition: only the powers ``w^e``, ``w^(1 - 2/p)`` and

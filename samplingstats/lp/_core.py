@@ -9,12 +9,14 @@ private names.
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import numpy as np
 
 from .._backend import is_torch, to_numpy
 from .._rng import as_generator
+from ._common import rank_error
 from ._results import RowSample
 
 __all__ = [
@@ -37,6 +39,9 @@ __all__ = [
     "block_gram",
     "inverse_cholesky_t",
     "block_leverage_from_factor",
+    "one_blas_thread",
+    "cholesky_cond",
+    "sketch_projection",
 ]
 
 # Gram + Cholesky squares the condition number: used by "auto" only when cond(A) < this.
@@ -220,3 +225,62 @@ def inverse_cholesky_t(L):
 def block_leverage_from_factor(X, sc, Linv_t):
     """Leverage scores ``||Linv_t^T diag(sc) x_i||^2`` of the rows of a dense block."""
     return row_sq(scaled_block(X, sc) @ Linv_t)
+
+
+# ----------------------------------------------------------------------------------------------
+# small dense factorisations (d x d, s x d): on one BLAS thread
+# ----------------------------------------------------------------------------------------------
+_BLAS_POOLS = None
+
+
+@contextlib.contextmanager
+def one_blas_thread():
+    """Run the block on one BLAS thread (threadpoolctl; restored on exit).
+
+    The factorisations of the ``s x d`` sketch and of the ``d x d`` Gram matrix are too small to
+    gain from threads, but a multi-threaded BLAS synchronises its threads in every call: on a busy
+    2-core machine the 1000 x 50 QR, the 50 x 16 triangular solve and the Cholesky of the sketched
+    paths took 30-100x longer on 2 BLAS threads than on 1 (``python -m benchmarks.bench_lp
+    threads``). The BLAS pools are looked up once (about 16 ms), then each limit costs ~0.05 ms.
+    """
+    global _BLAS_POOLS
+    if _BLAS_POOLS is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:  # pragma: no cover - scikit-learn depends on threadpoolctl
+            _BLAS_POOLS = False
+        else:
+            _BLAS_POOLS = ThreadpoolController().select(user_api="blas")
+    if not _BLAS_POOLS:  # pragma: no cover
+        yield
+        return
+    with _BLAS_POOLS.limit(limits=1):
+        yield
+
+
+def cholesky_cond(G):
+    """``(L, cond(L))`` of a Gram matrix (``(None, inf)`` when not positive definite), on one
+    BLAS thread."""
+    with one_blas_thread():
+        L = chol_factor(G)
+        return L, (np.inf if L is None else np.linalg.cond(L))
+
+
+def sketch_projection(SA, rng, r, caller, name):
+    """``(R^{-1} G)^T`` (``r x d``, C-contiguous) from the sketch ``SA = Pi A`` (``s x d``):
+    ``R`` from ``QR(SA)`` (rank checked), ``G`` a ``d x r`` standard normal drawn from ``rng``.
+    The sketched leverage scores are then ``||a_i^T R^{-1} G||^2 / r``. Shared by both executors
+    (in memory, the dask leverage and the fused dask Lewis loop); on one BLAS thread."""
+    import scipy.linalg as sla
+
+    s, d = SA.shape
+    with one_blas_thread():
+        R = np.linalg.qr(SA, mode="r")
+        diag = np.abs(np.diag(R))
+        if diag.max() == 0 or diag.min() <= rank_tol(s, d) * 10 * diag.max():
+            rank = rank_of_triangular(R)
+            if rank < d:
+                raise rank_error(caller, name, rank, d)
+        G = rng.standard_normal((d, r))
+        M = sla.solve_triangular(R, G, lower=False)
+    return np.ascontiguousarray(M.T)

@@ -49,16 +49,18 @@ from ._core import (
     block_gram,
     block_leverage_from_factor,
     check_scores_array,
-    chol_factor,
+    cholesky_cond,
     combine_scores,
     default_max_iter,
     draw_sample,
     inverse_cholesky_t,
     lewis_bound_of_weights,
+    one_blas_thread,
     rank_of_triangular,
     rank_tol,
     sampling_lewis_iter,
     sketch_dims,
+    sketch_projection,
 )
 from ._results import LewisWeightsResult, LpRegressionResult
 from ._solvers import check_sample_not_empty, check_solver_for_p, solve_sample
@@ -304,8 +306,7 @@ def _lev_cholesky(A, scale, caller, name, *, strict):
     G, nbad = _reduce(A, _chunk_gram, scale)
     if nbad:
         raise _finite_error(name, caller, nbad)
-    L = chol_factor(G)
-    cond = np.inf if L is None else np.linalg.cond(L)
+    L, cond = cholesky_cond(G)
     if L is None or cond > CHOLESKY_MAX_COND:
         if not strict:
             return None
@@ -316,8 +317,13 @@ def _lev_cholesky(A, scale, caller, name, *, strict):
                 raise rank_error(caller, name, rank, d)
         if L is None:
             raise rank_error(caller, name, d - 1, d)
-    Linv_t = np.ascontiguousarray(inverse_cholesky_t(L))
+    Linv_t = _inverse_t(L)
     return _rowwise(A, _rows_fn_lt, scale, Linv_t)
+
+
+def _inverse_t(L):
+    with one_blas_thread():
+        return np.ascontiguousarray(inverse_cholesky_t(L))
 
 
 def _rank_from_r(R):
@@ -365,7 +371,6 @@ def _lev_svd(A, rcond, caller, name):
 
 
 def _lev_sketch(A, scale, rng, caller, name, sketch_size, sparsity, jl_dim, nz_counts=None):
-    import scipy.linalg as sla
 
     n, d = A.shape
     if nz_counts is not None:
@@ -381,15 +386,8 @@ def _lev_sketch(A, scale, rng, caller, name, sketch_size, sparsity, jl_dim, nz_c
     SA, nbad = _reduce(A, _chunk_sketch, scale, seed, offsets, s, k, nz_counts is not None)
     if nbad:
         raise _finite_error(name, caller, nbad)
-    R = np.linalg.qr(SA, mode="r")
-    diag = np.abs(np.diag(R))
-    if diag.max() == 0 or diag.min() <= rank_tol(s, d) * 10 * diag.max():
-        rank = _rank_from_r(R)
-        if rank < d:
-            raise rank_error(caller, name, rank, d)
-    G = rng.standard_normal((d, r))
-    M = np.ascontiguousarray(sla.solve_triangular(R, G, lower=False))
-    return _rowwise(A, _rows_fn_sketch, scale, np.ascontiguousarray(M.T), float(r))
+    MT = sketch_projection(SA, rng, r, caller, name)
+    return _rowwise(A, _rows_fn_sketch, scale, MT, float(r))
 
 
 def _dask_leverage(
@@ -588,14 +586,13 @@ def _sum_summaries(parts):
 def _gram_factor(G, n, d, strict):
     """``L^-T`` from the Gram matrix, or None when it is too ill conditioned for "auto"."""
 
-    L = chol_factor(G)
-    cond = np.inf if L is None else np.linalg.cond(L)
+    L, cond = cholesky_cond(G)
     if L is None or cond > CHOLESKY_MAX_COND:
         if not strict:
             return None
         if L is None:
             raise rank_error("lewis_weights", "A", d - 1, d)
-    return np.ascontiguousarray(inverse_cholesky_t(L))
+    return _inverse_t(L)
 
 
 def _first_chunk(X, kind, seed, offset, s, k):
@@ -660,7 +657,6 @@ def _lewis_fused(A, p, method, rng, tol, max_iter, on_iter=None):
 
     dask = _dask_core()
     da = _dask_array()
-    import scipy.linalg as sla
 
     delayed = _dask_core().delayed
 
@@ -698,14 +694,7 @@ def _lewis_fused(A, p, method, rng, tol, max_iter, on_iter=None):
     blocks, wb, nzb = _blocks(A), _blocks(w), _blocks(nz)
     for _ in range(max_iter):
         if sketch:
-            R = np.linalg.qr(summary, mode="r")
-            diag = np.abs(np.diag(R))
-            if diag.max() == 0 or diag.min() <= rank_tol(s, d) * 10 * diag.max():
-                rank = _rank_from_r(R)
-                if rank < d:
-                    raise rank_error("lewis_weights", "A", rank, d)
-            G = rng.standard_normal((d, r))
-            factor = np.ascontiguousarray(sla.solve_triangular(R, G, lower=False).T)
+            factor = sketch_projection(summary, rng, r, "lewis_weights", "A")
             kind = "sketch"
         else:
             factor = _gram_factor(summary, n, d, strict=method == "cholesky")

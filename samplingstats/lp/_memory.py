@@ -23,16 +23,18 @@ from ._core import (
     SKETCH_MIN_ENTRIES,
     block_gram,
     block_leverage_from_factor,
-    chol_factor,
+    cholesky_cond,
     combine_scores,
     default_max_iter,
     inverse_cholesky_t,
     lewis_bound_of_weights,
+    one_blas_thread,
     rank_of_triangular,
     rank_tol,
     row_sq,
     sampling_lewis_iter,
     sketch_dims,
+    sketch_projection,
 )
 
 __all__ = [
@@ -64,8 +66,7 @@ def _lev_cholesky(A, caller, name, *, strict, sparse=False):
     n, d = A.shape
     # dense: the one-block case of the dask executor's chunked Gram matrix
     G = np.asarray((A.T @ A).toarray(), dtype=np.float64) if sparse else block_gram(A)
-    L = chol_factor(G)
-    cond = np.inf if L is None else np.linalg.cond(L)
+    L, cond = cholesky_cond(G)
     if L is None or cond > CHOLESKY_MAX_COND:
         if not strict:
             return None
@@ -75,7 +76,8 @@ def _lev_cholesky(A, caller, name, *, strict, sparse=False):
                 raise rank_error(caller, name, rank, d)
         if L is None:
             raise rank_error(caller, name, d - 1, d)
-    Linv_t = inverse_cholesky_t(L)
+    with one_blas_thread():
+        Linv_t = inverse_cholesky_t(L)
     if sparse:
         return row_sq(np.asarray(A @ Linv_t))
     return block_leverage_from_factor(A, None, Linv_t)
@@ -89,7 +91,6 @@ def _lev_svd(A, rcond):
 
 def sketched_leverage(A, rng, caller, name, sketch_size, sparsity, jl_dim, *, sparse, scale=None):
     """Sketched leverage scores of ``diag(scale) A`` (two passes over ``A``)."""
-    import scipy.linalg as sla
 
     from .._kernels._sketch import osnap_csr_hashed, osnap_dense_hashed, projected_sq_norms
 
@@ -107,18 +108,11 @@ def sketched_leverage(A, rng, caller, name, sketch_size, sparsity, jl_dim, *, sp
         # fixed block count: the result does not depend on the number of threads
         nblocks = 4 if s * d <= 2_000_000 else 1
         SA = osnap_dense_hashed(A, sc, seed, s, k, nblocks)
-    R = np.linalg.qr(SA, mode="r")
-    diag = np.abs(np.diag(R))
-    if diag.max() == 0 or diag.min() <= rank_tol(s, d) * 10 * diag.max():
-        rank = rank_of_triangular(R)
-        if rank < d:
-            raise rank_error(caller, name, rank, d)
-    G = rng.standard_normal((d, r))
-    M = np.ascontiguousarray(sla.solve_triangular(R, G, lower=False))
+    MT = sketch_projection(SA, rng, r, caller, name)
     if sparse:
-        tau = row_sq(np.asarray(A @ M))
+        tau = row_sq(np.asarray(A @ MT.T))
     else:
-        tau = projected_sq_norms(A, np.ascontiguousarray(M.T))
+        tau = projected_sq_norms(A, MT)
     tau /= r
     if scale is not None:
         tau *= scale * scale
