@@ -40,12 +40,14 @@ def run(rng) -> str:
     )
     first, _ = exp_linear_indices()
     budget = 4096 * 5
-    ours = sobol_indices(exp_linear, [stats.norm()] * 3, budget=budget, rng=rng)
+    default = sobol_indices(exp_linear, [stats.norm()] * 3, budget=budget, rng=rng)
+    ours = sobol_indices(exp_linear, [stats.norm()] * 3, budget=budget, method="aiscv", rng=rng)
     pf = sobol_indices(exp_linear, [stats.norm()] * 3, budget=budget, method="pick_freeze", rng=rng)
     rows = [
         [
             f"S{i + 1}",
             f"{first[i]:.4f}",
+            f"{default.first_order[i]:.5f} +- {default.first_order_standard_error[i]:.5f}",
             f"{ours.first_order[i]:.4f} +- {ours.first_order_standard_error[i]:.4f}",
             f"{pf.first_order[i]:.4f} +- {pf.first_order_standard_error[i]:.4f}",
         ]
@@ -53,9 +55,9 @@ def run(rng) -> str:
     ]
     gain = np.sum(pf.first_order_standard_error**2) / np.sum(ours.first_order_standard_error**2)
     t2 = format_table(
-        ["index", "exact", "AISCV", "crude pick-freeze"],
+        ["index", "exact", "default (RQMC + chaos CV)", "AISCV", "crude pick-freeze"],
         rows,
         title=f"Sobol' indices of exp(0.8 x1 + 0.4 x2 + 0.2 x3), {budget} model runs each "
-        f"(variance ratio {gain:.0f}x)",
+        f"(AISCV / crude variance ratio {gain:.0f}x)",
     )
     return t1 + "\n\n" + t2

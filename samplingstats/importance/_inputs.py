@@ -46,6 +46,19 @@ class InputLaws:
             X[:, i] = x
         return X
 
+    def from_uniform(self, U):
+        """``X_i = F_i^{-1}(U_i)`` for uniforms in (0, 1) (``isf`` on the upper half)."""
+        U = np.asarray(U, dtype=float)
+        X = np.empty_like(U)
+        for i, law in enumerate(self.laws):
+            u = U[:, i]
+            x = np.empty_like(u)
+            lo = u <= 0.5
+            x[lo] = law.ppf(u[lo])
+            x[~lo] = law.isf(1.0 - u[~lo])
+            X[:, i] = x
+        return X
+
     def logpdf(self, X):
         out = np.zeros(X.shape[0])
         for i, law in enumerate(self.laws):
@@ -158,6 +171,13 @@ class ModelCaller:
     def __call__(self, X):
         outs = []
         for o in self._map(X):
+            raw = to_numpy(o) if hasattr(o, "detach") else o
+            if np.iscomplexobj(raw):
+                raise TypeError(
+                    f"The 'func' parameter of {self.caller} must return real values; it "
+                    f"returned a complex array (dtype {np.asarray(raw).dtype}). Return the real "
+                    "part, the modulus or both as separate outputs."
+                )
             try:
                 arr = to_numpy(o, dtype=float)  # numpy, or a torch tensor on any device
             except (TypeError, ValueError) as exc:

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
+import numbers
 
 import numpy as np
 
-from .._progress import progress_bar
+from .._progress import get_logger, progress_bar
 from .._results import ConfidenceInterval, Result
-from .._validation import InvalidParameterError, StrOptions, check_param
+from .._rng import as_generator
+from .._validation import Interval, InvalidParameterError, StrOptions, check_param
 from ._core import run_aiscv, summand_covariance
 from ._expectations import ExpectationsResult, check_common, interval
-from ._inputs import ModelCaller, check_dists
+from ._inputs import ModelCaller, check_dists, check_workers
+from ._rqmc import rqmc_sobol
 
 __all__ = ["sobol_indices", "SobolResult"]
+
+METHODS = ("auto", "surrogate", "rqmc", "aiscv", "pick_freeze", "saltelli")
+_RQMC = {"auto": "auto", "surrogate": "always", "rqmc": "never"}
+_log = get_logger("importance")
 
 
 @dataclasses.dataclass(repr=False)
@@ -31,15 +38,22 @@ class SobolResult(Result):
     variance : float
         Estimated output variance.
     method : str
-        ``"aiscv"`` or ``"pick_freeze"``.
+        The method used (see :func:`sobol_indices`).
     centred : bool
         Whether the products were formed from the pilot-centred output.
     n_points : int
-        Pick-freeze points (each costs ``d + 2`` model evaluations).
+        Pick-freeze base points (each costs ``d + 2`` model evaluations).
     dof : int or None
         Degrees of freedom of the intervals (Student-t; ``qmc=True`` only).
     expectations : ExpectationsResult or None
-        The underlying AISCV run (``None`` for crude pick-freeze).
+        The underlying AISCV run (``None`` for the other methods).
+    surrogate_basis : tuple of str or None
+        RQMC methods with a surrogate: the chaos basis chosen for each replicate
+        (``"constant"``: no control variate, plain RQMC; ``"total4"``: total degree 4;
+        ``"hyperbolic8"``: q = 0.5 hyperbolic set of degree 8).
+    surrogate_error : float or None
+        Median over replicates of the chosen surrogate's cross-validation mean squared error
+        relative to the output variance (small: smooth model, large gains).
     """
 
     first_order: np.ndarray
@@ -53,6 +67,8 @@ class SobolResult(Result):
     n_points: int = 0
     expectations: ExpectationsResult | None = None
     dof: int | None = None
+    surrogate_basis: tuple | None = None
+    surrogate_error: float | None = None
 
     _frame_fields = (
         "first_order",
@@ -191,7 +207,7 @@ def sobol_indices(
     dists,
     *,
     budget,
-    method="aiscv",
+    method="auto",
     rng=None,
     centre="auto",
     order="both",
@@ -204,22 +220,38 @@ def sobol_indices(
     qmc=False,
     n_replicates=8,
 ):
-    r"""First-order and total Sobol' indices by pick-freeze, adaptive (AISCV) or crude.
+    r"""First-order and total Sobol' indices by pick-freeze: RQMC with surrogate control variates.
 
     With ``A``, ``B`` independent input samples and ``AB_i`` equal to ``A`` with coordinate
-    ``i`` taken from ``B``, the indices are ratios of expectations under :math:`f \otimes f`:
+    ``i`` taken from ``B`` (``d + 2`` model runs per base point), the indices are ratios of
+    expectations:
 
     .. math::
 
-        S_i = \frac{E[\tilde\varphi(B)\tilde\varphi(AB_i)] - E[\tilde\varphi]^2}{V},\qquad
+        S_i = \frac{E[\tilde\varphi(B)(\varphi(AB_i) - \varphi(A))]}{V},\qquad
         S^T_i = \frac{E[(\varphi(A) - \varphi(AB_i))^2]}{2V},\qquad
-        V = E[\tilde\varphi^2] - E[\tilde\varphi]^2,
+        V = \operatorname{Var}\varphi,
 
-    with :math:`\tilde\varphi = \varphi - c`. ``method="aiscv"`` estimates these ``2d + 2``
-    expectations jointly with :func:`multiple_expectations`'s algorithm in the ``2d``-dimensional
-    standard-normal space; ``method="pick_freeze"`` averages them over an i.i.d. sample.
-    Confidence intervals come from the delta method on the estimated covariance of the
-    expectations.
+    with :math:`\tilde\varphi = \varphi - c` (Saltelli 2010 first order, Jansen 1999 totals).
+
+    The default (``method="auto"``) draws ``n_replicates`` independently scrambled Sobol'
+    sequences in ``2d`` dimensions, pushes them through each input's inverse CDF, and uses a
+    **polynomial-chaos surrogate** as control variate: for each replicate, a least-squares chaos
+    (orthonormal polynomials in the input laws: Legendre for bounded, Hermite for unbounded
+    supports) is fitted on the *other* replicates' evaluations, its pick-freeze integrands are
+    subtracted and their closed-form expectations added back, so the Monte Carlo part only
+    estimates the residual and each replicate stays unbiased (cross-fitting). The basis (the
+    constant, total-degree or hyperbolic sets) is chosen per replicate by cross-validation over
+    the other replicates: on smooth models the residual is tiny (errors 10-100x below plain
+    RQMC); on kinks, indicators or rough models the chosen basis falls back to low degree or to
+    the constant, which is plain RQMC pick-freeze. Intervals: delta method on the covariance
+    of the replicate estimates, Student-t with ``n_replicates - 1`` degrees of freedom.
+
+    Other methods: ``"surrogate"`` (always a non-constant chaos), ``"rqmc"`` (plain RQMC
+    pick-freeze, the scipy.stats.sobol_indices design with replicate intervals), ``"aiscv"``
+    (the adaptive importance-sampling estimator of :func:`multiple_expectations`, jointly for
+    the ``2d + 2`` expectations in the ``2d``-dimensional standard-normal space),
+    ``"pick_freeze"`` and ``"saltelli"`` (crude i.i.d. pick-freeze).
 
     Parameters
     ----------
@@ -228,8 +260,13 @@ def sobol_indices(
     dists : sequence of frozen scipy.stats laws
         ``d`` independent continuous univariate input laws.
     budget : int
-        Model evaluations; each pick-freeze point costs ``d + 2`` of them.
-    method : {"aiscv", "pick_freeze"}, default "aiscv"
+        Model evaluations; each pick-freeze point costs ``d + 2`` of them. The RQMC methods use
+        ``n_replicates * (budget // ((d + 2) * n_replicates))`` base points (at most
+        ``(d + 2) * n_replicates - 1`` evaluations are left unspent); a replicate's length need
+        not be a power of two (the first ``n`` points of a scrambled Sobol' sequence are
+        uniform for any ``n``; powers of two balance best).
+    method : {"auto", "surrogate", "rqmc", "aiscv", "pick_freeze", "saltelli"}, default "auto"
+        Estimator (see above).
     rng : None, int or numpy.random.Generator, optional
     centre : {"auto", True, False}, default "auto"
         Form the products from the pilot-centred output :math:`\varphi - \bar\varphi` (True) or
@@ -248,13 +285,34 @@ def sobol_indices(
         Auxiliary family; ``"auto"``: two-component Gaussian mixtures for centred products when
         the adaptation blocks hold at least 5 points per mixture parameter (for d = 6, from
         about 9,000 points), Gaussian otherwise.
-    defensive, adapt_fraction, block_fraction, workers, progress, qmc, n_replicates
-        As in :func:`multiple_expectations` (``budget`` there counts points; here the
-        fractions apply to the ``budget // (d + 2)`` points).
+    defensive, adapt_fraction, block_fraction, qmc
+        ``method="aiscv"`` only: as in :func:`multiple_expectations` (``budget`` there counts
+        points; here the fractions apply to the ``budget // (d + 2)`` points). ``centre``,
+        ``order`` and ``family`` also apply to ``"aiscv"`` only.
+    workers, progress
+        As in :func:`multiple_expectations`.
+    n_replicates : int, default 8
+        Independent scramblings of the RQMC methods (and of ``"aiscv"`` with ``qmc=True``):
+        they cross-fit the surrogates and give the standard errors.
 
     Returns
     -------
     SobolResult
+
+    Raises
+    ------
+    InvalidParameterError
+        Bad arguments, a budget too small for the method, a model with zero output variance
+        (constant: the indices are undefined), or a ``func`` returning non-finite values.
+    TypeError
+        A ``func`` returning complex values.
+
+    References
+    ----------
+    A. Saltelli et al. (2010), Variance based sensitivity analysis of model output, CPC 181;
+    M. J. W. Jansen (1999), Analysis of variance designs for model output, CPC 117;
+    B. Sudret (2008), Global sensitivity analysis using polynomial chaos expansions, RESS 93;
+    A. B. Owen (2013), Better estimation of small Sobol' sensitivity indices, TOMACS 23.
 
     Examples
     --------
@@ -264,20 +322,18 @@ def sobol_indices(
     >>> from scipy import stats
     >>> from samplingstats.importance import sobol_indices
     >>> f = lambda x: np.exp(x @ np.array([0.8, 0.4, 0.2]))
-    >>> res = sobol_indices(f, [stats.norm()] * 3, budget=50000, rng=0)
-    >>> bool(np.abs(res.first_order - [0.681, 0.132, 0.031]).max() < 0.03)
+    >>> res = sobol_indices(f, [stats.norm()] * 3, budget=20000, rng=0)
+    >>> bool(np.abs(res.first_order - [0.681, 0.132, 0.031]).max() < 0.01)
     True
-    >>> res.n_evaluations
-    50000
+    >>> res.n_evaluations <= 20000
+    True
     """
     caller = "sobol_indices"
     if not callable(func):
         raise InvalidParameterError(
             f"The 'func' parameter of {caller} must be a callable. Got {func!r} instead."
         )
-    check_param(
-        method, [StrOptions(("aiscv", "pick_freeze", "saltelli"))], name="method", caller=caller
-    )
+    check_param(method, [StrOptions(METHODS)], name="method", caller=caller)
     check_param(order, [StrOptions(("both", "first", "total"))], name="order", caller=caller)
     check_param(
         family,
@@ -295,6 +351,8 @@ def sobol_indices(
     laws = law_sets[0]
     d = laws.d
     per = d + 2
+    if method in _RQMC:
+        return _sobol_rqmc(func, laws, budget, method, rng, workers, progress, n_replicates)
     rng, workers = check_common(
         caller,
         budget,
@@ -452,3 +510,69 @@ def _loglinear(raw0, U0, d, threshold=0.97):
     if not tot > 0:
         return False
     return bool(1 - resid @ resid / tot >= threshold)
+
+
+def _sobol_rqmc(func, laws, budget, method, rng, workers, progress, n_replicates):
+    caller = "sobol_indices"
+    check_param(
+        budget, [Interval(numbers.Integral, 1, None, closed="left")], name="budget", caller=caller
+    )
+    check_param(progress, ["boolean"], name="progress", caller=caller)
+    check_param(
+        n_replicates,
+        [Interval(numbers.Integral, 2, None, closed="left")],
+        name="n_replicates",
+        caller=caller,
+    )
+    d = laws.d
+    per = d + 2
+    R = int(n_replicates)
+    need = 4 * R * per
+    if int(budget) < need:
+        raise InvalidParameterError(
+            f"The 'budget' parameter of {caller} is too small for method={method!r}: "
+            f"{R} replicates of at least 4 base points of {per} model evaluations need "
+            f"{need} evaluations. Got {budget} instead."
+        )
+    workers = check_workers(workers, caller)
+    rng = as_generator(rng)
+    n_used = (int(budget) // (per * R)) * per * R
+    with (
+        progress_bar(progress, total=n_used, desc=caller, unit="eval") as bar,
+        ModelCaller(func, workers, caller, n_out={1}, progress=bar) as model,
+    ):
+        out = rqmc_sobol(
+            model, laws, budget=int(budget), n_replicates=R, rng=rng, surrogate=_RQMC[method]
+        )
+    if out["constant"]:
+        raise InvalidParameterError(
+            f"The 'func' parameter of {caller} returned a constant output (value "
+            f"{out['c']:.6g} at every point): the output variance is zero and the Sobol' "
+            "indices are undefined."
+        )
+    d = laws.d
+    fits = out["fits"]
+    labels = tuple(f["label"] for f in fits) if fits else None
+    err = float(np.median([f["rel_error"] for f in fits])) if fits else None
+    if fits:
+        _log.info(
+            "sobol_indices: %d evaluations, surrogate bases %s, cross-validation error %.2e",
+            out["n_evaluations"],
+            ", ".join(sorted(set(labels))),
+            err,
+        )
+    return SobolResult(
+        first_order=out["first_order"],
+        total_order=out["total_order"],
+        n_evaluations=out["n_evaluations"],
+        first_order_standard_error=out["se"][:d],
+        total_order_standard_error=out["se"][d:],
+        variance=out["variance"],
+        method=method,
+        centred=True,
+        n_points=out["n_points"],
+        expectations=None,
+        dof=out["dof"],
+        surrogate_basis=labels,
+        surrogate_error=err,
+    )
