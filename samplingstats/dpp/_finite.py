@@ -169,7 +169,8 @@ class FiniteBasis:
         self._leverage = None
         self._lazy = None  # (alias prob, alias, u, sum u) of the lazy DPP proposals
         self._lazy_rows = 0  # rows formed by lazy draws so far (materialise past N / 2)
-        G = F.T @ F  # numpy uses syrk for A.T @ A
+        with np.errstate(all="ignore"):  # NaN / overflow are diagnosed just below
+            G = F.T @ F  # numpy uses syrk for A.T @ A
         if not np.isfinite(G).all():
             _nonfinite_error(F)
             # finite entries whose squares overflow: scale the columns (the span is unchanged)

@@ -34,6 +34,8 @@ __all__ = ["PolynomialBasis", "multi_indices"]
 _FAMILIES = ("legendre", "chebyshev", "jacobi", "hermite")
 _INDEX_SETS = ("total_degree", "hyperbolic_cross", "tensor")
 _MAX_SIZE = 200_000
+# points within this of [-1, 1] count as inside (rounding of mapped inputs)
+_DOMAIN_SLACK = 1e-12
 
 
 # ----------------------------------------------------------------------------------------------
@@ -165,6 +167,38 @@ def _eval_table(x, alpha, sqb, deg):
     for k in range(1, deg):
         P[..., k + 1] = ((x - alpha[k]) * P[..., k] - sqb[k] * P[..., k - 1]) / sqb[k + 1]
     return P
+
+
+def _eval_table_scaled(x, alpha, sqb, deg):
+    """Like :func:`_eval_table`, rescaled per point: ``p_k(x) = P[:, k] exp(logscale)``, ``|P| <= 1``.
+
+    Each step that would grow the values past 1 divides the row by its largest value and adds the
+    log to the scale, so nothing overflows for any finite ``x``.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    n = x.shape[0]
+    P = np.zeros((n, deg + 1))
+    logscale = np.zeros(n)
+    P[:, 0] = 1.0
+    zero = np.zeros(n)
+    for k in range(deg):
+        d = x - alpha[k]
+        prev = P[:, k - 1] if k >= 1 else zero
+        # keep |d p_k| and |p_{k-1}| <= 1 (|P| <= 1 holds before): divide the rows where
+        # |d| max(|p_k|, |p_{k-1}|) > 1 by it
+        c = np.abs(d) * np.maximum(np.abs(P[:, k]), np.abs(prev))
+        big = c > 1.0
+        if big.any():
+            P[big, : k + 1] /= c[big, None]
+            logscale[big] += np.log(c[big])
+            prev = P[:, k - 1] if k >= 1 else zero
+        P[:, k + 1] = (d * P[:, k] - sqb[k] * prev) / sqb[k + 1]
+        c = np.maximum(np.abs(P[:, k + 1]), np.abs(P[:, k]))
+        grow = c > 1.0
+        if grow.any():
+            P[grow, : k + 2] /= c[grow, None]
+            logscale[grow] += np.log(c[grow])
+    return P, logscale
 
 
 class _Family:
@@ -394,24 +428,55 @@ class PolynomialBasis:
         )
 
     # -- points ---------------------------------------------------------------------------------
-    def _check_points(self, x, name="x"):
+    def _check_points(self, x, name="x", caller="PolynomialBasis", domain=True):
+        if np.iscomplexobj(x) if isinstance(x, np.ndarray) else np.iscomplexobj(np.asarray(x)):
+            raise TypeError(
+                f"The {name!r} parameter of {caller} must be real; got a complex array."
+            )
         arr = to_numpy(x) if not isinstance(x, np.ndarray) else x
         try:
             arr = np.asarray(arr, dtype=np.float64)
         except (TypeError, ValueError) as exc:
             raise InvalidParameterError(
-                f"The {name!r} parameter must be a numeric array of shape (n, {self.dim})."
+                f"The {name!r} parameter of {caller} must be a numeric array of shape "
+                f"(n, {self.dim})."
             ) from exc
         if arr.ndim == 1 and self.dim == 1:
             arr = arr[:, None]
         if arr.ndim != 2 or arr.shape[1] != self.dim:
             raise InvalidParameterError(
-                f"The {name!r} parameter must be an array of shape (n, {self.dim}) for a basis of "
-                f"dimension {self.dim}. Got shape {arr.shape} instead."
+                f"The {name!r} parameter of {caller} must be an array of shape (n, {self.dim}) "
+                f"for a basis of dimension {self.dim}. Got shape {arr.shape} instead."
             )
         if not np.isfinite(arr).all():
-            raise InvalidParameterError(f"The {name!r} parameter contains NaN or infinite values.")
+            raise InvalidParameterError(
+                f"The {name!r} parameter of {caller} contains NaN or infinite values."
+            )
+        if domain and self.family != "hermite" and arr.size:
+            amax = float(np.max(np.abs(arr)))
+            if amax > 1.0 + _DOMAIN_SLACK:
+                raise InvalidParameterError(
+                    f"The {name!r} parameter of {caller} must lie in the domain [-1, 1] of the "
+                    f"{self.family} basis (the support of its measure); got |x| up to {amax:.6g}. "
+                    "Rescale the inputs to [-1, 1]."
+                )
         return np.ascontiguousarray(arr)
+
+    def _values(self, X, name="x", caller="PolynomialBasis.evaluate"):
+        """Basis values at checked points; refuses values that overflow float64."""
+        from .._kernels._dpp import basis_eval
+
+        f = self._family
+        P = basis_eval(X, f.alpha, f.sqb, self.maxdeg, self.multi_indices)
+        if not np.isfinite(P).all():
+            bad = np.flatnonzero(~np.isfinite(P).all(axis=1))
+            raise InvalidParameterError(
+                f"The {name!r} parameter of {caller}: the basis values overflow float64 at "
+                f"{bad.size} point(s) (first: {X[bad[0]].tolist()}); degree {self.maxdeg} "
+                f"{self.family} polynomials are not representable that far out. Use smaller "
+                "points or a lower degree (weights() stays finite there)."
+            )
+        return P
 
     def evaluate(self, x):
         """Values of the ``m`` basis functions at the points ``x``.
@@ -419,11 +484,17 @@ class PolynomialBasis:
         Parameters
         ----------
         x : array-like of shape (n, d) (or (n,) when d = 1), or a torch tensor
-            Points; torch in gives torch out on the same device.
+            Points, in the domain of the family (``[-1, 1]^d`` except for Hermite); torch in gives
+            torch out on the same device.
 
         Returns
         -------
         ndarray or tensor of shape (n, m)
+
+        Raises
+        ------
+        InvalidParameterError
+            Points outside the domain, or (Hermite) values that overflow float64.
 
         Examples
         --------
@@ -436,11 +507,8 @@ class PolynomialBasis:
             from ._torch_dpp import torch_basis_eval
 
             return torch_basis_eval(self, x)
-        from .._kernels._dpp import basis_eval
-
-        X = self._check_points(x)
-        f = self._family
-        return basis_eval(X, f.alpha, f.sqb, self.maxdeg, self.multi_indices)
+        caller = "PolynomialBasis.evaluate"
+        return self._values(self._check_points(x, caller=caller), caller=caller)
 
     def christoffel(self, x):
         """Inverse Christoffel function ``k_m(x) = sum_j phi_j(x)^2`` at the points ``x``.
@@ -451,12 +519,64 @@ class PolynomialBasis:
         >>> float(PolynomialBasis(1, 3).christoffel([1.0])[0])  # sum of (2k+1), k <= 3
         16.0
         """
-        P = self.evaluate(x)
-        return (P * P).sum(axis=1) if not is_torch(P) else (P * P).sum(dim=1)
+        if is_torch(x):
+            P = self.evaluate(x)
+            return (P * P).sum(dim=1)
+        caller = "PolynomialBasis.christoffel"
+        P = self._values(self._check_points(x, caller=caller), caller=caller)
+        k = (P * P).sum(axis=1)
+        if not np.isfinite(k).all():
+            raise InvalidParameterError(
+                f"The 'x' parameter of {caller}: k_m(x) overflows float64 at "
+                f"{int((~np.isfinite(k)).sum())} point(s); use weights() (m / k_m, computed "
+                "with log scaling)."
+            )
+        return k
 
     def weights(self, x):
-        """Least-squares weights ``w(x) = m / k_m(x)`` at the points ``x``."""
-        return self.size / self.christoffel(x)
+        """Least-squares weights ``w(x) = m / k_m(x)`` at the points ``x``.
+
+        Computed with log scaling where ``k_m`` overflows (far in the tails of a Hermite basis),
+        so the weights are finite and non-negative everywhere in the domain.
+
+        Examples
+        --------
+        >>> from samplingstats.dpp import PolynomialBasis
+        >>> w = PolynomialBasis(1, 60, family="hermite").weights([0.0, 1e6])
+        >>> bool(w[0] > 0 and 0 <= w[1] < 1e-300)
+        True
+        """
+        if is_torch(x):
+            return self.size / self.christoffel(x)
+        X = self._check_points(x, caller="PolynomialBasis.weights")
+        return self._weights_checked(X)
+
+    def _weights_checked(self, X):
+        from .._kernels._dpp import basis_eval
+
+        f = self._family
+        with np.errstate(over="ignore", invalid="ignore"):
+            P = basis_eval(X, f.alpha, f.sqb, self.maxdeg, self.multi_indices)
+            k = (P * P).sum(axis=1)
+        bad = ~np.isfinite(k)
+        w = np.empty(X.shape[0])
+        w[~bad] = self.size / k[~bad]
+        if bad.any():
+            w[bad] = self.size * np.exp(-self._log_christoffel(X[bad]))
+        return w
+
+    def _log_christoffel(self, X):
+        """``log k_m(x)`` with per-point log scaling of the recurrences (no overflow)."""
+        f = self._family
+        n = X.shape[0]
+        total = np.zeros((n, self.size))
+        logscale = np.zeros(n)
+        for i in range(self.dim):
+            P, ls = _eval_table_scaled(X[:, i], f.alpha, f.sqb, self.maxdeg)
+            vals = P[:, self.multi_indices[:, i]]
+            total = vals * vals if i == 0 else total * (vals * vals)
+            logscale += 2.0 * ls
+        return logscale + np.log(total.sum(axis=1))
 
     def sample_reference(self, n_samples, *, rng=None):
         """``n_samples`` iid draws from the reference measure ``mu^{⊗d}``, shape ``(n, d)``.

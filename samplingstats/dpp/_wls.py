@@ -378,9 +378,18 @@ class WLSRegressor(RegressorMixin, BaseEstimator):
                     "The 'X' parameter of WLSRegressor must hold integer candidate indices for a "
                     "FiniteBasis."
                 )
+            if idx.size and (idx.min() < 0 or idx.max() >= basis.n_candidates):
+                raise InvalidParameterError(
+                    "The 'X' parameter of WLSRegressor must hold candidate indices in "
+                    f"[0, {basis.n_candidates}) for this FiniteBasis. Got values in "
+                    f"[{idx.min():g}, {idx.max():g}] instead."
+                )
             idx = idx.astype(np.int64)
             return basis.evaluate(idx), basis.weights(idx)
-        return basis.evaluate(X), None
+        # points outside the domain of a bounded family are extrapolated (the Christoffel weights
+        # are meaningful inside only); values that overflow float64 are refused
+        Xc = basis._check_points(X, name="X", caller="WLSRegressor", domain=False)
+        return basis._values(Xc, name="X", caller="WLSRegressor"), None
 
     def fit(self, X, y, sample_weight=None):
         """Fit the coefficients; returns ``self``."""
@@ -408,14 +417,22 @@ class WLSRegressor(RegressorMixin, BaseEstimator):
             check_param(
                 self.index_set, [StrOptions(_INDEX_SETS)], name="index_set", caller="WLSRegressor"
             )
-        X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+        try:
+            X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+        except ValueError as exc:
+            raise InvalidParameterError(f"WLSRegressor.fit: invalid 'X' or 'y': {exc}") from exc
         basis = self._basis_for(X.shape[1])
         if X.shape[1] != basis.dim:
             raise InvalidParameterError(
                 f"The 'X' parameter of WLSRegressor must have {basis.dim} columns for this basis. "
                 f"Got {X.shape[1]} instead."
             )
-        sw = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        try:
+            sw = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
+        except ValueError as exc:
+            raise InvalidParameterError(
+                f"The 'sample_weight' parameter of WLSRegressor.fit is invalid: {exc}"
+            ) from exc
         Phi, wfin = self._features(basis, X)
         n = X.shape[0]
         if self.weighting == "christoffel":
@@ -436,6 +453,9 @@ class WLSRegressor(RegressorMixin, BaseEstimator):
         from sklearn.utils.validation import check_is_fitted, validate_data
 
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=np.float64)
+        try:
+            X = validate_data(self, X, reset=False, dtype=np.float64)
+        except ValueError as exc:
+            raise InvalidParameterError(f"WLSRegressor.predict: invalid 'X': {exc}") from exc
         Phi, _ = self._features(self.basis_, X)
         return Phi @ self.coef_
