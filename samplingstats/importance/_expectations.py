@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
+import warnings
 
 import numpy as np
 
@@ -63,6 +64,12 @@ class ExpectationsResult(Result):
         summands.T) / len(summands)`` estimates the covariance of ``estimate``.
     dof : int or None
         Degrees of freedom of the intervals (``n_replicates - 1`` with ``qmc=True``).
+    reliable : ndarray of bool of shape (J,)
+        False where the integrand took one single value at every evaluated point (e.g. an
+        indicator of a rare event that never occurred): the sample then carries no information
+        on the variance, so that entry's ``standard_error`` is set to ``inf`` (its interval is
+        unbounded) and a ``UserWarning`` is issued. A truly constant integrand is flagged too
+        (its estimate is then exact).
     """
 
     estimate: np.ndarray
@@ -76,13 +83,14 @@ class ExpectationsResult(Result):
     signed: np.ndarray | None = None
     summands: np.ndarray | None = dataclasses.field(default=None, repr=False)
     dof: int | None = None
+    reliable: np.ndarray | None = None
 
     _frame_fields = ("estimate", "standard_error")
 
     @classmethod
     def _from_engine(cls, out):
         """Build the result from the adaptive engine's output dict (one place for the fields)."""
-        return cls(**{f.name: out[f.name] for f in dataclasses.fields(cls)})
+        return cls(**{f.name: out[f.name] for f in dataclasses.fields(cls) if f.name in out})
 
     def confidence_interval(self, confidence_level=0.95) -> ConfidenceInterval:
         """Confidence intervals ``estimate -/+ q * standard_error``.
@@ -348,6 +356,9 @@ def multiple_expectations(
         def evaluate(U):
             X = ref.to_x(U)
             out = caller_fn(X)
+            lo, hi = out.min(axis=0), out.max(axis=0)
+            state["lo"] = np.minimum(state.get("lo", lo), lo)
+            state["hi"] = np.maximum(state.get("hi", hi), hi)
             if multi:
                 logf0 = ref.logpdf(X)
                 logr = np.column_stack([s.logpdf(X) - logf0 for s in law_sets])
@@ -394,6 +405,8 @@ def multiple_expectations(
             if w_mode == "array":
                 return w_arr
             scale = np.abs(est)
+            if not scale.max() > 0:  # every pilot estimate is zero: no relative scale
+                return np.ones(J)
             floor = max(1e-12 * scale.max(), 1e-300)
             return 1.0 / np.maximum(scale, floor) ** 2
 
@@ -411,6 +424,20 @@ def multiple_expectations(
             qmc=bool(qmc),
             n_replicates=int(n_replicates),
         )
+    J = out["estimate"].shape[0]
+    reliable = np.broadcast_to(state["hi"] > state["lo"], (J,)).copy()
+    if not reliable.all():
+        bad = np.flatnonzero(~reliable)
+        out["standard_error"] = np.where(reliable, out["standard_error"], np.inf)
+        warnings.warn(
+            f"multiple_expectations: the integrand of expectation(s) {bad.tolist()} took a single "
+            f"value at all {out['n_evaluations']} evaluated points (e.g. a rare event that never "
+            "occurred); their estimates are unreliable unless the integrand is constant. Their "
+            "standard errors are set to inf and result.reliable flags them.",
+            UserWarning,
+            stacklevel=2,
+        )
+    out["reliable"] = reliable
     _log.info(
         "multiple_expectations: %d points (%d adaptive, %d iterations, converged=%s)",
         out["n_evaluations"],

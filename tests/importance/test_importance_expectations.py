@@ -311,3 +311,23 @@ def test_rqmc_sobol_linear():
     assert res.dof == 7
     ci = res.confidence_interval(0.999)  # t_7 quantile 5.4 per index
     assert np.all((ci.low < S) & (S < ci.high))
+
+
+# ------------------------------------------------------------------------ issue 17
+def test_integrand_that_never_left_zero_is_flagged_not_a_zero_width_interval():
+    # P(X > 3.5) = 2.3e-4: the adaptive sample of 2,000 points never sees the event
+    with pytest.warns(UserWarning, match=r"expectation\(s\) \[0\] took a single value"):
+        res = multiple_expectations(
+            lambda x: (x[:, 0] > 3.5).astype(float), [stats.norm()], budget=2000, rng=0
+        )
+    assert res.estimate[0] == 0 and not res.reliable[0]
+    ci = res.confidence_interval(0.95)
+    assert ci.low[0] == -np.inf and ci.high[0] == np.inf
+    # an informative sample is not flagged
+    ok = multiple_expectations(lambda x: x**2, [stats.norm()], budget=2000, rng=0)
+    assert ok.reliable.all() and np.all(np.isfinite(ok.standard_error))
+
+
+def test_complex_integrand_is_refused():
+    with pytest.raises(TypeError, match="'func' parameter of multiple_expectations must return"):
+        multiple_expectations(lambda x: x[:, 0] + 1j, [stats.norm()], budget=2000, rng=0)
