@@ -1,14 +1,25 @@
-"""Command line: ``python -m samplingstats demo|info|bench``."""
+"""Command line: ``python -m samplingstats demo|info|bench`` (also installed as ``samplingstats``)."""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import os
 import platform
 import subprocess
 import sys
 from pathlib import Path
+
+from ._optional import OPTIONAL_PACKAGES
+
+DESCRIPTION = """samplingstats: statistical sampling and estimation.
+
+Commands:
+  demo   run the demo sections on built-in data (each prints its name when it starts)
+  info   versions, numba threads, torch/GPU, and every optional package (or "missing")
+  bench  run benchmarks/bench_*.py from a source checkout (our method vs the named peer)
+"""
 
 
 def _info() -> str:
@@ -49,8 +60,21 @@ def _info() -> str:
         )
         lines.append(f"torch {torch.__version__}: {gpu}")
     else:
-        lines.append("torch not installed (pip install samplingstats[torch])")
+        lines.append('torch missing (pip install "samplingstats[torch]")')
+    lines.append("optional packages:")
+    for mod, (dist, extra) in OPTIONAL_PACKAGES.items():
+        lines.append(f"  {dist:<12} {_dist_version(dist, mod):<14} extra [{extra}]")
     return "\n".join(lines)
+
+
+def _dist_version(dist: str, module: str) -> str:
+    """Installed version of ``dist`` (from its metadata, without importing it), else "missing"."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "installed" if importlib.util.find_spec(module) is not None else "missing"
 
 
 def _bench(names, extra) -> int:
@@ -71,7 +95,7 @@ def _bench(names, extra) -> int:
             return 2
     rc = 0
     for script in scripts:
-        print(f"\n## {script.stem}\n", flush=True)
+        print(f"\n## {script.stem} (started)\n", flush=True)
         mod = f"benchmarks.{script.stem}"
         res = subprocess.run([sys.executable, "-m", mod, *extra], cwd=root.parent)
         rc = rc or res.returncode
@@ -79,12 +103,27 @@ def _bench(names, extra) -> int:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m samplingstats", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    p_demo = sub.add_parser("demo", help="run the demo sections on built-in data")
+    from . import __version__
+    from ._demo import section_summaries
+
+    parser = argparse.ArgumentParser(
+        prog="samplingstats",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"samplingstats {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{demo,info,bench}")
+    p_demo = sub.add_parser(
+        "demo",
+        help="run the demo sections on built-in data",
+        description="Run the demo sections (all by default). A section that needs a missing "
+        "optional package is skipped with the extra to install.",
+        epilog="sections:\n" + section_summaries(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p_demo.add_argument("sections", nargs="*", help="sections to run (default: all)")
-    p_demo.add_argument("--seed", type=int, default=0)
-    sub.add_parser("info", help="versions, numba threads, torch and GPU availability")
+    p_demo.add_argument("--seed", type=int, default=0, help="seed of the demo (default 0)")
+    sub.add_parser("info", help="versions, numba threads, torch/GPU and the optional packages")
     p_bench = sub.add_parser("bench", help="run benchmarks/bench_*.py (from a source checkout)")
     p_bench.add_argument("names", nargs="*", help="benchmarks to run, e.g. sampling dpp")
     p_bench.add_argument("--quick", action="store_true", help="small sizes (smoke run)")

@@ -56,3 +56,54 @@ def test_normal_interval_rejects_bad_level(bad):
         InvalidParameterError, match=r"'confidence_level' parameter must be a float"
     ):
         normal_interval(0.0, 1.0, bad)
+
+
+@dataclasses.dataclass(repr=False)
+class _WithSE(Result):
+    estimate: np.ndarray
+    standard_error: np.ndarray
+    n_evaluations: int
+    converged: bool
+    matrix: np.ndarray
+
+    def confidence_interval(self, confidence_level=0.95):
+        return normal_interval(self.estimate, self.standard_error, confidence_level)
+
+
+def test_to_frame_rows_are_items_scalars_go_to_attrs_and_ci_is_added():
+    pd = pytest.importorskip("pandas")
+    r = _WithSE(
+        estimate=np.array([1.0, 2.0, 3.0]),
+        standard_error=np.array([0.1, 0.2, 0.0]),
+        n_evaluations=100,
+        converged=True,
+        matrix=np.eye(3),
+    )
+    df = r.to_frame()
+    assert isinstance(df, pd.DataFrame)
+    assert list(df.columns) == ["estimate", "standard_error", "ci_low", "ci_high"]
+    np.testing.assert_allclose(df["ci_low"], r.confidence_interval().low)
+    np.testing.assert_allclose(df["ci_high"], r.confidence_interval().high)
+    assert df.attrs == {"n_evaluations": 100, "converged": True, "result": "_WithSE"}
+
+
+def test_to_frame_scalar_result_is_one_row():
+    pytest.importorskip("pandas")
+    df = _Inner(0.25).to_frame()
+    assert df.shape == (1, 1) and df["value"].iloc[0] == 0.25
+
+
+def test_to_frame_converts_torch_tensors():
+    pytest.importorskip("pandas")
+    torch = pytest.importorskip("torch")
+    r = _Outer(estimate=torch.arange(4.0), inner=_Inner(1.0))
+    out = r.to_frame()
+    assert out["estimate"].tolist() == [0.0, 1.0, 2.0, 3.0] and out.attrs["label"] == "x"
+
+
+def test_public_names_at_top_level():
+    import samplingstats
+
+    assert samplingstats.Result is Result
+    assert samplingstats.ConfidenceInterval is ConfidenceInterval
+    assert issubclass(samplingstats.MissingOptionalDependency, ImportError)
