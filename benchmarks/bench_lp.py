@@ -2,9 +2,16 @@
 
 Run from the repository root::
 
-    python -m benchmarks.bench_lp            # n = 1e5, d = 20 (several minutes: cvxpy is slow)
-    python -m benchmarks.bench_lp large      # only the n = 1e6, d = 50, p = 1.5 case vs full IRLS
-    SAMPLINGSTATS_BENCH_QUICK=1 python -m benchmarks.bench_lp   # small sizes
+    python -m benchmarks.bench_lp                  # leverage, p = 1, 1.5, 3, threads, auto (n <= 1e5)
+    python -m benchmarks.bench_lp --quick          # every default case at small sizes (~1 minute)
+    python -m benchmarks.bench_lp auto-large       # the n = 1e6 rows of the "auto" table
+    python -m benchmarks.bench_lp large            # n = 1e6, d = 50, p = 1.5 case vs full IRLS
+    python -m benchmarks.bench_lp threads          # 1 vs 2 threads of the sketched paths
+    python -m benchmarks.bench_lp --threads 2 ...  # pin every pool to 2 threads (default 1)
+
+Every thread pool (BLAS and OpenMP through threadpoolctl, numba) is pinned with
+``benchmarks._harness.pin_threads`` *after* every library of the run (ours and the peers) is
+imported, and ``thread_report()`` is printed with each table.
 
 Cases
 -----
@@ -16,9 +23,14 @@ Cases
    worst over 10 sampling seeds.
 2. Leverage scores at n = 2e5, d = 50: CountSketch + JL sketch versus Gram + Cholesky and QR,
    timed in interleaved rounds (median of 11).
+3. Threads: the sketch kernels, sketched leverage scores and sketched Lewis weights at
+   n = 2e5, d = 50 with every pool pinned to 1 and to 2 threads (interleaved rounds).
+4. ``n_samples="auto"`` against the full solve it approximates, p in {1, 1.5, 3},
+   n in {1e4, 1e5} (and 1e6 with ``auto-large``), d = 20 plus the intercept.
 
 The slow peers (cvxpy, QuantileRegressor, primal HiGHS) are timed once (no warm-up) to keep the
-run short; everything else takes the median of 5 timed repeats after a warm-up. The primal LP and
+run short, and so is a full solve whose warm-up call took more than 20 s (said in the table);
+everything else takes the median of at least 5 timed repeats after a warm-up. The primal LP and
 QuantileRegressor use HiGHS's interior-point method: its default (dual simplex) scales
 quadratically here (35 s at n = 2e4, so about 15 minutes at n = 1e5).
 """
@@ -32,7 +44,15 @@ import warnings
 
 import numpy as np
 
-from benchmarks._harness import Comparison, machine_info, quick_mode, render
+from benchmarks._harness import (
+    Comparison,
+    machine_info,
+    pin_threads,
+    quick_mode,
+    render,
+    thread_report,
+    time_call,
+)
 
 
 def _data(n, d, seed=0):
@@ -233,7 +253,7 @@ def large_case(n, d, p=1.5, n_seeds=3):
         ratios.append(_cost(A1, b, np.r_[est.coef_, est.intercept_], p) / opt)
     comp = Comparison(
         f"lp regression, p = {p}: n = {n}, d = {d} (+ intercept); ours keeps ~{m} rows",
-        repeats=3,
+        repeats=5,
     )
     seeds = iter(range(10_000))
     comp.add(
@@ -252,25 +272,154 @@ def large_case(n, d, p=1.5, n_seeds=3):
     return comp
 
 
+def threads_case(n, d, rounds=7):
+    """1 vs 2 threads (every pool pinned) for the sketch kernels and the sketched paths,
+    interleaved rounds after a warm-up. Returns the markdown table."""
+    from samplingstats._kernels._sketch import osnap_dense_hashed, projected_sq_norms
+    from samplingstats.lp import leverage_scores, lewis_weights
+
+    rng = np.random.default_rng(5)
+    A = rng.standard_t(3, size=(n, d))
+    sc = np.ones(n)
+    MT = rng.standard_normal((16, d))
+    s = max(20 * d, 64)
+    cases = {
+        "osnap_dense_hashed (CountSketch kernel)": lambda: osnap_dense_hashed(A, sc, 1, s, 1, 4),
+        "projected_sq_norms (JL kernel)": lambda: projected_sq_norms(A, MT),
+        "leverage_scores(method='sketch')": lambda: leverage_scores(A, method="sketch", rng=0),
+        "lewis_weights(p=1, method='sketch')": lambda: lewis_weights(
+            A, p=1, method="sketch", rng=0
+        ),
+        # last: a multi-threaded BLAS call on n x d data (the caller's BLAS setting is used here);
+        # OpenBLAS threads keep spinning after it, which would slow whatever is timed next
+        "leverage_scores(method='cholesky')": lambda: leverage_scores(A, method="cholesky"),
+    }
+    times = {(name, t): [] for name in cases for t in (1, 2)}
+    for t in (1, 2):
+        pin_threads(t)
+        for fn in cases.values():
+            fn()  # warm-up (compilation, caches)
+    for _ in range(rounds):
+        for t in (1, 2):
+            pin_threads(t)
+            for name, fn in cases.items():
+                t0 = time.perf_counter()
+                fn()
+                times[(name, t)].append(time.perf_counter() - t0)
+    lines = [
+        f"### threads: n = {n}, d = {d}, every pool pinned to 1 or 2 threads "
+        f"(median of {rounds} interleaved rounds after a warm-up)\n",
+        "| call | 1 thread | 2 threads | speed-up on 2 threads |",
+        "|---|---|---|---|",
+    ]
+    for name in cases:
+        t1 = statistics.median(times[(name, 1)])
+        t2 = statistics.median(times[(name, 2)])
+        lines.append(f"| {name} | {t1 * 1e3:.1f} ms | {t2 * 1e3:.1f} ms | {t1 / t2:.2f}x |")
+    lines.append(f"\n{thread_report()}\n")
+    return "\n".join(lines)
+
+
+_SLOW = 20.0  # seconds: a full solve whose warm-up call took longer is timed once
+
+
+def _time_adaptive(fn):
+    """``(median seconds, note)``: 5 repeats after a warm-up, or the warm-up alone when slow."""
+    t0 = time.perf_counter()
+    fn()
+    first = time.perf_counter() - t0
+    if first > _SLOW:
+        return first, "1 run"
+    return time_call(fn, repeats=5, warmup=0).median, "median of 5"
+
+
+def auto_case(ns, d=20, ps=(1.0, 1.5, 3.0)):
+    """``LpRegressor(n_samples="auto")`` against the full solve (``n_samples=None``)."""
+    from samplingstats.lp import LpRegressor
+
+    lines = [
+        f"### n_samples='auto' vs the full solve: d = {d} + intercept, t(2) design, "
+        "Laplace noise\n",
+        "| p | n | auto path | auto | full | full / auto | cost ratio auto / full |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for n in ns:
+        A, b = _data(n, d, seed=7)
+        A1 = _with_ones(A)
+        for p in ps:
+            full_est = LpRegressor(p=p).fit(A, b)
+            full_cost = _cost(A1, b, np.r_[full_est.coef_, full_est.intercept_], p)
+            seeds = iter(range(10_000))
+            est = LpRegressor(p=p, n_samples="auto", random_state=0).fit(A, b)
+            path = "full" if est.sample_indices_ is None else f"{len(est.sample_indices_)} rows"
+            ratio_cost = _cost(A1, b, np.r_[est.coef_, est.intercept_], p) / full_cost
+            t_auto, note_a = _time_adaptive(
+                lambda p=p, A=A, b=b, seeds=seeds: LpRegressor(
+                    p=p, n_samples="auto", random_state=next(seeds)
+                ).fit(A, b)
+            )
+            t_full, note_f = _time_adaptive(lambda p=p, A=A, b=b: LpRegressor(p=p).fit(A, b))
+            notes = "" if note_a == note_f == "median of 5" else f" ({note_a} / {note_f})"
+            lines.append(
+                f"| {p:g} | {n:.0e} | {path} | {t_auto:.3f} s | {t_full:.3f} s{notes} | "
+                f"{t_full / t_auto:.2f}x | {ratio_cost:.4f} |"
+            )
+            print(lines[-1], flush=True)  # progress: the table is printed at the end
+    lines.append(f"\n{thread_report()}\n")
+    return "\n".join(lines)
+
+
+def _import_everything():
+    """Import ours and every peer before the thread pools are pinned."""
+    import cvxpy  # noqa: F401
+    import numba  # noqa: F401
+    import scipy.linalg  # noqa: F401
+    import scipy.optimize  # noqa: F401
+    import sklearn.linear_model  # noqa: F401
+
+    import samplingstats.lp  # noqa: F401
+    from samplingstats._kernels._sketch import projected_sq_norms
+
+    projected_sq_norms(np.ones((4, 2)), np.ones((1, 2)))  # compile (numba) before pinning
+
+
 def main(argv=None):
-    quick = quick_mode()
+    argv = list(argv or [])
+    quick = quick_mode() or "--quick" in argv
+    n_threads = 1
+    if "--threads" in argv:
+        n_threads = int(argv[argv.index("--threads") + 1])
+        del argv[argv.index("--threads") : argv.index("--threads") + 2]
+    only = {a for a in argv if not a.startswith("--")}
+    _import_everything()
+    pin_threads(n_threads)  # after every import: BLAS, OpenMP, numba
     n, d = (4000, 5) if quick else (100_000, 20)
     n_seeds = 3 if quick else 10
     comps = []
     t0 = time.perf_counter()
-    only = set(argv or [])
+
+    def show(comp):
+        comps.append(comp)
+        print(render([comp]), flush=True)
+        print(thread_report() + "\n", flush=True)
+
     if not only or "leverage" in only:
-        comps.append(leverage_case(*((20_000, 10) if quick else (200_000, 50))))
-        print(render(comps[-1:]), flush=True)
+        show(leverage_case(*((20_000, 10) if quick else (200_000, 50))))
     for p in (1.0, 1.5, 3.0):
         if only and f"p{p:g}" not in only and "regression" not in only:
             continue
-        comps.append(regression_case(p, n, d, n_seeds))
-        print(render(comps[-1:]), flush=True)
+        show(regression_case(p, n, d, n_seeds, slow_peers=not quick or p != 1.0))
     if "large" in only:
-        comps.append(large_case(*((50_000, 10) if quick else (1_000_000, 50))))
-        print(render(comps[-1:]), flush=True)
+        show(large_case(*((50_000, 10) if quick else (1_000_000, 50))))
+    if not only or "threads" in only:
+        print(threads_case(*((20_000, 10) if quick else (200_000, 50))), flush=True)
+        pin_threads(n_threads)
+    if not only or "auto" in only:
+        print(auto_case((5_000,) if quick else (10_000, 100_000), d=5 if quick else 20))
+    if "auto-large" in only:
+        print(auto_case((1_000_000,)))
     print(f"\nMachine: {machine_info()}")
+    print(thread_report())
     print(f"Total wall time: {time.perf_counter() - t0:.0f} s")
     return comps
 

@@ -5,7 +5,7 @@ Run from the repository root::
 
     python -m benchmarks.bench_scaleout                 # 2e7 x 20 dask vs 2e6 x 20 numpy
     python -m benchmarks.bench_scaleout exact           # also exact Lewis weights (p = 1)
-    SAMPLINGSTATS_BENCH_QUICK=1 python -m benchmarks.bench_scaleout   # 1e6 vs 1e5
+    python -m benchmarks.bench_scaleout --quick         # 1e6 vs 1e5 (SAMPLINGSTATS_BENCH_QUICK=1 too)
 
 Every measurement runs in a fresh subprocess, which reports its wall time and its peak resident
 set size (``resource.getrusage(RUSAGE_SELF).ru_maxrss``: interpreter, libraries, data and
@@ -17,10 +17,14 @@ results included).
   pass over ``A`` regenerates it; the dask times include this generation. The
   threaded scheduler (2 threads, BLAS on one thread per task, as dask.distributed sets it).
   The scores are computed into memory (``N`` floats = 160 MB at ``N = 2e7``).
-- **numpy**: the in-memory path on an ``n = N / 10`` matrix generated beforehand (not timed).
+- **numpy**: the in-memory path on an ``n = N / 10`` matrix generated beforehand (not timed),
+  every pool pinned (``pin_threads``, after every import) to 2 threads and, in another
+  subprocess, to 1 thread; the faster is the baseline.
 
 Each subprocess first runs its case once on a small input (imports, numba kernels, first-call
-costs), then times the real one (numpy: the median of 3 runs; dask: once). Throughput is rows per second; the ratio is dask / numpy
+costs), then once on the real one (warm-up), then times the median of 5 runs (a run above 20 s
+is timed once: said in the table); it prints ``thread_report()`` with its result. Throughput is
+rows per second; the ratio is dask / numpy
 (the done-when target is >= 0.5). A generation-only pass (``A.sum(axis=1)``) is timed too, so the
 share of the dask time spent generating data can be read off (approximately: generation and
 compute overlap on the two threads); a real chunked source (zarr, parquet) replaces it by its
@@ -102,11 +106,23 @@ def _dask_matrix(n):
 PASSES = {"leverage": 2, "leverage_sketch": 2, "lewis_sketch": None, "lewis": None}
 
 
-def _run_case(case, backend, n, *, warmup=True):
+_SLOW = 20.0  # seconds: a run longer than this is timed once
+
+
+def _run_case(case, backend, n, *, warmup=True, threads=1):
+    import dask
+    import dask.array  # noqa: F401
+    import numba  # noqa: F401
+
+    from benchmarks._harness import pin_threads, thread_report
     from samplingstats.lp import leverage_scores as lev
     from samplingstats.lp import lewis_weights as lew
 
-    if warmup:  # imports, numba kernels from the cache, first-call costs: not timed
+    if warmup:
+        _fill_kernel()
+        pin_threads(threads)  # after every import: BLAS, OpenMP, numba
+        dask.config.set(scheduler="threads", num_workers=2)
+        # imports, numba kernels from the cache, first-call costs: not timed
         _run_case(case, backend, 2 * CHUNK if backend == "dask" else 20_000, warmup=False)
     info = {}
     if backend == "numpy":
@@ -117,14 +133,20 @@ def _run_case(case, backend, n, *, warmup=True):
     def finish(x):
         return x.compute() if hasattr(x, "compute") else x
 
-    # the short in-memory runs are the median of 3 (a shared machine is noisy); dask runs once
-    times = []
-    for _ in range(3 if backend == "numpy" and warmup else 1):
-        t0 = time.perf_counter()
-        out = _compute(case, A, lev, lew, finish, info)
-        times.append(time.perf_counter() - t0)
+    # a warm-up run on the real input, then the median of 5 (once when a run takes > 20 s)
+    t0 = time.perf_counter()
+    out = _compute(case, A, lev, lew, finish, info)
+    times = [time.perf_counter() - t0]
+    if warmup and times[0] <= _SLOW:
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            out = _compute(case, A, lev, lew, finish, info)
+            times.append(time.perf_counter() - t0)
     elapsed = sorted(times)[len(times) // 2]
     info.update(
+        repeats=len(times),
+        threads=thread_report() if warmup else "",
         seconds=elapsed,
         rows=n,
         peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -153,11 +175,18 @@ def _compute(case, A, lev, lew, finish, info):
     return out
 
 
-def _child(case, backend, n, *, one_blas_thread=None):
+def _child(case, backend, n, *, threads=1):
     env = {**os.environ}
-    if one_blas_thread or (one_blas_thread is None and backend == "dask"):
-        env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    cmd = [sys.executable, "-m", "benchmarks.bench_scaleout", "--child", case, backend, str(n)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.bench_scaleout",
+        "--child",
+        case,
+        backend,
+        str(n),
+        str(threads),
+    ]
     res = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=3600)
     if res.returncode:
         raise RuntimeError(res.stderr[-3000:])
@@ -167,18 +196,19 @@ def _child(case, backend, n, *, one_blas_thread=None):
 def main(argv):
     from benchmarks._harness import machine_info, quick_mode
 
-    N = 1_000_000 if quick_mode() else 20_000_000
+    N = 1_000_000 if quick_mode() or "--quick" in argv else 20_000_000
     n = N // 10
     cases = ["leverage", "leverage_sketch", "lewis_sketch"] + (["lewis"] if "exact" in argv else [])
     gen = _child("generate", "dask", N)
-    rows, checks = [], []
+    rows, checks, reports = [], [], []
     for case in cases:
-        # the numpy baseline: the faster of multi-threaded BLAS (default) and one BLAS thread
-        a = min(
-            (_child(case, "numpy", n, one_blas_thread=flag) for flag in (False, True)),
-            key=lambda r: r["seconds"],
+        # the numpy baseline: the faster of every pool pinned to 2 threads and to 1 thread
+        a = min((_child(case, "numpy", n, threads=t) for t in (2, 1)), key=lambda r: r["seconds"])
+        b = _child(case, "dask", N, threads=1)
+        reports.append(
+            f"- {case}: numpy ({a['repeats']} timed runs) {a['threads']}; "
+            f"dask ({b['repeats']} timed runs) {b['threads']}"
         )
-        b = _child(case, "dask", N)
         tp_np, tp_da = a["rows"] / a["seconds"], b["rows"] / b["seconds"]
         passes = PASSES[case] or (1 + b["n_iter"])
         share = min(1.0, passes * gen["seconds"] / b["seconds"])
@@ -206,12 +236,18 @@ def main(argv):
     for case, rss, ratio in checks:
         out.append(f"| {case}: dask peak RSS | {rss:.0f} MB | <= 1536 MB |")
         out.append(f"| {case}: dask / numpy throughput per row | {ratio:.2f} | >= 0.5 |")
+    out.append("\nThread settings in each measuring subprocess (thread_report()):\n")
+    out.extend(reports)
     out.append(f"\nMachine: {machine_info()}")
     print("\n".join(out))
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        print(json.dumps(_run_case(sys.argv[2], sys.argv[3], int(sys.argv[4]))))
+        print(
+            json.dumps(
+                _run_case(sys.argv[2], sys.argv[3], int(sys.argv[4]), threads=int(sys.argv[5]))
+            )
+        )
     else:
         main(sys.argv[1:])

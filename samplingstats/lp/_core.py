@@ -42,6 +42,8 @@ __all__ = [
     "one_blas_thread",
     "cholesky_cond",
     "sketch_projection",
+    "AUTO_ROWS_PER_COLUMN",
+    "auto_n_samples",
 ]
 
 # Gram + Cholesky squares the condition number: used by "auto" only when cond(A) < this.
@@ -284,3 +286,26 @@ def sketch_projection(SA, rng, r, caller, name):
         G = rng.standard_normal((d, r))
         M = sla.solve_triangular(R, G, lower=False)
     return np.ascontiguousarray(M.T)
+
+
+# ----------------------------------------------------------------------------------------------
+# n_samples="auto": sample only where sampling is faster than the full solve
+# ----------------------------------------------------------------------------------------------
+AUTO_ROWS_PER_COLUMN = 40
+
+
+def auto_n_samples(n, d, p):
+    """The expected sample size of ``n_samples="auto"`` for an ``n x d`` problem, or ``None`` for
+    the full solve.
+
+    ``40 d`` rows (cost within ~2% of optimal in the benchmarks) when sampling is the faster path:
+    ``p < 2`` and ``n >= 10 * 40 d``. For ``p >= 2`` the full IRLS converges in a handful of
+    weighted least-squares steps (one at ``p = 2``), each costing about one of the six Lewis
+    iterations the sampling scores need, so the full solve is the faster one (measured in
+    ``benchmarks/bench_lp.py``: the sampled path took 1.3-2.3x the full IRLS at ``p`` = 2.5 and 3,
+    and 0.2-0.5x at ``p`` = 1.5 and 1.8; at ``p = 1`` the full LP is 7-40x slower).
+    """
+    m = AUTO_ROWS_PER_COLUMN * d
+    if p >= 2 or n < 10 * m:
+        return None
+    return m

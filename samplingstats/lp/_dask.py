@@ -43,6 +43,7 @@ from ._common import (
     rank_error,
 )
 from ._core import (
+    AUTO_ROWS_PER_COLUMN,
     CHOLESKY_MAX_COND,
     EXACT_SENSITIVITY_MAX_ROWS,
     SKETCH_MIN_ENTRIES,
@@ -962,6 +963,8 @@ def dask_lp_regression(
             "problem would need all of A in memory. Pass n_samples (about 25 d to 40 d rows), or "
             "A.compute() to solve the full problem in memory."
         )
+    if isinstance(n_samples, str):  # "auto": the full problem is not available for dask input
+        n_samples = min(AUTO_ROWS_PER_COLUMN * d, n)
     check_n_samples(n_samples, n, mode, "lp_regression")
     gen = as_generator(rng)
     stages = StageLog("lp_regression", progress, 4)

@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._rng import as_generator
 from .._validation import Interval, StrOptions, check_param
 from ._common import P_CONSTRAINT
-from ._core import SCORES
+from ._core import SCORES, auto_n_samples
 from ._regression import lp_regression
 
 __all__ = ["LpRegressor"]
@@ -29,9 +29,12 @@ class LpRegressor(RegressorMixin, BaseEstimator):
     ----------
     p : float, default 1.0
         Exponent, ``1 <= p < inf`` (``p = 1``: least absolute deviations / median regression).
-    n_samples : int or float, optional
+    n_samples : int, float, "auto" or None, default None
         *Expected* number of sampled rows (Bernoulli sampling keeps each row independently, so
         the number used varies around it; ``None``: all rows). Capped at the number of rows.
+        ``"auto"``: ``40 d`` rows where sampling is faster than the full solve (``p < 2``,
+        ``n >= 400 d``; ``d`` counts the intercept), the full solve otherwise (see
+        :func:`lp_regression`).
     scores : str, default "lewis"
         Sampling scheme (see :func:`sensitivity_sample`).
     solver : {"auto", "highs", "irls", "cvxpy"}, default "auto"
@@ -71,7 +74,11 @@ class LpRegressor(RegressorMixin, BaseEstimator):
 
     _parameter_constraints = {
         "p": [P_CONSTRAINT],
-        "n_samples": [Interval(numbers.Real, 0, None, closed="neither"), None],
+        "n_samples": [
+            Interval(numbers.Real, 0, None, closed="neither"),
+            StrOptions({"auto"}),
+            None,
+        ],
         "scores": [StrOptions(set(SCORES))],
         "solver": [StrOptions({"auto", "highs", "irls", "cvxpy"})],
         "fit_intercept": ["boolean"],
@@ -115,7 +122,10 @@ class LpRegressor(RegressorMixin, BaseEstimator):
         else:
             A = X
         n = A.shape[0]
-        m = None if self.n_samples is None else min(self.n_samples, n)
+        if self.n_samples == "auto":
+            m = auto_n_samples(n, A.shape[1], float(self.p))
+        else:
+            m = None if self.n_samples is None else min(self.n_samples, n)
         if m is not None and m >= n:
             m = None  # every row would be kept: solve the full problem
         rng = as_generator(self.random_state, name="random_state")

@@ -29,7 +29,7 @@ from ._common import (
     check_n_samples,
     is_dask_array,
 )
-from ._core import SCORES, check_scores_array, draw_sample
+from ._core import SCORES, auto_n_samples, check_scores_array, draw_sample
 from ._memory import augment, sampling_scores
 from ._results import LpRegressionResult
 from ._solvers import (
@@ -48,7 +48,11 @@ __all__ = ["lp_regression", "LpRegressionResult", "lp_cost", "solve_lp"]
         "A": ["array-like"],
         "b": ["array-like"],
         "p": [P_CONSTRAINT],
-        "n_samples": [Interval(numbers.Real, 0, None, closed="neither"), None],
+        "n_samples": [
+            Interval(numbers.Real, 0, None, closed="neither"),
+            StrOptions({"auto"}),
+            None,
+        ],
         "scores": [StrOptions(set(SCORES)), "array-like"],
         "solver": [StrOptions({"auto", "highs", "irls", "cvxpy"})],
         "rng": ["rng"],
@@ -89,11 +93,15 @@ def lp_regression(
         Targets.
     p : float
         Exponent, ``1 <= p < inf``.
-    n_samples : int or float, optional
+    n_samples : int, float, "auto" or None, default None
         With ``mode="bernoulli"`` (the default) the *expected* number of kept rows (each row is
         kept independently, so the sample size varies around it); with ``mode="iid"`` the exact
         number of draws; ``<= n``. About ``25 d``-``40 d`` rows give a cost within a few percent
-        of optimal for ``p <= 3``. ``None`` solves the full problem.
+        of optimal for ``p <= 3``. ``None`` solves the full problem. ``"auto"`` samples ``40 d``
+        rows where that is faster than the full solve (``p < 2`` and ``n >= 400 d``) and solves
+        the full problem otherwise: for ``p >= 2`` the full IRLS needs only a few least-squares
+        steps and beats the Lewis scores (see the lp benchmark page). With a dask array "auto"
+        always samples (``min(40 d, n)`` rows).
     scores : str or array_like, default "lewis"
         Sampling scheme (see :func:`sensitivity_sample`), computed on ``[A b]``; an array gives
         the scores directly.
@@ -171,6 +179,8 @@ def lp_regression(
     check_consistent_length(A=M, b=bv)
     n, d = M.shape
     check_solver_for_p(solver, p)
+    if isinstance(n_samples, str):  # "auto"
+        n_samples = auto_n_samples(n, d, p)
     sample = None
     stages = StageLog("lp_regression", progress, 2 if n_samples is None else 4)
     stages.start(n, d, p, n_samples, scores if isinstance(scores, str) else "array")
