@@ -83,6 +83,19 @@ def _empty_like(U):
     return np.empty_like(U) if _is_np(U) else U.new_empty(U.shape)
 
 
+_ONES = {}
+
+
+def _ones(U, n):
+    if not _is_np(U):
+        return U.new_ones((n,))
+    v = _ONES.get(n)
+    if v is None:
+        _ONES.clear()
+        v = _ONES[n] = np.ones(n)
+    return v
+
+
 def _full(U, n, value):
     return np.full(n, value) if _is_np(U) else U.new_full((n,), value)
 
@@ -114,7 +127,9 @@ def _project(V, blocks, off):
 def _evaluate(U, blocks, off, y, beta):
     """Return (lagrangian, gradient, objective, residual vector)."""
     n = U.shape[0]
-    S = U.sum(axis=0)  # column sums of every block
+    # column sums of every block (a matrix-vector product: np.sum over axis 0 of a narrow array
+    # is an order of magnitude slower)
+    S = _ones(U, n) @ U
     res = _full(U, n, -1.0)
     obj = 0.0
     BU = _empty_like(U)
@@ -133,10 +148,15 @@ def _evaluate(U, blocks, off, y, beta):
             G -= 0.25 * (b.a[:, None] * s[None, :] + aU[None, :])
             obj -= 0.5 * float(aU @ s)
         BU[:, off[k] : off[k + 1]] = G
-    yh = y + beta * res
-    grad = -2.0 * BU + yh[:, None] * S[None, :] + (yh @ U)[None, :]
-    lag = -obj + float(y @ res) + 0.5 * beta * float(res @ res)
     gscale = 2.0 * np.sqrt(_sq(BU))
+    yh = y + beta * res
+    # grad = -2 BU + yh S^T + 1 (yh^T U), in place (one temporary instead of three)
+    grad = BU
+    grad *= -2.0
+    grad += (yh @ U)[None, :]
+    for j in range(S.shape[0]):
+        grad[:, j] += float(S[j]) * yh
+    lag = -obj + float(y @ res) + 0.5 * beta * float(res @ res)
     return lag, grad, obj, res, gscale
 
 

@@ -22,6 +22,7 @@ from .._validation import (
     check_param,
 )
 from ._bm import Block, bm_solve
+from ._certificate import partition_bound
 
 __all__ = ["SDPResult", "sdp_kmeans"]
 
@@ -66,11 +67,13 @@ class SDPResult(Result):
     stationarity : float
         Relative projected-gradient norm at the last Burer--Monteiro iterate (``nan`` for cvxpy).
     n_iter : int
+        Iterations run: the Lloyd iterations of the k-means++/Lloyd start plus the
         Burer--Monteiro iterations (SCS iterations are not reported: 0).
     converged : bool
         Whether the solver met its tolerances (for cvxpy: status ``optimal``).
     status : str
-        ``"converged"``, ``"max_iter"`` or the cvxpy status.
+        ``"certified"`` (the start partition's dual certificate closed: it is an SDP solution and
+        Burer--Monteiro did not run), ``"converged"``, ``"max_iter"`` or the cvxpy status.
     solver : str
         ``"bm"`` or ``"cvxpy"``.
     sample_indices : ndarray or None
@@ -81,9 +84,12 @@ class SDPResult(Result):
         \\sigma_j(\\tilde X)^2`. Loose (it ignores :math:`Z \\ge 0`) but free: :attr:`gap` bounds
         how far ``objective`` can be from the SDP optimum.
     dual_bound : float
-        With ``certify=True``: a certified upper bound on the SDP optimum built from the solver's
-        multiplier of :math:`Z1 = 1` (see :func:`sdp_kmeans`); :attr:`duality_gap` is then
-        ``(dual_bound - objective) / dual_bound``. ``nan`` otherwise.
+        Certified upper bound on the SDP optimum (hence on the best K-means objective
+        :math:`\\langle A, Z\\rangle`): the smallest of the partition certificates of the start and
+        of the rounded solution (O(n p^2), see :func:`sdp_kmeans`), the Ky Fan bound and, with
+        ``certify=True``, the dense bound from the solver's multiplier of :math:`Z1 = 1`.
+        :attr:`duality_gap` is ``(dual_bound - objective) / dual_bound``: 0 (to rounding) when the
+        returned partition is certified optimal.
     """
 
     labels: np.ndarray
@@ -106,7 +112,7 @@ class SDPResult(Result):
 
     @property
     def duality_gap(self):
-        """Relative gap ``(dual_bound - objective) / dual_bound`` (``nan`` without ``certify``)."""
+        """Relative gap ``(dual_bound - objective) / dual_bound`` (``nan`` without a bound)."""
         db = float(self.dual_bound)
         return (db - float(self.objective)) / abs(db) if db == db and db != 0 else float("nan")
 
@@ -139,13 +145,18 @@ def _blas_threads(work):
 
 
 def _distinct_at_least(X, k):
-    """True if X has at least k distinct rows (checks a prefix of at most 10^4 rows first)."""
-    for m in (min(X.shape[0], 10_000), X.shape[0]):
-        if np.unique(X[:m], axis=0).shape[0] >= k:
+    """True if X has at least k distinct rows: O(n d k), no sort (np.unique(axis=0) sorts rows)."""
+    fresh = np.ones(X.shape[0], dtype=bool)
+    i = 0
+    for found in range(1, k + 1):
+        fresh &= np.any(X != X[i], axis=1)
+        if found == k:
             return True
-        if m == X.shape[0]:
-            break
-    return False
+        rest = np.flatnonzero(fresh)
+        if rest.size == 0:
+            return False
+        i = int(rest[0])
+    return True
 
 
 def check_cluster_input(X, n_clusters, caller, name="X"):
@@ -219,18 +230,20 @@ def round_factor(U, k, gen):
 
 def _relabel(labels, k):
     """Relabel so that labels appear in order of first occurrence (deterministic, canonical)."""
-    _, first = np.unique(labels, return_index=True)
-    order = np.argsort(first)
-    mapping = np.empty(max(k, labels.max() + 1), dtype=np.int64)
-    mapping[:] = -1
-    mapping[np.unique(labels)[order]] = np.arange(order.size)
+    labels = np.asarray(labels, dtype=np.int64)
+    size = max(k, int(labels.max()) + 1)
+    first = np.full(size, labels.shape[0], dtype=np.int64)
+    np.minimum.at(first, labels, np.arange(labels.shape[0]))
+    present = np.flatnonzero(first < labels.shape[0])
+    order = present[np.argsort(first[present], kind="stable")]
+    mapping = np.full(size, -1, dtype=np.int64)
+    mapping[order] = np.arange(order.size)
     return mapping[labels]
 
 
 def cluster_means(X, labels, k):
     counts = np.bincount(labels, minlength=k).astype(np.float64)
-    sums = np.zeros((k, X.shape[1]))
-    np.add.at(sums, labels, X)
+    sums = np.stack([X[labels == a].sum(axis=0) for a in range(k)])
     with np.errstate(invalid="ignore", divide="ignore"):
         centres = sums / counts[:, None]
     empty = counts == 0
@@ -243,6 +256,30 @@ def cluster_means(X, labels, k):
 
 def _inertia(X, labels, centres):
     return float(np.sum((X - centres[labels]) ** 2))
+
+
+#: k-means++/Lloyd restarts of the start partition that the certificate checks
+N_START = 3
+
+
+def _start_partition(X, k, gen):
+    """Best of N_START k-means++/Lloyd runs (scikit-learn's KMeans): (labels 0 .. k-1, n_iter)."""
+    from sklearn.cluster import KMeans
+
+    seed = int(gen.integers(2**31 - 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # duplicate points: fewer distinct clusters than k
+        km = KMeans(n_clusters=k, n_init=N_START, random_state=seed).fit(X)
+    return _relabel(np.asarray(km.labels_, dtype=np.int64), k), int(km.n_iter_)
+
+
+def _lift(labels, k, rank):
+    """Factor of the partition matrix: U[i, a] = 1/sqrt(n_a) for i in cluster a (rank columns)."""
+    n = labels.shape[0]
+    counts = np.bincount(labels, minlength=k).astype(np.float64)
+    U = np.zeros((n, max(rank, k)))
+    U[np.arange(n), labels] = 1.0 / np.sqrt(counts[labels])
+    return U[:, :rank] if rank >= k else U
 
 
 def _solve_bm(Xc, k, rank, tol, max_iter, gen, callback=None):
@@ -342,10 +379,9 @@ def default_sketch_size(n, k, d):
 
 def run_sdp_kmeans(X, k, **kwargs):
     """Shared implementation of sdp_kmeans and SDPKMeans.fit (inputs already validated)."""
-    rank = kwargs["rank"] or 2 * k
-    m = X.shape[0] if kwargs["sketch"] is None else min(X.shape[0], 5000)
-    with _blas_threads(m * X.shape[1] * rank):
-        return _run_sdp_kmeans(X, k, **kwargs)
+    # BLAS threads are limited (for small problems) around the skinny products only (the solver,
+    # the certificate); the k-means++/Lloyd start runs with the threads the caller set
+    return _run_sdp_kmeans(X, k, **kwargs)
 
 
 def _bm_monitor(bar, caller):
@@ -430,29 +466,55 @@ def _run_sdp_kmeans(
                     ConvergenceWarning,
                     stacklevel=3,
                 )
+            labels_s = round_factor(U, k, gen)
         else:
-            cap = 20_000 if max_iter is None else max_iter
-            with progress_bar(progress, total=cap, desc=caller, unit="it") as bar:
-                U, objective, st = _solve_bm(
-                    Xc, k, rank, tol, cap, gen, callback=_bm_monitor(bar, caller)
+            # 1) a k-means++/Lloyd partition and its dual certificate: when the certificate
+            #    closes, the partition matrix Z_G is an SDP solution and no iteration is needed
+            labels0, n_lloyd = _start_partition(Xs, k, gen)
+            with _blas_threads(m * (Xc.shape[1] + k * k) ** 2):
+                bound0, value0 = partition_bound(Xc, labels0, k, target=tol)
+            pbound = bound0 if np.isfinite(bound0) else np.inf
+            if bound0 - value0 <= tol * abs(bound0):
+                U = _lift(labels0, k, rank)
+                objective = value0
+                residual = float(np.linalg.norm(U @ U.sum(axis=0) - 1.0) / np.sqrt(m))
+                stat, n_iter, converged, status = 0.0, n_lloyd, True, "certified"
+                labels_s = labels0
+                _LOG.info(
+                    "%s: the k-means++/Lloyd start is certified optimal for the SDP (gap %.1e)",
+                    caller,
+                    (bound0 - value0) / abs(bound0),
                 )
-            if certify:  # never looser than the free Ky Fan bound
-                dbound = min(dual_bound(Xc, st.y, U, k), _fan_bound(Xc, k))
-            residual, stat, n_iter, converged = (
-                st.residual,
-                st.stationarity,
-                st.n_iter,
-                st.converged,
-            )
-            status = "converged" if converged else "max_iter"
-            if not converged:
-                warnings.warn(
-                    f"Burer-Monteiro stopped after {n_iter} iterations without meeting tol={tol} "
-                    f"(residual {residual:.2e}, stationarity {stat:.2e}); increase max_iter.",
-                    ConvergenceWarning,
-                    stacklevel=3,
+            else:
+                # 2) Burer-Monteiro from an uninformed start (a start lifted from a partition
+                #    can inherit its merged pair of clusters)
+                cap = 20_000 if max_iter is None else max_iter
+                with progress_bar(progress, total=cap, desc=caller, unit="it") as bar:
+                    U, objective, st = _solve_bm(
+                        Xc, k, rank, tol, cap, gen, callback=_bm_monitor(bar, caller)
+                    )
+                if certify:  # never looser than the free Ky Fan bound
+                    dbound = min(dual_bound(Xc, st.y, U, k), _fan_bound(Xc, k))
+                residual, stat, n_iter, converged = (
+                    st.residual,
+                    st.stationarity,
+                    n_lloyd + st.n_iter,
+                    st.converged,
                 )
-        labels_s = round_factor(U, k, gen)
+                status = "converged" if converged else "max_iter"
+                if not converged:
+                    warnings.warn(
+                        f"Burer-Monteiro stopped after {st.n_iter} iterations without meeting "
+                        f"tol={tol} (residual {residual:.2e}, stationarity {stat:.2e}); increase "
+                        "max_iter.",
+                        ConvergenceWarning,
+                        stacklevel=3,
+                    )
+                labels_s = round_factor(U, k, gen)
+                if np.bincount(labels_s, minlength=k).min() > 0:
+                    with _blas_threads(m * (Xc.shape[1] + k * k) ** 2):
+                        pbound = min(pbound, partition_bound(Xc, labels_s, k)[0])
+            dbound = min(dbound, pbound) if dbound == dbound else pbound
     if idx is None:
         labels = labels_s
         centres = cluster_means(X, labels, k)
@@ -474,7 +536,7 @@ def _run_sdp_kmeans(
         solver=solver,
         sample_indices=idx,
         upper_bound=_fan_bound(Xc, k),
-        dual_bound=dbound if k > 1 else float(objective),
+        dual_bound=_min_bound(dbound, _fan_bound(Xc, k)) if k > 1 else float(objective),
     )
     _LOG.info(
         "%s: %s solver, %d points%s, %d iterations, converged=%s, objective %.6g, "
@@ -493,6 +555,12 @@ def _run_sdp_kmeans(
         res.gap,
     )
     return res
+
+
+def _min_bound(a, b):
+    """Smaller of two upper bounds, ignoring a NaN or infinite one."""
+    vals = [float(v) for v in (a, b) if np.isfinite(v)]
+    return min(vals) if vals else float("nan")
 
 
 def _fan_bound(Xc, k):
@@ -557,9 +625,16 @@ def sdp_kmeans(
     Solves :math:`\max \langle A, Z\rangle` over :math:`Z \succeq 0`, :math:`Z \ge 0`,
     :math:`Z1 = 1`, :math:`\operatorname{tr} Z = K` with :math:`A = \tilde X\tilde X^\top`
     (column-centred data), then rounds :math:`Z` to a partition by k-means++ on its leading
-    eigenvectors. The default solver is a nonnegative Burer--Monteiro factorisation
-    :math:`Z = UU^\top`, :math:`U \in \mathbb R_+^{n\times r}`, by an augmented Lagrangian with
-    Barzilai--Borwein steps; it never forms :math:`A` (each iteration costs :math:`O(ndr)`).
+    eigenvectors. The default solver first computes a k-means++/Lloyd partition (3 restarts) and
+    its **dual certificate** (a bound :math:`y^\top 1 + \sum_{j\le K}\lambda_j(A - \tfrac12(y1^\top
+    + 1y^\top) + N)` on the SDP optimum with :math:`y` and a nonnegative :math:`N` built from the
+    partition, :math:`O(n(d + K^2)^2)`): when the bound meets the partition's value within
+    ``tol``, the partition matrix is an SDP solution and is returned (``status="certified"``;
+    the usual case above the exact-recovery cutoff). Otherwise it runs a nonnegative
+    Burer--Monteiro factorisation :math:`Z = UU^\top`, :math:`U \in \mathbb R_+^{n\times r}`, by
+    an augmented Lagrangian with Barzilai--Borwein steps; it never forms :math:`A` (each
+    iteration costs :math:`O(ndr)`), and the result reports the certificate of its rounded
+    partition (``dual_bound``, ``duality_gap``).
 
     Parameters
     ----------
@@ -621,12 +696,14 @@ def sdp_kmeans(
     Examples
     --------
     >>> from samplingstats.cluster import make_isotropic_mixture, sdp_kmeans, misclustering_error
-    >>> X, y = make_isotropic_mixture(300, 5, 3, separation=6.0, rng=0)
+    >>> X, y = make_isotropic_mixture(300, 5, 3, separation=8.0, rng=0)
     >>> res = sdp_kmeans(X, 3, rng=0)
     >>> misclustering_error(y, res.labels)
     0.0
-    >>> res.converged, res.factor.shape
-    (True, (300, 6))
+    >>> res.converged, res.status, res.factor.shape
+    (True, 'certified', (300, 6))
+    >>> bool(abs(res.duality_gap) < 1e-9)
+    True
     >>> cert = sdp_kmeans(X, 3, rng=0, certify=True)
     >>> bool(cert.duality_gap < 1e-4)
     True

@@ -292,3 +292,52 @@ def test_ilasdp_cvxpy_solver_agrees_with_bm():
     assert ref.log_likelihood_ == pytest.approx(bm.log_likelihood_, rel=1e-6)
     with pytest.raises(InvalidParameterError, match="at most 150 points"):
         ILASDP(3, solver="cvxpy").fit(np.vstack([X] * 4))
+
+
+# ---------------------------------------------------------------------------------------------
+# The partition certificate (dual bound in O(n p^2)) and the certified fast path
+# ---------------------------------------------------------------------------------------------
+def test_partition_certificate_is_a_valid_bound_and_tight_above_the_cutoff():
+    from samplingstats.cluster._certificate import partition_bound
+
+    rng = np.random.default_rng(21)
+    n, d, K = 45, 6, 3
+    for factor in (1.3, 0.8, 0.4):
+        X, y = make_isotropic_mixture(
+            n, d, K, separation=factor * exact_recovery_threshold(n, d, K), rng=rng
+        )
+        Xc = X - X.mean(axis=0)
+        _, ref, status = peng_wei_cvxpy(Xc @ Xc.T, K, eps=1e-6)
+        assert status == "optimal"
+        # any partition (true, perturbed, random) gives a valid upper bound on the SDP optimum
+        perturbed = y.copy()
+        perturbed[:5] = (perturbed[:5] + 1) % K
+        for labels in (y, perturbed, rng.permutation(np.arange(n) % K)):
+            bound, value = partition_bound(Xc, labels, K)
+            assert bound >= ref * (1 - 1e-5)  # SCS is accurate to about eps
+            assert value <= ref * (1 + 1e-5)  # a partition is feasible
+        if factor > 1:  # exact recovery: the true partition is certified optimal
+            bound, value = partition_bound(Xc, y, K)
+            assert abs(bound - value) <= 1e-9 * value
+            assert value == pytest.approx(ref, rel=1e-5)
+
+
+def test_certified_start_skips_the_iterations():
+    rng = np.random.default_rng(22)
+    n, d, K = 2000, 10, 4
+    X, y = make_isotropic_mixture(
+        n, d, K, separation=1.2 * exact_recovery_threshold(n, d, K), rng=rng
+    )
+    res = sdp_kmeans(X, K, rng=rng)
+    # n_iter counts the Lloyd iterations of the start only: Burer-Monteiro did not run
+    assert res.status == "certified" and res.converged and 1 <= res.n_iter <= 300
+    assert misclustering_error(y, res.labels) == 0.0
+    assert abs(res.duality_gap) <= 1e-9 and res.residual <= 1e-12
+    U = res.factor
+    assert U.shape == (n, 2 * K) and U.min() >= 0 and np.sum(U * U) == pytest.approx(K)
+    # below the cutoff the start is not certified: Burer-Monteiro runs, and the certificate of
+    # the rounded partition is still a valid bound (above the relaxed objective)
+    X, _ = make_isotropic_mixture(300, d, 3, separation=3.0, rng=rng)
+    res = sdp_kmeans(X, 3, rng=rng)
+    assert res.status == "converged" and res.n_iter > 10
+    assert res.dual_bound >= res.objective * (1 - 1e-4) and res.dual_bound <= res.upper_bound
