@@ -40,7 +40,9 @@ def exact_recovery_threshold(n_samples, n_features, n_clusters, *, sigma=1.0):
     n = check_int(n_samples, "n_samples", low=2, caller="exact_recovery_threshold")
     d = check_int(n_features, "n_features", low=1, caller="exact_recovery_threshold")
     k = check_int(n_clusters, "n_clusters", low=1, caller="exact_recovery_threshold")
-    s = check_scalar(sigma, "sigma", low=0, closed="neither", caller="exact_recovery_threshold")
+    s = check_scalar(
+        sigma, "sigma", low=0, high=math.inf, closed="neither", caller="exact_recovery_threshold"
+    )
     logn = math.log(n)
     return math.sqrt(4 * s * s * (1 + math.sqrt(1 + k * d / (n * logn))) * logn)
 
@@ -89,8 +91,11 @@ def make_isotropic_mixture(
     k = check_int(n_clusters, "n_clusters", low=1, caller=caller)
     n = check_int(n_samples, "n_samples", low=k, caller=caller)
     d = check_int(n_features, "n_features", low=k, caller=caller)
-    delta = check_scalar(separation, "separation", low=0, caller=caller)
-    s = check_scalar(sigma, "sigma", low=0, caller=caller)
+    # finite values only: inf or NaN would return inf/NaN data
+    delta = check_scalar(
+        separation, "separation", low=0, high=math.inf, closed="left", caller=caller
+    )
+    s = check_scalar(sigma, "sigma", low=0, high=math.inf, closed="left", caller=caller)
     gen = as_generator(rng)
     labels = np.repeat(np.arange(k), _sizes(n, k))
     centres = np.zeros((k, d))
@@ -136,7 +141,7 @@ def make_heterogeneous_mixture(n_samples, n_features, *, scale=3.0, shuffle=True
     caller = "make_heterogeneous_mixture"
     n = check_int(n_samples, "n_samples", low=3, caller=caller)
     d = check_int(n_features, "n_features", low=3, caller=caller)
-    sc = check_scalar(scale, "scale", low=0, caller=caller)
+    sc = check_scalar(scale, "scale", low=0, high=math.inf, closed="left", caller=caller)
     gen = as_generator(rng)
     q, r = np.linalg.qr(gen.standard_normal((d, d)))
     q = q * np.sign(np.diag(r))

@@ -9,6 +9,7 @@ from samplingstats.cluster import (
     SDPKMeans,
     exact_recovery_threshold,
     make_heterogeneous_mixture,
+    make_isotropic_mixture,
     misclustering_error,
     sdp_kmeans,
 )
@@ -109,3 +110,20 @@ def test_generators():
         exact_recovery_threshold(1, 2, 2)
     with pytest.raises(InvalidParameterError, match="'n_features' parameter of make_heterogeneous"):
         make_heterogeneous_mixture(30, 2)
+
+
+@pytest.mark.parametrize(
+    "call,name",
+    [
+        (lambda v: make_isotropic_mixture(30, 4, 3, separation=v), "separation"),
+        (lambda v: make_isotropic_mixture(30, 4, 3, separation=5.0, sigma=v), "sigma"),
+        (lambda v: make_heterogeneous_mixture(30, 4, scale=v), "scale"),
+        (lambda v: exact_recovery_threshold(100, 4, 3, sigma=v), "sigma"),
+    ],
+    ids=["isotropic-separation", "isotropic-sigma", "heterogeneous-scale", "threshold-sigma"],
+)
+@pytest.mark.parametrize("value", [np.inf, -np.inf, np.nan, float("inf")], ids=str)
+def test_generators_refuse_non_finite_scalars(call, name, value):
+    with pytest.raises(InvalidParameterError, match=f"'{name}' parameter of ") as info:
+        call(value)
+    assert isinstance(info.value, (ValueError, TypeError))
