@@ -2,15 +2,23 @@
 
 Run from the repository root::
 
-    python -m benchmarks.bench_cluster            # full sizes (several minutes)
-    SAMPLINGSTATS_BENCH_QUICK=1 python -m benchmarks.bench_cluster
+    python -m benchmarks.bench_cluster                      # full sizes, 1 and 2 threads
+    python -m benchmarks.bench_cluster --quick              # small sizes (or SAMPLINGSTATS_BENCH_QUICK=1)
+    python -m benchmarks.bench_cluster --threads 1 --cases large
+
+Fair threads: every library (ours, scikit-learn, scipy, cvxpy) is imported first, then
+``pin_threads(n)`` pins BLAS, OpenMP, numba and torch to ``n`` threads for both sides, and
+``thread_report()`` is printed with each table. Every row is the median of 5 timed runs after one
+warm-up.
 
 Cases (method note ``cluster.md``):
 
-1. Peng--Wei SDP at n = 100 and 200 (d = 10, K = 3; exact-recovery and noisy regimes):
+1. Peng--Wei SDP at n = 100 (d = 10, K = 3; exact-recovery and noisy regimes):
    Burer--Monteiro vs cvxpy + SCS (eps 1e-5): time, relative objective gap, error.
-2. n = 10^4, d = 10, K = 3 without sketching; n = 10^5, d = 50 with sketch-and-lift:
-   vs KMeans(n_init=10) on all points.
+2. n = 10^4 and 10^5, d = 10 and 50, K = 3, isotropic clusters at separation 4 (hard: below the
+   exact-recovery cutoff) and at 1.2x the cutoff: SDPKMeans without sketching and with
+   sketch-and-lift vs KMeans(n_init=10) on all points; error, K-means objective and the duality
+   certificate of the returned partition.
 3. Heterogeneous mixtures V1 (d = 10, n = 1500), V2 (d = 50, n = 300), V3 (d = 50, n = 1500):
    ILASDP vs GaussianMixture (full covariances, n_init 1 and 5) and KMeans, mean and worst
    mis-clustering error over seeds.
@@ -18,12 +26,22 @@ Cases (method note ``cluster.md``):
 
 from __future__ import annotations
 
-import time
+import argparse
 import warnings
 
 import numpy as np
 
-from benchmarks._harness import Comparison, machine_info, quick_mode, render
+from benchmarks._harness import (
+    Comparison,
+    machine_info,
+    pin_threads,
+    quick_mode,
+    render,
+    thread_report,
+)
+
+REPEATS = 5
+FULL_SDP = False  # --full-sdp: also the no-sketch SDPKMeans beyond 1e4 x 10 below the cutoff
 
 
 def _err(y, labels):
@@ -47,7 +65,7 @@ def bench_sdp_vs_cvxpy(quick):
     from samplingstats.cluster import exact_recovery_threshold, make_isotropic_mixture, sdp_kmeans
 
     comps = []
-    sizes = [60] if quick else [100, 200]
+    sizes = [60] if quick else [100]
     for n in sizes:
         for regime, factor in (("exact recovery, 1.2x cutoff", 1.2), ("noisy, 0.7x cutoff", 0.7)):
             d, K = 10, 3
@@ -55,12 +73,10 @@ def bench_sdp_vs_cvxpy(quick):
                 n, d, K, separation=factor * exact_recovery_threshold(n, d, K), rng=n
             )
             ours = sdp_kmeans(X, K, rng=0)
-            t0 = time.perf_counter()
             ref = sdp_kmeans(X, K, solver="cvxpy", tol=1e-6, rng=0)  # SCS eps = 1e-5
-            t_ref = time.perf_counter() - t0
             gap = (ours.objective - ref.objective) / abs(ref.objective)
             comp = Comparison(
-                f"Peng-Wei SDP, n = {n}, d = {d}, K = {K}, {regime}", repeats=5, warmup=1
+                f"Peng-Wei SDP, n = {n}, d = {d}, K = {K}, {regime}", repeats=REPEATS, warmup=1
             )
             comp.add(
                 "samplingstats sdp_kmeans (Burer-Monteiro, r = 2K)",
@@ -71,72 +87,87 @@ def bench_sdp_vs_cvxpy(quick):
                 residual=ours.residual,
                 error=_err(y, ours.labels),
             )
-            # SCS is timed once (tens of seconds): a one-sample "median"
-            comp.rows.append(_scs_row(t_ref, ref, _err(y, ref.labels)))
+            comp.add(
+                "cvxpy + SCS (eps 1e-5), full SDP",
+                lambda X=X, K=K: sdp_kmeans(X, K, solver="cvxpy", tol=1e-6, rng=0),
+                objective=ref.objective,
+                rel_gap_vs_scs=0.0,
+                residual=ref.residual,
+                error=_err(y, ref.labels),
+            )
             comps.append(comp)
     return comps
 
 
-def _scs_row(t, ref, err):
-    from benchmarks._harness import Timing, _Row
+def _certified_gap(X, labels, K):
+    """Certified relative gap of a partition's K-means objective to the global optimum.
 
-    return _Row(
-        "cvxpy + SCS (eps 1e-5), full SDP",
-        Timing([t]),
-        False,
-        dict(objective=ref.objective, rel_gap_vs_scs=0.0, residual=ref.residual, error=err),
-    )
+    The partition's dual certificate (samplingstats.cluster._certificate) bounds the Peng--Wei
+    SDP optimum, hence the best K-means objective <A, Z>; the gap is (bound - <A, Z_labels>) /
+    bound: 0 proves the partition optimal. Computed outside the timed calls, for every row.
+    """
+    from samplingstats.cluster._certificate import partition_bound
+
+    Xc = X - X.mean(axis=0)
+    bound, value = partition_bound(Xc, np.unique(labels, return_inverse=True)[1], K)
+    return (bound - value) / abs(bound)
 
 
 def bench_large(quick):
     from sklearn.cluster import KMeans
 
-    from samplingstats.cluster import make_isotropic_mixture, sdp_kmeans
+    from samplingstats.cluster import (
+        SDPKMeans,
+        exact_recovery_threshold,
+        make_isotropic_mixture,
+    )
 
     comps = []
-    # n = 1e4, d = 10, no sketch
-    n, d, K = (2000, 10, 3) if quick else (10_000, 10, 3)
-    X, y = make_isotropic_mixture(n, d, K, separation=4.0, rng=1)
-    ours = sdp_kmeans(X, K, rng=0)
-    km = KMeans(K, n_init=10, random_state=0).fit(X)
-    comp = Comparison(f"n = {n}, d = {d}, K = {K}, separation 4 (no sketch)", repeats=3)
-    comp.add(
-        "samplingstats sdp_kmeans (BM)",
-        lambda: sdp_kmeans(X, K, rng=0),
-        ours=True,
-        error=_err(y, ours.labels),
-        inertia=ours.inertia,
-        n_iter=ours.n_iter,
+    K = 3
+    shapes = (
+        [(2000, 10), (5000, 50)]
+        if quick
+        else [(10_000, 10), (10_000, 50), (100_000, 10), (100_000, 50)]
     )
-    comp.add(
-        "sklearn KMeans(n_init=10)",
-        lambda: KMeans(K, n_init=10, random_state=0).fit(X),
-        error=_err(y, km.labels_),
-        inertia=km.inertia_,
-        n_iter=km.n_iter_,
-    )
-    comps.append(comp)
-    # n = 1e5, d = 50, sketch-and-lift
-    n, d, K = (20_000, 50, 3) if quick else (100_000, 50, 3)
-    X, y = make_isotropic_mixture(n, d, K, separation=4.0, rng=2)
-    comp = Comparison(f"n = {n}, d = {d}, K = {K}, separation 4 (sketch-and-lift)", repeats=3)
-    for kind in ("uniform", "weighted"):
-        res = sdp_kmeans(X, K, sketch=kind, rng=0)
-        comp.add(
-            f"samplingstats sdp_kmeans(sketch='{kind}', m = {len(res.sample_indices)})",
-            lambda kind=kind: sdp_kmeans(X, K, sketch=kind, rng=0),
-            ours=kind == "uniform",
-            error=_err(y, res.labels),
-            inertia=res.inertia,
-        )
-    km = KMeans(K, n_init=10, random_state=0).fit(X)
-    comp.add(
-        "sklearn KMeans(n_init=10), all points",
-        lambda: KMeans(K, n_init=10, random_state=0).fit(X),
-        error=_err(y, km.labels_),
-        inertia=km.inertia_,
-    )
-    comps.append(comp)
+    for n, d in shapes:
+        for regime in ("separation 4 (hard)", "1.2x exact-recovery cutoff"):
+            sep = 4.0 if regime.startswith("sep") else 1.2 * exact_recovery_threshold(n, d, K)
+            X, y = make_isotropic_mixture(n, d, K, separation=sep, rng=n + d)
+            comp = Comparison(f"n = {n}, d = {d}, K = {K}, {regime}", repeats=REPEATS, warmup=1)
+            variants = [("SDPKMeans (no sketch)", {})]
+            if n * d > 100_000 and "hard" in regime and not FULL_SDP:
+                # below the cutoff Burer-Monteiro runs (tens of seconds to minutes per fit
+                # beyond 1e4 x 10): only with --full-sdp (six fits per row)
+                variants = []
+            if n >= 10_000 or quick:
+                variants.append(("SDPKMeans(sketch='uniform')", {"sketch": "uniform"}))
+            for label, kw in variants:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    est = SDPKMeans(K, random_state=0, **kw).fit(X)
+                res = est.result_
+                m = "" if res.sample_indices is None else f", m = {len(res.sample_indices)}"
+                comp.add(
+                    f"samplingstats {label}{m}",
+                    lambda kw=kw, X=X: SDPKMeans(K, random_state=0, **kw).fit(X),
+                    ours=label == variants[0][0],
+                    error=_err(y, est.labels_),
+                    inertia=est.inertia_,
+                    n_iter=res.n_iter,
+                    status=res.status,
+                    certified_gap=_certified_gap(X, est.labels_, K),
+                )
+            km = KMeans(K, n_init=10, random_state=0).fit(X)
+            comp.add(
+                "sklearn KMeans(n_init=10)",
+                lambda X=X: KMeans(K, n_init=10, random_state=0).fit(X),
+                error=_err(y, km.labels_),
+                inertia=km.inertia_,
+                n_iter=km.n_iter_,
+                status="",
+                certified_gap=_certified_gap(X, km.labels_, K),
+            )
+            comps.append(comp)
     return comps
 
 
@@ -166,7 +197,7 @@ def bench_heterogeneous(quick):
         comp = Comparison(
             f"{name}: heterogeneous mixture, n = {n}, d = {d}, K = 3 (errors over {reps} seeds; "
             "time = one fit on seed 0)",
-            repeats=3,
+            repeats=REPEATS,
             warmup=1,
         )
         for label, make in methods.items():
@@ -208,7 +239,9 @@ def bench_ilasdp_k4(quick):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         em = GaussianMixture(K, random_state=0).fit(X)
-    comp = Comparison(f"ILASDP fit, n = {n}, d = {d}, K = {K}, unequal covariances", repeats=3)
+    comp = Comparison(
+        f"ILASDP fit, n = {n}, d = {d}, K = {K}, unequal covariances", repeats=REPEATS
+    )
     comp.add(
         "samplingstats ILASDP",
         lambda: ILASDP(K, random_state=0).fit(X),
@@ -223,21 +256,46 @@ def bench_ilasdp_k4(quick):
     return [comp]
 
 
-def main():
-    from threadpoolctl import threadpool_limits
+CASES = {
+    "scs": bench_sdp_vs_cvxpy,
+    "large": bench_large,
+    "heterogeneous": bench_heterogeneous,
+    "ilasdp_k4": bench_ilasdp_k4,
+}
 
-    quick = quick_mode()
-    comps = []
-    # One BLAS / OpenMP thread for every implementation: on a shared machine threaded OpenBLAS
-    # and OpenMP spin-wait (skinny products ran 100x slower), which would penalise the peers.
-    with threadpool_limits(limits=1):
-        comps += bench_sdp_vs_cvxpy(quick)
-        comps += bench_large(quick)
-        comps += bench_heterogeneous(quick)
-        comps += bench_ilasdp_k4(quick)
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_cluster")
+    parser.add_argument("--quick", action="store_true", help="small sizes (a smoke test)")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--cases", nargs="+", choices=sorted(CASES), default=list(CASES))
+    parser.add_argument(
+        "--full-sdp", action="store_true", help="no-sketch SDP beyond 1e4 x 10, hard"
+    )
+    args = parser.parse_args(argv)
+    global FULL_SDP
+    FULL_SDP = args.full_sdp
+    quick = args.quick or quick_mode()
+
+    # every library of the benchmark is imported BEFORE the thread pools are pinned: threadpoolctl
+    # only sees pools that are loaded (scikit-learn's OpenMP, scipy's OpenBLAS, numba, torch)
+    import cvxpy  # noqa: F401
+    import scipy.linalg  # noqa: F401
+    import sklearn.cluster  # noqa: F401
+    import sklearn.mixture  # noqa: F401
+
+    import samplingstats.cluster  # noqa: F401
+    import samplingstats.cluster._certificate  # noqa: F401
+
     print("## samplingstats.cluster benchmarks\n")
-    print(f"Machine: {machine_info()}; BLAS and OpenMP limited to 1 thread for all rows\n")
-    print(render(comps))
+    print(f"Machine: {machine_info()}\n")
+    for n_threads in args.threads:
+        controller = pin_threads(n_threads)  # noqa: F841 - the limit holds while referenced
+        print(f"## {n_threads} thread(s) for every implementation\n")
+        for case in args.cases:
+            comps = CASES[case](quick)
+            print(f"Threads: {thread_report()}\n")
+            print(render(comps))
 
 
 if __name__ == "__main__":
