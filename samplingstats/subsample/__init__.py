@@ -10,12 +10,15 @@ with a learning-rate schedule over iterations.
 - :class:`RS2Sampler`: the same as a ``torch.utils.data.Sampler`` (defaults from torch.distributed).
 - :class:`RS2Loader`: wraps a DataLoader over an RS2Sampler so that its checkpoint counts the
   batches training consumed (exact resume with prefetching workers).
+- :class:`WeightedSampler`: a drop-in for ``torch.utils.data.WeightedRandomSampler`` on an alias
+  table (with or without replacement); :class:`StaticSubsetDataset`: a ``Subset`` holding
+  :func:`static_subset`.
 - :func:`rs2_total_steps`, :func:`rs2_cosine_lr`, :func:`cosine_lr`: schedules over iterations.
 - :func:`static_subset` and the static baselines' scores: :func:`el2n_scores`, :func:`grand_scores`,
   :func:`herding_subset`, :func:`kcenter_greedy_subset`.
 
 Torch is imported only when a torch-only name (:class:`RS2Sampler`, :class:`RS2Loader`,
-:func:`rs2_cosine_lr`) is used; without torch they raise
+:class:`WeightedSampler`, :class:`StaticSubsetDataset`, :func:`rs2_cosine_lr`) is used; without torch they raise
 :class:`samplingstats.MissingOptionalDependency`.
 """
 
@@ -33,6 +36,8 @@ __all__ = [
     "RS2Schedule",
     "RS2Sampler",
     "RS2Loader",
+    "WeightedSampler",
+    "StaticSubsetDataset",
     "rs2_total_steps",
     "rs2_cosine_lr",
     "cosine_lr",
@@ -45,7 +50,10 @@ __all__ = [
     "kcenter_greedy_subset",
 ]
 
-_LAZY = {"RS2Sampler": "._torch_sampler", "RS2Loader": "._torch_sampler"}
+_LAZY = {
+    name: "._torch_sampler"
+    for name in ("RS2Sampler", "RS2Loader", "WeightedSampler", "StaticSubsetDataset")
+}
 
 
 def __getattr__(name):

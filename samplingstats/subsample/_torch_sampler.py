@@ -11,7 +11,7 @@ from ._schedule import _SAME_INT_HINT, RS2Schedule, _is_int
 torch = import_optional("torch", purpose="RS2Sampler")
 Sampler = torch.utils.data.Sampler
 
-__all__ = ["RS2Sampler", "RS2Loader"]
+__all__ = ["RS2Sampler", "RS2Loader", "WeightedSampler", "StaticSubsetDataset"]
 
 
 def _dist_world():
@@ -436,3 +436,185 @@ class RS2Loader:
         """:meth:`RS2Sampler.load_state_dict`: the next ``iter()`` resumes there."""
         self.sampler.load_state_dict(state)
         self._batches = None
+
+
+# ----------------------------------------------------------------------------------------------
+# weighted sampling and static subsets as torch data objects
+# ----------------------------------------------------------------------------------------------
+class WeightedSampler(Sampler):
+    """Weighted index sampler on an alias table: a drop-in for ``WeightedRandomSampler``.
+
+    Each ``iter(sampler)`` (one epoch) yields ``n_samples`` indices ``i`` drawn with probability
+    ``weights[i] / sum(weights)``: iid with replacement (O(1) per draw from a
+    :class:`~samplingstats.sampling.AliasTable` built once, in O(n_items)), or without replacement
+    by successive sampling (the law of ``torch.multinomial(replacement=False)``, drawn by
+    exponential keys with :func:`~samplingstats.sampling.weighted_sample_without_replacement`).
+    The positional arguments are those of :class:`torch.utils.data.WeightedRandomSampler`
+    (``weights, num_samples, replacement``), so swapping the class name is enough; the randomness
+    is ``rng=`` instead of ``generator=``.
+
+    Parameters
+    ----------
+    weights : array-like or torch.Tensor, shape (n_items,)
+        Non-negative finite weights with a positive sum (need not be normalised).
+    n_samples : int
+        Indices per epoch (``WeightedRandomSampler``'s ``num_samples``), ``>= 1``; without
+        replacement at most the number of positive weights.
+    replacement : bool, default True
+        Draw with replacement (iid) or without (successive sampling).
+    rng : None, int, numpy.random.Generator or torch.Generator, default None
+        Randomness (SPEC 7), turned once into a numpy Generator whose stream advances from epoch
+        to epoch (a ``torch.Generator`` gives one draw of it).
+
+    Attributes
+    ----------
+    table : AliasTable
+        The alias table (with replacement; built on first use).
+    n_samples : int
+    replacement : bool
+
+    Notes
+    -----
+    The draws are made on the CPU by numba kernels, whatever the device of ``weights``, and the
+    indices are yielded as Python ints (as torch's samplers do). Same law as torch's sampler, not
+    the same stream.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch.utils.data import DataLoader, TensorDataset
+    >>> from samplingstats.subsample import WeightedSampler
+    >>> ds = TensorDataset(torch.arange(4))
+    >>> sampler = WeightedSampler([0.0, 1.0, 1.0, 2.0], 8, rng=0)
+    >>> idx = list(sampler)
+    >>> len(idx), 0 in idx
+    (8, False)
+    >>> sorted(WeightedSampler([0.0, 1.0, 1.0, 2.0], 3, replacement=False, rng=0))
+    [1, 2, 3]
+    >>> len(DataLoader(ds, batch_size=4, sampler=sampler))
+    2
+    """
+
+    def __init__(self, weights, n_samples, replacement=True, *, rng=None):
+        super().__init__()
+        from .._rng import as_generator
+        from ..sampling._common import as_weights
+
+        if not isinstance(replacement, (bool, np.bool_)):
+            raise InvalidParameterError(
+                "The 'replacement' parameter of WeightedSampler must be a bool. Got "
+                f"{replacement!r} instead."
+            )
+        w, _ = as_weights(weights, "weights", "WeightedSampler")
+        n_pos = int(np.count_nonzero(w > 0))
+        top = n_pos if not replacement else None
+        if not _is_int(n_samples) or n_samples < 1 or (top is not None and n_samples > top):
+            rng_txt = f"[1, {top}] (the number of positive weights)" if top else "[1, inf)"
+            raise InvalidParameterError(
+                f"The 'n_samples' parameter of WeightedSampler must be an int in the range "
+                f"{rng_txt}. Got {n_samples!r} instead."
+            )
+        self._w = w
+        self.n_samples = int(n_samples)
+        self.replacement = bool(replacement)
+        self._gen = as_generator(rng)
+        self._table = None
+        self._packed = None
+
+    @property
+    def table(self):
+        if self._table is None:
+            from ..sampling import AliasTable
+
+            self._table = AliasTable(self._w)
+        return self._table
+
+    def __len__(self) -> int:
+        return self.n_samples
+
+    def __repr__(self) -> str:
+        return (
+            f"WeightedSampler(n_items={self._w.shape[0]}, n_samples={self.n_samples}, "
+            f"replacement={self.replacement})"
+        )
+
+    def indices(self):
+        """One epoch's indices as an int64 numpy array (what ``iter()`` yields, as an array)."""
+        if self.replacement:
+            return self._draw_with_replacement(self.n_samples)
+        from ..sampling import weighted_sample_without_replacement
+
+        return weighted_sample_without_replacement(self._w, self.n_samples, rng=self._gen)
+
+    def _draw_with_replacement(self, size):
+        from .._kernels._alias import alias_draw_uniforms, alias_pack
+        from .._kernels._jit import jit_disabled
+
+        if self._packed is None:
+            self._packed = alias_pack(self.table.prob, self.table.alias)
+        packed, n = self._packed, self._packed.shape[0]
+        out = np.empty(size, dtype=np.int64)
+        chunk = 1 << 16  # uniforms drawn by numpy in cache-sized blocks
+        for s in range(0, size, chunk):
+            u = self._gen.random(min(chunk, size - s))
+            if jit_disabled():
+                x = u * n
+                j = np.minimum(x.astype(np.int64), n - 1)
+                keep = (x - j) < packed[j, 0]
+                out[s : s + u.shape[0]] = np.where(keep, j, packed[j, 1].astype(np.int64))
+            else:
+                alias_draw_uniforms(packed, u, out[s : s + u.shape[0]])
+        return out
+
+    def __iter__(self):
+        yield from self.indices().tolist()
+
+
+class StaticSubsetDataset(torch.utils.data.Subset):
+    """A ``torch.utils.data.Subset`` holding a static pruning subset of ``dataset``.
+
+    The indices are :func:`~samplingstats.subsample.static_subset` of ``len(dataset)`` with the
+    same arguments (a uniform random subset by default, or the highest / lowest scores, per class
+    with ``labels``), so "RS2 vs static pruning" is one line each::
+
+        train_loader = DataLoader(StaticSubsetDataset(train_set, 0.1, rng=0), shuffle=True)
+
+    Parameters
+    ----------
+    dataset : torch.utils.data.Dataset
+        A sized map-style dataset.
+    ratio : float
+        Fraction kept, in ``(0, 1]``.
+    scores, keep, labels, rng
+        As in :func:`~samplingstats.subsample.static_subset`.
+
+    Attributes
+    ----------
+    indices : list of int
+        The kept indices of ``dataset``, sorted.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch.utils.data import TensorDataset
+    >>> from samplingstats.subsample import StaticSubsetDataset, static_subset
+    >>> ds = TensorDataset(torch.arange(50))
+    >>> sub = StaticSubsetDataset(ds, 0.1, rng=3)
+    >>> len(sub), sub.indices == static_subset(50, 0.1, rng=3).tolist()
+    (5, True)
+    >>> int(sub[0][0]) == sub.indices[0]
+    True
+    """
+
+    def __init__(self, dataset, ratio, *, scores=None, keep="random", labels=None, rng=None):
+        from ._static import static_subset
+
+        if not hasattr(dataset, "__len__") or not hasattr(dataset, "__getitem__"):
+            raise InvalidParameterError(
+                "The 'dataset' parameter of StaticSubsetDataset must be a sized map-style dataset "
+                f"(with __len__ and __getitem__). Got {type(dataset).__name__} instead."
+            )
+        idx = static_subset(
+            len(dataset), ratio, scores=scores, keep=keep, labels=labels, rng=rng
+        ).tolist()
+        super().__init__(dataset, idx)
