@@ -181,6 +181,7 @@ def crossfit_chaos(
     min_rows_per_term=4.0,
     ridge=1e-10,
     exclude_constant=False,
+    jackknife=True,
 ):
     """Cross-fitted chaos surrogates, one per replicate.
 
@@ -196,6 +197,8 @@ def crossfit_chaos(
     Returns
     -------
     list (one dict per replicate) with ``pred`` (surrogate values at ``pred_U[r]``), ``coef``,
+    ``pred_without`` / ``coef_without`` (``R - 1`` rows: refitted also without replicate ``j``,
+    for ``j != r`` in order; with ``jackknife=True``),
     ``index`` (multi-indices used), ``label`` and ``rel_error`` (the chosen basis'
     cross-validation mean squared error over the other replicates / output variance).
     """
@@ -261,17 +264,28 @@ def crossfit_chaos(
             best = int(np.argmin(e))
             label = cands[best][0]
             idx = cols[best]
-            beta = _chol_solve(_chol((Gt - G[r])[np.ix_(idx, idx)], ridge), (bt - bvec[r])[idx])
+            ii = np.ix_(idx, idx)
+            # row 0: fitted on every other replicate; row 1 + j: also without replicate j
+            # (the refits of the replicate jackknife, see rqmc_sobol)
+            betas = [_chol_solve(_chol((Gt - G[r])[ii], ridge), (bt - bvec[r])[idx])]
+            if jackknife:
+                for j in range(R):
+                    if j != r:
+                        Gj = (Gt - G[r] - G[j])[ii]
+                        betas.append(_chol_solve(_chol(Gj, ridge), (bt - bvec[r] - bvec[j])[idx]))
+            B = np.array(betas)
             sub = union[idx]
             psub = int(sub.max()) if sub.size else 0
             U = pred_U[r]
-            pred = np.empty(U.shape[0])
+            pred = np.empty((B.shape[0], U.shape[0]))
             for s0 in range(0, U.shape[0], _CHUNK):
-                pred[s0 : s0 + _CHUNK] = beta @ _design_t(U[s0 : s0 + _CHUNK], kinds, sub, psub)
+                pred[:, s0 : s0 + _CHUNK] = B @ _design_t(U[s0 : s0 + _CHUNK], kinds, sub, psub)
             out.append(
                 {
-                    "pred": pred,
-                    "coef": beta,
+                    "pred": pred[0],
+                    "coef": B[0],
+                    "pred_without": pred[1:],
+                    "coef_without": B[1:],
                     "index": sub,
                     "label": label,
                     "rel_error": float(e[best] / total_var),

@@ -107,21 +107,46 @@ def rqmc_sobol(model, laws, *, budget, n_replicates, rng, surrogate, max_terms=3
             max_terms=max_terms,
             exclude_constant=surrogate == "always",
         )
+
+    def fold_estimate(r, pred, coef, index):
+        q_f = _integrands(Y[r, 0], Y[r, 1], Y[r, 2:], c)
+        if pred is None:
+            return q_f.mean(axis=0)
+        G = pred.reshape(per, n_r)
+        q_g = _integrands(G[0], G[1], G[2:], c)
+        mean, var, first, total = chaos_sobol_parts(coef, index)
+        exact = np.concatenate([[mean - c, var + (mean - c) ** 2], first, total])
+        return (q_f - q_g).mean(axis=0) + exact
+
     E = np.empty((R, 2 + 2 * d))
     for r in range(R):
-        q_f = _integrands(Y[r, 0], Y[r, 1], Y[r, 2:], c)
         if fits is None:
-            E[r] = q_f.mean(axis=0)
-            continue
-        G = fits[r]["pred"].reshape(per, n_r)
-        q_g = _integrands(G[0], G[1], G[2:], c)
-        mean, var, first, total = chaos_sobol_parts(fits[r]["coef"], fits[r]["index"])
-        exact = np.concatenate([[mean - c, var + (mean - c) ** 2], first, total])
-        E[r] = (q_f - q_g).mean(axis=0) + exact
+            E[r] = fold_estimate(r, None, None, None)
+        else:
+            E[r] = fold_estimate(r, fits[r]["pred"], fits[r]["coef"], fits[r]["index"])
     e = E.mean(axis=0)
-    cov = np.cov(E.T, ddof=1) / R
     S, ST, V, Jac = index_jacobian(e, d)
-    var_idx = np.einsum("ij,jk,ik->i", Jac, cov, Jac)
+    if fits is None:
+        # independent replicates: delta method on the covariance of the replicate means
+        cov = np.cov(E.T, ddof=1) / R
+        var_idx = np.einsum("ij,jk,ik->i", Jac, cov, Jac)
+    else:
+        # the cross-fitted replicate estimates are dependent (each surrogate saw the other
+        # replicates; an extreme point moves every other replicate's control variate the same
+        # way), so their spread understates the error. Replicate jackknife with refits: leave
+        # replicate j out entirely, re-estimate with surrogates fitted without j.
+        theta = np.empty((R, 2 * d))
+        for j in range(R):
+            Ej = []
+            for r in range(R):
+                if r == j:
+                    continue
+                k = j if j < r else j - 1  # row of "without j" in replicate r's refits
+                f = fits[r]
+                Ej.append(fold_estimate(r, f["pred_without"][k], f["coef_without"][k], f["index"]))
+            Sj, STj, _, _ = index_jacobian(np.mean(Ej, axis=0), d)
+            theta[j] = np.concatenate([Sj, STj])
+        var_idx = (R - 1) / R * np.sum((theta - theta.mean(axis=0)) ** 2, axis=0)
     # floor: when the surrogate reproduces the model exactly (a polynomial model) the replicate
     # estimates agree to rounding; never report a zero-width interval
     se = np.maximum(np.sqrt(np.maximum(var_idx, 0.0)), SE_FLOOR)

@@ -249,3 +249,15 @@ def test_constant_and_complex_models_are_refused():
         sobol_indices(lambda x: np.full(len(x), 2.0), [stats.norm()] * 3, budget=5000, rng=0)
     with pytest.raises(TypeError, match="'func' parameter of sobol_indices must return real"):
         sobol_indices(lambda x: x[:, 0] + 1j, [stats.norm()] * 3, budget=5000, rng=0)
+
+
+def test_default_is_reproducible_with_workers_and_any_budget():
+    dists = ishigami_dists()
+    a = sobol_indices(ishigami, dists, budget=5 * 2**7, rng=4)
+    b = sobol_indices(ishigami, dists, budget=5 * 2**7, rng=4, workers=map)
+    np.testing.assert_array_equal(a.first_order, b.first_order)
+    np.testing.assert_array_equal(a.total_order_standard_error, b.total_order_standard_error)
+    # a budget that is not (d + 2) 8 2^k: 8 replicates of 25 base points, 1000 of 1003 runs
+    c = sobol_indices(ishigami, dists, budget=1003, rng=4)
+    assert c.n_evaluations == 1000 and c.n_points == 200
+    assert np.abs(c.first_order - ISHIGAMI_FIRST).max() < 0.05
