@@ -249,24 +249,48 @@ class _Family:
         self.env = 1.02 * np.max(P**2 * r[:, None], axis=0)
 
     def _hermite_envelopes(self):
+        # Proposal N(0, s_k^2) for p_k^2 dphi: envelope sup_x p_k(x)^2 s_k exp(-x^2 (1 - 1/s_k^2) / 2),
+        # with s_k^2 the best of 1 + c k, c in {0.5, 1, 1.5, 2, 3}. One pass of the recurrence over
+        # a shared grid of x >= 0 (|p_k| is even or odd) gives log|p_k(x)| for every k at once, with
+        # a running per-point log scale (no overflow, O(maxdeg * grid) work); the weighted maxima are
+        # taken in the log domain. The ratio decreases beyond x^2 = 2k / (1 - 1/s^2) <= 2k + 4 (and
+        # beyond the largest zero of p_k, < 2 sqrt(k + 1)), so the grid stops at 4 sqrt(K + 1) + 10.
         self.prop_kind = 2
         self.pa = self.pb = self.ea = self.eb = 0.0
         self.cst = 1.0
-        env = np.empty(self.maxdeg + 1)
-        hs = np.empty(self.maxdeg + 1)
-        for k in range(self.maxdeg + 1):
-            best = (np.inf, 1.0)
-            for s2 in [1.0] if k == 0 else [1 + 0.5 * k, 1 + k, 1 + 1.5 * k, 1 + 2 * k, 1 + 3 * k]:
-                s = math.sqrt(s2)
-                L = 2.0 * math.sqrt(k + 1) * s + 10.0
-                x = np.linspace(-L, L, 20001)
-                pk = _eval_table(x, self.alpha, self.sqb, k)[:, k]
-                val = (pk * math.sqrt(s) * np.exp(-0.25 * x * x * (1.0 - 1.0 / s2))) ** 2
-                M = float(val.max())
-                if M < best[0]:
-                    best = (M, s)
-            env[k] = 1.02 * best[0]
-            hs[k] = best[1]
+        K = self.maxdeg
+        h = 0.004
+        x = np.arange(0.0, 4.0 * math.sqrt(K + 1) + 10.0 + h, h)
+        x2 = x * x
+        env = np.empty(K + 1)
+        hs = np.empty(K + 1)
+        env[0], hs[0] = 1.02, 1.0  # p_0 = 1 and s = 1: the ratio is 1
+        prev = np.zeros_like(x)
+        cur = np.ones_like(x)
+        logscale = np.zeros_like(x)
+        with np.errstate(divide="ignore"):
+            for k in range(K):
+                nxt = ((x - self.alpha[k]) * cur - self.sqb[k] * prev) / self.sqb[k + 1]
+                prev, cur = cur, nxt
+                c = np.maximum(np.abs(cur), np.abs(prev))
+                big = c > 1e100
+                if big.any():
+                    cur[big] /= c[big]
+                    prev[big] /= c[big]
+                    logscale[big] += np.log(c[big])
+                d = k + 1
+                n = min(x.shape[0], int((4.0 * math.sqrt(d + 1) + 10.0) / h) + 2)
+                two_logp = 2.0 * (np.log(np.abs(cur[:n])) + logscale[:n])
+                best = (np.inf, 1.0)
+                for cc in (0.5, 1.0, 1.5, 2.0, 3.0):
+                    s2 = 1.0 + cc * d
+                    lg = float(np.max(two_logp - 0.5 * x2[:n] * (1.0 - 1.0 / s2))) + 0.5 * math.log(
+                        s2
+                    )
+                    if lg < best[0]:
+                        best = (lg, math.sqrt(s2))
+                env[d] = 1.02 * math.exp(best[0])
+                hs[d] = best[1]
         self.env, self.hs = env, hs
 
     def kernel_args(self):
