@@ -246,6 +246,8 @@ def srrw_kernel(
     group=None,
     chunk=None,
     on_chunk=None,
+    checkpoints=(),
+    on_checkpoint=None,
 ):
     """Self-repellent walks of a reversible base chain with cached weights.
 
@@ -262,7 +264,9 @@ def srrw_kernel(
     group holding its per-walker state (``32 * n_nodes`` bytes a walker); inside a group the
     steps run in chunks of ``chunk`` steps (default: all) and ``on_chunk(n_walker_steps)`` is
     called after each. Every walker has its own random stream and its whole state is kept
-    between chunks, so the result does not depend on ``group`` or ``chunk``.
+    between chunks, so the result does not depend on ``group`` or ``chunk``. At each step ``t``
+    of ``checkpoints`` (a chunk ends there) ``on_checkpoint(t, g0, x)`` receives the empirical
+    measures ``x`` (rows sum to 1) of walkers ``g0 .. g0 + len(x) - 1``.
 
     Memory layout (per walker; all float64 arithmetic, so the draws are exact for the cached
     weights):
@@ -296,14 +300,22 @@ def srrw_kernel(
             mass, tr, record,
         )  # fmt: skip
         t0 = 1
+        cps = sorted(int(c) for c in checkpoints if 1 <= c <= n_steps)
         while t0 <= n_steps:
             t1 = min(n_steps, t0 + chunk - 1)
+            for c in cps:
+                if c >= t0:
+                    t1 = min(t1, c)
+                    break
             srrw_steps(
                 idx, shift, prob, selfp, alphas, step_exponent, t0, t1, st, block, rec, zr, pos,
                 row, s, mass, tr, record, max_degree,
             )  # fmt: skip
             if on_chunk is not None:
                 on_chunk(m * (t1 - t0 + 1))
+            if on_checkpoint is not None and t1 in cps:
+                x = zr[:, :, 0] * mu * s[:, None]
+                on_checkpoint(t1, g0, x / x.sum(axis=1, keepdims=True))
             t0 = t1 + 1
         srrw_finish(zr, mu, s, y[g0:g1], scale[g0:g1])
 

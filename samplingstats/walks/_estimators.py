@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import numbers
 import warnings
 
@@ -19,8 +20,24 @@ __all__ = ["graph_average", "srrw_asymptotic_covariance", "GraphEstimateResult"]
 
 # Dense eigendecomposition limit for the exact V(alpha).
 _MAX_DENSE_NODES = 5000
-# graph_average warns when n_steps < _BIAS_FACTOR * alpha * n_nodes (O(alpha / n) bias).
+# graph_average warns when n_steps < _BIAS_FACTOR * alpha * n_nodes and no window estimate
+# corrects the O(alpha / n) bias (step_exponent != 1, interval="asymptotic").
 _BIAS_FACTOR = 20.0
+# two-sided p-value of the paired t-test between the last two quarters below which the result is
+# flagged (|z| above 3.29 with 16 walkers)
+_RELIABLE_P = 0.005
+# The SRRW's start-up transient lasts about this many times 1 / min_i mu_i steps (measured: les
+# Miserables SRW 1640 / BA(2000, 3) SRW 3994 / MHRW N; the bias t * (E x_t - mu) is flat in t after
+# 1-2.5 / min mu on every graph and alpha in {2, 5, 10} we ran): the automatic burn-in is at least
+# that, and shorter walks (n_steps < 2 * _TRANSIENT / min mu) are flagged.
+_TRANSIENT = 3.0
+# ... and at least this many relaxation times 1 / (1 - lambda_2) of the base chain (les Miserables,
+# weighted, MHRW: t_rel = 162, t * bias wanders until 2000-4000 steps).
+_TRANSIENT_REL = 20.0
+# ... times max(1, alpha / 2.5): on BA(2000, 3) t * bias still drifts until about 2 x the above at
+# alpha = 5 (MHRW: 2248, 1771, 1535, 1571, 1589, 1588 at t = 3000 ... 96016, 400 walkers) and 4 x at
+# alpha = 10 (SRW: -1438, -1304, -1168, -1132, -1116 at t = 5991 ... 95864).
+_TRANSIENT_ALPHA = 2.5
 
 
 @dataclasses.dataclass(repr=False)
@@ -46,6 +63,11 @@ class GraphEstimateResult(Result):
         (:meth:`WalkResult.average`).
     n_batches : int or None
         Batches per walker (``interval="batch_means"``).
+    burn_in : int
+        Steps dropped at the start of each walk (the estimate uses the visits after them).
+    reliable : bool
+        False when the walk's own diagnostic says the start-up transient is not over (the last
+        two quarters of the walks disagree): the interval is then not to be trusted.
     """
 
     estimate: object
@@ -56,6 +78,8 @@ class GraphEstimateResult(Result):
     alpha: object
     interval: str = "walkers"
     n_batches: int | None = None
+    burn_in: int = 0
+    reliable: bool = True
 
     def confidence_interval(self, confidence_level=0.95):
         """Two-sided interval: Student t with n_walkers - 1 degrees of freedom over the per-walker
@@ -189,6 +213,33 @@ def srrw_asymptotic_covariance(graph, *, alpha, chain="srw", target=None):
     return _dense_covariance(P, mu, float(alpha))
 
 
+def _transient(g, chain, mh_target, alpha):
+    """Length of the SRRW's start-up transient: ``max(3 / min_i mu_i, 20 t_rel) * max(1, alpha /
+    2.5)`` steps (measured, see the constants)."""
+    mu = g.chain(chain, mh_target).mu
+    trel = g._relaxation_time(chain, mh_target)
+    t = _TRANSIENT / float(mu.min())
+    if np.isfinite(trel):
+        t = max(t, _TRANSIENT_REL * trel)
+    return int(math.ceil(t * max(1.0, float(alpha) / _TRANSIENT_ALPHA)))
+
+
+def _quarter_check(per_half, q2):
+    """|z| of the paired difference between the estimates over ``(n/4, n/2]`` and ``(n/2, n]``.
+
+    After the start-up transient both quarters estimate the same value (the window estimates
+    carry no O(1/n) term, see :func:`graph_average`); a large ``|z|`` (largest over the value
+    columns) says the transient still runs in the second quarter (flagged when a paired t-test
+    with ``n_walkers - 1`` degrees of freedom gives ``p < 0.005``).
+    """
+    W = per_half.shape[0]
+    d = q2 - per_half
+    sd = d.std(axis=0, ddof=1) / np.sqrt(W)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(sd > 0, np.abs(d.mean(axis=0)) / sd, 0.0)
+    return float(z.max())
+
+
 @validate_params(
     {
         "n_steps": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -210,6 +261,7 @@ def graph_average(
     n_walkers=16,
     step_exponent=1.0,
     interval="walkers",
+    burn_in="auto",
     start=None,
     rng=None,
     progress=False,
@@ -226,9 +278,17 @@ def graph_average(
     the confidence interval a t-interval over the per-walker estimates, not batch means on one
     trace (the SRRW is a non-linear chain).
 
-    SRRW estimates carry an ``O(alpha / n)`` bias that grows with ``alpha``: intervals from many
-    short walkers under-cover, fewer longer walkers cover. A ``UserWarning`` is raised when
-    ``n_steps < 20 * alpha * n_nodes``.
+    **Bias correction (alpha > 0).** The SRRW's ``x_n`` carries an ``O(alpha / n)`` bias: after a
+    start-up transient ``E x_t = mu + c / t`` (measured: ``t * bias`` flat in ``t``), a term that
+    does not shrink with more walkers. By default (``burn_in="auto"``) each walker's estimate uses
+    the visits after a burn-in ``m``, ``((n + 1) x_n - (m + 1) x_m) / (n - m)``: a Richardson-type
+    combination of the measures at ``m`` and ``n`` in which the ``c / n`` term cancels. ``m =
+    max(T, n / 8)`` with ``T = max(3 / min_i mu_i, 20 t_rel) * max(1, alpha / 2.5)`` the measured
+    length of the transient (``t_rel`` the base chain's relaxation time). The result says when its interval is
+    not to be trusted: ``reliable=False`` and a ``UserWarning`` when ``n_steps < 2 T``, or when the
+    estimates over the quarters ``(n/4, n/2]`` and ``(n/2, n]`` differ (paired t-test over the
+    walkers, ``p < 0.005``). With ``step_exponent != 1`` or ``interval="asymptotic"`` no window is
+    used and a ``UserWarning`` is raised when ``n_steps < 20 * alpha * n_nodes``.
 
     Parameters
     ----------
@@ -253,6 +313,10 @@ def graph_average(
         Standard error from the spread of the per-walker estimates, or the delta method with the
         exact ``V(alpha)`` (small graphs, constant alpha, ``step_exponent = 1``):
         ``g^T V(alpha) g / (n_steps n_walkers)`` with ``g = r (f - theta) / sum_i mu_i r_i``.
+    burn_in : "auto" or int, default "auto"
+        Steps whose visits the estimate drops (see above). ``"auto"``: ``max(T, n_steps / 8)``
+        for ``alpha > 0`` (with ``step_exponent = 1`` and ``interval="walkers"``), 0 otherwise;
+        ``0``: the raw ``x_n`` estimate (biased for ``alpha > 0``).
     start : node, sequence of nodes or None
         Start nodes; ``None`` draws them from ``mu``.
     rng : None, int or numpy.random.Generator
@@ -264,7 +328,8 @@ def graph_average(
     Returns
     -------
     GraphEstimateResult
-        ``estimate``, ``standard_error``, ``per_walker`` and ``confidence_interval()``.
+        ``estimate``, ``standard_error``, ``per_walker``, ``burn_in``, ``reliable`` and
+        ``confidence_interval()``.
 
     Examples
     --------
@@ -309,11 +374,42 @@ def graph_average(
             "exact V(alpha) is the covariance of that case)."
         )
     a_max = float(alphas.max())
-    if a_max > 0 and n_steps < _BIAS_FACTOR * a_max * g.n_nodes:
+    n_steps = int(n_steps)
+    windows = step_exponent == 1.0 and interval == "walkers"
+    if isinstance(burn_in, str):
+        if burn_in != "auto":
+            raise InvalidParameterError(
+                f"The 'burn_in' parameter of {caller} must be 'auto' or an int in the range "
+                f"[0, n_steps). Got {burn_in!r} instead."
+            )
+        grid = []
+        if a_max > 0 and windows:
+            floor = _transient(g, chain, mh_target, a_max)
+            grid = [max(floor, n_steps // 8, 1)]
+            if grid[0] > n_steps // 2:
+                grid = [max(n_steps // 2, 1)]
+    else:
+        if isinstance(burn_in, bool) or not isinstance(burn_in, numbers.Integral):
+            raise InvalidParameterError(
+                f"The 'burn_in' parameter of {caller} must be 'auto' or an int in the range "
+                f"[0, n_steps). Got {burn_in!r} instead."
+            )
+        if not 0 <= int(burn_in) < n_steps:
+            raise InvalidParameterError(
+                f"The 'burn_in' parameter of {caller} must be in the range [0, n_steps={n_steps})."
+                f" Got {burn_in!r} instead."
+            )
+        if int(burn_in) > 0 and not windows:
+            raise InvalidParameterError(
+                f"burn_in > 0 in {caller} needs step_exponent=1 and interval='walkers' (the "
+                "window estimate uses the visit counts, x_n = visits / (n + 1))."
+            )
+        grid = [int(burn_in)] if int(burn_in) > 0 else []
+    if a_max > 0 and not windows and n_steps < _BIAS_FACTOR * a_max * g.n_nodes:
         warnings.warn(
-            f"graph_average: SRRW estimates carry an O(alpha / n) bias; with alpha={a_max:g} and "
-            f"n_steps={int(n_steps)} per walker on {g.n_nodes} nodes (< {_BIAS_FACTOR:g} * alpha "
-            "* n_nodes) confidence intervals may under-cover. Prefer fewer, longer walkers.",
+            f"{caller}: SRRW estimates carry an O(alpha / n) bias that is not corrected with "
+            f"step_exponent != 1 or interval='asymptotic'; with alpha={a_max:g} and n_steps="
+            f"{n_steps} per walker on {g.n_nodes} nodes the interval may under-cover.",
             UserWarning,
             stacklevel=2,
         )
@@ -322,22 +418,56 @@ def graph_average(
     r = np.ones(g.n_nodes) if pi is None else pi / ch.mu
     starts = _starts(g, ch, start, n_walkers, gen, caller)
     progress = check_progress(progress, caller=caller)
+    f2 = f.reshape(g.n_nodes, -1)
+    rf = r[:, None] * f2
+    if grid and burn_in == "auto" and n_steps >= 4:
+        checkpoints = sorted({grid[0], n_steps // 4, n_steps // 2})
+    else:
+        checkpoints = list(grid)
+    # per checkpoint m: visit-count sums  sum_i c_m(i) r_i f(i)  and  sum_i c_m(i) r_i  per walker
+    at = {m: (np.empty((n_walkers, f2.shape[1])), np.empty(n_walkers)) for m in checkpoints}
+
+    def keep(t, g0, xg):
+        counts = (t + 1.0) * xg - ch.mu  # visits over steps 1 .. t
+        at[t][0][g0 : g0 + xg.shape[0]] = counts @ rf
+        at[t][1][g0 : g0 + xg.shape[0]] = counts @ r
+
     x, _ = _run_srrw(
         g,
         ch,
         alphas,
         step_exponent,
         starts,
-        int(n_steps),
+        n_steps,
         gen,
         False,
         "numpy",
         None,
         progress=progress,
         caller=caller,
+        checkpoints=checkpoints,
+        on_checkpoint=keep,
     )
-    rf = r[:, None] * f if f.ndim == 2 else r * f
-    per_walker = (x @ rf) / (x @ r)[(slice(None),) + (None,) * (f.ndim - 1)]
+    reliable, z = True, 0.0
+    if grid:
+        counts_n = (n_steps + 1.0) * x - ch.mu
+        num_n, den_n = counts_n @ rf, counts_n @ r
+        m_sel = grid[0]
+        per_walker = (num_n - at[m_sel][0]) / (den_n - at[m_sel][1])[:, None]
+        if burn_in == "auto":
+            reliable = m_sel >= _transient(g, chain, mh_target, a_max)
+            if n_steps >= 4 and n_steps // 4 >= 1:
+                a4, a2 = at[n_steps // 4], at[n_steps // 2]
+                q2 = (a2[0] - a4[0]) / (a2[1] - a4[1])[:, None]
+                half = (num_n - a2[0]) / (den_n - a2[1])[:, None]
+                z = _quarter_check(half, q2)
+                from scipy.stats import t as student
+
+                z_max = float(student.ppf(1 - _RELIABLE_P / 2, n_walkers - 1))
+                reliable = reliable and z <= z_max
+    else:
+        m_sel = 0
+        per_walker = (x @ rf) / (x @ r)[:, None]
     estimate = per_walker.mean(axis=0)
     if interval == "walkers":
         se = per_walker.std(axis=0, ddof=1) / np.sqrt(n_walkers)
@@ -348,23 +478,31 @@ def graph_average(
                 f"to {_MAX_DENSE_NODES} nodes; the graph has {g.n_nodes}."
             )
         V = _dense_covariance(g.transition_matrix(chain, mh_target).toarray(), ch.mu, a_max)
-        theta = estimate
-        gv = r[:, None] * (f - theta) if f.ndim == 2 else r * (f - theta)
-        gv = gv / float(ch.mu @ r)
-        if f.ndim == 2:
-            var = np.einsum("ik,ij,jk->k", gv, V, gv)
-        else:
-            var = gv @ V @ gv
+        gv = r[:, None] * (f2 - estimate) / float(ch.mu @ r)
+        var = np.einsum("ik,ij,jk->k", gv, V, gv)
         se = np.sqrt(np.maximum(var, 0.0) / (n_steps * n_walkers))
+    if not reliable:
+        warnings.warn(
+            f"{caller}: the SRRW's start-up transient (about {_transient(g, chain, mh_target, a_max)}"
+            " steps here: max(3 / min(mu), 20 t_rel) x max(1, alpha / 2.5)) is not over "
+            "well within "
+            f"n_steps={n_steps} (alpha={a_max:g}): the estimates of the last two quarters of the "
+            f"walks differ by {z:.1f} standard errors, or n_steps < 2 x the transient. The "
+            "interval is not to be trusted (result.reliable is False); run longer walks.",
+            UserWarning,
+            stacklevel=2,
+        )
     if f.ndim == 1:
-        estimate, se = float(estimate), float(se)
+        estimate, se, per_walker = float(estimate[0]), float(se[0]), per_walker[:, 0]
     alpha_out = float(alphas[0]) if np.ndim(alpha) == 0 else alphas
     return GraphEstimateResult(
         estimate=estimate,
         standard_error=se,
         per_walker=per_walker,
         n_walkers=int(n_walkers),
-        n_steps=int(n_steps),
+        n_steps=n_steps,
         alpha=alpha_out,
         interval=interval,
+        burn_in=int(m_sel),
+        reliable=reliable,
     )

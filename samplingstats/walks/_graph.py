@@ -238,6 +238,35 @@ class WalkGraph:
         P = sp.csr_matrix((ch.prob, self.indices, self.indptr), shape=(self.n_nodes,) * 2)
         return (P + sp.diags(ch.selfp)).tocsr()
 
+    def _relaxation_time(self, chain, target=None):
+        """``1 / (1 - lambda_2)`` of a reversible base chain (cached), ``lambda_2`` the second
+        largest eigenvalue of ``D_mu^{1/2} P D_mu^{-1/2}``; dense below 2000 nodes, else ARPACK.
+        ``nan`` when ARPACK does not converge."""
+        key = ("trel", chain, None if target is None else target.tobytes())
+        if key in self._chains:
+            return self._chains[key]
+        import scipy.sparse as sp
+
+        mu = self.chain(chain, target).mu
+        P = self.transition_matrix(chain, target)
+        sq = np.sqrt(mu)
+        S = sp.diags(sq) @ P @ sp.diags(1.0 / sq)
+        S = 0.5 * (S + S.T)
+        if self.n_nodes <= 2000:
+            lam2 = float(np.linalg.eigvalsh(S.toarray())[-2])
+        else:
+            from scipy.sparse.linalg import ArpackNoConvergence, eigsh
+
+            try:
+                lam2 = float(
+                    np.sort(eigsh(S, k=2, which="LA", tol=1e-4, return_eigenvectors=False))[0]
+                )
+            except ArpackNoConvergence:
+                lam2 = float("nan")
+        trel = 1.0 / max(1.0 - min(lam2, 1.0), 1e-12) if np.isfinite(lam2) else float("nan")
+        self._chains[key] = trel
+        return trel
+
 
 def _reverse_slot_values(g, vals):
     """For each slot (i -> j) return vals at the slot (j -> i) (the graph is symmetric)."""

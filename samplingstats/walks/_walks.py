@@ -585,6 +585,8 @@ def _run_srrw(
     progress=False,
     caller="self_repellent_walk",
     chunk=None,
+    checkpoints=(),
+    on_checkpoint=None,
 ):
     """Run the SRRW kernel; return (x (W, N), trace or None).
 
@@ -646,6 +648,8 @@ def _run_srrw(
             group=group,
             chunk=chunk,
             on_chunk=bar.update if (progress or chunk is not None) else None,
+            checkpoints=checkpoints,
+            on_checkpoint=on_checkpoint,
         )
     elapsed = time.perf_counter() - t_start
     log.info(

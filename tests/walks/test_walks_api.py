@@ -296,8 +296,13 @@ def test_graph_average_targets_and_intervals():
 
 
 def test_graph_average_warns_on_short_walks():
+    with pytest.warns(UserWarning, match="not to be trusted"):
+        r = graph_average(KARATE, np.ones(34), n_steps=100, alpha=5.0, n_walkers=2, rng=0)
+    assert not r.reliable
     with pytest.warns(UserWarning, match="O\\(alpha / n\\) bias"):
-        graph_average(KARATE, np.ones(34), n_steps=100, alpha=5.0, n_walkers=2, rng=0)
+        graph_average(
+            KARATE, np.ones(34), n_steps=100, alpha=5.0, n_walkers=2, rng=0, step_exponent=0.8
+        )
 
 
 def test_sa_srrw_vectorized_matches_loop_and_polyak():

@@ -1,0 +1,195 @@
+"""Coverage of graph_average's 95% interval for self-repellent walks (issue 16).
+
+Adapted from the outside measurement ../shared/peers/srrw_coverage.py: for each graph, base chain,
+alpha and run length, 50 seeds, each one call of graph_average's default (16 walkers, uniform
+target); truth = the exact mean over nodes of f (degree, clustering). Reports, per f: coverage of
+the 95% interval over the seeds that raised no warning, bias in units of the mean SE, the number of
+warned seeds, the RMSE (compare with the alpha = 0 rows at the same steps).
+
+    .venv/bin/python benchmarks/walks_srrw_coverage.py                       # the full grid
+    .venv/bin/python benchmarks/walks_srrw_coverage.py --graphs lesmis --alphas 5 --lengths 4
+
+Run lengths are given in units of the SRRW start-up transient T(alpha) = max(3 / min_i mu_i,
+20 t_rel) * max(1, alpha / 2.5) of the base chain (t_rel its relaxation time); each alpha > 0 row
+has an alpha = 0 row at the same steps
+(``--lengths 2 4 16``: 2 T, 4 T and 16 T steps per walker; graph_average flags runs under 2 T).
+Results are appended to ``--out`` (JSON lines) so an interrupted grid resumes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+import warnings
+
+import numpy as np
+
+SEEDS = 50
+WALKERS = 16
+
+
+def graphs(names):
+    import networkx as nx
+
+    out = {}
+    if "lesmis" in names:
+        out["lesmis"] = ("les Miserables (77, weighted)", nx.les_miserables_graph())
+    if "ba" in names:
+        out["ba"] = ("BA(2000, 3)", nx.barabasi_albert_graph(2000, 3, seed=0))
+    if "ba1" in names:
+        # a tree with hubs: the most heterogeneous degrees of the three
+        out["ba1"] = ("BA(500, 1) tree", nx.barabasi_albert_graph(500, 1, seed=0))
+    return out
+
+
+def node_functions(G):
+    import networkx as nx
+
+    nodes = list(G.nodes())
+    deg = np.array([G.degree(v) for v in nodes], dtype=float)
+    clus = np.array([nx.clustering(G, v) for v in nodes], dtype=float)
+    return np.c_[deg, clus], ["degree", "clustering"]
+
+
+def replicate(G, g, f, chain, alpha, n_steps, seed):
+    """Per-replicate (estimate, se, lo, hi, warned) with graph_average's own rules, from the
+    per-walker window estimates of one big call (the selection runs per replicate)."""
+    from samplingstats.walks import graph_average
+
+    rows = []
+    for s in range(SEEDS):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            r = graph_average(
+                g, f, n_steps=n_steps, alpha=alpha, chain=chain, n_walkers=WALKERS,
+                rng=seed * 1000 + s,
+            )  # fmt: skip
+            warned = any(issubclass(x.category, UserWarning) for x in w)
+        lo, hi = r.confidence_interval(0.95)
+        rows.append((r.estimate, r.standard_error, lo, hi, warned, r.burn_in))
+    return rows
+
+
+def table(path):
+    """Markdown table of a results file: coverage (unwarned seeds), bias/SE, RMSE ratio to the
+    same chain's alpha = 0 at the same steps."""
+    rows = [json.loads(line) for line in open(path)]
+    base = {(d["graph"], d["chain"], d["n_steps"]): d for d in rows if d["alpha"] == 0.0}
+    print(
+        "| graph | chain | alpha | steps (x T) | warned | coverage degree | coverage clustering "
+        "| bias/SE degree | bias/SE clustering | RMSE / alpha=0 RMSE (degree, clustering) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for d in sorted(rows, key=lambda d: (d["graph"], d["chain"], d["alpha"], d["n_steps"])):
+        if d["alpha"] == 0.0:
+            continue
+        b = base.get((d["graph"], d["chain"], d["n_steps"]))
+        ratio = ""
+        if b is not None and d["alpha"] > 0:
+            ratio = ", ".join(
+                f"{d[fn]['rmse'] / b[fn]['rmse']:.2f}" for fn in ("degree", "clustering")
+            )
+
+        def cov(fn, d=d):
+            c = d[fn]["coverage_unwarned"]
+            return "-" if c is None else f"{c:.2f}"
+
+        print(
+            f"| {d['label']} | {d['chain']} | {d['alpha']:g} | {d['n_steps']} ({d['length']}) "
+            f"| {d['warned']}/50 | {cov('degree')} | {cov('clustering')} "
+            f"| {d['degree']['bias_over_se']:+.2f} | {d['clustering']['bias_over_se']:+.2f} "
+            f"| {ratio} |"
+        )
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--graphs", nargs="+", default=["lesmis", "ba1", "ba"])
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--chains", nargs="+", default=["srw", "mhrw"])
+    ap.add_argument("--alphas", nargs="+", type=float, default=[2.0, 5.0, 10.0])
+    ap.add_argument("--lengths", nargs="+", type=float, default=[2.0, 4.0, 16.0])
+    ap.add_argument("--out", default="walks_srrw_coverage.jsonl")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--table", action="store_true", help="print the markdown table of --out")
+    args = ap.parse_args()
+    if args.table:
+        table(args.out)
+        return
+
+    from _harness import pin_threads, thread_report
+
+    from samplingstats.walks import graph_average  # noqa: F401  (import before pinning)
+
+    pin_threads(args.threads)
+    print(thread_report(), flush=True)
+    done = set()
+    if os.path.exists(args.out):
+        with open(args.out) as fh:
+            for line in fh:
+                d = json.loads(line)
+                done.add((d["graph"], d["chain"], d["alpha"], d["length"]))
+    for key, (label, G) in graphs(args.graphs).items():
+        f, fnames = node_functions(G)
+        theta = f.mean(0)
+        from samplingstats.walks import WalkGraph
+
+        g = WalkGraph(G)
+        for mult in args.lengths:
+            for chain in args.chains:
+                from samplingstats.walks._estimators import _transient
+
+                tgt = None if chain == "srw" else np.full(g.n_nodes, 1 / g.n_nodes)
+                jobs = []
+                for a in args.alphas:
+                    n_a = int(mult * _transient(g, chain, tgt, a))
+                    jobs += [(0.0, n_a, f"{mult:g}@{a:g}"), (a, n_a, f"{mult:g}")]
+                for alpha, n_steps, tag in jobs:
+                    if (key, chain, alpha, tag) in done:
+                        continue
+                    t0 = time.perf_counter()
+                    rows = replicate(G, g, f, chain, alpha, n_steps, seed=args.seed)
+                    est = np.array([r[0] for r in rows])
+                    se = np.array([r[1] for r in rows])
+                    lo = np.array([r[2] for r in rows])
+                    hi = np.array([r[3] for r in rows])
+                    warned = np.array([r[4] for r in rows])
+                    burn = np.array([r[5] for r in rows])
+                    cover = (lo <= theta) & (theta <= hi)
+                    ok = ~warned
+                    res = {
+                        "graph": key, "label": label, "chain": chain, "alpha": alpha,
+                        "length": tag, "n_steps": n_steps, "seconds": time.perf_counter() - t0,
+                        "warned": int(warned.sum()),
+                        "median_burn_in": float(np.median(burn)),
+                    }  # fmt: skip
+                    for j, fn in enumerate(fnames):
+                        err = est[:, j] - theta[j]
+                        res[fn] = {
+                            "coverage_unwarned": float(cover[ok, j].mean()) if ok.any() else None,
+                            "coverage_all": float(cover[:, j].mean()),
+                            "bias_over_se": float(err.mean() / se[:, j].mean()),
+                            "rmse": float(np.sqrt((err**2).mean())),
+                            "sd_over_rms_se": float(
+                                err.std(ddof=1) / np.sqrt((se[:, j] ** 2).mean())
+                            ),
+                        }
+                    with open(args.out, "a") as fh:
+                        fh.write(json.dumps(res) + "\n")
+                    print(
+                        f"{label:28s} {chain:4s} alpha={alpha:4g} n={n_steps:8d} "
+                        + " ".join(
+                            f"{fn}: cov={res[fn]['coverage_unwarned']} bias/SE="
+                            f"{res[fn]['bias_over_se']:+.2f} rmse={res[fn]['rmse']:.4g}"
+                            for fn in fnames
+                        )
+                        + f" warned={res['warned']} burn_in~{res['median_burn_in']:.0f}"
+                        + f" ({res['seconds']:.0f}s)",
+                        flush=True,
+                    )
+
+
+if __name__ == "__main__":
+    main()
