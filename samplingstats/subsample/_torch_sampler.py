@@ -447,8 +447,9 @@ class WeightedSampler(Sampler):
     Each ``iter(sampler)`` (one epoch) yields ``n_samples`` indices ``i`` drawn with probability
     ``weights[i] / sum(weights)``: iid with replacement (O(1) per draw from a
     :class:`~samplingstats.sampling.AliasTable` built once, in O(n_items)), or without replacement
-    by successive sampling (the law of ``torch.multinomial(replacement=False)``, drawn by
-    exponential keys with :func:`~samplingstats.sampling.weighted_sample_without_replacement`).
+    by successive sampling (the law of ``torch.multinomial(replacement=False)`` and of
+    :func:`~samplingstats.sampling.weighted_sample_without_replacement`, drawn by exponential keys
+    over all items at once: O(n_items) per epoch).
     The positional arguments are those of :class:`torch.utils.data.WeightedRandomSampler`
     (``weights, num_samples, replacement``), so swapping the class name is enough; the randomness
     is ``rng=`` instead of ``generator=``.
@@ -520,6 +521,7 @@ class WeightedSampler(Sampler):
         self._gen = as_generator(rng)
         self._table = None
         self._packed = None
+        self._log_w = None
 
     @property
     def table(self):
@@ -542,9 +544,23 @@ class WeightedSampler(Sampler):
         """One epoch's indices as an int64 numpy array (what ``iter()`` yields, as an array)."""
         if self.replacement:
             return self._draw_with_replacement(self.n_samples)
-        from ..sampling import weighted_sample_without_replacement
+        return self._draw_without_replacement(self.n_samples)
 
-        return weighted_sample_without_replacement(self._w, self.n_samples, rng=self._gen)
+    def _draw_without_replacement(self, k):
+        # Exponential keys (Efraimidis & Spirakis 2006): the k smallest log(E_i) - log(w_i),
+        # E_i ~ Exp(1), in increasing order, are successive sampling in draw order. Vectorised
+        # (one key per item, a partition and a sort of k keys); the log scale keeps weights from
+        # 1e-300 to 1e300 exact; zero weights get +inf and are never among the k smallest.
+        if self._log_w is None:
+            with np.errstate(divide="ignore"):
+                self._log_w = np.log(self._w)
+        keys = np.log(self._gen.standard_exponential(self._w.shape[0]))
+        keys -= self._log_w
+        if k < keys.shape[0]:
+            idx = np.argpartition(keys, k - 1)[:k]
+        else:
+            idx = np.arange(keys.shape[0])
+        return idx[np.argsort(keys[idx], kind="stable")].astype(np.int64)
 
     def _draw_with_replacement(self, size):
         from .._kernels._alias import alias_draw_uniforms, alias_pack
