@@ -167,11 +167,15 @@ def main():
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
 
-    from samplingstats.subsample._training import digits_split
+    X, y = load_digits(return_X_y=True)
+    X = (X / 16.0).astype(np.float32)  # digits scaled to [0, 1], a stratified 70/30 split
+    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
+    ytr, yte = ytr.astype(np.int64), yte.astype(np.int64)
 
     with tempfile.TemporaryDirectory() as workdir:
-        Xtr, ytr, Xte, yte = digits_split()
         np.savez(os.path.join(workdir, "digits.npz"), Xtr=Xtr, ytr=ytr, Xte=Xte, yte=yte)
         t0 = time.perf_counter()
         launch("first", workdir)  # checkpoints at CKPT_STEP and runs on to the end

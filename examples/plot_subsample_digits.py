@@ -25,15 +25,25 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
+from sklearn.datasets import load_digits  # noqa: E402
+from sklearn.model_selection import train_test_split  # noqa: E402
 from torch.utils.data import DataLoader, TensorDataset  # noqa: E402
 
 from samplingstats.subsample import (  # noqa: E402
     RS2Sampler,
+    StaticSubsetDataset,
     rs2_cosine_lr,
     rs2_total_steps,
-    static_subset,
 )
-from samplingstats.subsample._training import digits_split  # noqa: E402
+
+
+def digits_split():
+    """Digits scaled to [0, 1], a stratified 70/30 split (float32 features, int64 labels)."""
+    X, y = load_digits(return_X_y=True)
+    X = (X / 16.0).astype(np.float32)
+    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
+    return Xtr, ytr.astype(np.int64), Xte, yte.astype(np.int64)
+
 
 torch.set_num_threads(1)
 Xtr, ytr, Xte, yte = (torch.from_numpy(a) for a in digits_split())
@@ -100,8 +110,7 @@ train_rounds(rs2, ROUNDS // 2, ROUNDS, curve_rs2, step)
 assert curve_resumed == curve_rs2, "resume must reproduce the uninterrupted run"
 
 # --- static 5% subset and full data, same number of iterations ------------------------------
-subset = torch.from_numpy(static_subset(n, RATIO, rng=0))
-static_train = TensorDataset(Xtr[subset], ytr[subset])
+static_train = StaticSubsetDataset(train, RATIO, rng=0)  # = round 0 of RS2 with rng=0
 curves = {"RS2 (r = 5%, without replacement)": curve_rs2}
 for name, ds in (("static random 5% subset", static_train), ("full data", train)):
     sampler = RS2Sampler(ds, 1.0, rng=0)  # ratio 1: every round is a reshuffled epoch
