@@ -35,6 +35,12 @@ def _worker(rank, world, init_file, out_dir, labels):
             dist.all_gather_object(states, mine)
             got["states_agree"] = all(st == states[0] for st in states)
             result[name] = got
+        # rng=None under a process group of two: refused (each rank would draw its own key)
+        try:
+            RS2Sampler(N, RATIO)
+            result["none_refused"] = False
+        except Exception as exc:  # noqa: BLE001 - the type and message are checked below
+            result["none_refused"] = [type(exc).__name__, str(exc)]
         with open(os.path.join(out_dir, f"rank{rank}.json"), "w") as fh:
             json.dump(result, fh)
     finally:
@@ -54,6 +60,9 @@ def test_two_process_gloo_run_matches_single_process(tmp_path):
         join=True,
     )
     results = [json.loads((tmp_path / f"rank{j}.json").read_text()) for j in range(world)]
+    for r in results:
+        kind, msg = r["none_refused"]
+        assert kind == "InvalidParameterError" and "same int on every rank" in msg, msg
     for name, lab in (("plain", None), ("stratified", labels)):
         _check(name, lab, [r[name] for r in results], world)
 
