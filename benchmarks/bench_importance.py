@@ -440,6 +440,7 @@ def main():
 
     pin_threads(1)
     out = ["# samplingstats.importance benchmark", "", machine_info(), "", thread_report(), ""]
+    print("\n".join(out), flush=True)
     S_beam, ST_beam = beam_reference(8 if quick else 12)
     cases = [
         (
@@ -477,8 +478,9 @@ def main():
             results[(name, k, len(dists))] = peer_case(name, func, dists, S, ST, k, R, seed=ci)
             print(f"done {name} k={k}", flush=True)
     text = _md(peer_table(results, ks, R))
-    out += [text, ""]
+    out += [text, "", thread_report(), ""]
     print(text, flush=True)
+    print(thread_report(), flush=True)
     if os.environ.get("SAMPLINGSTATS_BENCH_ONLY_PEERS", "0") not in ("", "0"):
         return "\n".join(out)
     # the 100 intervals of one run are correlated: coverage needs many independent runs
