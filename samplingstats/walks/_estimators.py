@@ -34,10 +34,10 @@ _TRANSIENT = 3.0
 # ... and at least this many relaxation times 1 / (1 - lambda_2) of the base chain (les Miserables,
 # weighted, MHRW: t_rel = 162, t * bias wanders until 2000-4000 steps).
 _TRANSIENT_REL = 20.0
-# ... times max(1, alpha / 2.5): on BA(2000, 3) t * bias still drifts until about 2 x the above at
-# alpha = 5 (MHRW: 2248, 1771, 1535, 1571, 1589, 1588 at t = 3000 ... 96016, 400 walkers) and 4 x at
-# alpha = 10 (SRW: -1438, -1304, -1168, -1132, -1116 at t = 5991 ... 95864).
-_TRANSIENT_ALPHA = 2.5
+# ... times 4: on BA(2000, 3) t * bias still drifts until about 2-4 x the above (400 walkers, degree):
+# MHRW alpha = 2: 1723, 1415, 1183, 1380, 1428, 1449; alpha = 5: 2248, 1771, 1535, 1571, 1589, 1588
+# at t = 3000 ... 96016; SRW alpha = 10: -1438, -1304, -1168, -1132, -1116 at t = 5991 ... 95864.
+_TRANSIENT_FACTOR = 4.0
 
 
 @dataclasses.dataclass(repr=False)
@@ -213,15 +213,15 @@ def srrw_asymptotic_covariance(graph, *, alpha, chain="srw", target=None):
     return _dense_covariance(P, mu, float(alpha))
 
 
-def _transient(g, chain, mh_target, alpha):
-    """Length of the SRRW's start-up transient: ``max(3 / min_i mu_i, 20 t_rel) * max(1, alpha /
-    2.5)`` steps (measured, see the constants)."""
+def _transient(g, chain, mh_target):
+    """Length of the SRRW's start-up transient: ``4 max(3 / min_i mu_i, 20 t_rel)`` steps
+    (measured, see the constants)."""
     mu = g.chain(chain, mh_target).mu
     trel = g._relaxation_time(chain, mh_target)
     t = _TRANSIENT / float(mu.min())
     if np.isfinite(trel):
         t = max(t, _TRANSIENT_REL * trel)
-    return int(math.ceil(t * max(1.0, float(alpha) / _TRANSIENT_ALPHA)))
+    return int(math.ceil(_TRANSIENT_FACTOR * t))
 
 
 def _quarter_check(per_half, q2):
@@ -283,8 +283,8 @@ def graph_average(
     does not shrink with more walkers. By default (``burn_in="auto"``) each walker's estimate uses
     the visits after a burn-in ``m``, ``((n + 1) x_n - (m + 1) x_m) / (n - m)``: a Richardson-type
     combination of the measures at ``m`` and ``n`` in which the ``c / n`` term cancels. ``m =
-    max(T, n / 8)`` with ``T = max(3 / min_i mu_i, 20 t_rel) * max(1, alpha / 2.5)`` the measured
-    length of the transient (``t_rel`` the base chain's relaxation time). The result says when its interval is
+    max(T, n / 8)`` with ``T = 4 max(3 / min_i mu_i, 20 t_rel)`` the measured length of the
+    transient (``t_rel`` the base chain's relaxation time) with a margin. The result says when its interval is
     not to be trusted: ``reliable=False`` and a ``UserWarning`` when ``n_steps < 2 T``, or when the
     estimates over the quarters ``(n/4, n/2]`` and ``(n/2, n]`` differ (paired t-test over the
     walkers, ``p < 0.005``). With ``step_exponent != 1`` or ``interval="asymptotic"`` no window is
@@ -384,7 +384,7 @@ def graph_average(
             )
         grid = []
         if a_max > 0 and windows:
-            floor = _transient(g, chain, mh_target, a_max)
+            floor = _transient(g, chain, mh_target)
             grid = [max(floor, n_steps // 8, 1)]
             if grid[0] > n_steps // 2:
                 grid = [max(n_steps // 2, 1)]
@@ -455,7 +455,7 @@ def graph_average(
         m_sel = grid[0]
         per_walker = (num_n - at[m_sel][0]) / (den_n - at[m_sel][1])[:, None]
         if burn_in == "auto":
-            reliable = m_sel >= _transient(g, chain, mh_target, a_max)
+            reliable = m_sel >= _transient(g, chain, mh_target)
             if n_steps >= 4 and n_steps // 4 >= 1:
                 a4, a2 = at[n_steps // 4], at[n_steps // 2]
                 q2 = (a2[0] - a4[0]) / (a2[1] - a4[1])[:, None]
@@ -483,8 +483,8 @@ def graph_average(
         se = np.sqrt(np.maximum(var, 0.0) / (n_steps * n_walkers))
     if not reliable:
         warnings.warn(
-            f"{caller}: the SRRW's start-up transient (about {_transient(g, chain, mh_target, a_max)}"
-            " steps here: max(3 / min(mu), 20 t_rel) x max(1, alpha / 2.5)) is not over "
+            f"{caller}: the SRRW's start-up transient (about {_transient(g, chain, mh_target)}"
+            " steps here: 4 max(3 / min(mu), 20 t_rel)) is not over "
             "well within "
             f"n_steps={n_steps} (alpha={a_max:g}): the estimates of the last two quarters of the "
             f"walks differ by {z:.1f} standard errors, or n_steps < 2 x the transient. The "

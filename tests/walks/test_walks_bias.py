@@ -25,7 +25,7 @@ def _window_from_trace(trace, f, r, m):
 def test_window_estimate_is_the_visits_after_the_burn_in(chain):
     g = WalkGraph(KARATE, weight=None)
     f = g.degree.astype(float)
-    n, W, m = 3000, 6, 700
+    n, W, m = 8000, 6, 700
     tr = self_repellent_walk(
         g, n_steps=n, alpha=5.0, chain=chain, n_walkers=W, record_trace=True, rng=3
     ).trace
@@ -40,14 +40,14 @@ def test_window_estimate_is_the_visits_after_the_burn_in(chain):
     counts = np.stack([np.bincount(row[1:], minlength=34) for row in tr])
     x = (mu + counts) / (n + 1)
     np.testing.assert_allclose(raw.per_walker, (x @ (r * f)) / (x @ r), rtol=1e-10)
-    # the automatic burn-in: max(max(3 / min mu, 20 t_rel) * alpha / 2.5, n / 8), the same walks
+    # the automatic burn-in: max(4 max(3 / min mu, 20 t_rel), n / 8), the same walks
     # (checkpoints do not change them)
     auto = graph_average(g, f, n_steps=n, alpha=5.0, chain=chain, n_walkers=W, rng=3)
     P = g.transition_matrix(chain).toarray()
     sq = np.sqrt(mu)
     lam = np.linalg.eigvalsh(sq[:, None] * P / sq[None, :])
     trel = 1 / (1 - lam[-2])
-    m_auto = max(int(np.ceil(max(3 / mu.min(), 20 * trel) * 5.0 / 2.5)), n // 8)
+    m_auto = max(int(np.ceil(4 * max(3 / mu.min(), 20 * trel))), n // 8)
     assert auto.burn_in == m_auto
     np.testing.assert_allclose(auto.per_walker, _window_from_trace(tr, f, r, m_auto), rtol=1e-10)
     assert auto.reliable
@@ -60,7 +60,7 @@ def test_short_walks_are_flagged():
     f = g.degree.astype(float)
     from samplingstats.walks._estimators import _transient
 
-    T = _transient(g, "srw", None, 5.0)  # 3 / min mu * 5 / 2.5 = 3 * 156 * 2 = 936 steps
+    T = _transient(g, "srw", None)  # 4 * 3 / min mu = 4 * 3 * 156 = 1872 steps
     with pytest.warns(UserWarning, match="not to be trusted"):
         res = graph_average(g, f, n_steps=int(1.5 * T), alpha=5.0, n_walkers=8, rng=0)
     assert not res.reliable and res.burn_in == int(1.5 * T) // 2
@@ -90,7 +90,7 @@ def test_burn_in_errors():
 
 def test_corrected_srrw_interval_covers_les_miserables():
     # The failing case: les Miserables (weighted), SRW base, alpha = 5, degree: the raw
-    # estimate's 95% interval covered 0.14. 40 seeds x 16 walkers at n = 4 x the transient T:
+    # estimate's 95% interval covered 0.14. 40 seeds x 16 walkers at n = 2 x the transient T:
     # measured coverage in benchmarks/walks_srrw_coverage.py; the test asks for >= 31/40
     # (P(Bin(40, 0.93) <= 30) = 3e-4) and that the raw estimate is biased (its mean error over
     # 160 walkers is below -3 of its standard errors, measured about -7: the case is the hard one).
@@ -100,7 +100,7 @@ def test_corrected_srrw_interval_covers_les_miserables():
     theta = f.mean()
     from samplingstats.walks._estimators import _transient
 
-    n = 4 * _transient(g, "srw", None, 5.0)
+    n = 2 * _transient(g, "srw", None)  # the shortest run without the length flag
     hits, raw_err = 0, []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
