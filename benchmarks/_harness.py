@@ -47,12 +47,12 @@ def pin_threads(n: int):
     """
     import sys
 
+    # numba is a core dependency whose kernels load it lazily: import it here so that its pool is
+    # pinned even when no kernel has run yet
+    import numba
     from threadpoolctl import threadpool_limits
 
-    if "numba" in sys.modules:
-        import numba
-
-        numba.set_num_threads(min(int(n), numba.config.NUMBA_NUM_THREADS))
+    numba.set_num_threads(min(int(n), numba.config.NUMBA_NUM_THREADS))
     if "torch" in sys.modules:
         import torch
 

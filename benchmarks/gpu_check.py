@@ -67,7 +67,7 @@ def section_sampling(dev):
             "-",
         )
     )
-    perm = KeyedPermutation(10**9, seed=3)
+    perm = KeyedPermutation(10**9, rng=3)
     m = 10**8 // Q
     t_gpu = _time(lambda: perm.take_range(0, m, device=dev))
     t_cpu = _time(lambda: perm.take_range(0, m), repeats=1)
@@ -105,9 +105,11 @@ def section_dpp(dev):
 
     for m, size in ((50, 1024 // Q), (200, 256 // Q)):
         dpp = ProjectionDPP(PolynomialBasis(2, index_set=_first_indices(m)))
-        t = _time(lambda dpp=dpp, size=size: dpp.sample(size=size, rng=0, device=dev), repeats=2)
+        t = _time(
+            lambda dpp=dpp, size=size: dpp.sample(n_samples=size, rng=0, device=dev), repeats=2
+        )
         t_cpu = (
-            _time(lambda dpp=dpp, size=size: dpp.sample(size=min(size, 64), rng=0), repeats=1)
+            _time(lambda dpp=dpp, size=size: dpp.sample(n_samples=min(size, 64), rng=0), repeats=1)
             * size
             / min(size, 64)
         )

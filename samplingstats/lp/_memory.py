@@ -318,7 +318,13 @@ def exact_sensitivities(A, p, solver=None):
     a = cp.Parameter(d)
     obj = cp.norm1(A @ x) if p == 1 else cp.pnorm(A @ x, p)
     prob = cp.Problem(cp.Minimize(obj), [a @ x == 1])
-    solver = solver or ("HIGHS" if p == 1 else "CLARABEL")
+    if solver is None:
+        # HiGHS for the LP (cvxpy's HIGHS interface needs cvxpy >= 1.6 with highspy; older cvxpy
+        # reaches the same HiGHS through scipy, its "SCIPY" solver), Clarabel for the cone program
+        if p == 1:
+            solver = "HIGHS" if "HIGHS" in cp.installed_solvers() else "SCIPY"
+        else:
+            solver = "CLARABEL"
     out = np.zeros(n)
     nz = np.flatnonzero(np.any(A != 0, axis=1))
     for i in nz:

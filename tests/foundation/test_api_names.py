@@ -58,7 +58,10 @@ def _public_objects():
     for modname in MODULES:
         mod = importlib.import_module(f"samplingstats.{modname}")
         for name in mod.__all__:
-            obj = getattr(mod, name)
+            try:
+                obj = getattr(mod, name)
+            except ImportError:  # a name that needs a missing optional package (e.g. torch)
+                continue
             if inspect.ismodule(obj):
                 continue
             yield f"{modname}.{name}", obj
