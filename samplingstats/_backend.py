@@ -26,18 +26,14 @@ __all__ = [
     "choose",
 ]
 
-_TORCH_HINT = (
-    "This code path needs PyTorch. Install it with `pip install samplingstats[torch]` "
-    "(see constraints.txt for the pinned CPU build)."
-)
+def import_torch(purpose: str | None = None):
+    """Import and return torch, or raise :class:`~samplingstats.MissingOptionalDependency`.
 
+    The message names the ``torch`` extra (see constraints.txt for the pinned CPU build).
+    """
+    from ._optional import import_optional
 
-def import_torch():
-    """Import and return torch, or raise ImportError with an install hint."""
-    try:
-        return importlib.import_module("torch")
-    except ImportError as exc:  # pragma: no cover - exercised only without torch
-        raise ImportError(_TORCH_HINT) from exc
+    return import_optional("torch", purpose=purpose or "this code path")
 
 
 def torch_available() -> bool:
