@@ -26,6 +26,7 @@ __all__ = [
     "choose",
 ]
 
+
 def import_torch(purpose: str | None = None):
     """Import and return torch, or raise :class:`~samplingstats.MissingOptionalDependency`.
 
