@@ -96,11 +96,12 @@ class SDPKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin,
     residual_ : float
         Feasibility residual :math:`\|Z1 - 1\|_2/\sqrt m` of the relaxed solution.
     n_iter_ : int
-        Solver iterations.
+        Iterations run (Lloyd iterations of the start plus Burer--Monteiro iterations).
     converged_ : bool
-        Whether the solver met its tolerances.
+        Whether the solver met its tolerances (or the start was certified optimal).
     result_ : SDPResult
-        Full result (factor, stationarity, sketch indices).
+        Full result (factor, stationarity, sketch indices, ``status``, ``dual_bound`` and
+        ``duality_gap``: ``status == "certified"`` when the partition is proven SDP-optimal).
     n_features_in_ : int
         Number of features seen in ``fit``.
 
