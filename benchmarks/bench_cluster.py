@@ -79,7 +79,7 @@ def bench_sdp_vs_cvxpy(quick):
                 f"Peng-Wei SDP, n = {n}, d = {d}, K = {K}, {regime}", repeats=REPEATS, warmup=1
             )
             comp.add(
-                "samplingstats sdp_kmeans (Burer-Monteiro, r = 2K)",
+                "samplingstats sdp_kmeans (certified start, else Burer-Monteiro r = 2K)",
                 lambda X=X, K=K: sdp_kmeans(X, K, rng=0),
                 ours=True,
                 objective=ours.objective,
