@@ -124,11 +124,7 @@ def bench_large(quick):
 
     comps = []
     K = 3
-    shapes = (
-        [(2000, 10), (5000, 50)]
-        if quick
-        else [(10_000, 10), (10_000, 50), (100_000, 10), (100_000, 50)]
-    )
+    shapes = [(1000, 10)] if quick else [(10_000, 10), (10_000, 50), (100_000, 10), (100_000, 50)]
     for n, d in shapes:
         for regime in ("separation 4 (hard)", "1.2x exact-recovery cutoff"):
             sep = 4.0 if regime.startswith("sep") else 1.2 * exact_recovery_threshold(n, d, K)
@@ -267,7 +263,9 @@ CASES = {
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_cluster")
     parser.add_argument("--quick", action="store_true", help="small sizes (a smoke test)")
-    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--threads", type=int, nargs="+", default=None, help="default: 1 2 (1 with --quick)"
+    )
     parser.add_argument("--cases", nargs="+", choices=sorted(CASES), default=list(CASES))
     parser.add_argument(
         "--full-sdp", action="store_true", help="no-sketch SDP beyond 1e4 x 10, hard"
@@ -276,6 +274,8 @@ def main(argv=None):
     global FULL_SDP
     FULL_SDP = args.full_sdp
     quick = args.quick or quick_mode()
+    if args.threads is None:
+        args.threads = [1] if quick else [1, 2]
 
     # every library of the benchmark is imported BEFORE the thread pools are pinned: threadpoolctl
     # only sees pools that are loaded (scikit-learn's OpenMP, scipy's OpenBLAS, numba, torch)
