@@ -56,7 +56,9 @@ def leverage_scores(
         (``||U_k row||^2`` over singular values above ``rcond * sigma_max``), summing to the rank.
         Without it a rank-deficient ``A`` raises :class:`~samplingstats.InvalidParameterError`.
     sketch_size, sparsity, jl_dim : int, optional
-        Sketch rows (default ``max(20 d, 64)``), nonzeros per column of the OSNAP matrix
+        Sketch rows (default ``max(20 d, 64)``; values below ``max(8 d, 64)``, which do not keep
+        the subspace embedding, are raised to it with a ``UserWarning``), nonzeros per column of
+        the OSNAP matrix
         (default 1, i.e. CountSketch) and the JL dimension (default 16) for ``method="sketch"``.
 
     Returns

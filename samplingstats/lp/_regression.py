@@ -29,7 +29,7 @@ from ._common import (
     check_n_samples,
     is_dask_array,
 )
-from ._core import SCORES, auto_n_samples, check_scores_array, draw_sample
+from ._core import SCORES, auto_n_samples, check_scores_array, check_scores_for_p, draw_sample
 from ._memory import augment, sampling_scores
 from ._results import LpRegressionResult
 from ._solvers import (
@@ -146,6 +146,7 @@ def lp_regression(
     >>> len(fast.sample) < 300, bool(fast.cost / full.cost < 1.1)
     (True, True)
     """
+    check_scores_for_p(scores, p, "lp_regression")
     if is_dask_array(A):
         from ._dask import dask_lp_regression
 

@@ -12,7 +12,7 @@ from .._exceptions import InvalidParameterError
 from .._rng import as_generator
 from .._validation import Interval, StrOptions, validate_params
 from ._common import P_CONSTRAINT, as_lp_matrix, check_n_samples, is_dask_array
-from ._core import SCORES, check_scores_array, draw_sample
+from ._core import SCORES, check_scores_array, check_scores_for_p, draw_sample
 from ._memory import sampling_scores
 from ._results import RowSample
 
@@ -100,6 +100,7 @@ def sensitivity_sample(A, *, p, n_samples, scores="lewis", mode="bernoulli", rng
     >>> bool(0.8 < ratio < 1.2)
     True
     """
+    check_scores_for_p(scores, p, "sensitivity_sample")
     if is_dask_array(A):
         from ._dask import dask_sensitivity_sample
 
@@ -208,7 +209,12 @@ def sample_size(
                 f"only. Got p={p!r}."
             )
         rate = S + d
-    else:
+    else:  # "leverage": the p = 2 rate
+        if p != 2:
+            raise InvalidParameterError(
+                "The 'scores' parameter of sample_size: 'leverage' has its rate d for p = 2 "
+                f"only. Got p={p!r}; use scores='lewis'."
+            )
         rate = d
     log_term = math.log(max(d, 2) / delta)
     return int(math.ceil(constant * rate * log_term / epsilon**2))

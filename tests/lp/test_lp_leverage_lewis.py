@@ -271,3 +271,15 @@ def test_identities_on_random_shapes(n, d, seed, p):
     res = lewis_weights(A, p=p)
     assert res.converged and res.weights.sum() == pytest.approx(d, rel=1e-6)
     assert np.all((res.weights >= 0) & (res.weights <= 1 + 1e-9))
+
+
+@pytest.mark.parametrize("sketch_size", [1, 2, 3, 4, 8, 31])
+def test_small_sketch_is_raised_to_a_safe_size_with_a_warning(sketch_size):
+    # issue 17: sketch_size=2 with d = 4 returned scores summing to 42 (max 1.34)
+    rng = np.random.default_rng(17)
+    A = rng.standard_t(2, size=(5000, 4))
+    with pytest.warns(UserWarning, match="'sketch_size' parameter of leverage_scores"):
+        tau = leverage_scores(A, method="sketch", sketch_size=sketch_size, rng=3, jl_dim=64)
+    # a max(8d, 64)-row CountSketch keeps the sum within a factor ~1.6 on such matrices (measured
+    # 0.83-1.57 d over seeds); 1-2 d rows gave 2-600 d
+    assert 0.5 * 4 <= tau.sum() <= 2.0 * 4

@@ -169,7 +169,8 @@ def test_noiseless_b_in_the_column_space_of_A(scores):
     A = rng.standard_t(3, size=(4000, 5))
     x = rng.standard_normal(5)
     b = A @ x
-    for p in (1.0, 1.5, 3.0):
+    # root leverage is refused for p > 2 (it bounds the sensitivities for p <= 2 only)
+    for p in (1.0, 1.5) if scores == "root_leverage" else (1.0, 1.5, 3.0):
         for M in (A, sp.csr_matrix(A)):
             res = lp_regression(M, b, p=p, n_samples=250, scores=scores, rng=0)
             np.testing.assert_allclose(res.coef, x, rtol=0, atol=1e-6)

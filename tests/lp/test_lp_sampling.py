@@ -8,6 +8,7 @@ from samplingstats import InvalidParameterError
 from samplingstats.lp import (
     embedding_distortion,
     lewis_weights,
+    lp_regression,
     sample_size,
     sensitivity_sample,
 )
@@ -202,3 +203,23 @@ def test_sampling_bad_input():
         embedding_distortion(A[:50], S, p=1)
     with pytest.raises(InvalidParameterError, match="must have 100 rows"):
         S.apply(A[:50])
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda A: sensitivity_sample(A, p=3, n_samples=50, scores="root_leverage", rng=0),
+        lambda A: lp_regression(A, A[:, 0], p=3, n_samples=50, scores="root_leverage", rng=0),
+    ],
+)
+def test_root_leverage_scores_refused_above_p_2(call):
+    # issue 17: lp_sensitivities refused root leverage for p > 2 but the samplers accepted it
+    A = np.random.default_rng(0).standard_normal((300, 3))
+    with pytest.raises(InvalidParameterError, match="'scores' parameter.*p <= 2"):
+        call(A)
+
+
+def test_sample_size_leverage_rate_is_for_p_2_only():
+    assert sample_size(20, p=2, scores="leverage") > 0
+    with pytest.raises(InvalidParameterError, match="'scores' parameter of sample_size"):
+        sample_size(20, p=3, scores="leverage")
