@@ -48,7 +48,10 @@ def torch_available() -> bool:
     """
     if "torch" in sys.modules:
         return True
-    return importlib.util.find_spec("torch") is not None
+    try:
+        return importlib.util.find_spec("torch") is not None
+    except (ImportError, ValueError):  # a finder that refuses torch, or a broken install
+        return False
 
 
 def is_torch(x) -> bool:

@@ -122,9 +122,12 @@ def test_demo_runs_without_any_optional_package():
     res = _run_bare("import sys; from samplingstats.__main__ import main; sys.exit(main(['demo']))")
     assert res.returncode == 0, res.stderr[-3000:]
     out = res.stdout
-    assert "skipped: needs 'torch'" in out and "samplingstats[torch]" in out
-    assert "demo section(s) run." in out
-    for name in ("sampling", "dpp", "lp", "importance", "cluster"):
+    # walks needs networkx for its graph: skipped, naming the extra; subsample runs its
+    # framework-free part and names the torch extra for the rest
+    assert "[walks] skipped: needs 'networkx'" in out and "samplingstats[graph]" in out
+    assert "samplingstats[torch]" in out
+    assert "6 demo section(s) run." in out
+    for name in ("sampling", "dpp", "lp", "importance", "cluster", "subsample"):
         assert f"[{name}," in out, f"section {name} did not run:\n{out[-2000:]}"
 
 
