@@ -5,7 +5,7 @@ Run from the repository root::
 
     python -m benchmarks.bench_scaleout                 # 2e7 x 20 dask vs 2e6 x 20 numpy
     python -m benchmarks.bench_scaleout exact           # also exact Lewis weights (p = 1)
-    python -m benchmarks.bench_scaleout --quick         # 1e6 vs 1e5 (SAMPLINGSTATS_BENCH_QUICK=1 too)
+    python -m benchmarks.bench_scaleout --quick         # 5e5 vs 5e4, one thread (SAMPLINGSTATS_BENCH_QUICK=1 too)
 
 Every measurement runs in a fresh subprocess, which reports its wall time and its peak resident
 set size (``resource.getrusage(RUSAGE_SELF).ru_maxrss``: interpreter, libraries, data and
@@ -196,14 +196,19 @@ def _child(case, backend, n, *, threads=1):
 def main(argv):
     from benchmarks._harness import machine_info, quick_mode
 
-    N = 1_000_000 if quick_mode() or "--quick" in argv else 20_000_000
+    quick = quick_mode() or "--quick" in argv
+    N = 500_000 if quick else 20_000_000  # two chunks of CHUNK rows
     n = N // 10
     cases = ["leverage", "leverage_sketch", "lewis_sketch"] + (["lewis"] if "exact" in argv else [])
     gen = _child("generate", "dask", N)
     rows, checks, reports = [], [], []
     for case in cases:
         # the numpy baseline: the faster of every pool pinned to 2 threads and to 1 thread
-        a = min((_child(case, "numpy", n, threads=t) for t in (2, 1)), key=lambda r: r["seconds"])
+        # (quick mode, a smoke test: one thread only)
+        a = min(
+            (_child(case, "numpy", n, threads=t) for t in ((1,) if quick else (2, 1))),
+            key=lambda r: r["seconds"],
+        )
         b = _child(case, "dask", N, threads=1)
         reports.append(
             f"- {case}: numpy ({a['repeats']} timed runs) {a['threads']}; "
