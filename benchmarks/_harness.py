@@ -33,6 +33,10 @@ __all__ = [
     "quick_mode",
     "pin_threads",
     "thread_report",
+    "add_with_cpu",
+    "cpu_ratios",
+    "cpu_ratio",
+    "fmt_seconds",
 ]
 
 
@@ -245,3 +249,44 @@ def machine_info() -> str:
     except OSError:
         pass
     return ", ".join(parts)
+
+
+def add_with_cpu(comp, name, fn, **kw):
+    """``comp.add`` that also records the process CPU time of every call (column ``cpu``).
+
+    On a shared machine a long call is preempted more than a short one, which biases wall-clock
+    ratios towards the faster row; every thread pool is pinned, so CPU time is the work done.
+    """
+    import time as _time
+
+    cpu = []
+
+    def run():
+        c0 = _time.process_time()
+        out = fn()
+        cpu.append(_time.process_time() - c0)
+        return out
+
+    comp.add(name, run, **kw)
+    comp.rows[-1].extra["cpu"] = statistics.median(cpu[comp.warmup :])
+    return comp.rows[-1]
+
+
+def fmt_seconds(t: float) -> str:
+    return f"{t * 1e3:.2f} ms" if t < 1 else f"{t:.2f} s"
+
+
+def cpu_ratios(comp):
+    """Add ``cpu ratio vs ours`` (CPU-time median of the row / ours) and format the CPU column."""
+    ours = comp.ours().extra["cpu"]
+    for r in comp.rows:
+        c = r.extra["cpu"]
+        r.extra["cpu ratio vs ours"] = f"{c / ours:.2f}x" if ours > 0 else "-"
+        r.extra["cpu"] = fmt_seconds(c)
+    return comp
+
+
+def cpu_ratio(comp, name) -> float:
+    """The CPU-time ratio of the row ``name`` against ours (after :func:`cpu_ratios`)."""
+    row = next(r for r in comp.rows if r.name == name)
+    return float(row.extra["cpu ratio vs ours"].rstrip("x"))

@@ -22,8 +22,6 @@ Run from the repository root::
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import numpy as np
 
@@ -35,45 +33,10 @@ from benchmarks._harness import (
     render,
     thread_report,
 )
+from benchmarks._harness import add_with_cpu as _add
+from benchmarks._harness import cpu_ratio as _cpu_ratio
+from benchmarks._harness import cpu_ratios as _cpu_ratios
 from samplingstats.sampling import AliasTable, KeyedPermutation, weighted_sample_without_replacement
-
-
-def _add(comp, name, fn, **kw):
-    """``comp.add`` that also records the process CPU time of every call (column ``cpu``).
-
-    On a shared machine a long call is preempted more than a short one, which biases wall-clock
-    ratios towards the faster row; every thread pool is pinned, so CPU time is the work done.
-    """
-    cpu = []
-
-    def run():
-        c0 = time.process_time()
-        out = fn()
-        cpu.append(time.process_time() - c0)
-        return out
-
-    comp.add(name, run, **kw)
-    comp.rows[-1].extra["cpu"] = statistics.median(cpu[comp.warmup :])
-    return comp.rows[-1]
-
-
-def _cpu_ratios(comp):
-    """Add ``cpu ratio vs ours`` (CPU-time median of the row / ours) and format the CPU column."""
-    ours = comp.ours().extra["cpu"]
-    for r in comp.rows:
-        c = r.extra["cpu"]
-        r.extra["cpu ratio vs ours"] = f"{c / ours:.2f}x" if ours > 0 else "-"
-        r.extra["cpu"] = _fmt_seconds(c)
-    return comp
-
-
-def _cpu_ratio(comp, name):
-    row = next(r for r in comp.rows if r.name == name)
-    return float(row.extra["cpu ratio vs ours"].rstrip("x"))
-
-
-def _fmt_seconds(t):
-    return f"{t * 1e3:.2f} ms" if t < 1 else f"{t:.2f} s"
 
 
 def _tv_distance(draws, p):
