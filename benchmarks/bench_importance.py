@@ -29,6 +29,7 @@ to one thread after all imports (``pin_threads(1)``, ``thread_report()`` printed
 from __future__ import annotations
 
 import os
+import sys
 import time
 import warnings
 
@@ -77,36 +78,15 @@ def beam_reference(n=16):
 # ---------------------------------------------------------------------------------------------
 # peer comparison: test models
 # ---------------------------------------------------------------------------------------------
-G_A = np.array([0, 1, 4.5, 9, 99, 99, 99, 99], dtype=float)
-
-
-def gfun(x):
-    return np.prod((np.abs(4 * x - 2) + G_A) / (1 + G_A), axis=1)
-
-
-def gfun_indices():
-    Vi = 1 / (3 * (1 + G_A) ** 2)
-    V = np.prod(1 + Vi) - 1
-    ST = np.array([Vi[i] * np.prod(np.delete(1 + Vi, i)) for i in range(len(Vi))]) / V
-    return Vi / V, ST
-
-
-BH_LO = np.array([0.05, 100, 63070, 990, 63.1, 700, 1120, 9855], dtype=float)
-BH_HI = np.array([0.15, 50000, 115600, 1110, 116, 820, 1680, 12045], dtype=float)
-# 8 x 2^20 scipy RQMC runs (standard errors <= 2e-7), ../shared/peers/borehole_ref.json
-BH_S = np.array(
-    [0.82892159, 1.1058285e-06, 1.59e-11, 0.04138512, 5.2909e-06, 0.04138498, 0.03934212, 0.0095215]
+# the public-case models and their references live once, in the importance module's test functions
+from samplingstats.importance._testfunctions import (  # noqa: E402
+    BOREHOLE_FIRST,
+    BOREHOLE_TOTAL,
+    borehole,
+    borehole_dists,
+    sobol_g,
+    sobol_g_indices,
 )
-BH_ST = np.array(
-    [0.866834, 2.321975e-06, 1.07e-11, 0.05410961, 1.07273e-05, 0.05410959, 0.05207729, 0.01273079]
-)
-
-
-def borehole(x):
-    rw, r, Tu, Hu, Tl, Hl, L, Kw = x.T
-    lg = np.log(r / rw)
-    return 2 * np.pi * Tu * (Hu - Hl) / (lg * (1 + 2 * L * Tu / (lg * rw**2 * Kw) + Tu / Tl))
-
 
 LN_SIG = np.array([0.6, 0.4, 0.8])
 
@@ -428,7 +408,7 @@ def _md(text):
 
 
 def main():
-    quick = quick_mode()
+    quick = quick_mode() or "--quick" in sys.argv[1:]
     N = 2000 if quick else 20_000
     R = 2 if quick else 30
     ks = (
@@ -450,13 +430,13 @@ def main():
             tf.ISHIGAMI_FIRST,
             tf.ISHIGAMI_TOTAL,
         ),
-        ("Sobol' G (d = 8)", gfun, [stats.uniform(0, 1)] * 8, *gfun_indices()),
+        ("Sobol' G (d = 8)", sobol_g, [stats.uniform(0, 1)] * 8, *sobol_g_indices()),
         (
             "borehole (d = 8)",
             borehole,
-            [stats.uniform(lo, hi - lo) for lo, hi in zip(BH_LO, BH_HI)],
-            BH_S,
-            BH_ST,
+            borehole_dists(),
+            BOREHOLE_FIRST,
+            BOREHOLE_TOTAL,
         ),
         ("cantilever beam (d = 6)", tf.cantilever_beam, tf.cantilever_dists(), S_beam, ST_beam),
         (
