@@ -21,6 +21,25 @@ import threading
 __all__ = ["njit", "prange", "numba_available", "jit_disabled", "get_num_threads", "LazyKernel"]
 
 _lock = threading.RLock()
+# numba's ``workqueue`` threading layer aborts the process ("Concurrent access has been detected")
+# when two Python threads launch parallel kernels at once. Launches of ``parallel=True`` kernels are
+# serialised while the layer is workqueue or not yet known (before the first parallel launch);
+# omp and tbb are thread safe and run unlocked.
+_parallel_lock = threading.Lock()
+_layer_safe: bool | None = None
+
+
+def _threading_layer_is_safe() -> bool | None:
+    """True/False once numba has chosen its threading layer, None before the first launch."""
+    global _layer_safe
+    if _layer_safe is None:
+        try:
+            import numba
+
+            _layer_safe = numba.threading_layer() != "workqueue"
+        except (ImportError, ValueError):  # ValueError: no parallel launch yet
+            return None
+    return _layer_safe
 
 
 def numba_available() -> bool:
@@ -88,7 +107,12 @@ class LazyKernel:
             return numba.njit(**{**self.options, "cache": False})(self.py_func)
 
     def __call__(self, *args, **kwargs):
-        return self.dispatcher()(*args, **kwargs)
+        disp = self.dispatcher()
+        if self.options.get("parallel") and disp is not self.py_func:
+            if not _threading_layer_is_safe():
+                with _parallel_lock:
+                    return disp(*args, **kwargs)
+        return disp(*args, **kwargs)
 
     def __repr__(self) -> str:
         state = "compiled" if self._dispatcher is not None else "lazy"
