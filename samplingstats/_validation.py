@@ -35,6 +35,11 @@ __all__ = [
     "check_consistent_length",
     "check_int",
     "check_scalar",
+    "check_size",
+    "check_real_array",
+    "refuse_complex",
+    "memory_limit",
+    "format_bytes",
 ]
 
 
@@ -419,6 +424,7 @@ def _as_numpy(x, name: str, dtype):
         raise InvalidParameterError(f"Argument {name!r} must be an array, got None.")
     if isinstance(x, (str, bytes)):
         raise InvalidParameterError(f"Argument {name!r} must be a numeric array, got a string.")
+    _refuse_complex_input(x, name)
     try:
         arr = np.asarray(x, dtype=dtype) if dtype is not None else np.asarray(x)
     except (TypeError, ValueError) as exc:
@@ -429,6 +435,28 @@ def _as_numpy(x, name: str, dtype):
     if arr.dtype == object:
         raise InvalidParameterError(f"Argument {name!r} must be a numeric array, got dtype object.")
     return arr
+
+
+def _refuse_complex_input(x, name: str) -> None:
+    """Raise before a complex input is cast to its real part (numpy only warns)."""
+    kind = None
+    dt = getattr(x, "dtype", None)
+    if dt is not None:
+        try:
+            kind = np.dtype(dt).kind
+        except TypeError:  # a torch dtype
+            if getattr(dt, "is_complex", False):
+                kind = "c"
+    elif isinstance(x, complex) or isinstance(x, (list, tuple)):
+        try:
+            kind = np.asarray(x).dtype.kind
+        except (TypeError, ValueError):
+            kind = None
+    if kind == "c":
+        raise InvalidParameterError(
+            f"Argument {name!r} must be a real array; got complex values (pass x.real or abs(x) "
+            "explicitly)."
+        )
 
 
 def check_finite(x, name: str):
@@ -652,3 +680,205 @@ def check_consistent_length(**arrays):
     if len(set(lengths.values())) > 1:
         desc = ", ".join(f"{k} has {n}" for k, n in lengths.items())
         raise InvalidParameterError(f"Arguments have inconsistent lengths: {desc}.")
+
+
+def refuse_complex(x, name: str):
+    """Raise :class:`InvalidParameterError` (a ``TypeError``) if ``x`` holds complex numbers.
+
+    numpy casts complex to real with only a ``ComplexWarning``; every array argument must refuse
+    complex input instead, naming the argument. Returns ``x`` unchanged.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from samplingstats._validation import refuse_complex
+    >>> refuse_complex(np.array([1 + 2j]), "weights")
+    Traceback (most recent call last):
+    ...
+    samplingstats._exceptions.InvalidParameterError: Argument 'weights' must be a real array; got complex values (pass x.real or abs(x) explicitly).
+    """  # noqa: E501
+    _refuse_complex_input(x, name)
+    return x
+
+
+def check_real_array(
+    x,
+    name: str,
+    *,
+    ndim: int | tuple[int, ...] | None = None,
+    dtype=np.float64,
+    finite: bool = True,
+    min_size: int = 1,
+    allow_bool: bool = True,
+):
+    """Validate a real numeric array of any (or a given) dimension and return it as ``dtype``.
+
+    Refuses ``None``, strings, object and complex arrays (``TypeError`` naming the argument), bool
+    arrays when ``allow_bool=False``, the wrong number of dimensions, fewer than ``min_size``
+    entries and (by default) NaN/inf.
+
+    Examples
+    --------
+    >>> from samplingstats._validation import check_real_array
+    >>> check_real_array([[1, 2]], "X", ndim=2).dtype
+    dtype('float64')
+    >>> check_real_array([1j], "X")
+    Traceback (most recent call last):
+    ...
+    samplingstats._exceptions.InvalidParameterError: Argument 'X' must be a real array; got complex values (pass x.real or abs(x) explicitly).
+    >>> check_real_array([1.0, 2.0], "X", ndim=2)
+    Traceback (most recent call last):
+    ...
+    samplingstats._exceptions.InvalidParameterError: Argument 'X' must be a 2-D array, got an array of shape (2,).
+    """  # noqa: E501
+    if not allow_bool:
+        raw_kind = getattr(getattr(x, "dtype", None), "kind", None)
+        if raw_kind is None and isinstance(x, (list, tuple)):
+            try:
+                raw_kind = np.asarray(x).dtype.kind
+            except (TypeError, ValueError):
+                raw_kind = None
+        if raw_kind == "b":
+            raise InvalidParameterError(
+                f"Argument {name!r} must be a real numeric array, got dtype bool."
+            )
+    arr = _as_numpy(x, name, None)
+    if arr.dtype.kind not in "biuf":
+        raise InvalidParameterError(
+            f"Argument {name!r} must be a real numeric array, got dtype {arr.dtype}."
+        )
+    if dtype is not None:
+        arr = arr.astype(dtype, copy=False)
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            want = " or ".join(f"{d}-D" for d in allowed)
+            raise InvalidParameterError(
+                f"Argument {name!r} must be a {want} array, got an array of shape {arr.shape}."
+            )
+    if arr.size < min_size:
+        raise InvalidParameterError(
+            f"Argument {name!r} must have at least {min_size} entr{'y' if min_size == 1 else 'ies'}"
+            f", got an array of shape {arr.shape}."
+        )
+    if finite:
+        check_finite(arr, name)
+    return arr
+
+
+# ----------------------------------------------------------------------------------------------
+# Sizes: refuse before allocating
+# ----------------------------------------------------------------------------------------------
+_UNITS = ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB")
+
+
+def format_bytes(n: float) -> str:
+    """Human-readable size in binary units.
+
+    Examples
+    --------
+    >>> from samplingstats._validation import format_bytes
+    >>> format_bytes(8e18)
+    '6.94 EiB'
+    >>> format_bytes(512)
+    '512 bytes'
+    """
+    n = float(n)
+    i = 0
+    while n >= 1024 and i < len(_UNITS) - 1:
+        n /= 1024
+        i += 1
+    return f"{int(n)} bytes" if i == 0 else f"{n:.3g} {_UNITS[i]}"
+
+
+def memory_limit() -> int:
+    """Bytes a single allocation may ask for before sizes are refused: the physical memory.
+
+    Falls back to 2**40 (1 TiB) where the platform does not report it.
+
+    Examples
+    --------
+    >>> from samplingstats._validation import memory_limit
+    >>> memory_limit() > 2**20
+    True
+    """
+    import os
+
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        if total > 0:
+            return int(total)
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - non-POSIX platforms
+        pass
+    return 2**40  # pragma: no cover
+
+
+def check_size(
+    value,
+    name: str,
+    *,
+    low: int = 1,
+    bytes_per_item: float = 8.0,
+    max_bytes: float | None = None,
+    caller: str | None = None,
+    what: str = "",
+) -> int:
+    """Validate a count (draws, walkers, steps, budget, ...) and refuse it before allocating.
+
+    The value must be an int (a bool or a float is refused, even ``2.0``) with ``value >= low``;
+    ``value * bytes_per_item`` must not exceed ``max_bytes`` (default: the machine's physical
+    memory, :func:`memory_limit`). The message gives the size asked and the memory it would need,
+    so a huge size ends here instead of in numpy's ``MemoryError``.
+
+    Parameters
+    ----------
+    value : int
+        The size asked for.
+    name : str
+        Argument name used in messages.
+    low : int, default 1
+        Smallest accepted value.
+    bytes_per_item : float, default 8
+        Memory the call needs per unit of ``value`` (e.g. ``8 * n_features`` for rows of float64).
+    max_bytes : float, optional
+        Memory cap; defaults to :func:`memory_limit`.
+    caller : str, optional
+        Function name used in messages.
+    what : str, optional
+        What is allocated (e.g. ``"the trace"``), added to the message.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> from samplingstats._validation import check_size
+    >>> check_size(1000, "n_samples")
+    1000
+    >>> check_size(10**18, "n_samples", caller="f", max_bytes=2**30)
+    Traceback (most recent call last):
+    ...
+    samplingstats._exceptions.InvalidParameterError: The 'n_samples' parameter of f asks for 1000000000000000000 items, which would need 6.94 EiB (8 bytes each); the limit is 1 GiB.
+    >>> check_size(2.5, "n_samples")
+    Traceback (most recent call last):
+    ...
+    samplingstats._exceptions.InvalidParameterError: The 'n_samples' parameter must be an int in the range [1, inf). Got 2.5 instead.
+    """  # noqa: E501
+    check_param(
+        value, [Interval(numbers.Integral, low, None, closed="left")], name=name, caller=caller
+    )
+    n = int(value)
+    limit = memory_limit() if max_bytes is None else max_bytes
+    need = float(n) * float(bytes_per_item)
+    if need > limit:
+        where = f" of {caller}" if caller else ""
+        each = (
+            format_bytes(bytes_per_item) if bytes_per_item >= 1024 else f"{bytes_per_item:g} bytes"
+        )
+        target = f" for {what}" if what else ""
+        raise InvalidParameterError(
+            f"The {name!r} parameter{where} asks for {n} items, which would need "
+            f"{format_bytes(need)}{target} ({each} each); the limit is {format_bytes(limit)}."
+        )
+    return n
