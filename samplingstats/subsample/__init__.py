@@ -38,6 +38,7 @@ __all__ = [
     "RS2Loader",
     "WeightedSampler",
     "StaticSubsetDataset",
+    "RS2Callback",
     "rs2_total_steps",
     "rs2_cosine_lr",
     "cosine_lr",
@@ -51,8 +52,11 @@ __all__ = [
 ]
 
 _LAZY = {
-    name: "._torch_sampler"
-    for name in ("RS2Sampler", "RS2Loader", "WeightedSampler", "StaticSubsetDataset")
+    **{
+        name: "._torch_sampler"
+        for name in ("RS2Sampler", "RS2Loader", "WeightedSampler", "StaticSubsetDataset")
+    },
+    "RS2Callback": "._lightning",
 }
 
 

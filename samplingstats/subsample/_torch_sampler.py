@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 from .._exceptions import InvalidParameterError
@@ -166,6 +168,7 @@ class RS2Sampler(Sampler):
         self._pos = 0  # indices of the current round consumed on this rank
         self._pending = False  # a loaded state waits for the next iter()
         self._active = None  # (round, offset) of the iteration last started: what is trained on
+        self._iterating = False  # an iteration of the active round is in progress
 
     # ------------------------------------------------------------------------------------------
     @property
@@ -206,6 +209,10 @@ class RS2Sampler(Sampler):
             )
         if self._pending and int(epoch) == self._round:
             return
+        if self._iterating and self._active is not None and int(epoch) == self._active[0]:
+            # a loader that started the round's iteration before calling set_epoch (Lightning
+            # creates the iterator first, a prefetching DataLoader draws at once): keep it
+            return
         self._round, self._offset, self._pos, self._pending = int(epoch), 0, 0, False
         self._active = None
 
@@ -226,10 +233,14 @@ class RS2Sampler(Sampler):
         self._pending = False
         self._pos = start
         self._active = (t, offset)
+        self._iterating = True
         idx = self._round_indices(t, offset).tolist()
-        for i in range(start, len(idx)):
-            self._pos = i + 1
-            yield idx[i]
+        try:
+            for i in range(start, len(idx)):
+                self._pos = i + 1
+                yield idx[i]
+        finally:
+            self._iterating = False
         if self._round == t and self._pos == len(idx):
             self._round, self._offset, self._pos = t + 1, 0, 0
 
@@ -320,6 +331,38 @@ class RS2Sampler(Sampler):
         s._adopt_seed(state)
         self._round, self._offset, self._pos, self._pending = t, int(offset), int(pos), True
         self._active = None
+
+
+class _SubsetRS2Sampler(RS2Sampler):
+    """Random reshuffling of a fixed subset (the static baseline) with RS2Sampler's state.
+
+    Round ``t`` is the keyed permutation ``t`` of the subset (``RS2Sampler(len(subset), 1.0)``
+    mapped through ``subset``), so the static baseline resumes exactly like RS2. The state
+    carries a hash of the subset; a state of another subset is refused.
+    """
+
+    def __init__(self, subset, **kwargs):
+        subset = np.ascontiguousarray(subset, dtype=np.int64)
+        super().__init__(int(subset.shape[0]), 1.0, **kwargs)
+        self._subset = subset
+        self._subset_hash = hashlib.sha256(subset.tobytes()).hexdigest()[:32]
+
+    def _round_indices(self, t, offset):
+        return self._subset[super()._round_indices(t, offset)]
+
+    def state_dict(self, consumed=None) -> dict:
+        state = super().state_dict(consumed)
+        state["subset_hash"] = self._subset_hash
+        return state
+
+    def load_state_dict(self, state) -> None:
+        if isinstance(state, dict) and state.get("subset_hash") != self._subset_hash:
+            raise InvalidParameterError(
+                "RS2Sampler.load_state_dict: the state comes from a different configuration "
+                f"(subset_hash is {state.get('subset_hash')!r} in the state but "
+                f"{self._subset_hash!r} here: another static subset). Refusing to resume."
+            )
+        super().load_state_dict(state)
 
 
 def _loader_batch_size(loader):
