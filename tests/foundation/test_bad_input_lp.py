@@ -140,20 +140,9 @@ ROWS = [
 KNOWN: dict[str, str] = {
     "lp.leverage_scores-sketch-size-huge": "findings-lp",
     "lp.RowSample.apply-str": "findings-lp",
-    "lp.LpRegressor.fit-length-mismatch": "findings-lp",
-    "lp.LpRegressor.fit-X-1d": "findings-lp",
-    "lp.LpRegressor.fit-X-3d": "findings-lp",
-    "lp.LpRegressor.fit-X-empty": "findings-lp",
-    "lp.LpRegressor.fit-X-complex": "findings-lp",
-    "lp.LpRegressor.fit-X-str": "findings-lp",
-    "lp.LpRegressor.fit-X-none": "findings-lp",
     "lp.LpRegressor.fit-y-nan": "findings-lp",
-    "lp.LpRegressor.fit-y-str": "findings-lp",
-    "lp.LpRegressor.fit-y-complex": "findings-lp",
     "lp.LpRegressor.predict-wrong-columns": "findings-lp",
     "lp.LpRegressor.predict-nan": "findings-lp",
-    "lp.LpRegressor.predict-complex": "findings-lp",
-    "lp.embedding_distortion-directions-huge": "findings-lp",
 }
 
 
