@@ -39,6 +39,7 @@ __all__ = [
     "WeightedSampler",
     "StaticSubsetDataset",
     "RS2Callback",
+    "RS2Trainer",
     "rs2_total_steps",
     "rs2_cosine_lr",
     "cosine_lr",
@@ -57,6 +58,7 @@ _LAZY = {
         for name in ("RS2Sampler", "RS2Loader", "WeightedSampler", "StaticSubsetDataset")
     },
     "RS2Callback": "._lightning",
+    "RS2Trainer": "._hf",
 }
 
 
