@@ -58,7 +58,7 @@ def _top_sum(fixed, B2, C, k, n):
     R12b = Q1.T @ E
     E -= Q1 @ R12b
     R12 += R12b
-    R22 = np.linalg.qr(E, mode="r")
+    R22 = _tall_r(E)
     p1, p2 = R11.shape[0], R22.shape[0]
     R = np.zeros((p1 + p2, p1 + B2.shape[1]))
     R[:p1, :p1] = R11
@@ -73,6 +73,20 @@ def _top_sum(fixed, B2, C, k, n):
         ev = np.concatenate([ev, np.zeros(min(k, n - p))])
     ev = np.sort(ev)[::-1]
     return float(np.sum(ev[:k]))
+
+
+def _tall_r(E):
+    """R factor of a tall matrix: Cholesky of the Gram matrix when it is well conditioned (E is
+    already orthogonal to the fixed columns and unit-scaled), else Householder."""
+    G = E.T @ E
+    try:
+        R = np.linalg.cholesky(G).T
+        dg = np.abs(np.diag(R))
+        if dg.size and dg.min() > 1e-4 * dg.max():
+            return R
+    except np.linalg.LinAlgError:
+        pass
+    return np.linalg.qr(E, mode="r")
 
 
 def _fixed_factor(Xc):
@@ -137,14 +151,21 @@ def partition_bound(Xc, labels, k, *, factors=(1.02, 1.2, 2.0), clip=(True, Fals
     counts = np.bincount(labels, minlength=k).astype(np.float64)
     if k < 2 or np.any(counts == 0):
         return float("nan"), float("nan")
-    masks = [labels == a for a in range(k)]
-    means = np.stack([Xc[mask].sum(axis=0) for mask in masks]) / counts[:, None]
+    # the bound does not depend on the order of the points: sort them by cluster once, so every
+    # per-cluster operation below is a contiguous slice (boolean masks cost more than the algebra)
+    order = np.argsort(labels, kind="stable")
+    Xc = Xc[order]
+    labels = labels[order]
+    edges = np.concatenate([[0], np.cumsum(counts.astype(np.int64))])
+    sl = [slice(int(edges[a]), int(edges[a + 1])) for a in range(k)]
+    means = np.stack([Xc[sl[a]].sum(axis=0) for a in range(k)]) / counts[:, None]
     value = float(np.sum(counts * np.einsum("ij,ij->i", means, means)))
     W = Xc - means[labels]
     rho = float(np.linalg.eigvalsh(W.T @ W)[-1])
     P = Xc @ means.T  # (n, k): x_i . mean_b
     own = P[np.arange(n), labels]
     sq = np.einsum("ij,ij->i", means, means)
+    n_pairs = k * (k - 1) // 2
     best = np.inf
     fixed = None
     for clipped, f in [(c, f) for c in clip for f in factors]:
@@ -154,16 +175,20 @@ def partition_bound(Xc, labels, k, *, factors=(1.02, 1.2, 2.0), clip=(True, Fals
         Y = np.bincount(labels, weights=y, minlength=k)
         # (M 1_b)_i = n_b x_i . mean_b - (n_b y_i + Y_b) / 2, all i and b: (n, k)
         M1 = counts[None, :] * P - 0.5 * (counts[None, :] * y[:, None] + Y[None, :])
-        cols = [y[:, None]]
+        B2 = np.zeros((n, 1 + 2 * n_pairs))
+        B2[:, 0] = y
         coefs = []
+        j = 1
         for a in range(k):
-            ia = masks[a]
+            ia = sl[a]
             for b in range(a + 1, k):
-                ib = masks[b]
-                m_ab = float(np.sum(M1[ia, b]))
+                ib = sl[b]
+                mab = M1[ia, b]
+                mba = M1[ib, a]
+                m_ab = float(mab.sum())
                 s_min = max(
-                    counts[a] * float(M1[ia, b].max()) - m_ab,
-                    counts[b] * float(M1[ib, a].max()) - m_ab,
+                    counts[a] * float(mab.max()) - m_ab,
+                    counts[b] * float(mba.max()) - m_ab,
                 )
                 # clipped: the quotient-diagonal choice of s, entries of r, q clipped at 0 (the
                 # margin fails at a few points: invariance is lost only there)
@@ -172,23 +197,23 @@ def partition_bound(Xc, labels, k, *, factors=(1.02, 1.2, 2.0), clip=(True, Fals
                     continue
                 c_ab = (s + m_ab) / counts[a]
                 c_ba = (s + m_ab) / counts[b]
-                r = np.zeros(n)
-                q = np.zeros(n)
-                r[ia] = np.maximum(c_ab - M1[ia, b], 0.0)  # N >= 0 whatever s
-                q[ib] = np.maximum(c_ba - M1[ib, a], 0.0)
+                r = np.maximum(c_ab - mab, 0.0)  # N >= 0 whatever s
+                q = np.maximum(c_ba - mba, 0.0)
                 sr, sq_ = float(r.sum()), float(q.sum())
                 if not (sr > 0 and sq_ > 0):
                     continue
-                cols += [r[:, None], q[:, None]]
+                B2[ia, j] = r
+                B2[ib, j + 1] = q
+                j += 2
                 coefs.append(1.0 / np.sqrt(sr * sq_))
         # columns [Xc, 1 | y, r_ab, q_ab, ...]: C = I_d, the (1, y) pair -1/2, each (r, q) 1/s
-        B2 = np.hstack(cols)
+        B2 = B2[:, :j]
         p = d + 1 + B2.shape[1]
         C = np.zeros((p, p))
         C[np.arange(d), np.arange(d)] = 1.0
         C[d, d + 1] = C[d + 1, d] = -0.5
-        for j, c in enumerate(coefs):
-            i0 = d + 2 + 2 * j
+        for jj, c in enumerate(coefs):
+            i0 = d + 2 + 2 * jj
             C[i0, i0 + 1] = C[i0 + 1, i0] = c
         if fixed is None:
             fixed = _fixed_factor(Xc)

@@ -27,6 +27,10 @@ __all__ = ["SDPKMeans", "ILASDP"]
 
 _LOG = get_logger("cluster")
 
+#: spread of the data (largest centred entry) that ILASDP accepts: its covariances and their
+#: determinants must stay representable in the data's units
+ILASDP_SCALE = (1e-60, 1e60)
+
 
 def _squared_distances(X, centres):
     """Squared distances (n, K), exact enough near zero (clipped at 0)."""
@@ -360,6 +364,15 @@ class ILASDP(ClusterMixin, BaseEstimator):
         caller = self._check_params()
         X = _validate(self, X, reset=True)
         X = check_cluster_input(X, self.n_clusters, caller)
+        span = float(np.max(np.abs(X - X.mean(axis=0))))
+        if not ILASDP_SCALE[0] <= span <= ILASDP_SCALE[1]:
+            # covariances are squares of the data's scale and their determinants its 2d-th
+            # power: outside this range they over- or underflow float64 in the data's units
+            raise InvalidParameterError(
+                f"Argument 'X' of {caller} has a spread of {span:.3g} (largest centred entry); "
+                f"its covariances would over- or underflow float64 outside "
+                f"[{ILASDP_SCALE[0]:g}, {ILASDP_SCALE[1]:g}]. Rescale X (e.g. X / {span:.0e})."
+            )
         n, d = X.shape
         with _blas_threads(n * d * max(d, 8) * int(self.n_clusters)):
             return self._fit(X, caller)

@@ -273,6 +273,18 @@ def _start_partition(X, k, gen):
     return _relabel(np.asarray(km.labels_, dtype=np.int64), k), int(km.n_iter_)
 
 
+def _refine(X, centres, k, gen):
+    """Lloyd iterations (scikit-learn's) on all of X from the given centres: (labels, n_iter)."""
+    from sklearn.cluster import KMeans
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # duplicate points: fewer distinct clusters than k
+        km = KMeans(
+            n_clusters=k, init=centres, n_init=1, random_state=int(gen.integers(2**31 - 1))
+        ).fit(X)
+    return _relabel(np.asarray(km.labels_, dtype=np.int64), k), int(km.n_iter_)
+
+
 def _lift(labels, k, rank):
     """Factor of the partition matrix: U[i, a] = 1/sqrt(n_a) for i in cluster a (rank columns)."""
     n = labels.shape[0]
@@ -282,17 +294,44 @@ def _lift(labels, k, rank):
     return U[:, :rank] if rank >= k else U
 
 
-def _solve_bm(Xc, k, rank, tol, max_iter, gen, callback=None):
+#: weight of the uniform noise added to the lifted start partition (relative to its entries)
+WARM_NOISE = 1.0
+
+
+def _warm_start(Xc, labels, k, rank, scale, gen):
+    """Factor and multiplier lifted from a partition (the KKT point of the partition matrix).
+
+    ``U = lift(labels) + WARM_NOISE * uniform / sqrt(n)`` (every column positive, so no column
+    of the factor starts at the saddle U_j = 0; the noise also lets Burer--Monteiro leave a
+    partition that merged two clusters) and ``y_i = (2 x_i . mean_a - |mean_a|^2) / scale`` for
+    ``i`` in cluster ``a``: the multiplier of ``Z1 = 1`` that makes the partition matrix
+    stationary (trace multiplier 0), in the units of the scaled affinity.
+    """
+    n = Xc.shape[0]
+    counts = np.bincount(labels, minlength=k).astype(np.float64)
+    means = np.zeros((k, Xc.shape[1]))
+    np.add.at(means, labels, Xc)
+    means /= np.maximum(counts, 1.0)[:, None]
+    own = means[labels]
+    y0 = (2.0 * np.einsum("ij,ij->i", Xc, own) - np.einsum("ij,ij->i", own, own)) / scale
+    U0 = _lift(labels, k, rank) + (WARM_NOISE / np.sqrt(n)) * gen.random((n, rank))
+    return U0, y0
+
+
+def _solve_bm(Xc, k, rank, tol, max_iter, gen, callback=None, labels0=None):
     n = Xc.shape[0]
     scale = float(np.sum(Xc * Xc)) / n
     if scale <= 0:
         scale = 1.0
     block = Block(Y=np.sqrt(2.0 / scale) * Xc, a=None, c=0.0, rank=rank, trace=float(k))
-    # uninformed nonnegative start: a k-means++ membership start converges to the same points in
-    # easy cases but can inherit a merged pair of clusters (a spurious stationary point)
-    U0 = gen.random((n, rank))
+    if labels0 is None:
+        U0, y0 = gen.random((n, rank)), None
+    else:
+        # warm start from the k-means++/Lloyd partition lifted to the factor, with its KKT
+        # multiplier: about half the iterations of an uninformed start on hard mixtures
+        U0, y0 = _warm_start(Xc, labels0, k, rank, scale, gen)
     with _blas_threads(n * Xc.shape[1] * rank):
-        st = bm_solve([block], U0, tol=tol, max_iter=max_iter, callback=callback)
+        st = bm_solve([block], U0, y0=y0, tol=tol, max_iter=max_iter, callback=callback)
     U = st.U
     W = Xc.T @ U
     objective = float(np.sum(W * W))
@@ -377,11 +416,35 @@ def default_sketch_size(n, k, d):
     return int(min(n, max(50 * k, min(5000, 20 * k * d))))
 
 
+#: data whose largest centred entry is outside this range is scaled by a power of two first
+#: (squared distances overflow float64 near 1e154 and underflow near 1e-154)
+SAFE_SCALE = (1e-100, 1e100)
+
+
+def data_scale(X):
+    """Power of two ``f`` such that ``f * (X - mean)`` has entries of order 1 when the data's
+    scale is outside :data:`SAFE_SCALE` (1.0 otherwise): exact, so labels are unchanged."""
+    span = float(np.max(np.abs(X - X.mean(axis=0)))) if X.size else 0.0
+    if span == 0.0 or SAFE_SCALE[0] <= span <= SAFE_SCALE[1]:
+        return 1.0
+    return float(2.0 ** (-np.round(np.log2(span))))
+
+
 def run_sdp_kmeans(X, k, **kwargs):
     """Shared implementation of sdp_kmeans and SDPKMeans.fit (inputs already validated)."""
     # BLAS threads are limited (for small problems) around the skinny products only (the solver,
     # the certificate); the k-means++/Lloyd start runs with the threads the caller set
-    return _run_sdp_kmeans(X, k, **kwargs)
+    f = data_scale(X)
+    if f == 1.0:
+        return _run_sdp_kmeans(X, k, **kwargs)
+    # X * 1e200 (or 1e-200): solve on the exactly rescaled data, report in the data's units
+    # (a K-means objective beyond float64's range is reported as inf)
+    res = _run_sdp_kmeans(X * f, k, **kwargs)
+    with np.errstate(over="ignore", under="ignore"):
+        for name in ("objective", "inertia", "upper_bound", "dual_bound"):
+            setattr(res, name, float(np.float64(getattr(res, name)) / f / f))
+        res.centers = res.centers / f
+    return res
 
 
 def _bm_monitor(bar, caller):
@@ -491,7 +554,8 @@ def _run_sdp_kmeans(
                 cap = 20_000 if max_iter is None else max_iter
                 with progress_bar(progress, total=cap, desc=caller, unit="it") as bar:
                     U, objective, st = _solve_bm(
-                        Xc, k, rank, tol, cap, gen, callback=_bm_monitor(bar, caller)
+                        Xc, k, rank, tol, cap, gen, callback=_bm_monitor(bar, caller),
+                        labels0=labels0,
                     )
                 if certify:  # never looser than the free Ky Fan bound
                     dbound = min(dual_bound(Xc, st.y, U, k), _fan_bound(Xc, k))
@@ -519,8 +583,11 @@ def _run_sdp_kmeans(
         labels = labels_s
         centres = cluster_means(X, labels, k)
     else:
-        centres_s = cluster_means(Xs, labels_s, k)
-        labels = _nearest(X, centres_s)
+        # lift: Lloyd iterations on all points from the sketch centroids (the first one is the
+        # nearest-centroid assignment of sketch-and-lift; the rest move it to the Lloyd fixed
+        # point, which one assignment step alone misses by a few points at n = 1e5)
+        labels, n_refine = _refine(X, cluster_means(Xs, labels_s, k), k, gen)
+        n_iter += n_refine
         centres = cluster_means(X, labels, k)
     res = SDPResult(
         labels=labels.astype(np.int64),
@@ -636,6 +703,14 @@ def sdp_kmeans(
     iteration costs :math:`O(ndr)`), and the result reports the certificate of its rounded
     partition (``dual_bound``, ``duality_gap``).
 
+    Below the cutoff the start is not certified and Burer--Monteiro starts from it, lifted to
+    the factor (plus uniform noise) with the multiplier that makes it a KKT point.
+
+    Data whose spread is beyond :math:`10^{\pm 100}` (squared distances over- or underflow
+    float64) are solved after an exact power-of-two rescaling; the labels are those of the
+    data, and ``objective``, ``inertia`` and the bounds are reported in the data's units
+    (``inf`` where they exceed float64).
+
     Parameters
     ----------
     X : array-like or torch.Tensor of shape (n_samples, n_features)
@@ -660,8 +735,10 @@ def sdp_kmeans(
         Iteration cap (default 20000 for BM, 100000 for SCS).
     sketch : {None, "uniform", "weighted"}, default None
         Sketch-and-lift: solve the SDP on a subsample, then assign every point to the nearest
-        sketch centroid (:math:`O(nKd)`). ``"weighted"`` samples points inversely to pilot cluster
-        sizes (for unbalanced clusters).
+        sketch centroid and run Lloyd iterations on all points from there to their fixed point
+        (:math:`O(nKd)` each; one assignment alone stops a few points short of it).
+        ``"weighted"`` samples points inversely to pilot cluster sizes (for unbalanced
+        clusters).
     sketch_size : int, optional
         Expected sketch size (default ``min(n, max(50K, min(5000, 20Kd)))``).
     certify : bool, default False

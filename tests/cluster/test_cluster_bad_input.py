@@ -127,3 +127,40 @@ def test_generators_refuse_non_finite_scalars(call, name, value):
     with pytest.raises(InvalidParameterError, match=f"'{name}' parameter of ") as info:
         call(value)
     assert isinstance(info.value, (ValueError, TypeError))
+
+
+@pytest.mark.parametrize(
+    "call,name",
+    [
+        (lambda: make_isotropic_mixture(10**18, 5, 3, separation=4.0), "n_samples"),
+        (lambda: make_isotropic_mixture(100, 10**12, 3, separation=4.0), "n_samples"),
+        (lambda: make_heterogeneous_mixture(100, 10**7), "n_features"),
+        (lambda: make_heterogeneous_mixture(10**15, 10), "n_samples"),
+    ],
+    ids=["isotropic-n", "isotropic-d", "heterogeneous-d", "heterogeneous-n"],
+)
+def test_generators_refuse_huge_sizes_before_allocating(call, name):
+    # issue 17: the size asked and the memory it would need, not numpy's MemoryError
+    with pytest.raises(InvalidParameterError, match=f"'{name}' parameter of make_.*would need"):
+        call()
+
+
+def test_huge_and_tiny_data_scales():
+    # issue 17: sdp_kmeans(X * 1e200, 3) ended in "Eigenvalues did not converge"; the data are
+    # now rescaled by a power of two (exact), so the labels are those of X itself
+    X, y = make_isotropic_mixture(200, 5, 3, separation=8.0, rng=3)
+    ref = sdp_kmeans(X, 3, rng=0)
+    for s in (1e200, 1e-200, 2.0**500):
+        res = sdp_kmeans(X * s, 3, rng=0)
+        assert np.array_equal(res.labels, ref.labels)
+        assert np.allclose(res.centers / s, ref.centers, rtol=1e-12, atol=1e-12)
+        assert np.array_equal(SDPKMeans(3, random_state=0).fit(X * s).labels_, ref.labels)
+    # in the data's units: exact for a power of two, inf where the value exceeds float64
+    res = sdp_kmeans(X * 2.0**500, 3, rng=0)
+    assert res.objective == pytest.approx(ref.objective * 2.0**1000, rel=1e-12)
+    assert res.inertia == pytest.approx(ref.inertia * 2.0**1000, rel=1e-12)
+    assert sdp_kmeans(X * 1e200, 3, rng=0).inertia == np.inf
+    # ILASDP's covariances cannot be represented in such units: refused, naming X
+    for s in (1e200, 1e-200):
+        with pytest.raises(InvalidParameterError, match="Argument 'X' of ILASDP.*Rescale X"):
+            ILASDP(3, random_state=0).fit(X * s)

@@ -341,3 +341,64 @@ def test_certified_start_skips_the_iterations():
     res = sdp_kmeans(X, 3, rng=rng)
     assert res.status == "converged" and res.n_iter > 10
     assert res.dual_bound >= res.objective * (1 - 1e-4) and res.dual_bound <= res.upper_bound
+
+
+# ---------------------------------------------------------------------------------------------
+# Burer-Monteiro internals: the fast Peng-Wei evaluation and the warm start
+# ---------------------------------------------------------------------------------------------
+def test_fast_peng_wei_evaluation_matches_the_generic_one():
+    from samplingstats.cluster._bm import Block, _evaluate, _FastPW
+
+    rng = np.random.default_rng(30)
+    n, d, r = 500, 7, 6
+    block = Block(Y=rng.standard_normal((n, d)), a=None, c=0.0, rank=r, trace=3.0)
+    U, y = rng.random((n, r)), rng.standard_normal(n)
+    fast = _FastPW(block, n)
+    for beta in (0.0, 1.3):
+        for a, b in zip(_evaluate(U, [block], [0, r], y, beta), fast(U, y, beta)):
+            assert np.allclose(a, b, rtol=1e-12, atol=1e-12 * np.max(np.abs(a)))
+
+
+def test_warm_start_multiplier_makes_the_lifted_partition_stationary():
+    # y_i = (2 x_i . mean_a - |mean_a|^2) / scale: the gradient of the Lagrangian vanishes on
+    # the partition's support (any partition), so the warm start is a KKT point up to the noise
+    from samplingstats.cluster import _sdp
+    from samplingstats.cluster._bm import Block, _evaluate
+
+    rng = np.random.default_rng(31)
+    X, _ = make_isotropic_mixture(240, 6, 3, separation=3.0, rng=rng)
+    Xc = X - X.mean(axis=0)
+    scale = float(np.sum(Xc * Xc)) / 240
+    labels = rng.permutation(np.arange(240) % 3)
+    old = _sdp.WARM_NOISE
+    try:
+        _sdp.WARM_NOISE = 0.0
+        U0, y0 = _sdp._warm_start(Xc, labels, 3, 6, scale, rng)
+    finally:
+        _sdp.WARM_NOISE = old
+    block = Block(Y=np.sqrt(2.0 / scale) * Xc, a=None, c=0.0, rank=6, trace=3.0)
+    _, grad, _, res, gscale = _evaluate(U0, [block], [0, 6], y0, 1.0)
+    assert np.max(np.abs(res)) <= 1e-12  # a partition matrix is feasible
+    support = U0 > 0
+    assert np.max(np.abs(grad[support])) <= 1e-10 * gscale
+    assert np.max(np.abs(grad[~support])) > 1e-3 * gscale / np.sqrt(240)  # off support: not 0
+
+
+def test_hard_mixture_warm_started_bm_and_certificate():
+    # below the cutoff: BM runs from the lifted start, the rounded labels are at least as good
+    # as the start's (same seed), and the reported certificate is a valid bound above the
+    # relaxed objective, which in turn is above every partition's value
+    from samplingstats.cluster._certificate import partition_bound
+
+    X, y = make_isotropic_mixture(1500, 10, 3, separation=4.0, rng=32)
+    res = sdp_kmeans(X, 3, rng=0)
+    assert res.status == "converged" and res.converged
+    Xc = X - X.mean(axis=0)
+    _, value = partition_bound(Xc, res.labels, 3)
+    assert value <= res.objective * (1 + 1e-4) <= res.dual_bound * (1 + 2e-4)
+    assert 0 < res.duality_gap < 0.2
+    from sklearn.cluster import KMeans
+
+    km = KMeans(3, n_init=10, random_state=0).fit(X)
+    # same Lloyd basin: at most a few points apart
+    assert misclustering_error(y, res.labels) <= misclustering_error(y, km.labels_) + 3 / 1500
