@@ -13,7 +13,7 @@ export NUMBA_CACHE_DIR := $(CURDIR)/.numba_cache
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP_INSTALL) -e ".[torch,dask,test]"
+	$(PIP_INSTALL) -e ".[torch,dask,test,lightning,hf,torchdata]"
 	touch $(STAMP)
 
 install: $(STAMP)
