@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from .._rng import as_generator
-from .._validation import check_int, check_scalar, check_size
+from .._validation import check_int, check_param, check_scalar, check_size
 
 __all__ = ["exact_recovery_threshold", "make_isotropic_mixture", "make_heterogeneous_mixture"]
 
@@ -90,12 +90,18 @@ def make_isotropic_mixture(
     caller = "make_isotropic_mixture"
     k = check_int(n_clusters, "n_clusters", low=1, caller=caller)
     d = check_int(n_features, "n_features", low=k, caller=caller)
-    # refused before allocating: X (float64), its noise draw, the labels and the permutation
-    n = check_size(
-        n_samples, "n_samples", low=k, bytes_per_item=8.0 * (2 * d + 3), caller=caller,
-        what="the data",
-    )
-    check_size(k, "n_clusters", bytes_per_item=8.0 * d, caller=caller, what="the centres")
+    n = check_int(n_samples, "n_samples", low=k, caller=caller)
+    check_param(shuffle, ["boolean"], name="shuffle", caller=caller)
+    # refused before allocating: X (float64), its noise draw, the labels and the permutation;
+    # the message names the larger of the two sizes
+    if d > n:
+        check_size(
+            d, "n_features", low=k, bytes_per_item=8.0 * (2 * n + 3), caller=caller, what="the data"
+        )
+    else:
+        check_size(
+            n, "n_samples", low=k, bytes_per_item=8.0 * (2 * d + 3), caller=caller, what="the data"
+        )
     # finite values only: inf or NaN would return inf/NaN data
     delta = check_scalar(
         separation, "separation", low=0, high=math.inf, closed="left", caller=caller
@@ -144,13 +150,22 @@ def make_heterogeneous_mixture(n_samples, n_features, *, scale=3.0, shuffle=True
     ((90, 5), (3, 5, 5))
     """
     caller = "make_heterogeneous_mixture"
+    check_param(shuffle, ["boolean"], name="shuffle", caller=caller)
     # refused before allocating: the three d x d covariances (and Q), then X
     d = check_size(
-        n_features, "n_features", low=3, bytes_per_item=8.0 * 6 * float(n_features), caller=caller,
+        n_features,
+        "n_features",
+        low=3,
+        bytes_per_item=8.0 * 6 * float(n_features),
+        caller=caller,
         what="the covariances",
     )
     n = check_size(
-        n_samples, "n_samples", low=3, bytes_per_item=8.0 * (2 * d + 3), caller=caller,
+        n_samples,
+        "n_samples",
+        low=3,
+        bytes_per_item=8.0 * (2 * d + 3),
+        caller=caller,
         what="the data",
     )
     sc = check_scalar(scale, "scale", low=0, high=math.inf, closed="left", caller=caller)

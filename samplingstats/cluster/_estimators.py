@@ -42,15 +42,18 @@ def _squared_distances(X, centres):
     return np.maximum(d2, 0.0)
 
 
-def _validate(est, X, *, reset):
+def _validate(est, X, *, reset, method="fit"):
+    """scikit-learn's input validation, its errors naming the estimator, method and ``X``."""
     from sklearn.utils.validation import validate_data
 
+    where = f"Argument 'X' of {type(est).__name__}.{method}"
     try:
         return validate_data(est, X, reset=reset, dtype=np.float64, ensure_min_samples=1)
     except (ValueError, TypeError) as exc:
         if isinstance(exc, InvalidParameterError):
             raise
-        raise InvalidParameterError(str(exc)) from None
+        # scikit-learn's own phrase is kept inside (its estimator checks match on it)
+        raise InvalidParameterError(f"{where}: {exc}") from None
 
 
 class SDPKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, BaseEstimator):
@@ -200,7 +203,7 @@ class SDPKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin,
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(self)
-        X = _validate(self, X, reset=False)
+        X = _validate(self, X, reset=False, method="predict")
         return _nearest(X, self.cluster_centers_).astype(np.int64)
 
     def transform(self, X):
@@ -208,7 +211,7 @@ class SDPKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin,
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(self)
-        X = _validate(self, X, reset=False)
+        X = _validate(self, X, reset=False, method="transform")
         return np.sqrt(_squared_distances(X, self.cluster_centers_))
 
     @property
@@ -226,7 +229,7 @@ class SDPKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin,
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(self)
-        X = _validate(self, X, reset=False)
+        X = _validate(self, X, reset=False, method="score")
         return -float(np.sum(np.min(_squared_distances(X, self.cluster_centers_), axis=1)))
 
 
@@ -478,29 +481,29 @@ class ILASDP(ClusterMixin, BaseEstimator):
             np.maximum(self.weights_, 1e-300)
         )
 
-    def _checked(self, X):
+    def _checked(self, X, method):
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(self)
-        return _validate(self, X, reset=False)
+        return _validate(self, X, reset=False, method=method)
 
     def predict(self, X):
         """Most probable component of each row of ``X`` under the fitted mixture."""
-        X = self._checked(X)
+        X = self._checked(X, "predict")
         return np.argmax(self._estimate_weighted_log_prob(X), axis=1).astype(np.int64)
 
     def predict_proba(self, X):
         """Posterior component probabilities, shape (n_samples, n_clusters)."""
         from scipy.special import softmax
 
-        X = self._checked(X)
+        X = self._checked(X, "predict_proba")
         return softmax(self._estimate_weighted_log_prob(X), axis=1)
 
     def score_samples(self, X):
         """Log-density of the fitted mixture at each row of ``X``."""
         from scipy.special import logsumexp
 
-        X = self._checked(X)
+        X = self._checked(X, "score_samples")
         return logsumexp(self._estimate_weighted_log_prob(X), axis=1)
 
     def score(self, X, y=None):

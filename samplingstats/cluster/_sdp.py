@@ -482,6 +482,11 @@ def _run_sdp_kmeans(
 ):
     n, d = X.shape
     if sketch is not None:
+        if sketch_size is not None and sketch_size > n:
+            raise InvalidParameterError(
+                f"The 'sketch_size' parameter of {caller} must be at most n_samples={n}; got "
+                f"{sketch_size}."
+            )
         m = default_sketch_size(n, k, d) if sketch_size is None else int(sketch_size)
         m = max(min(m, n), k)
         idx = _sketch_indices(X, k, sketch, m, gen)
@@ -495,6 +500,11 @@ def _run_sdp_kmeans(
         idx, Xs = None, X
     m = Xs.shape[0]
     rank = 2 * k if rank is None else int(rank)
+    if rank > max(m, 2 * k):
+        raise InvalidParameterError(
+            f"The 'rank' parameter of {caller} must be at most max(n_samples, 2 * n_clusters) = "
+            f"{max(m, 2 * k)} (a factor of Z = U U^T has at most n useful columns); got {rank}."
+        )
     if solver == "auto":
         solver = "bm"
     dbound = float("nan")
@@ -554,7 +564,13 @@ def _run_sdp_kmeans(
                 cap = 20_000 if max_iter is None else max_iter
                 with progress_bar(progress, total=cap, desc=caller, unit="it") as bar:
                     U, objective, st = _solve_bm(
-                        Xc, k, rank, tol, cap, gen, callback=_bm_monitor(bar, caller),
+                        Xc,
+                        k,
+                        rank,
+                        tol,
+                        cap,
+                        gen,
+                        callback=_bm_monitor(bar, caller),
                         labels0=labels0,
                     )
                 if certify:  # never looser than the free Ky Fan bound

@@ -133,7 +133,7 @@ def test_generators_refuse_non_finite_scalars(call, name, value):
     "call,name",
     [
         (lambda: make_isotropic_mixture(10**18, 5, 3, separation=4.0), "n_samples"),
-        (lambda: make_isotropic_mixture(100, 10**12, 3, separation=4.0), "n_samples"),
+        (lambda: make_isotropic_mixture(100, 10**12, 3, separation=4.0), "n_features"),
         (lambda: make_heterogeneous_mixture(100, 10**7), "n_features"),
         (lambda: make_heterogeneous_mixture(10**15, 10), "n_samples"),
     ],
@@ -164,3 +164,33 @@ def test_huge_and_tiny_data_scales():
     for s in (1e200, 1e-200):
         with pytest.raises(InvalidParameterError, match="Argument 'X' of ILASDP.*Rescale X"):
             ILASDP(3, random_state=0).fit(X * s)
+
+
+def test_estimator_input_errors_name_the_estimator_and_x(X):
+    # issue 17: scikit-learn's generic texts did not name the estimator nor the argument
+    for est in (SDPKMeans(2, random_state=0), ILASDP(2, random_state=0)):
+        name = type(est).__name__
+        with pytest.raises(InvalidParameterError, match=rf"Argument 'X' of {name}\.fit: .*2D"):
+            est.fit(X[:, 0])
+        with pytest.raises(
+            InvalidParameterError, match=rf"Argument 'X' of {name}\.fit: .*[Cc]omplex"
+        ):
+            est.fit(X.astype(complex))
+        est.fit(X)
+        with pytest.raises(InvalidParameterError, match=rf"Argument 'X' of {name}\.predict: "):
+            est.predict(X[:, :2])
+
+
+def test_rank_sketch_size_and_shuffle_refused(X):
+    with pytest.raises(
+        InvalidParameterError, match="'rank' parameter of sdp_kmeans must be at most"
+    ):
+        sdp_kmeans(X, 2, rank=10**18, rng=0)
+    with pytest.raises(
+        InvalidParameterError, match="'sketch_size' parameter of sdp_kmeans must be"
+    ):
+        sdp_kmeans(X, 2, sketch="uniform", sketch_size=31, rng=0)
+    with pytest.raises(InvalidParameterError, match="'shuffle' parameter of make_isotropic"):
+        make_isotropic_mixture(10, 2, 2, separation=3.0, shuffle="no")
+    with pytest.raises(InvalidParameterError, match="'shuffle' parameter of make_heterogeneous"):
+        make_heterogeneous_mixture(10, 3, shuffle="no")
