@@ -41,6 +41,8 @@ __all__ = [
     "dpp_finite_rejection",
     "dpp_finite_spectral",
     "dpp_finite_stream",
+    "jacobi_envelopes",
+    "hermite_envelopes",
 ]
 
 
@@ -330,3 +332,101 @@ def dpp_finite_stream(Q, c, t, rows, lev, idx, out, rng):
             out[t] = idx[s]
             t += 1
     return t, used
+
+
+@njit
+def jacobi_envelopes(x, r, alpha, sqb, maxdeg):
+    """``max_g p_k(x_g)^2 r_g`` over the grid ``x`` for every ``k <= maxdeg`` (no ``(G, K)`` table).
+
+    The recurrence runs over the whole grid one degree at a time (a vectorisable inner loop):
+    ``O(G K)`` flops, ``O(G)`` memory.
+    """
+    G = x.shape[0]
+    out = np.zeros(maxdeg + 1, dtype=np.float64)
+    prev = np.zeros(G, dtype=np.float64)
+    cur = np.ones(G, dtype=np.float64)
+    v = 0.0
+    for g in range(G):
+        v = max(v, r[g])
+    out[0] = v
+    for k in range(maxdeg):
+        a = alpha[k]
+        sk = sqb[k] if k >= 1 else 0.0
+        s1 = sqb[k + 1]
+        v = 0.0
+        for g in range(G):
+            nxt = ((x[g] - a) * cur[g] - sk * prev[g]) / s1
+            prev[g] = cur[g]
+            cur[g] = nxt
+            v = max(v, nxt * nxt * r[g])
+        out[k + 1] = v
+    return out
+
+
+_LN2 = math.log(2.0)
+_BIG = 2.0**332  # about 1e100: rescale by an exact power of two past it
+_TINY = 2.0**-332
+
+
+@njit
+def hermite_envelopes(x, alpha, sqb, maxdeg, npts, inv2s2):
+    """Per degree ``d`` and proposal scale ``c``: ``max_g 2 log|p_d(x_g)| - x_g^2 (1 - 1/s_c^2) / 2``.
+
+    ``x`` is a grid of ``x >= 0``; degree ``d`` looks at its first ``npts[d]`` points, and
+    ``inv2s2[d, c] = 1 / (2 s_c^2)`` describes the proposal ``N(0, s_c^2)``. The recurrence runs
+    over the whole grid one degree at a time (vectorisable), rescaled by ``2^-332`` per point past
+    ``2^332`` (``|p_d| = |cur| 2^(332 n)``, exact). The maxima take a logarithm only where a cheap
+    upper bound of ``log|cur|`` (binary exponent and a table of the mantissa's top 8 bits) leaves the
+    point a chance to beat the best value so far; the result is that of the full grid.
+    Returns ``best[d, c]``.
+    """
+    G = x.shape[0]
+    nc = inv2s2.shape[1]
+    best = np.full((maxdeg + 1, nc), -np.inf)
+    prev = np.zeros(G, dtype=np.float64)
+    cur = np.ones(G, dtype=np.float64)
+    nsc = np.zeros(G, dtype=np.float64)
+    x2 = x * x
+    w = np.empty(nc, dtype=np.float64)
+    bits = cur.view(np.int64)
+    logtab = np.log(1.0 + (np.arange(256) + 1.0) / 256.0)
+    for k in range(maxdeg):
+        a = alpha[k]
+        sk = sqb[k] if k >= 1 else 0.0
+        s1 = sqb[k + 1]
+        for g in range(G):
+            nxt = ((x[g] - a) * cur[g] - sk * prev[g]) / s1
+            prev[g] = cur[g]
+            cur[g] = nxt
+        # one step grows |cur| by at most (x + 2 sqrt(k + 1)) / sqrt(k + 1) < 2^8 on this grid, so
+        # checking every 4th degree keeps far below overflow (2^(332 + 32))
+        if k % 4 == 3 or k == maxdeg - 1:
+            for g in range(G):
+                if abs(cur[g]) > _BIG or abs(prev[g]) > _BIG:
+                    cur[g] *= _TINY
+                    prev[g] *= _TINY
+                    nsc[g] += 1.0
+        d = k + 1
+        for j in range(nc):
+            w[j] = 0.5 - inv2s2[d, j]
+        for g in range(npts[d]):
+            # |cur| = 1.m 2^(be - 1023): log(1.m) <= table[top 8 bits of m] (within 0.004)
+            b = bits[g]
+            be = (b >> 52) & 0x7FF
+            if be == 0:  # zero or subnormal: far below any maximum
+                continue
+            shift = 332.0 * nsc[g] * _LN2
+            up = 2.0 * ((be - 1023) * _LN2 + logtab[(b >> 44) & 0xFF] + shift)
+            useful = False
+            for j in range(nc):
+                if up - x2[g] * w[j] > best[d, j]:
+                    useful = True
+                    break
+            if not useful:
+                continue
+            two_logp = 2.0 * (math.log(abs(cur[g])) + shift)
+            for j in range(nc):
+                v = two_logp - x2[g] * w[j]
+                if v > best[d, j]:
+                    best[d, j] = v
+    return best

@@ -34,6 +34,9 @@ __all__ = ["PolynomialBasis", "multi_indices"]
 _FAMILIES = ("legendre", "chebyshev", "jacobi", "hermite")
 _INDEX_SETS = ("total_degree", "hyperbolic_cross", "tensor")
 _MAX_SIZE = 200_000
+# families whose rejection envelopes are computed on a grid (Hermite, Jacobi): the supported
+# largest one-dimensional degree (construction O(degree^1.5 / h) flops: ~0.3 s CPU at 1000)
+_MAX_ENVELOPE_DEGREE = 1000
 # points within this of [-1, 1] count as inside (rounding of mapped inputs)
 _DOMAIN_SLACK = 1e-12
 
@@ -240,57 +243,45 @@ class _Family:
             # for P_k; Chebyshev: 2 T_k^2 <= 2).
             self.env = np.full(self.maxdeg + 1, 2.0)
             return
+        from .._kernels._dpp import jacobi_envelopes
+
         theta = np.linspace(0.0, np.pi, 40001)
         x = np.cos(theta)
-        P = _eval_table(x, self.alpha, self.sqb, self.maxdeg)
         with np.errstate(divide="ignore", invalid="ignore"):
             r = self.cst * (1.0 - x) ** self.ea * (1.0 + x) ** self.eb
         r = np.nan_to_num(r, nan=0.0, posinf=0.0)
-        self.env = 1.02 * np.max(P**2 * r[:, None], axis=0)
+        # max over the grid of p_k^2 r for every k, point by point (no 40001 x (K + 1) table)
+        self.env = 1.02 * jacobi_envelopes(x, r, self.alpha, self.sqb, self.maxdeg)
 
     def _hermite_envelopes(self):
         # Proposal N(0, s_k^2) for p_k^2 dphi: envelope sup_x p_k(x)^2 s_k exp(-x^2 (1 - 1/s_k^2) / 2),
-        # with s_k^2 the best of 1 + c k, c in {0.5, 1, 1.5, 2, 3}. One pass of the recurrence over
-        # a shared grid of x >= 0 (|p_k| is even or odd) gives log|p_k(x)| for every k at once, with
-        # a running per-point log scale (no overflow, O(maxdeg * grid) work); the weighted maxima are
-        # taken in the log domain. The ratio decreases beyond x^2 = 2k / (1 - 1/s^2) <= 2k + 4 (and
-        # beyond the largest zero of p_k, < 2 sqrt(k + 1)), so the grid stops at 4 sqrt(K + 1) + 10.
+        # with s_k^2 the best of 1 + c k, c in {0.5, 1, 1.5, 2, 3}, maximised over a grid of x >= 0
+        # (|p_k| is even or odd) in the log domain. The ratio decreases beyond
+        # x^2 = 2k / (1 - 1/s^2) <= 2k + 4 (and beyond the largest zero of p_k, < 2 sqrt(k + 1)), so
+        # degree k's grid stops at 4 sqrt(k + 1) + 10. The numba kernel runs the recurrence point
+        # over the grid one degree at a time with a per-point power-of-two scale, and takes
+        # logarithms only where a point's binary exponent leaves it a chance to reach the maximum:
+        # O(maxdeg * grid) flops, O(grid) memory.
+        from .._kernels._dpp import hermite_envelopes
+
         self.prop_kind = 2
         self.pa = self.pb = self.ea = self.eb = 0.0
         self.cst = 1.0
         K = self.maxdeg
         h = 0.004
         x = np.arange(0.0, 4.0 * math.sqrt(K + 1) + 10.0 + h, h)
-        x2 = x * x
-        env = np.empty(K + 1)
-        hs = np.empty(K + 1)
+        d = np.arange(K + 1, dtype=np.float64)
+        npts = np.minimum(x.shape[0], ((4.0 * np.sqrt(d + 1) + 10.0) / h).astype(np.int64) + 2)
+        cs = np.array([0.5, 1.0, 1.5, 2.0, 3.0])
+        s2 = 1.0 + cs[None, :] * d[:, None]  # (K + 1, 5)
+        best = hermite_envelopes(x, self.alpha, self.sqb, K, npts, np.ascontiguousarray(0.5 / s2))
+        lg = best + 0.5 * np.log(s2)
+        # the first c with the smallest envelope (ties keep the earlier c, as a strict '<' scan)
+        j = np.argmin(lg, axis=1)
+        rows = np.arange(K + 1)
+        env = 1.02 * np.exp(lg[rows, j])
+        hs = np.sqrt(s2[rows, j])
         env[0], hs[0] = 1.02, 1.0  # p_0 = 1 and s = 1: the ratio is 1
-        prev = np.zeros_like(x)
-        cur = np.ones_like(x)
-        logscale = np.zeros_like(x)
-        with np.errstate(divide="ignore"):
-            for k in range(K):
-                nxt = ((x - self.alpha[k]) * cur - self.sqb[k] * prev) / self.sqb[k + 1]
-                prev, cur = cur, nxt
-                c = np.maximum(np.abs(cur), np.abs(prev))
-                big = c > 1e100
-                if big.any():
-                    cur[big] /= c[big]
-                    prev[big] /= c[big]
-                    logscale[big] += np.log(c[big])
-                d = k + 1
-                n = min(x.shape[0], int((4.0 * math.sqrt(d + 1) + 10.0) / h) + 2)
-                two_logp = 2.0 * (np.log(np.abs(cur[:n])) + logscale[:n])
-                best = (np.inf, 1.0)
-                for cc in (0.5, 1.0, 1.5, 2.0, 3.0):
-                    s2 = 1.0 + cc * d
-                    lg = float(np.max(two_logp - 0.5 * x2[:n] * (1.0 - 1.0 / s2))) + 0.5 * math.log(
-                        s2
-                    )
-                    if lg < best[0]:
-                        best = (lg, math.sqrt(s2))
-                env[d] = 1.02 * math.exp(best[0])
-                hs[d] = best[1]
         self.env, self.hs = env, hs
 
     def kernel_args(self):
@@ -318,6 +309,8 @@ class PolynomialBasis:
         Number of variables ``d >= 1``.
     degree : int or None
         Degree parameter of the index set (``>= 0``); may be None when ``index_set`` is an array.
+        The Hermite and Jacobi families support one-dimensional degrees up to 1000 (their sampling
+        envelopes are tabulated per degree at construction, about 0.3 s of CPU at 1000).
     family : {"legendre", "chebyshev", "jacobi", "hermite"}, default "legendre"
         One-dimensional family (the same in every coordinate); ``mu`` is a probability measure:
         ``dx/2`` on ``[-1, 1]`` (Legendre), the arcsine law (Chebyshev, first kind), the Jacobi law
@@ -399,6 +392,14 @@ class PolynomialBasis:
         self.multi_indices.setflags(write=False)
         self.size = int(idx.shape[0])
         self.maxdeg = int(idx.max()) if idx.size else 0
+        if family in ("hermite", "jacobi") and self.maxdeg > _MAX_ENVELOPE_DEGREE:
+            arg = "degree" if isinstance(index_set, str) else "index_set"
+            raise InvalidParameterError(
+                f"The {arg!r} parameter of {caller} gives a largest one-dimensional degree of "
+                f"{self.maxdeg}; family={family!r} supports at most {_MAX_ENVELOPE_DEGREE} (its "
+                "sampling envelopes are tabulated per degree). Use a lower degree or the "
+                "'legendre' / 'chebyshev' family."
+            )
         self._family = _Family(family, self.maxdeg, jacobi_params)
 
     # -- validation helpers ---------------------------------------------------------------------

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from numpy.polynomial import chebyshev, hermite_e, legendre
 from scipy import special, stats
 
+from samplingstats._validation import InvalidParameterError
 from samplingstats.dpp import FiniteBasis, PolynomialBasis, multi_indices
 
 
@@ -186,3 +187,25 @@ def test_basis_shape_invariants(dim, degree, index_set, family):
     assert basis.evaluate(x).shape == (3, basis.size)
     np.testing.assert_allclose(basis.evaluate(x)[:, 0], 1.0)  # phi_0 = 1 (probability measure)
     assert np.all(basis.christoffel(x) >= 1.0)  # k_m >= phi_0^2 = 1
+
+
+def test_envelope_families_construct_fast_and_refuse_past_supported_degree():
+    # issue 17: PolynomialBasis(1, 400, family="hermite") took 175 s (cost ~ degree^2 with a
+    # (grid, degree) table). Now O(degree) memory and a few hundred ms of CPU at degree 1000
+    # (the bound below leaves 10x room for a loaded machine); past 1000 refused, naming the argument.
+    import time
+
+    from samplingstats.dpp import PolynomialBasis
+    from samplingstats.dpp._polynomials import _MAX_ENVELOPE_DEGREE
+
+    PolynomialBasis(1, 3, family="hermite")  # compile (cached)
+    PolynomialBasis(1, 3, family="jacobi", jacobi_params=(0.5, 1.5))
+    for kw in ({"family": "hermite"}, {"family": "jacobi", "jacobi_params": (0.5, 1.5)}):
+        t0 = time.process_time()
+        b = PolynomialBasis(1, _MAX_ENVELOPE_DEGREE, **kw)
+        assert time.process_time() - t0 < 5.0
+        assert b.size == _MAX_ENVELOPE_DEGREE + 1 and np.isfinite(b._family.env).all()
+        with pytest.raises(InvalidParameterError, match="'degree'.*at most 1000"):
+            PolynomialBasis(1, _MAX_ENVELOPE_DEGREE + 1, **kw)
+    with pytest.raises(InvalidParameterError, match="'index_set'"):
+        PolynomialBasis(2, index_set=np.array([[0, 0], [1001, 0]]), family="hermite")
