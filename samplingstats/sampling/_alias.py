@@ -6,6 +6,7 @@ import numpy as np
 
 from .._kernels._alias import alias_build, alias_draw
 from .._rng import _is_torch_generator, as_generator, torch_generator
+from .._validation import check_size
 from ._common import as_weights, check_shape
 
 __all__ = ["AliasTable"]
@@ -137,6 +138,14 @@ class AliasTable:
         array([1, 1, 1])
         """
         shape, total = check_shape(n_samples, "AliasTable.sample")
+        check_size(
+            total,
+            "n_samples",
+            low=0,
+            bytes_per_item=16,
+            caller="AliasTable.sample",
+            what="draws",
+        )
         if self._ref is None:
             return alias_draw(self.prob, self.alias, total, as_generator(rng)).reshape(shape)
         from ._torch import alias_sample_torch, as_tensor_like

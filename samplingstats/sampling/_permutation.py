@@ -19,6 +19,7 @@ from .._kernels._permutation import (
     pass_key_py,
 )
 from .._rng import as_seed
+from .._validation import check_size
 
 __all__ = ["KeyedPermutation"]
 
@@ -283,6 +284,14 @@ class KeyedPermutation:
         key = self.key(self._check_pass(pass_index, "take_range"))
         start, stop, step = int(start), int(stop), int(step)
         count = max(0, -(-(stop - start) // step))
+        check_size(
+            count,
+            "stop",
+            low=0,
+            bytes_per_item=8,
+            caller="KeyedPermutation.take_range",
+            what="positions (stop - start) / step",
+        )
         if device is not None:
             from .._backend import resolve_device
             from ._torch import feistel_take_torch
@@ -308,6 +317,13 @@ class KeyedPermutation:
         [0, 1, 2, 3, 4]
         """
         self._check_pass(pass_index, "permutation")
+        check_size(
+            self.n_items,
+            "n_items",
+            bytes_per_item=8,
+            caller="KeyedPermutation.permutation",
+            what="elements (use take_range for a part)",
+        )
         return self.take_range(0, self.n_items, 1, pass_index, device=device)
 
     def __getitem__(self, index):

@@ -222,6 +222,18 @@ def rs2_cosine_lr(optimizer, total_steps, *, eta_min=0.0, warmup_steps=0, last_e
             f"Got {type(optimizer).__name__} instead."
         )
     T, w = _check_schedule(total_steps, None, eta_min, warmup_steps, "rs2_cosine_lr")
+    if not _is_int(last_epoch) or last_epoch < -1:
+        raise InvalidParameterError(
+            "The 'last_epoch' parameter of rs2_cosine_lr must be -1 (a new schedule) or the int "
+            f"index of the last step taken (>= 0, when resuming). Got {last_epoch!r} instead."
+        )
+    if last_epoch >= 0 and any("initial_lr" not in g for g in optimizer.param_groups):
+        raise InvalidParameterError(
+            f"The 'last_epoch' parameter of rs2_cosine_lr is {last_epoch} (resuming), but the "
+            "optimizer's parameter groups have no 'initial_lr': load the optimizer state saved "
+            "with the schedule first, or load the scheduler's state_dict into a new schedule "
+            "(last_epoch=-1)."
+        )
     key = "initial_lr" if last_epoch >= 0 else "lr"
     lambdas = [
         _CosineFactor(T, w, float(group.get(key, group["lr"])), float(eta_min))

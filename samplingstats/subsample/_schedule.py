@@ -669,11 +669,24 @@ class RS2Schedule:
             self._patch_heads(t, base, lay, out)
         return out
 
+    @property
+    def max_round(self) -> int:
+        """The last round that can be indexed: stream positions stay below ``2**62``.
+
+        Round ``t`` covers the stream positions ``[t m, (t + 1) m)`` of each class, ``m`` its
+        quota (its size with replacement), so ``max_round = 2**62 // max(m) - 1``; at the
+        default sizes this is astronomically far away.
+        """
+        per_round = self._sizes if self.replacement else self._quotas
+        return (1 << 62) // max(int(per_round.max()), 1) - 1
+
     def _check_round(self, t, method):
-        if not _is_int(t) or not 0 <= t < (1 << 62) // max(int(self._sizes.max()), 1):
+        top = self.max_round
+        if not _is_int(t) or not 0 <= t <= top:
             raise InvalidParameterError(
                 f"The 'round' parameter of {type(self).__name__}.{method} must be an int in the "
-                f"range [0, inf). Got {t!r} instead."
+                f"range [0, {top}] (max_round: the stream positions t * k must stay below 2**62). "
+                f"Got {t!r} instead."
             )
         return int(t)
 
@@ -782,9 +795,11 @@ class RS2Schedule:
                 f"({what}). Refusing to resume: the index stream would differ."
             )
         t = state.get("round")
-        if not _is_int(t) or t < 0:
+        if not _is_int(t) or not 0 <= t <= self.max_round:
             raise InvalidParameterError(
-                f"{kind}.load_state_dict: the state's round must be an int >= 0, got {t!r}."
+                f"{kind}.load_state_dict: the state's round must be an int in the range "
+                f"[0, {self.max_round}] (max_round), got {t!r}. Refusing to resume from a "
+                "corrupted state."
             )
         return int(t)
 

@@ -121,6 +121,10 @@ def static_subset(n_items, ratio, *, scores=None, keep="random", labels=None, rn
 
 
 def _probs_and_onehot(outputs, targets, from_logits, caller):
+    if not isinstance(from_logits, (bool, np.bool_)):
+        raise InvalidParameterError(
+            f"The 'from_logits' parameter of {caller} must be a bool. Got {from_logits!r} instead."
+        )
     out = to_numpy(outputs, dtype=np.float64)
     if out.ndim not in (2, 3):
         raise InvalidParameterError(

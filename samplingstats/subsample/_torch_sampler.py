@@ -202,10 +202,11 @@ class RS2Sampler(Sampler):
 
     def set_epoch(self, epoch: int) -> None:
         """Set the round of the next iteration (keeps a pending resume of that same round)."""
-        if not _is_int(epoch) or epoch < 0:
+        top = self.schedule.max_round
+        if not _is_int(epoch) or not 0 <= epoch <= top:
             raise InvalidParameterError(
                 "The 'epoch' parameter of RS2Sampler.set_epoch must be an int in the range "
-                f"[0, inf). Got {epoch!r} instead."
+                f"[0, {top}] (the schedule's max_round). Got {epoch!r} instead."
             )
         if self._pending and int(epoch) == self._round:
             return
@@ -289,22 +290,32 @@ class RS2Sampler(Sampler):
         """Resume from :meth:`state_dict` (refuses a different configuration)."""
         s = self.schedule
         t = s._check_state(state, "RS2Sampler")
+        missing = [
+            key for key in ("offset", "yielded", "num_replicas", "shuffle") if key not in state
+        ]
+        if missing:
+            raise InvalidParameterError(
+                f"RS2Sampler.load_state_dict: the state lacks {missing} (the position in the "
+                "round); it was not produced by RS2Sampler.state_dict() (an RS2Schedule state "
+                "holds only the round). Refusing to resume: the round would restart and replay "
+                "the indices already consumed."
+            )
         if state.get("shuffle") != self.shuffle:
             raise InvalidParameterError(
                 f"RS2Sampler.load_state_dict: the state comes from a different configuration "
                 f"(shuffle is {state.get('shuffle')!r} in the state but {self.shuffle!r} here). "
                 "Refusing to resume: the index order would differ."
             )
-        offset, pos, world = (
-            state.get("offset", 0),
-            state.get("yielded", 0),
-            state.get("num_replicas"),
-        )
-        for name, v in (("offset", offset), ("yielded", pos), ("num_replicas", world)):
-            if not _is_int(v) or v < 0 or (name == "num_replicas" and v < 1):
+        offset, pos, world = state["offset"], state["yielded"], state["num_replicas"]
+        for name, v, low in (
+            ("offset", offset, 0),
+            ("yielded", pos, 0),
+            ("num_replicas", world, 1),
+        ):
+            if not _is_int(v) or v < low:
                 raise InvalidParameterError(
-                    f"RS2Sampler.load_state_dict: the state's {name} must be a non-negative int, "
-                    f"got {v!r}."
+                    f"RS2Sampler.load_state_dict: the state's {name} must be an int in the range "
+                    f"[{low}, inf), got {v!r}."
                 )
         if offset >= s.round_size:
             raise InvalidParameterError(
@@ -558,6 +569,9 @@ class WeightedSampler(Sampler):
                 f"The 'n_samples' parameter of WeightedSampler must be an int in the range "
                 f"{rng_txt}. Got {n_samples!r} instead."
             )
+        from .._validation import check_size
+
+        check_size(n_samples, "n_samples", bytes_per_item=8, caller="WeightedSampler")
         self._w = w
         self.n_samples = int(n_samples)
         self.replacement = bool(replacement)
