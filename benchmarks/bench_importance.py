@@ -1,8 +1,10 @@
-"""Benchmark samplingstats.importance against scipy.stats.sobol_indices and SALib.
+"""Benchmark samplingstats.importance against scipy.stats.sobol_indices, SALib and OpenTURNS.
 
     python -m benchmarks.bench_importance            # full sizes (about 30 minutes on 1 core)
     SAMPLINGSTATS_BENCH_QUICK=1 python -m benchmarks.bench_importance
     SAMPLINGSTATS_BENCH_K=10,12,14 python -m benchmarks.bench_importance   # budgets (d + 2) 2^k
+    SAMPLINGSTATS_BENCH_REPS=30 SAMPLINGSTATS_BENCH_CHAOS_REPS=5 SAMPLINGSTATS_BENCH_CHAOS_K=10
+        # repetitions; OpenTURNS' chaos (slow: 10-30 s a fit) with fewer runs, at these k only
 
 Everything runs in the same process at equal model-evaluation budgets, every thread pool pinned
 to one thread after all imports (``pin_threads(1)``, ``thread_report()`` printed with the tables):
@@ -147,53 +149,132 @@ def salib_sobol(func, dists, n, rng):
     return np.asarray(Si["S1"]), np.asarray(Si["ST"]), None
 
 
+def _ot_seed(rng):
+    import openturns as ot
+
+    ot.RandomGenerator.SetSeed(int(rng.integers(2**31)))
+    return ot
+
+
+def ot_pickfreeze(func, dists, n, rng):
+    """OpenTURNS Saltelli, Martinez and Jansen on one SobolIndicesExperiment (Monte Carlo
+    design of n (d + 2) points, OpenTURNS' default), inputs mapped through our laws' ppf."""
+    ot = _ot_seed(rng)
+    d = len(dists)
+    unif = ot.JointDistribution([ot.Uniform(0.0, 1.0)] * d)
+    X = ot.SobolIndicesExperiment(unif, n, False).generate()
+    Y = ot.Sample(np.asarray(func(_to_x(np.asarray(X), dists)))[:, None])
+    out = {}
+    for label, algo in (
+        ("OpenTURNS Saltelli", ot.SaltelliSensitivityAlgorithm),
+        ("OpenTURNS Martinez", ot.MartinezSensitivityAlgorithm),
+        ("OpenTURNS Jansen", ot.JansenSensitivityAlgorithm),
+    ):
+        a = algo(X, Y, n)
+        out[label] = (
+            np.asarray(a.getFirstOrderIndices()),
+            np.asarray(a.getTotalOrderIndices()),
+            None,
+        )
+    return out
+
+
+def ot_chaos(func, dists, n, rng):
+    """OpenTURNS' polynomial chaos (FunctionalChaosAlgorithm with its default adaptive sparse
+    least squares, total degree <= 10, q = 0.5) on n (d + 2) i.i.d. points, and its
+    FunctionalChaosSobolIndices. The chaos is built in each input's germ: standard normal for
+    an unbounded law (x = F^-1(Phi(z))), uniform(0, 1) for a bounded one (x = F^-1(u))."""
+    ot = _ot_seed(rng)
+    d = len(dists)
+    bounded = [np.isfinite(dd.support()[0]) and np.isfinite(dd.support()[1]) for dd in dists]
+    germ = ot.JointDistribution(
+        [ot.Uniform(0.0, 1.0) if b else ot.Normal(0.0, 1.0) for b in bounded]
+    )
+    N = n * (d + 2)
+    Z = np.asarray(germ.getSample(N))
+    P = np.where(bounded, Z, stats.norm.cdf(Z))
+    Y = np.asarray(func(_to_x(P, dists)))
+    algo = ot.FunctionalChaosAlgorithm(ot.Sample(Z), ot.Sample(Y[:, None]), germ)
+    algo.run()
+    si = ot.FunctionalChaosSobolIndices(algo.getResult())
+    S = np.array([si.getSobolIndex(i) for i in range(d)])
+    ST = np.array([si.getSobolTotalIndex(i) for i in range(d)])
+    return S, ST, None
+
+
+_DESIGNS: list = []
+
+
 def _ours(method):
     def run(func, dists, n, rng):
         d = len(dists)
         r = sobol_indices(func, dists, budget=n * (d + 2), method=method, rng=rng)
         c1, cT = r.confidence_interval(0.95), r.confidence_interval(0.95, order="total")
+        _DESIGNS.append(r.design)
         return r.first_order, r.total_order, (c1, cT)
 
     return run
 
 
+OT_CHAOS = "OpenTURNS functional chaos (FunctionalChaosSobolIndices)"
 METHODS = [
-    ("**samplingstats default (RQMC + chaos control variates)**", _ours("auto")),
-    ("samplingstats method='rqmc' (no surrogate)", _ours("rqmc")),
+    ("**samplingstats default**", _ours("auto")),
     ("scipy.stats.sobol_indices", scipy_sobol),
     ("SALib sample.sobol + analyze.sobol", salib_sobol),
+    ("OpenTURNS (one design)", ot_pickfreeze),
+    (OT_CHAOS, ot_chaos),
 ]
 
 
-def peer_case(name, func, dists, S_ref, ST_ref, k, R, seed):
+def peer_case(name, func, dists, S_ref, ST_ref, k, R, seed, chaos_reps=5, chaos_ks=(10,)):
     n = 2**k
     res = {}
     for label, fn in METHODS:
-        e1, eT, hits, times = [], [], [], []
-        for r in range(R):
+        reps = R
+        if label == OT_CHAOS:
+            if k not in chaos_ks:
+                continue
+            reps = min(R, chaos_reps)
+        acc = {}
+        for r in range(reps):
             rng = np.random.default_rng([seed, k, r])
             t0 = time.perf_counter()
-            S, ST, ci = fn(func, dists, n, rng)
-            times.append(time.perf_counter() - t0)
-            e1.append(S - S_ref)
-            if ST_ref is not None:
-                eT.append(ST - ST_ref)
-            if ci is not None:
-                (l1, h1), (lT, hT) = ci
-                h = list((l1 <= S_ref) & (S_ref <= h1))
+            got = fn(func, dists, n, rng)
+            dt = time.perf_counter() - t0
+            if not isinstance(got, dict):
+                got = {label: got}
+            for lab, (S, ST, ci) in got.items():
+                a = acc.setdefault(lab, {"e1": [], "eT": [], "hits": [], "times": []})
+                a["times"].append(dt)
+                a["e1"].append(S - S_ref)
                 if ST_ref is not None:
-                    h += list((lT <= ST_ref) & (ST_ref <= hT))
-                hits.append(np.mean(h))
-        e1 = np.array(e1)
-        eT = np.array(eT) if eT else None
-        res[label] = {
-            "rmse1": float(np.sqrt(np.mean(e1**2))),
-            "rmseT": float(np.sqrt(np.mean(eT**2))) if eT is not None else None,
-            "worst": float(max(np.abs(e1).max(), np.abs(eT).max() if eT is not None else 0)),
-            "cover": float(np.mean(hits)) if hits else None,
-            "time": float(np.median(times)),
-        }
+                    a["eT"].append(ST - ST_ref)
+                if ci is not None:
+                    (l1, h1), (lT, hT) = ci
+                    h = list((l1 <= S_ref) & (S_ref <= h1))
+                    if ST_ref is not None:
+                        h += list((lT <= ST_ref) & (ST_ref <= hT))
+                    a["hits"].append(np.mean(h))
+        if label.startswith("**"):
+            kinds = sorted(set(_DESIGNS))
+            acc[label]["design"] = ", ".join(f"{x} {_DESIGNS.count(x)}/{len(_DESIGNS)}" for x in kinds)
+            _DESIGNS.clear()
+        for lab, a in acc.items():
+            e1 = np.array(a["e1"])
+            eT = np.array(a["eT"]) if a["eT"] else None
+            res[lab] = {
+                "rmse1": float(np.sqrt(np.mean(e1**2))),
+                "rmseT": float(np.sqrt(np.mean(eT**2))) if eT is not None else None,
+                "worst": float(max(np.abs(e1).max(), np.abs(eT).max() if eT is not None else 0)),
+                "cover": float(np.mean(a["hits"])) if a["hits"] else None,
+                "time": float(np.median(a["times"])),
+                "reps": len(e1),
+                "design": a.get("design", "-"),
+            }
     return res
+
+
+_BASE = ("scipy.stats.sobol_indices", "SALib sample.sobol + analyze.sobol")
 
 
 def peer_table(results, ks, R):
@@ -201,6 +282,7 @@ def peer_table(results, ks, R):
         "case",
         "model runs",
         "method",
+        "runs",
         "RMSE first",
         "RMSE total",
         "worst |error|",
@@ -209,25 +291,62 @@ def peer_table(results, ks, R):
     ]
     rows = []
     for (name, k, d), res in results.items():
-        best1 = min(v["rmse1"] for lab, v in res.items() if not lab.startswith(("**", "samp")))
+        best1 = min(res[lab]["rmse1"] for lab in _BASE)
+        bestT = min(res[lab]["rmseT"] for lab in _BASE)
         for label, v in res.items():
             rows.append(
                 [
                     name,
                     (d + 2) * 2**k,
                     label,
-                    f"{v['rmse1']:.2g}" + (f" ({v['rmse1'] / best1:.2g}x)" if best1 > 0 else ""),
-                    "-" if v["rmseT"] is None else f"{v['rmseT']:.2g}",
+                    v["reps"],
+                    f"{v['rmse1']:.2g} ({v['rmse1'] / best1:.2g}x)",
+                    f"{v['rmseT']:.2g} ({v['rmseT'] / bestT:.2g}x)",
                     f"{v['worst']:.2g}",
                     "-" if v["cover"] is None else f"{v['cover']:.3f}",
                     f"{v['time']:.2f} s",
                 ]
             )
     title = (
-        f"Sobol' indices at equal model runs, {R} repetitions (RMSE first: in parentheses, "
-        "ratio to the best of scipy and SALib; < 1 means we win)"
+        f"Sobol' indices at equal model runs, {R} repetitions (OpenTURNS chaos: fewer, see "
+        "'runs'); in parentheses the RMSE over the best of scipy and SALib (< 1: better)"
     )
     return format_table(heads, rows, title=title)
+
+
+def summary_table(results):
+    """Default's RMSE over the best of scipy/SALib and over the best of every peer."""
+    heads = [
+        "case",
+        "model runs",
+        "design chosen",
+        "first / best(scipy, SALib)",
+        "total / best(scipy, SALib)",
+        "first / best peer",
+        "total / best peer",
+        "coverage",
+    ]
+    rows = []
+    for (name, k, d), res in results.items():
+        ours = res["**samplingstats default**"]
+        peers = [lab for lab in res if not lab.startswith("**")]
+        b1 = min(res[lab]["rmse1"] for lab in _BASE)
+        bT = min(res[lab]["rmseT"] for lab in _BASE)
+        p1 = min(res[lab]["rmse1"] for lab in peers)
+        pT = min(res[lab]["rmseT"] for lab in peers)
+        rows.append(
+            [
+                name,
+                (d + 2) * 2**k,
+                ours.get("design", "-"),
+                f"{ours['rmse1'] / b1:.2g}",
+                f"{ours['rmseT'] / bT:.2g}",
+                f"{ours['rmse1'] / p1:.2g}",
+                f"{ours['rmseT'] / pT:.2g}",
+                f"{ours['cover']:.3f}",
+            ]
+        )
+    return format_table(heads, rows, title="default sobol_indices: RMSE ratios (< 1: we win)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -410,13 +529,22 @@ def _md(text):
 def main():
     quick = quick_mode() or "--quick" in sys.argv[1:]
     N = 2000 if quick else 20_000
-    R = 2 if quick else 30
+    R = 2 if quick else int(os.environ.get("SAMPLINGSTATS_BENCH_REPS", "30"))
+    chaos_reps = int(os.environ.get("SAMPLINGSTATS_BENCH_CHAOS_REPS", "2" if quick else "5"))
     ks = (
         [8]
         if quick
         else [int(k) for k in os.environ.get("SAMPLINGSTATS_BENCH_K", "10,12").split(",")]
     )
     import SALib.analyze.sobol  # noqa: F401  (every library imported before pinning)
+
+    try:
+        import openturns  # noqa: F401
+    except ImportError:  # OpenTURNS is optional: its rows are left out
+        METHODS[:] = [m for m in METHODS if not m[0].startswith("OpenTURNS")]
+    chaos_ks = tuple(
+        int(k) for k in os.environ.get("SAMPLINGSTATS_BENCH_CHAOS_K", str(min(ks))).split(",")
+    )
 
     pin_threads(1)
     out = ["# samplingstats.importance benchmark", "", machine_info(), "", thread_report(), ""]
@@ -453,13 +581,20 @@ def main():
         ),
     ]
     results = {}
+    if os.environ.get("SAMPLINGSTATS_BENCH_SKIP_PEERS", "0") not in ("", "0"):
+        ks = []
     for k in ks:
         for ci, (name, func, dists, S, ST) in enumerate(cases):
-            results[(name, k, len(dists))] = peer_case(name, func, dists, S, ST, k, R, seed=ci)
+            results[(name, k, len(dists))] = peer_case(
+                name, func, dists, S, ST, k, R, seed=ci, chaos_reps=chaos_reps, chaos_ks=chaos_ks
+            )
             print(f"done {name} k={k}", flush=True)
-    text = _md(peer_table(results, ks, R))
-    out += [text, "", thread_report(), ""]
-    print(text, flush=True)
+    if results:
+        text = _md(peer_table(results, ks, R))
+        summary = _md(summary_table(results))
+        out += [summary, "", text, "", thread_report(), ""]
+        print(summary, flush=True)
+        print(text, flush=True)
     print(thread_report(), flush=True)
     if os.environ.get("SAMPLINGSTATS_BENCH_ONLY_PEERS", "0") not in ("", "0"):
         return "\n".join(out)

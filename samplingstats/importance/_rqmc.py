@@ -35,65 +35,217 @@ __all__ = ["rqmc_sobol", "index_jacobian"]
 SE_FLOOR = 1e-9
 
 
-def _sobol_points(dim, n, rng, n_rep):
-    seeds = rng.spawn(n_rep) if hasattr(rng, "spawn") else [rng] * n_rep
-    out = []
-    with warnings.catch_warnings():
-        # the first n points of a scrambled Sobol' sequence are uniform for any n (unbiased);
-        # scipy warns that the balance properties need a power of two
-        warnings.simplefilter("ignore", UserWarning)
-        for s in seeds:
-            eng = qmc.Sobol(dim, scramble=True, rng=s)
-            out.append(eng.random(n))
-    return np.stack(out)
-
-
 def index_jacobian(e, d):
-    """Indices and Jacobian from ``e = [E1, E2, V_1..V_d, VT_1..VT_d]``."""
+    """Indices and Jacobian from ``e = [E1, E2, V_1..V_d, VT_1..VT_d, (P, M, Q)]``.
+
+    Returns ``S`` (Saltelli 2010), ``ST`` (Jansen), ``V`` and the Jacobian of
+    ``[S, ST]``; with the Janon columns ``P_i = E[b ab_i]``, ``M_i = E[(b + ab_i) / 2]``,
+    ``Q_i = E[(b^2 + ab_i^2) / 2]`` present, the Jacobian has ``d`` more rows for the Janon
+    first-order indices (see :func:`janon`).
+    """
     E1, E2 = e[0], e[1]
     V = E2 - E1 * E1
     Vi, VTi = e[2 : 2 + d], e[2 + d : 2 + 2 * d]
     S, ST = Vi / V, VTi / V
-    Jac = np.zeros((2 * d, 2 + 2 * d))
+    janon_cols = e.shape[0] == 2 + 5 * d
+    Jac = np.zeros(((3 if janon_cols else 2) * d, e.shape[0]))
     for blk, idx in ((slice(0, d), S), (slice(d, 2 * d), ST)):
         Jac[blk, 0] = 2 * E1 * idx / V
         Jac[blk, 1] = -idx / V
     Jac[:d, 2 : 2 + d] = np.eye(d) / V
-    Jac[d:, 2 + d :] = np.eye(d) / V
+    Jac[d : 2 * d, 2 + d : 2 + 2 * d] = np.eye(d) / V
+    if janon_cols:
+        SJ, jac = janon(e, d)
+        Jac[2 * d :] = jac
     return S, ST, V, Jac
 
 
-def _integrands(yA, yB, yAB, c):
-    """Per-point integrands ``(n, 2 + 2 d)`` from outputs ``yA, yB (n,)``, ``yAB (d, n)``."""
+def janon(e, d):
+    """Janon et al. (2014) first-order indices ``(P_i - M_i^2) / (Q_i - M_i^2)`` and Jacobian.
+
+    Mean and variance come from the pair ``(B, AB_i)`` that shares input ``i``; asymptotically
+    efficient for large indices, worse than the Saltelli 2010 form for small ones.
+    """
+    P = e[2 + 2 * d : 2 + 3 * d]
+    M = e[2 + 3 * d : 2 + 4 * d]
+    Q = e[2 + 4 * d : 2 + 5 * d]
+    den = Q - M * M
+    SJ = (P - M * M) / den
+    jac = np.zeros((d, e.shape[0]))
+    rows = np.arange(d)
+    jac[rows, 2 + 2 * d + rows] = 1 / den
+    jac[rows, 2 + 3 * d + rows] = -2 * M * (1 - SJ) / den
+    jac[rows, 2 + 4 * d + rows] = -SJ / den
+    return SJ, jac
+
+
+def _integrands(yA, yB, yAB, c, janon_cols=False):
+    """Per-point integrands ``(n, 2 + 2 d)`` (``(n, 2 + 5 d)`` with the Janon columns) from
+    outputs ``yA, yB (n,)``, ``yAB (d, n)``."""
     a, b, ab = yA - c, yB - c, yAB - c
     cols = [0.5 * (a + b), 0.5 * (a * a + b * b)]
     first = b[None, :] * (ab - a[None, :])
     total = 0.5 * (a[None, :] - ab) ** 2
-    return np.column_stack(cols + list(first) + list(total))
+    parts = cols + list(first) + list(total)
+    if janon_cols:
+        parts += list(b[None, :] * ab) + list(0.5 * (b[None, :] + ab))
+        parts += list(0.5 * (b[None, :] ** 2 + ab * ab))
+    return np.column_stack(parts)
 
 
-def rqmc_sobol(model, laws, *, budget, n_replicates, rng, surrogate, max_terms=300, max_rows=8192):
-    """Run the estimator. ``surrogate``: ``"auto"`` (chosen per replicate, constant allowed),
-    ``"always"`` (a polynomial of degree >= 1) or ``"never"`` (plain RQMC pick-freeze)."""
+def _exact(coef, index, c, janon_cols):
+    """Expectations of the integrands of a chaos surrogate (closed form)."""
+    mean, var, first, total = chaos_sobol_parts(coef, index)
+    m = mean - c
+    out = [[m, var + m * m], first, total]
+    if janon_cols:
+        d = first.shape[0]
+        out += [m * m + first, np.full(d, m), np.full(d, var + m * m)]
+    return np.concatenate(out)
+
+
+def _choose_first(S, SJ, se, first):
+    """First-order estimates and standard errors under the ``first`` rule.
+
+    ``se`` has ``3 d`` entries (Saltelli, totals, Janon) when the Janon columns are present.
+    ``"auto"``: per index, the estimator with the smaller standard error.
+    """
+    d = S.shape[0]
+    if first == "saltelli" or SJ is None:
+        return S, se[:d], np.zeros(d, dtype=bool)
+    if first == "janon":
+        return SJ, se[2 * d :], np.ones(d, dtype=bool)
+    use = se[2 * d :] < se[:d]
+    return np.where(use, SJ, S), np.where(use, se[2 * d :], se[:d]), use
+
+
+def _design(model, laws, U):
+    """Pick-freeze design for base points ``U (n, 2d)``: outputs ``(d + 2, n)`` and germs."""
+    n = U.shape[0]
+    d = laws.d
+    per = d + 2
+    Uf = np.empty((per, n, d))
+    UA, UB = U[:, :d], U[:, d:]
+    Uf[0], Uf[1] = UA, UB
+    for i in range(d):
+        Uf[2 + i] = UA
+        Uf[2 + i, :, i] = UB[:, i]
+    X = laws.from_uniform(Uf.reshape(per * n, d))
+    return model(X)[:, 0].reshape(per, n), Uf
+
+
+def _engine(dim, seed):
+    return qmc.Sobol(dim, scramble=True, rng=seed)
+
+
+def _draw(engine, n):
+    with warnings.catch_warnings():
+        # the first n points of a scrambled Sobol' sequence are uniform for any n (unbiased);
+        # scipy warns that the balance properties need a power of two
+        warnings.simplefilter("ignore", UserWarning)
+        return engine.random(n)
+
+
+def smoothness(Uf, Y, kinds, *, folds=4, max_terms=300):
+    """Cross-validated chaos error of a pilot, relative to the output variance.
+
+    The pilot's base points are split into ``folds`` interleaved folds (all ``d + 2``
+    evaluations of a base point in the same fold) and :func:`crossfit_chaos` chooses and
+    scores a basis on each; the median relative mean squared error is returned (``1``: no
+    polynomial beats the constant; ``1e-6``: a smooth model). A diagnostic only: nothing
+    estimated from the pilot depends on it being unbiased.
+    """
+    per, n, d = Uf.shape
+    if n < 2 * folds:
+        return 1.0
+    fold_of = np.arange(n) % folds
+    tu = [Uf[:, fold_of == f].reshape(-1, d) for f in range(folds)]
+    ty = [Y[:, fold_of == f].reshape(-1) for f in range(folds)]
+    fits = crossfit_chaos(
+        tu, ty, [u[:1] for u in tu], kinds, max_terms=max_terms, jackknife=False
+    )
+    return float(np.median([f["rel_error"] for f in fits]))
+
+
+def _pilot_decision(Uf, Y, laws, max_terms, max_rows, threshold):
+    """``(error, smooth)``: the pilot's chaos error on (at most ``max_rows`` rows of) the pilot,
+    and whether the replicate design with surrogates should be used: the error is below
+    ``threshold``, or it falls by more than half from a quarter to a half and from a half to
+    all of the pilot (a learning curve still dropping fast: the surrogates fitted on seven
+    times more data will be much better; a kink or a jump levels off)."""
+    per, n, d = Uf.shape
+    m = min(n, max(8, max_rows // per))
+    kinds = germs(laws.laws)
+    rel = smoothness(Uf[:, :m], Y[:, :m], kinds, max_terms=max_terms)
+    if rel <= threshold:
+        return rel, True
+    rel_h = smoothness(Uf[:, : m // 2], Y[:, : m // 2], kinds, max_terms=max_terms)
+    rel_q = smoothness(Uf[:, : m // 4], Y[:, : m // 4], kinds, max_terms=max_terms)
+    return rel, bool(rel < 0.5 * rel_h and rel_h < 0.5 * rel_q)
+
+
+#: pilot cross-validation error (relative to the output variance) above which the default
+#: spends the budget on one long scrambled sequence instead of replicates with surrogates
+SMOOTH_THRESHOLD = 3e-3
+#: smallest pilot (base points of the first replicate) that may choose the long sequence
+MIN_PILOT = 128
+
+
+def rqmc_sobol(
+    model,
+    laws,
+    *,
+    budget,
+    n_replicates,
+    rng,
+    surrogate,
+    max_terms=300,
+    max_rows=8192,
+    first="saltelli",
+    threshold=SMOOTH_THRESHOLD,
+):
+    """Run the estimator.
+
+    ``surrogate``: ``"auto"`` (a pilot decides between replicates with cross-fitted chaos
+    control variates, chosen per replicate, constant allowed, and one long sequence),
+    ``"always"`` (replicates, a polynomial of degree >= 1), ``"never"`` (replicates, plain
+    RQMC pick-freeze) or ``"long"`` (one long sequence, batch-means intervals).
+    """
     d = laws.d
     per = d + 2
     R = int(n_replicates)
     n_r = int(budget) // (per * R)
-    UAB = _sobol_points(2 * d, n_r, rng, R)  # (R, n_r, 2d)
+    seeds = rng.spawn(R) if hasattr(rng, "spawn") else [rng] * R
+    eng0 = _engine(2 * d, seeds[0])
+    # replicate 0 is the pilot: the first n_r points of the first sequence
+    Y0, Uf0 = _design(model, laws, _draw(eng0, n_r))
+    c0 = float(Y0[:2].mean())
+    rel = None
+    design = "replicates"
+    if surrogate == "long":
+        design = "long"
+    elif surrogate == "auto":
+        # below MIN_PILOT base points the pilot cannot tell a kink from an under-resolved
+        # smooth model, and the first few hundred points of one sequence have heavy-tailed
+        # errors (G at 512 points: a total index off by 0.15): keep the replicates there
+        if n_r >= MIN_PILOT and np.ptp(Y0) > 1e-12 * max(1.0, abs(c0)):
+            rel, smooth = _pilot_decision(Uf0, Y0, laws, max_terms, max_rows, threshold)
+            if not smooth:
+                design = "long"
+    if design == "long":
+        out = _long(model, laws, eng0, Y0, int(budget) // per, R, first)
+        out["pilot_error"] = rel
+        return out
     Y = np.empty((R, per, n_r))
     Ufull = np.empty((R, per, n_r, d))
-    for r in range(R):
-        UA, UB = UAB[r, :, :d], UAB[r, :, d:]
-        Ufull[r, 0], Ufull[r, 1] = UA, UB
-        for i in range(d):
-            Ufull[r, 2 + i] = UA
-            Ufull[r, 2 + i, :, i] = UB[:, i]
-        X = laws.from_uniform(Ufull[r].reshape(per * n_r, d))
-        Y[r] = model(X)[:, 0].reshape(per, n_r)
+    Y[0], Ufull[0] = Y0, Uf0
+    for r in range(1, R):
+        Y[r], Ufull[r] = _design(model, laws, _draw(_engine(2 * d, seeds[r]), n_r))
     c = float(Y[:, :2].mean())
     var_y = float(Y[:, :2].var())
     if not var_y > 0 or np.ptp(Y) <= 1e-12 * max(1.0, abs(c)):
         return {"constant": True, "c": c}
+    jc = first != "saltelli"
     fits = None
     if surrogate != "never":
         # training rows: the first m base points of each replicate (all d + 2 evaluations of
@@ -109,23 +261,24 @@ def rqmc_sobol(model, laws, *, budget, n_replicates, rng, surrogate, max_terms=3
         )
 
     def fold_estimate(r, pred, coef, index):
-        q_f = _integrands(Y[r, 0], Y[r, 1], Y[r, 2:], c)
+        q_f = _integrands(Y[r, 0], Y[r, 1], Y[r, 2:], c, jc)
         if pred is None:
             return q_f.mean(axis=0)
         G = pred.reshape(per, n_r)
-        q_g = _integrands(G[0], G[1], G[2:], c)
-        mean, var, first, total = chaos_sobol_parts(coef, index)
-        exact = np.concatenate([[mean - c, var + (mean - c) ** 2], first, total])
-        return (q_f - q_g).mean(axis=0) + exact
+        q_g = _integrands(G[0], G[1], G[2:], c, jc)
+        return (q_f - q_g).mean(axis=0) + _exact(coef, index, c, jc)
 
-    E = np.empty((R, 2 + 2 * d))
-    for r in range(R):
-        if fits is None:
-            E[r] = fold_estimate(r, None, None, None)
-        else:
-            E[r] = fold_estimate(r, fits[r]["pred"], fits[r]["coef"], fits[r]["index"])
+    E = np.array(
+        [
+            fold_estimate(r, None, None, None)
+            if fits is None
+            else fold_estimate(r, fits[r]["pred"], fits[r]["coef"], fits[r]["index"])
+            for r in range(R)
+        ]
+    )
     e = E.mean(axis=0)
     S, ST, V, Jac = index_jacobian(e, d)
+    SJ = janon(e, d)[0] if jc else None
     if fits is None:
         # independent replicates: delta method on the covariance of the replicate means
         cov = np.cov(E.T, ddof=1) / R
@@ -135,7 +288,7 @@ def rqmc_sobol(model, laws, *, budget, n_replicates, rng, surrogate, max_terms=3
         # replicates; an extreme point moves every other replicate's control variate the same
         # way), so their spread understates the error. Replicate jackknife with refits: leave
         # replicate j out entirely, re-estimate with surrogates fitted without j.
-        theta = np.empty((R, 2 * d))
+        theta = np.empty((R, Jac.shape[0]))
         for j in range(R):
             Ej = []
             for r in range(R):
@@ -144,21 +297,70 @@ def rqmc_sobol(model, laws, *, budget, n_replicates, rng, surrogate, max_terms=3
                 k = j if j < r else j - 1  # row of "without j" in replicate r's refits
                 f = fits[r]
                 Ej.append(fold_estimate(r, f["pred_without"][k], f["coef_without"][k], f["index"]))
-            Sj, STj, _, _ = index_jacobian(np.mean(Ej, axis=0), d)
-            theta[j] = np.concatenate([Sj, STj])
+            ej = np.mean(Ej, axis=0)
+            Sj, STj, _, _ = index_jacobian(ej, d)
+            theta[j] = np.concatenate([Sj, STj] + ([janon(ej, d)[0]] if jc else []))
         var_idx = (R - 1) / R * np.sum((theta - theta.mean(axis=0)) ** 2, axis=0)
     # floor: when the surrogate reproduces the model exactly (a polynomial model) the replicate
     # estimates agree to rounding; never report a zero-width interval
     se = np.maximum(np.sqrt(np.maximum(var_idx, 0.0)), SE_FLOOR)
+    S1, se1, use_j = _choose_first(S, SJ, se, first)
     return {
         "constant": False,
-        "first_order": S,
+        "design": "replicates",
+        "first_order": S1,
         "total_order": ST,
-        "se": se,
+        "se": np.concatenate([se1, se[d : 2 * d]]),
+        "janon": use_j,
         "variance": float(V),
         "n_points": R * n_r,
         "n_evaluations": R * n_r * per,
         "dof": R - 1,
         "replicates": E,
         "fits": fits,
+        "pilot_error": rel,
+    }
+
+
+def _long(model, laws, engine, Y0, n, n_blocks, first):
+    """One long scrambled sequence of ``n`` base points (its first ``Y0.shape[1]`` already
+    evaluated): scipy.stats.sobol_indices' design. Standard errors by batch means over
+    ``n_blocks`` consecutive blocks (each block a scrambled net when the sizes are powers of
+    two): the spread of block estimates of a randomised QMC sequence overstates the error of
+    the whole sequence whenever it converges faster than Monte Carlo, so the intervals are
+    conservative there (Student-t with ``n_blocks - 1`` degrees of freedom)."""
+    d = laws.d
+    per = d + 2
+    n0 = Y0.shape[1]
+    Y = Y0
+    if n > n0:
+        Y1, _ = _design(model, laws, _draw(engine, n - n0))
+        Y = np.concatenate([Y0, Y1], axis=1)
+    c = float(Y[:2].mean())
+    if not float(Y[:2].var()) > 0 or np.ptp(Y) <= 1e-12 * max(1.0, abs(c)):
+        return {"constant": True, "c": c}
+    jc = first != "saltelli"
+    q = _integrands(Y[0], Y[1], Y[2:], c, jc)
+    e = q.mean(axis=0)
+    S, ST, V, Jac = index_jacobian(e, d)
+    SJ = janon(e, d)[0] if jc else None
+    B = int(n_blocks)
+    E = np.array([blk.mean(axis=0) for blk in np.array_split(q, B)])
+    cov = np.cov(E.T, ddof=1) / B
+    var_idx = np.einsum("ij,jk,ik->i", Jac, cov, Jac)
+    se = np.maximum(np.sqrt(np.maximum(var_idx, 0.0)), SE_FLOOR)
+    S1, se1, use_j = _choose_first(S, SJ, se, first)
+    return {
+        "constant": False,
+        "design": "long",
+        "first_order": S1,
+        "total_order": ST,
+        "se": np.concatenate([se1, se[d : 2 * d]]),
+        "janon": use_j,
+        "variance": float(V),
+        "n_points": n,
+        "n_evaluations": n * per,
+        "dof": B - 1,
+        "replicates": E,
+        "fits": None,
     }
