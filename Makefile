@@ -79,4 +79,4 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check $(LINT_PATHS)
 
 clean:
-	rm -rf $(VENV) .venv-min .venv-latest .numba_cache docs/_build docs/api/generated
+	rm -rf $(VENV) .venv-min .venv-latest .numba_cache docs/_build docs/api/generated docs/auto_examples docs/sg_execution_times.rst .mypy_cache
