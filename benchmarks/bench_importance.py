@@ -257,7 +257,9 @@ def peer_case(name, func, dists, S_ref, ST_ref, k, R, seed, chaos_reps=5, chaos_
                     a["hits"].append(np.mean(h))
         if label.startswith("**"):
             kinds = sorted(set(_DESIGNS))
-            acc[label]["design"] = ", ".join(f"{x} {_DESIGNS.count(x)}/{len(_DESIGNS)}" for x in kinds)
+            acc[label]["design"] = ", ".join(
+                f"{x} {_DESIGNS.count(x)}/{len(_DESIGNS)}" for x in kinds
+            )
             _DESIGNS.clear()
         for lab, a in acc.items():
             e1 = np.array(a["e1"])

@@ -47,13 +47,15 @@ def run(rng) -> str:
         [
             f"S{i + 1}",
             f"{first[i]:.4f}",
-            f"{default.first_order[i]:.5f} +- {default.first_order_standard_error[i]:.5f}",
-            f"{ours.first_order[i]:.4f} +- {ours.first_order_standard_error[i]:.4f}",
-            f"{pf.first_order[i]:.4f} +- {pf.first_order_standard_error[i]:.4f}",
+            f"{default.first_order[i]:.5f} +- {np.asarray(default.first_order_standard_error)[i]:.5f}",
+            f"{ours.first_order[i]:.4f} +- {np.asarray(ours.first_order_standard_error)[i]:.4f}",
+            f"{pf.first_order[i]:.4f} +- {np.asarray(pf.first_order_standard_error)[i]:.4f}",
         ]
         for i in range(3)
     ]
-    gain = np.sum(pf.first_order_standard_error**2) / np.sum(ours.first_order_standard_error**2)
+    gain = np.sum(np.asarray(pf.first_order_standard_error) ** 2) / np.sum(
+        np.asarray(ours.first_order_standard_error) ** 2
+    )
     t2 = format_table(
         ["index", "exact", "default (RQMC + chaos CV)", "AISCV", "crude pick-freeze"],
         rows,

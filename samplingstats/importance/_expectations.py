@@ -6,8 +6,11 @@ import dataclasses
 import math
 import numbers
 import warnings
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .._progress import get_logger, progress_bar
 from .._results import ConfidenceInterval, Result, normal_interval
@@ -70,6 +73,11 @@ class ExpectationsResult(Result):
         on the variance, so that entry's ``standard_error`` is set to ``inf`` (its interval is
         unbounded) and a ``UserWarning`` is issued. A truly constant integrand is flagged too
         (its estimate is then exact).
+
+    See Also
+    --------
+    multiple_expectations : Computes this result.
+    plot_history : Plots its adaptation ``history``.
     """
 
     estimate: np.ndarray
@@ -92,11 +100,21 @@ class ExpectationsResult(Result):
         """Build the result from the adaptive engine's output dict (one place for the fields)."""
         return cls(**{f.name: out[f.name] for f in dataclasses.fields(cls) if f.name in out})
 
-    def confidence_interval(self, confidence_level=0.95) -> ConfidenceInterval:
+    def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
         """Confidence intervals ``estimate -/+ q * standard_error``.
 
         ``q`` is the normal quantile (CLT) for an i.i.d. final sample, and the Student-t
         quantile with :attr:`dof` degrees of freedom for an RQMC final sample (``qmc=True``).
+
+        Parameters
+        ----------
+        confidence_level : float in (0, 1), default 0.95
+            Coverage probability of each interval.
+
+        Returns
+        -------
+        ConfidenceInterval
+            ``(low, high)``, arrays of shape (J,).
 
         Examples
         --------
@@ -111,7 +129,13 @@ class ExpectationsResult(Result):
         return interval(self.estimate, self.standard_error, confidence_level, self.dof)
 
     def covariance(self) -> np.ndarray:
-        """Estimated covariance matrix of :attr:`estimate`."""
+        """Estimated covariance matrix of :attr:`estimate`.
+
+        Returns
+        -------
+        ndarray of shape (J, J)
+            ``numpy.cov(summands.T) / len(summands)``.
+        """
         return summand_covariance(self.summands)
 
 
@@ -198,21 +222,21 @@ def check_common(
 
 
 def multiple_expectations(
-    func,
-    dists,
+    func: Callable[[np.ndarray], ArrayLike],
+    dists: Sequence[Any],
     *,
-    budget,
-    weights="relative",
-    family="gaussian",
-    defensive=0.05,
-    adapt_fraction=0.5,
-    block_fraction=0.1,
-    rng=None,
-    workers=None,
-    progress=False,
-    qmc=False,
-    n_replicates=8,
-):
+    budget: int,
+    weights: Literal["relative", "absolute"] | ArrayLike = "relative",
+    family: Literal["gaussian", "gaussian_mixture", "student"] = "gaussian",
+    defensive: float = 0.05,
+    adapt_fraction: float = 0.5,
+    block_fraction: float = 0.1,
+    rng: int | np.random.Generator | None = None,
+    workers: int | Callable[..., Any] | None = None,
+    progress: bool = False,
+    qmc: bool = False,
+    n_replicates: int = 8,
+) -> ExpectationsResult:
     r"""Estimate several expectations with one adaptive importance sample and control variates.
 
     Estimates :math:`I_j = E_{f_j}[\varphi_j(X)]`, :math:`j = 1, \dots, J`, with the adaptive
@@ -287,6 +311,12 @@ def multiple_expectations(
         scipy.stats laws, negative weights, or a ``func`` returning the wrong shape or
         non-finite values.
 
+    See Also
+    --------
+    sobol_indices : Sobol' indices (pick-freeze expectations; RQMC with surrogates by default).
+    ExpectationsResult : The result, with ``confidence_interval`` and ``covariance``.
+    plot_history : Plot the adaptation history.
+
     Notes
     -----
     Each expectation estimate is unbiased for fixed auxiliary densities, weights and
@@ -351,7 +381,7 @@ def multiple_expectations(
             func, workers, caller, n_out={1, n_laws} if multi else None, progress=bar
         ) as caller_fn,
     ):
-        state = {}
+        state: dict[str, Any] = {}
 
         def evaluate(U):
             X = ref.to_x(U)

@@ -24,6 +24,11 @@ def plot_history(result, *, ax=None, names=None):
     -------
     matplotlib.figure.Figure
 
+    See Also
+    --------
+    multiple_expectations : Returns a result with a ``history``.
+    sobol_indices : With ``method="aiscv"``, also has one (in ``result.expectations``).
+
     Examples
     --------
     >>> import matplotlib

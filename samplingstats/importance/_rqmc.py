@@ -161,9 +161,7 @@ def smoothness(Uf, Y, kinds, *, folds=4, max_terms=300):
     fold_of = np.arange(n) % folds
     tu = [Uf[:, fold_of == f].reshape(-1, d) for f in range(folds)]
     ty = [Y[:, fold_of == f].reshape(-1) for f in range(folds)]
-    fits = crossfit_chaos(
-        tu, ty, [u[:1] for u in tu], kinds, max_terms=max_terms, jackknife=False
-    )
+    fits = crossfit_chaos(tu, ty, [u[:1] for u in tu], kinds, max_terms=max_terms, jackknife=False)
     return float(np.median([f["rel_error"] for f in fits]))
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .._progress import get_logger, progress_bar
 from .._results import ConfidenceInterval, Result
@@ -64,6 +67,10 @@ class SobolResult(Result):
     janon : ndarray of bool or None
         RQMC methods: per input, whether the first-order index is Janon's estimator
         (``False``: Saltelli 2010).
+
+    See Also
+    --------
+    sobol_indices : Computes this result.
     """
 
     first_order: np.ndarray
@@ -90,12 +97,17 @@ class SobolResult(Result):
         "total_order_standard_error",
     )
 
-    def to_frame(self):
+    def to_frame(self) -> Any:
         """One row per input: indices, standard errors and 95% intervals (needs pandas).
 
         Columns ``first_order``, ``first_order_standard_error``, ``first_order_ci_low``,
         ``first_order_ci_high`` and the same for ``total_order``; scalar fields go into
         ``DataFrame.attrs``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per input, indexed by ``input``.
 
         Examples
         --------
@@ -122,13 +134,25 @@ class SobolResult(Result):
         df.index.name = "input"
         return df
 
-    def confidence_interval(self, confidence_level=0.95, *, order="first") -> ConfidenceInterval:
-        """Delta-method normal confidence intervals for the first-order or total indices.
+    def confidence_interval(
+        self, confidence_level: float = 0.95, *, order: Literal["first", "total"] = "first"
+    ) -> ConfidenceInterval:
+        """Delta-method confidence intervals for the first-order or total indices.
+
+        Normal quantiles for the i.i.d. methods, Student-t with :attr:`dof` degrees of
+        freedom for the RQMC ones.
 
         Parameters
         ----------
         confidence_level : float in (0, 1), default 0.95
+            Coverage probability of each interval.
         order : {"first", "total"}, default "first"
+            Which indices.
+
+        Returns
+        -------
+        ConfidenceInterval
+            ``(low, high)``, arrays of shape (d,).
 
         Examples
         --------
@@ -216,24 +240,26 @@ def _delta_se(Jac, cov):
 
 
 def sobol_indices(
-    func,
-    dists,
+    func: Callable[[np.ndarray], ArrayLike],
+    dists: Sequence[Any],
     *,
-    budget,
-    method="auto",
-    rng=None,
-    centre="auto",
-    order="both",
-    family="auto",
-    defensive=0.05,
-    adapt_fraction=0.5,
-    block_fraction=0.1,
-    workers=None,
-    progress=False,
-    qmc=False,
-    n_replicates=8,
-    first_order_estimator="saltelli",
-):
+    budget: int,
+    method: Literal[
+        "auto", "surrogate", "rqmc", "sequence", "aiscv", "pick_freeze", "saltelli"
+    ] = "auto",
+    rng: int | np.random.Generator | None = None,
+    centre: Literal["auto"] | bool = "auto",
+    order: Literal["both", "first", "total"] = "both",
+    family: Literal["auto", "gaussian", "gaussian_mixture", "student"] = "auto",
+    defensive: float = 0.05,
+    adapt_fraction: float = 0.5,
+    block_fraction: float = 0.1,
+    qmc: bool = False,
+    workers: int | Callable[..., Any] | None = None,
+    progress: bool = False,
+    n_replicates: int = 8,
+    first_order_estimator: Literal["saltelli", "janon", "auto"] = "saltelli",
+) -> SobolResult:
     r"""First-order and total Sobol' indices by pick-freeze: RQMC with surrogate control variates.
 
     With ``A``, ``B`` independent input samples and ``AB_i`` equal to ``A`` with coordinate
@@ -347,6 +373,12 @@ default "auto"
     TypeError
         A ``func`` returning complex values.
 
+    See Also
+    --------
+    multiple_expectations : Many expectations (and many input laws) from one adaptive sample.
+    SobolResult : The result, with ``confidence_interval`` and ``to_frame``.
+    scipy.stats.sobol_indices : SciPy's estimator (one scrambled sequence, no intervals).
+
     References
     ----------
     A. Saltelli et al. (2010), Variance based sensitivity analysis of model output, CPC 181;
@@ -439,7 +471,7 @@ default "auto"
             return np.ascontiguousarray(y.reshape(per, n).T)
 
         if method != "aiscv":
-            U = rng.standard_normal((n_points, 2 * d))
+            U = np.random.default_rng(rng).standard_normal((n_points, 2 * d))
             raw = evaluate(U)
             n_pilot = max(2, int(block_fraction * n_points))
             c = raw[:n_pilot, :2].mean()
@@ -462,7 +494,7 @@ default "auto"
                 expectations=None,
             )
 
-        state = {}
+        state: dict[str, Any] = {}
 
         def make_integrand(raw0):
             y = raw0[:, :2].ravel()

@@ -322,7 +322,11 @@ def test_janon_first_order_estimator(estimator):
     # for the replicate design: 5 t-SE holds with probability > 0.997 per index)
     S = A_LIN**2 / np.sum(A_LIN**2)
     res = sobol_indices(
-        linear, [stats.norm()] * 4, budget=6 * 2**11, method="rqmc", rng=21,
+        linear,
+        [stats.norm()] * 4,
+        budget=6 * 2**11,
+        method="rqmc",
+        rng=21,
         first_order_estimator=estimator,
     )
     assert res.janon.shape == (4,)
