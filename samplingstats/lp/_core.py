@@ -98,6 +98,17 @@ def sketch_dims(n, d, sketch_size, sparsity, jl_dim):
         s = int(sketch_size)
     s = max(min(s, n), d)
     r = 16 if jl_dim is None else int(jl_dim)
+    if jl_dim is not None:
+        from ._common import check_allocation
+
+        # the Gaussian d x r, R^{-1} G and (torch, CSR) the n x r product
+        check_allocation(
+            8 * r * (2 * d + n),
+            "jl_dim",
+            jl_dim,
+            "leverage_scores",
+            f"the {d} x {r} JL projection and the {n} x {r} product",
+        )
     return s, k, r
 
 
@@ -128,6 +139,50 @@ def default_max_iter(p, n, tol, method):
         return 2
     start = 1.0 + math.log(max(n, 2))
     return int(math.ceil((math.log(tol) - math.log(start)) / math.log(c))) + 20
+
+
+# ----------------------------------------------------------------------------------------------
+# the Lewis iteration's stopping rules, shared by both executors
+# ----------------------------------------------------------------------------------------------
+# an iteration stops when its residual has not reached a new minimum in this many iterations
+STALL_ITERATIONS = 50
+
+
+class StallMonitor:
+    """Early stop of a diverging or stalled fixed-point iteration: ``stop(res)`` is True when the
+    residual is NaN or has not reached a new minimum in :data:`STALL_ITERATIONS` iterations
+    (a contraction improves on it every few iterations)."""
+
+    def __init__(self) -> None:
+        self.best, self.since, self.stalled = math.inf, 0, False
+
+    def stop(self, res: float) -> bool:
+        if res < self.best:
+            self.best, self.since = res, 0
+        else:
+            self.since += 1
+        self.stalled = res != res or self.since >= STALL_ITERATIONS
+        return self.stalled
+
+
+def warn_lewis(n_iter, p, res, tol, monitor, stacklevel) -> None:
+    """The ConvergenceWarning of a Lewis iteration that stopped above ``tol``."""
+    import warnings
+
+    from .._exceptions import ConvergenceWarning
+
+    if monitor is not None and monitor.stalled:
+        why = (
+            f"stopped early at {n_iter} iterations at p={p}: the fixed-point residual has not "
+            f"decreased for {monitor.since} iterations (best {monitor.best:.3g}, now {res:.3g} "
+            f"> tol={tol:g}); the iteration is not converging"
+        )
+    else:
+        why = (
+            f"did not converge in {n_iter} iterations at p={p}: fixed-point residual "
+            f"{res:.3g} > tol={tol:g}. Increase max_iter or tol"
+        )
+    warnings.warn(f"lewis_weights {why}.", ConvergenceWarning, stacklevel=stacklevel + 1)
 
 
 # which sampling scores (the scores= word of sensitivity_sample / lp_regression / LpRegressor)
@@ -224,9 +279,11 @@ def draw_sample(scores, n_samples, p, mode, rng, n):
     )
 
 
-def check_scores_array(scores, n):
+def check_scores_array(scores, n, caller="sensitivity_sample"):
     from .._validation import check_weights
+    from ._common import refuse_complex
 
+    refuse_complex(scores, "scores", caller)
     if is_torch(scores):
         scores = to_numpy(scores)
     return check_weights(scores, "scores", length=n)

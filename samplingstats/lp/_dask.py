@@ -26,11 +26,10 @@ from __future__ import annotations
 import math
 import threading
 import time
-import warnings
 
 import numpy as np
 
-from .._exceptions import ConvergenceWarning, InvalidParameterError
+from .._exceptions import InvalidParameterError
 from .._progress import get_logger, progress_bar
 from .._rng import as_generator
 from .._validation import check_vector
@@ -41,12 +40,14 @@ from ._common import (
     is_dask_array,
     iteration_monitor,
     rank_error,
+    refuse_complex,
 )
 from ._core import (
     AUTO_ROWS_PER_COLUMN,
     CHOLESKY_MAX_COND,
     EXACT_SENSITIVITY_MAX_ROWS,
     SKETCH_MIN_ENTRIES,
+    StallMonitor,
     block_gram,
     block_leverage_from_factor,
     check_scores_array,
@@ -62,6 +63,7 @@ from ._core import (
     sampling_lewis_iter,
     sketch_dims,
     sketch_projection,
+    warn_lewis,
 )
 from ._results import LewisWeightsResult, LpRegressionResult
 from ._solvers import check_sample_not_empty, check_solver_for_p, solve_sample
@@ -113,6 +115,7 @@ def as_dask_matrix(A, name="A", caller="leverage_scores"):
         raise InvalidParameterError(
             f"Argument {name!r} must have at least 1 row(s) and 1 column, got shape {A.shape}."
         )
+    refuse_complex(A, name, caller)
     kind = np.dtype(A.dtype).kind
     if kind not in "biuf":
         raise InvalidParameterError(
@@ -129,6 +132,7 @@ def as_dask_vector(b, A, name="b", caller="lp_regression"):
     """``b`` (numpy, list or dask, shape (n,)) as a float64 dask vector chunked like ``A``."""
     da = _dask_array()
 
+    refuse_complex(b, name, caller)
     if is_dask_array(b):
         if b.ndim != 1:
             raise InvalidParameterError(
@@ -644,7 +648,7 @@ def _first_pass(A, kind, seed, s, k):
     return summary, nz, counts.compute()
 
 
-def _lewis_fused(A, p, method, rng, tol, max_iter, on_iter=None):
+def _lewis_fused(A, p, method, rng, tol, max_iter, on_iter=None, monitor=None):
     """The Lewis loop with one pass over ``A`` per iteration, plus a first pass that also finds
     the zero rows (a sketch is redone once if there are zero rows: they change the numbering).
 
@@ -734,7 +738,7 @@ def _lewis_fused(A, p, method, rng, tol, max_iter, on_iter=None):
         if res <= tol:
             converged = True
             break
-        if last:
+        if last or (monitor is not None and monitor.stop(res)):
             break  # keep w: the residual reported is that of the returned weights
         summary, nbad = summ
         if nbad:  # pragma: no cover - the first pass already checked every entry
@@ -760,11 +764,12 @@ def dask_lewis_core(A, p, method, rng, tol, max_iter, opts=None, *, warn=True, o
     e = 0.5 - 1.0 / p
     res, converged, n_iter = math.inf, False, 0
     tiny = 1e-300
+    monitor = StallMonitor()
     if p != 2 and method in ("auto", "cholesky", "sketch") and not opts:
-        out = _lewis_fused(A, p, method, rng, tol, max_iter, on_iter)
+        out = _lewis_fused(A, p, method, rng, tol, max_iter, on_iter, monitor)
         if out[0] == "done":
             _, w, n_iter, converged, res = out
-            return _lewis_finish(w, n_iter, converged, res, p, tol, method, warn)
+            return _lewis_finish(w, n_iter, converged, res, p, tol, method, warn, monitor)
         # "auto" met an ill-conditioned Gram matrix: QR from here on
         _, w, n_iter, nz, counts = out
         method = "qr"
@@ -798,20 +803,15 @@ def dask_lewis_core(A, p, method, rng, tol, max_iter, opts=None, *, warn=True, o
         if res <= tol:
             converged = True
             break
-        if n_iter == max_iter:
+        if n_iter == max_iter or monitor.stop(res):
             break  # keep w: the residual reported is that of the returned weights
         w = nxt
-    return _lewis_finish(w, n_iter, converged, res, p, tol, method, warn)
+    return _lewis_finish(w, n_iter, converged, res, p, tol, method, warn, monitor)
 
 
-def _lewis_finish(w, n_iter, converged, res, p, tol, method, warn):
+def _lewis_finish(w, n_iter, converged, res, p, tol, method, warn, monitor=None):
     if not converged and warn and method != "sketch":
-        warnings.warn(
-            f"lewis_weights did not converge in {n_iter} iterations at p={p}: fixed-point "
-            f"residual {res:.3g} > tol={tol:g}. Increase max_iter or tol.",
-            ConvergenceWarning,
-            stacklevel=5,
-        )
+        warn_lewis(n_iter, p, res, tol, monitor, stacklevel=5)
     return w, n_iter, converged, res
 
 

@@ -14,7 +14,7 @@ from .._progress import get_logger, progress_bar
 from .._results import Result
 from .._rng import as_generator
 from .._validation import Interval, validate_params
-from ._common import P_CONSTRAINT, as_lp_matrix
+from ._common import P_CONSTRAINT, as_lp_matrix, check_allocation
 from ._results import RowSample
 
 __all__ = ["embedding_distortion", "DistortionResult"]
@@ -138,12 +138,20 @@ def embedding_distortion(A, S, *, p, rng=None, n_directions=256, n_refine=3, pro
     >>> print(f"{dist.low:.2f} {dist.high:.2f}")
     1.01 1.15
     """
-    kind, M = as_lp_matrix(A, "A")
+    kind, M = as_lp_matrix(A, "A", caller="embedding_distortion")
     if kind == "torch":
         M = M.detach().cpu().double().numpy()
         kind = "dense"
     p = float(p)
     n, d = M.shape
+    n_cols = n_directions + d + min(32, n)
+    check_allocation(
+        8 * n_cols * (n + d),
+        "n_directions",
+        n_directions,
+        "embedding_distortion",
+        f"the {n} x {n_cols} matrix of projections",
+    )
     if S.n_rows != n:
         raise InvalidParameterError(
             f"Argument 'S' of embedding_distortion samples {S.n_rows} rows but 'A' has {n}."

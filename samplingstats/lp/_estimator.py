@@ -3,18 +3,84 @@
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._exceptions import InvalidParameterError
 from .._rng import as_generator
-from .._validation import Interval, StrOptions, check_param
-from ._common import P_CONSTRAINT
+from .._validation import Interval, StrOptions, check_param, check_weights
+from ._common import P_CONSTRAINT, refuse_complex
 from ._core import SCORES, auto_n_samples
 from ._regression import lp_regression
 
 __all__ = ["LpRegressor"]
+
+
+def _check_input(x: Any, name: str, caller: str, *, ndim: int) -> tuple[int, ...]:
+    """Refuse ``None``, strings, complex / non-numeric dtypes, the wrong number of dimensions and
+    empty input, naming ``name`` and the estimator's method (before scikit-learn's checks)."""
+    import scipy.sparse as sp
+
+    if x is None or isinstance(x, (str, bytes)):
+        extra = (
+            " (LpRegressor requires y to be passed, but the target y is None)"
+            if (x is None and name == "y")
+            else ""
+        )
+        raise InvalidParameterError(
+            f"The {name!r} parameter of {caller} must be a numeric array. "
+            f"Got {type(x).__name__} instead{extra}."
+        )
+    if sp.issparse(x):
+        shape, dtype = x.shape, x.dtype
+    else:
+        try:
+            arr = np.asarray(x)
+        except (TypeError, ValueError) as exc:
+            raise InvalidParameterError(
+                f"The {name!r} parameter of {caller} must be a numeric array: {exc}"
+            ) from None
+        shape, dtype = arr.shape, arr.dtype
+    if dtype.kind == "c":
+        raise InvalidParameterError(
+            f"The {name!r} parameter of {caller} must be real. Complex data not supported "
+            "(casting would drop the imaginary part)."
+        )
+    if dtype.kind == "O":  # object arrays of numbers are converted by scikit-learn
+        try:
+            np.asarray(x, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise InvalidParameterError(
+                f"The {name!r} parameter of {caller} must be a real numeric array. Got an "
+                f"object array with non-numeric entries instead ({exc})."
+            ) from None
+    elif dtype.kind not in "biuf":
+        raise InvalidParameterError(
+            f"The {name!r} parameter of {caller} must be a real numeric array. Got an array of "
+            f"dtype {dtype} instead."
+        )
+    ok_ndim = len(shape) == ndim or (ndim == 1 and len(shape) == 2 and shape[1] == 1)
+    if not ok_ndim:
+        hint = (
+            " Reshape your data with X.reshape(-1, 1) (one feature) or X.reshape(1, -1) (one "
+            "sample)."
+            if ndim == 2 and len(shape) == 1
+            else ""
+        )
+        raise InvalidParameterError(
+            f"The {name!r} parameter of {caller} must be a {ndim}-D array. Got shape "
+            f"{tuple(shape)} instead.{hint}"
+        )
+    for axis, what in ((0, "sample"), (1, "feature")):
+        if axis < ndim and shape[axis] == 0:
+            raise InvalidParameterError(
+                f"The {name!r} parameter of {caller} must not be empty: found array with "
+                f"0 {what}(s) (shape={tuple(shape)}) while a minimum of 1 is required."
+            )
+    return tuple(shape)
 
 
 class LpRegressor(RegressorMixin, BaseEstimator):
@@ -109,15 +175,44 @@ class LpRegressor(RegressorMixin, BaseEstimator):
         for name, cons in self._parameter_constraints.items():
             check_param(getattr(self, name), cons, name=name, caller=type(self).__name__)
 
-    def fit(self, X, y):
-        """Fit the model; returns ``self``."""
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LpRegressor:
+        """Fit the model; returns ``self``.
+
+        Parameters
+        ----------
+        X : array_like or scipy.sparse matrix, shape (n_samples, n_features)
+            Real features.
+        y : array_like, shape (n_samples,)
+            Real targets.
+        sample_weight : array_like, shape (n_samples,), optional
+            Non-negative row weights ``w_i``: the fit minimises ``sum_i w_i |y_i - x_i^T w - c|^p``
+            (rows scaled by ``w_i^(1/p)``); ``cost_`` is that weighted cost.
+        """
         self._validate()
+        caller = f"{type(self).__name__}.fit"
+        n_x = _check_input(X, "X", caller, ndim=2)[0]
+        n_y = _check_input(y, "y", caller, ndim=1)[0]
+        if n_x != n_y:
+            raise InvalidParameterError(
+                f"The 'X' and 'y' parameters of {caller} must have the same number of rows. "
+                f"Got {n_x} and {n_y} instead."
+            )
         X, y = validate_data(self, X, y, accept_sparse="csr", y_numeric=True, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
         import scipy.sparse as sp
 
+        sw = None
+        if sample_weight is not None:
+            refuse_complex(sample_weight, "sample_weight", caller)
+            try:
+                sw = check_weights(sample_weight, "sample_weight", length=X.shape[0])
+            except InvalidParameterError as err:
+                raise InvalidParameterError(f"{caller}: {err}") from None
+            root = sw ** (1.0 / float(self.p))
+            X = sp.csr_matrix(sp.diags(root) @ X) if sp.issparse(X) else X * root[:, None]
+            y = y * root
         if self.fit_intercept:
-            ones = np.ones((X.shape[0], 1))
+            ones = np.ones((X.shape[0], 1)) if sw is None else root[:, None]
             A = sp.hstack([X, ones], format="csr") if sp.issparse(X) else np.hstack([X, ones])
         else:
             A = X
@@ -150,9 +245,10 @@ class LpRegressor(RegressorMixin, BaseEstimator):
         self.sample_indices_ = None if res.sample is None else res.sample.indices
         return self
 
-    def predict(self, X):
+    def predict(self, X: Any) -> np.ndarray:
         """Predict ``X @ coef_ + intercept_``."""
         check_is_fitted(self)
+        _check_input(X, "X", f"{type(self).__name__}.predict", ndim=2)
         X = validate_data(self, X, accept_sparse="csr", reset=False, dtype=np.float64)
         return np.asarray(X @ self.coef_).ravel() + self.intercept_
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numbers
 
+import numpy as np
+
 from .._validation import Interval, StrOptions, validate_params
 from . import _memory
 from ._common import as_lp_matrix, is_dask_array, rank_error
@@ -95,11 +97,12 @@ def leverage_scores(
             sparsity=sparsity,
             jl_dim=jl_dim,
         )
-    kind, A = as_lp_matrix(A, "A")
+    in_dtype = getattr(A, "dtype", None)
+    kind, A = as_lp_matrix(A, "A", caller="leverage_scores", keep_float32=True)
     n, d = A.shape
     if n < d and rcond is None:
         raise rank_error("leverage_scores", "A", n, d)
-    return _memory.leverage(
+    tau = _memory.leverage(
         kind,
         A,
         method,
@@ -109,3 +112,6 @@ def leverage_scores(
         sparsity=sparsity,
         jl_dim=jl_dim,
     )
+    if kind != "torch" and in_dtype == np.float32 and tau.dtype != np.float32:
+        tau = tau.astype(np.float32)  # float32 in, float32 out (sparse and rcond paths)
+    return tau

@@ -106,7 +106,7 @@ def lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None, pro
         return dask_lewis_weights(
             A, p=p, method=method, tol=tol, max_iter=max_iter, rng=rng, progress=progress
         )
-    kind, A = as_lp_matrix(A, "A")
+    kind, A = as_lp_matrix(A, "A", caller="lewis_weights")
     n, d = A.shape
     p = float(p)
     if n < d:

@@ -9,18 +9,17 @@ from :mod:`._core` and neither imports the other. The public functions (top laye
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 
 from .._backend import import_torch, to_numpy
-from .._exceptions import ConvergenceWarning
 from .._rng import as_generator, torch_generator
 from ._common import rank_error
 from ._core import (
     CHOLESKY_MAX_COND,
     EXACT_SENSITIVITY_MAX_ROWS,
     SKETCH_MIN_ENTRIES,
+    StallMonitor,
     block_gram,
     block_leverage_from_factor,
     cholesky_cond,
@@ -35,6 +34,7 @@ from ._core import (
     sampling_lewis_iter,
     sketch_dims,
     sketch_projection,
+    warn_lewis,
 )
 
 __all__ = [
@@ -81,6 +81,70 @@ def _lev_cholesky(A, caller, name, *, strict, sparse=False):
     if sparse:
         return row_sq(np.asarray(A @ Linv_t))
     return block_leverage_from_factor(A, None, Linv_t)
+
+
+# float32 input: the scores are computed in float64 over row blocks of about 8 MiB (float64),
+# so the peak stays the input plus the float32 output plus O(block * d + d^2).
+_BLOCK_BYTES = 8 * 2**20
+
+
+def _row_blocks(n, d):
+    step = max(256, _BLOCK_BYTES // (8 * max(d, 1)))
+    for lo in range(0, n, step):
+        yield lo, min(n, lo + step)
+
+
+def _f32_gram(A):
+    """``A^T A`` in float64 of a float32 ``A``, accumulated over float64 row blocks."""
+    n, d = A.shape
+    G = np.zeros((d, d))
+    for lo, hi in _row_blocks(n, d):
+        X = A[lo:hi].astype(np.float64)
+        G += X.T @ X
+    return G
+
+
+def _f32_scores_from(A, Minv):
+    """``||a_i^T Minv||^2`` (float64 arithmetic, float32 output) over row blocks of ``A``."""
+    n, d = A.shape
+    out = np.empty(n, dtype=np.float32)
+    for lo, hi in _row_blocks(n, d):
+        out[lo:hi] = row_sq(A[lo:hi].astype(np.float64) @ Minv)
+    return out
+
+
+def _lev_cholesky_f32(A, caller, name, *, strict):
+    """Gram + Cholesky of a float32 ``A`` with float64 accumulation; None when ``strict`` is
+    False and ``A`` is ill conditioned (the caller then uses :func:`_lev_qr_f32`)."""
+    n, d = A.shape
+    L, cond = cholesky_cond(_f32_gram(A))
+    if L is None or cond > CHOLESKY_MAX_COND:
+        if not strict:
+            return None
+        if L is None or cond > 1.0 / math.sqrt(rank_tol(n, d)):
+            return _lev_qr_f32(A, caller, name)  # rank check (and the scores if full rank)
+    with one_blas_thread():
+        Linv_t = inverse_cholesky_t(L)
+    return _f32_scores_from(A, Linv_t)
+
+
+def _lev_qr_f32(A, caller, name):
+    """QR leverage of a float32 ``A`` without an ``n x d`` copy: ``R`` by a blocked (TSQR) QR
+    in float64, then ``tau_i = ||a_i^T R^{-1}||^2`` over row blocks (float32 output)."""
+    import scipy.linalg as sla
+
+    n, d = A.shape
+    R = np.zeros((0, d))
+    with one_blas_thread():
+        for lo, hi in _row_blocks(n, d):
+            R = np.linalg.qr(np.vstack([R, A[lo:hi].astype(np.float64)]), mode="r")
+        diag = np.abs(np.diag(R)) if R.shape[0] >= d else np.zeros(d)
+        if diag.max() == 0 or diag.min() <= rank_tol(n, d, np.float32) * diag.max():
+            rank = rank_of_triangular(R, float(np.finfo(np.float32).eps))
+            if rank < d:
+                raise rank_error(caller, name, rank, d)
+        Rinv = sla.solve_triangular(R, np.eye(d), lower=False, check_finite=False)
+    return _f32_scores_from(A, Rinv)
 
 
 def _lev_svd(A, rcond):
@@ -196,16 +260,24 @@ def leverage(
     if kind == "torch":
         return _lev_torch(A, method, rng, rcond, caller, name, sketch_size, sparsity, jl_dim)
     sparse = kind == "sparse"
+    f32 = not sparse and A.dtype == np.float32
     if rcond is not None:
         return _lev_svd(A.toarray() if sparse else A, rcond)
     if method == "sketch":
-        return sketched_leverage(
+        tau = sketched_leverage(
             A, as_generator(rng), caller, name, sketch_size, sparsity, jl_dim, sparse=sparse
         )
+        return tau.astype(np.float32) if f32 else tau
     if method in ("auto", "cholesky"):
-        tau = _lev_cholesky(A, caller, name, strict=method == "cholesky", sparse=sparse)
+        strict = method == "cholesky"
+        if f32:
+            tau = _lev_cholesky_f32(A, caller, name, strict=strict)
+        else:
+            tau = _lev_cholesky(A, caller, name, strict=strict, sparse=sparse)
         if tau is not None:
             return tau
+    if f32:
+        return _lev_qr_f32(A, caller, name)
     return _lev_qr(A.toarray() if sparse else A, caller, name)
 
 
@@ -275,13 +347,15 @@ def lewis_core(kind, A, p, method, rng, tol, max_iter, opts, *, warn=True, on_it
         converged = False
         n_iter = 0
         tiny = 1e-300 if kind != "torch" else float(torch.finfo(A.dtype).tiny)
+        monitor = StallMonitor()
         for _ in range(max_iter):
             tau = _scaled_leverage(kind, A, w**e, method, rng, opts)
             n_iter += 1
             tau = tau.clamp_min(tiny) if kind == "torch" else np.maximum(tau, tiny)
             # Cohen-Peng map T(w) = (a_i^T (A^T W^{1-2/p} A)^{-1} a_i)^{p/2} = (tau / w^{1-2/p})^{p/2}
-            t = (tau / w ** (1 - 2 / p)) ** (p / 2)
-            res = float(abs(t / w - 1).max())
+            with np.errstate(over="ignore", invalid="ignore"):
+                t = (tau / w ** (1 - 2 / p)) ** (p / 2)
+                res = float(abs(t / w - 1).max())
             if on_iter is not None:
                 on_iter(n_iter, res)
             if res <= tol:
@@ -289,15 +363,12 @@ def lewis_core(kind, A, p, method, rng, tol, max_iter, opts, *, warn=True, on_it
                 break
             if n_iter == max_iter:
                 break  # keep w: the residual reported is the residual of the returned weights
+            if monitor.stop(res):  # diverging or stalled: stop early
+                break
             # p < 4: plain contraction; p >= 4: damped geometric step w^{1-2/p} T(w)^{2/p} = tau
             w = t if p < 4 else tau
         if not converged and warn and method != "sketch":
-            warnings.warn(
-                f"lewis_weights did not converge in {n_iter} iterations at p={p}: fixed-point "
-                f"residual {res:.3g} > tol={tol:g}. Increase max_iter or tol.",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
+            warn_lewis(n_iter, p, res, tol, monitor, stacklevel=3)
     if not full:
         if kind == "torch":
             out = torch.zeros(n, dtype=w.dtype, device=w.device)

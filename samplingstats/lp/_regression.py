@@ -18,16 +18,17 @@ from .._validation import (
     Interval,
     StrOptions,
     check_consistent_length,
-    check_vector,
     validate_params,
 )
 from ._common import (
     P_CONSTRAINT,
     StageLog,
     as_lp_matrix,
+    as_lp_vector,
     augmented_scores,
     check_n_samples,
     is_dask_array,
+    refuse_complex,
 )
 from ._core import SCORES, auto_n_samples, check_scores_array, check_scores_for_p, draw_sample
 from ._memory import augment, sampling_scores
@@ -167,6 +168,8 @@ def lp_regression(
     if is_dask_array(b):
         b = b.compute()  # an in-memory A: b is n floats
     p = float(p)
+    refuse_complex(A, "A", "lp_regression")
+    refuse_complex(b, "b", "lp_regression")
     torch_in = is_torch(A) or is_torch(b)
     ref = A if is_torch(A) else None
     if torch_in:
@@ -175,8 +178,8 @@ def lp_regression(
         check_same_backend(A=A, b=b)
         A = to_numpy(A, dtype=np.float64)
         b = to_numpy(b, dtype=np.float64)
-    kind, M = as_lp_matrix(A, "A")
-    bv = check_vector(b, "b")
+    kind, M = as_lp_matrix(A, "A", caller="lp_regression")
+    bv = as_lp_vector(b, "b", "lp_regression")
     check_consistent_length(A=M, b=bv)
     n, d = M.shape
     check_solver_for_p(solver, p)
@@ -197,7 +200,7 @@ def lp_regression(
                     gen,
                 )
             else:
-                sigma = check_scores_array(scores, n)
+                sigma = check_scores_array(scores, n, "lp_regression")
             stages.done("scores")
             sample = draw_sample(
                 np.ascontiguousarray(sigma, dtype=np.float64), n_samples, p, mode, gen, n

@@ -21,6 +21,18 @@ __all__ = ["RowSample", "sensitivity_sample", "sampling_scores", "sample_size", 
 SCHEMES = SCORES  # the tuple's name before issue 13 (kept for tests/lp)
 
 
+def _pow(x, y) -> float:
+    """``x ** y`` in float64, ``inf`` where it overflows."""
+    try:
+        return math.pow(float(x), float(y))
+    except OverflowError:
+        return math.inf
+
+
+# sample_size refuses answers above this (no array of more rows fits in any memory)
+_MAX_SAMPLE_SIZE = 2**53
+
+
 @validate_params(
     {
         "A": ["array-like"],
@@ -113,7 +125,7 @@ def sensitivity_sample(A, *, p, n_samples, scores="lewis", mode="bernoulli", rng
             rng=rng,
             small_scores=sampling_scores,
         )
-    kind, M = as_lp_matrix(A, "A")
+    kind, M = as_lp_matrix(A, "A", caller="sensitivity_sample")
     n, d = M.shape
     p = float(p)
     check_n_samples(n_samples, n, mode, "sensitivity_sample")
@@ -131,9 +143,9 @@ def sensitivity_sample(A, *, p, n_samples, scores="lewis", mode="bernoulli", rng
         "p": [P_CONSTRAINT],
         "epsilon": [Interval(numbers.Real, 0, 1, closed="neither")],
         "scores": [StrOptions({"lewis", "sensitivity", "augmented", "leverage"})],
-        "total_sensitivity": [Interval(numbers.Real, 0, None, closed="neither"), None],
+        "total_sensitivity": [Interval(numbers.Real, 0, math.inf, closed="neither"), None],
         "delta": [Interval(numbers.Real, 0, 1, closed="neither")],
-        "constant": [Interval(numbers.Real, 0, None, closed="neither")],
+        "constant": [Interval(numbers.Real, 0, math.inf, closed="neither")],
     },
     caller="sample_size",
 )
@@ -195,13 +207,13 @@ def sample_size(
     """
     p = float(p)
     if total_sensitivity is None:
-        S = float(d) if p <= 2 else float(d) ** (p / 2)
+        S = float(d) if p <= 2 else _pow(d, p / 2)
     else:
         S = float(total_sensitivity)
     if scores == "lewis":
-        rate = d if p <= 2 else d ** (p / 2)
+        rate = d if p <= 2 else _pow(d, p / 2)
     elif scores == "sensitivity":
-        rate = S ** (2 / p) if p < 2 else (S if p == 2 else S ** (2 - 2 / p))
+        rate = _pow(S, 2 / p) if p < 2 else (S if p == 2 else _pow(S, 2 - 2 / p))
     elif scores == "augmented":
         if p > 2:
             raise InvalidParameterError(
@@ -217,4 +229,11 @@ def sample_size(
             )
         rate = d
     log_term = math.log(max(d, 2) / delta)
-    return int(math.ceil(constant * rate * log_term / epsilon**2))
+    m = float(constant) * float(rate) * log_term / float(epsilon) / float(epsilon)
+    if not m <= _MAX_SAMPLE_SIZE:
+        raise InvalidParameterError(
+            f"sample_size: the requested embedding needs more than {_MAX_SAMPLE_SIZE:.0e} rows "
+            f"(rate {float(rate):.3g}, 'constant'={constant!r}, 'epsilon'={epsilon!r}, "
+            f"'delta'={delta!r}, 'd'={d!r}, 'p'={p!r}); no sample of that size can be drawn."
+        )
+    return int(math.ceil(m))

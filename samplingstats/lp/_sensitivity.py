@@ -14,6 +14,21 @@ from ._common import P_CONSTRAINT, as_lp_matrix, rank_error
 __all__ = ["lp_sensitivities"]
 
 
+def _check_cvxpy_solver(solver: str) -> str:
+    """The cvxpy name of ``solver`` (case-insensitive) if it is installed, else a clear error
+    listing the installed solvers."""
+    import cvxpy as cp
+
+    installed = sorted(cp.installed_solvers())
+    name = solver.upper()
+    if name not in installed:
+        raise InvalidParameterError(
+            "The 'solver' parameter of lp_sensitivities must be one of the installed cvxpy "
+            f"solvers {installed} (or None). Got {solver!r} instead."
+        )
+    return name
+
+
 @validate_params(
     {
         "A": ["array-like"],
@@ -60,7 +75,7 @@ def lp_sensitivities(A, *, p, method="exact", solver=None):
     >>> bool(np.all(s <= bound + 1e-6)), bool(s.sum() <= 3)
     (True, True)
     """
-    kind, M = as_lp_matrix(A, "A")
+    kind, M = as_lp_matrix(A, "A", caller="lp_sensitivities")
     n, d = M.shape
     p = float(p)
     if n < d:
@@ -76,6 +91,8 @@ def lp_sensitivities(A, *, p, method="exact", solver=None):
     if method == "lewis_bound":
         return _memory.lewis_bound(kind, M, p)
     # exact
+    if solver is not None:
+        solver = _check_cvxpy_solver(solver)
     dense = M
     if kind == "torch":
         dense = M.detach().cpu().double().numpy()

@@ -222,7 +222,7 @@ def test_leverage_lewis_sensitivity_bad_input():
     A = np.random.default_rng(15).standard_normal((30, 3))
     with pytest.raises(
         InvalidParameterError,
-        match=r"The 'p' parameter of lewis_weights must be a float in the range \[1, inf\)\. "
+        match=r"The 'p' parameter of lewis_weights must be a float in the range \[1, 100\]\. "
         r"Got 0\.5 instead\.",
     ):
         lewis_weights(A, p=0.5)

@@ -118,7 +118,7 @@ def test_regression_bad_input():
     A, b = _problem(rng, 50, 3)
     with pytest.raises(
         InvalidParameterError,
-        match=r"'p' parameter of lp_regression must be a float in the range \[1, inf\)\. Got 0\.5",
+        match=r"'p' parameter of lp_regression must be a float in the range \[1, 100\]\. Got 0\.5",
     ):
         lp_regression(A, b, p=0.5)
     with pytest.raises(InvalidParameterError, match="inconsistent lengths: A has 50, b has 49"):

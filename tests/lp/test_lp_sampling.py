@@ -177,7 +177,7 @@ def test_sample_size_rates():
 def test_sampling_bad_input():
     A = np.random.default_rng(37).standard_normal((100, 3))
     with pytest.raises(
-        InvalidParameterError, match=r"'p' parameter of sensitivity_sample .*\[1, inf\)"
+        InvalidParameterError, match=r"'p' parameter of sensitivity_sample .*\[1, 100\]"
     ):
         sensitivity_sample(A, p=0.5, n_samples=10)
     with pytest.raises(InvalidParameterError, match=r"'p' parameter of sensitivity_sample"):

@@ -291,8 +291,10 @@ def test_bad_input_messages():
         leverage_scores(da.ones((3, 5), chunks=(3, 5)))
     with pytest.raises(InvalidParameterError, match="unknown chunk sizes"):
         leverage_scores(D[D[:, 0] > 0])
-    with pytest.raises(InvalidParameterError, match="real numeric dtype"):
+    with pytest.raises(TypeError, match="'A' of leverage_scores must be real, got a complex"):
         leverage_scores(da.from_array(np.ones((10, 2), dtype=complex)))
+    with pytest.raises(InvalidParameterError, match="real numeric dtype"):
+        leverage_scores(da.from_array(np.full((10, 2), "x")))
     with pytest.raises(
         InvalidParameterError, match="'n_samples' parameter of lp_regression must be set"
     ):
