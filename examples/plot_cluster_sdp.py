@@ -14,23 +14,20 @@ GaussianMixture) estimates d(d+1)/2 parameters per cluster from 100 points and b
 d grows; :class:`samplingstats.cluster.ILASDP` (likelihood adjusted SDP with shrunk covariances)
 stays close to the Bayes error.
 
-Set ``SAMPLINGSTATS_EXAMPLE_OUT`` to a directory (the figure is saved there as
-``cluster_comparison.png``) or to a ``.png`` path to save the figure.
+Run as a script, the figure is shown; set ``SAMPLINGSTATS_EXAMPLE_OUT`` to a directory (the
+figure is saved there as ``cluster_comparison.png``) or to a ``.png`` path to save it instead.
 """
 
 import os
 import warnings
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.mixture import GaussianMixture
+from threadpoolctl import threadpool_limits
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from sklearn.cluster import KMeans  # noqa: E402
-from sklearn.mixture import GaussianMixture  # noqa: E402
-from threadpoolctl import threadpool_limits  # noqa: E402
-
-from samplingstats.cluster import (  # noqa: E402
+from samplingstats.cluster import (
     ILASDP,
     exact_recovery_threshold,
     make_heterogeneous_mixture,
@@ -89,10 +86,6 @@ ax2.set_title("unequal covariances, n=300, K=3")
 ax2.legend(fontsize=8)
 fig.tight_layout()
 
-out = os.environ.get("SAMPLINGSTATS_EXAMPLE_OUT")
-if out:
-    path = out if out.endswith(".png") else os.path.join(out, "cluster_comparison.png")
-    fig.savefig(path, dpi=110)
 print("separation factors", factors.tolist())
 print(
     "SDP error",
@@ -110,3 +103,11 @@ print(
     "K-means",
     km_err.mean(1).round(3).tolist(),
 )
+
+out = os.environ.get("SAMPLINGSTATS_EXAMPLE_OUT")
+if out:
+    fig.savefig(
+        out if out.endswith(".png") else os.path.join(out, "cluster_comparison.png"), dpi=110
+    )
+else:
+    plt.show()

@@ -23,9 +23,6 @@ dominate the cost and uniform sampling, which rarely draws them, is far worse.
 
 import os
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -83,4 +80,6 @@ fig.tight_layout()
 
 out = os.environ.get("SAMPLINGSTATS_EXAMPLE_OUT")
 if out:
-    fig.savefig(os.path.join(out, "lp_schemes.png") if os.path.isdir(out) else out, dpi=120)
+    fig.savefig(out if out.endswith(".png") else os.path.join(out, "lp_schemes.png"), dpi=110)
+else:
+    plt.show()

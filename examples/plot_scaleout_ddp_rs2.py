@@ -139,7 +139,8 @@ def launch(phase, workdir, timeout=120.0):
     # NUMBA_DISABLE_JIT: RS2's index kernels have a bitwise-identical numpy path; for a job this
     # short it saves each process loading the compiled kernels (a real job keeps numba).
     env = {**os.environ, "OMP_NUM_THREADS": "1", "NUMBA_DISABLE_JIT": "1"}
-    cmd = [sys.executable, os.path.abspath(__file__), "--worker", phase]
+    # this very script (sys.argv[0]: also set when sphinx-gallery runs it, where __file__ is not)
+    cmd = [sys.executable, os.path.abspath(sys.argv[0]), "--worker", phase]
     procs = [subprocess.Popen([*cmd, str(r), str(port), workdir], env=env) for r in range(WORLD)]
     deadline = time.monotonic() + timeout
     try:

@@ -19,17 +19,14 @@ shows test accuracy against iterations.
 import copy
 import os
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+from torch.utils.data import DataLoader, TensorDataset
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from sklearn.datasets import load_digits  # noqa: E402
-from sklearn.model_selection import train_test_split  # noqa: E402
-from torch.utils.data import DataLoader, TensorDataset  # noqa: E402
-
-from samplingstats.subsample import (  # noqa: E402
+from samplingstats.subsample import (
     RS2Sampler,
     StaticSubsetDataset,
     rs2_cosine_lr,
@@ -145,6 +142,11 @@ ax.legend(loc="lower right")
 fig.tight_layout()
 for name, curve in curves.items():
     print(f"{name:38s} final accuracy {curve[-1][1]:.4f}")
+
 out = os.environ.get("SAMPLINGSTATS_EXAMPLE_OUT")
 if out:
-    fig.savefig(os.path.join(out, "plot_subsample_digits.png"), dpi=120)
+    fig.savefig(
+        out if out.endswith(".png") else os.path.join(out, "subsample_accuracy.png"), dpi=110
+    )
+else:
+    plt.show()

@@ -16,9 +16,6 @@ against the step count, with the CLT prediction ``sqrt(tr V(alpha) / n) / ||mu||
 
 import os
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
@@ -62,4 +59,6 @@ fig.tight_layout()
 
 out = os.environ.get("SAMPLINGSTATS_EXAMPLE_OUT")
 if out:
-    fig.savefig(out, dpi=120)
+    fig.savefig(out if out.endswith(".png") else os.path.join(out, "walks_nrmse.png"), dpi=110)
+else:
+    plt.show()

@@ -1,4 +1,8 @@
-"""Every script in examples/ runs (matplotlib Agg, figures not shown)."""
+"""Every script in examples/ runs (matplotlib Agg) and saves its figure; none imports a private module.
+
+The same scripts are executed by sphinx-gallery at every docs build (docs/conf.py); run plainly,
+a script shows its figure, and with SAMPLINGSTATS_EXAMPLE_OUT set it saves it there instead.
+"""
 
 import importlib.util
 import os
@@ -30,3 +34,19 @@ def test_example_runs(script, tmp_path):
         timeout=300,
     )
     assert res.returncode == 0, res.stderr[-3000:]
+    if re.search(r"^import matplotlib", script.read_text(), re.M):
+        assert list(tmp_path.glob("*.png")), f"{script.name} saved no figure"
+
+
+PRIVATE = re.compile(r"^\s*(?:from|import)\s+samplingstats(?:\.\w+)*\._\w+", re.M)
+
+
+@pytest.mark.parametrize("script", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_example_uses_public_api_only(script):
+    assert not PRIVATE.findall(script.read_text())
+
+
+def test_private_import_pattern_can_fail():
+    assert PRIVATE.findall("from samplingstats.dpp._demo import stability_table\n")
+    assert PRIVATE.findall("import samplingstats._rng\n")
+    assert not PRIVATE.findall("from samplingstats.dpp import sample_design\n")
