@@ -213,6 +213,8 @@ def bm_solve(
     memory=5,
     stall=0.9,
     beta_growth=100.0,
+    inner_factor=1.0,
+    inner_max=200,
     callback=None,
 ):
     """Solve the clustering SDP in factored form from ``U0`` (see the module docstring).
@@ -234,6 +236,10 @@ def bm_solve(
         Maximum number of projected-gradient iterations (each costs one pass over the data).
     memory : int
         Window of the non-monotone Armijo test.
+    inner_factor, inner_max : float, int
+        Inexact augmented Lagrangian: the multiplier step is taken once the relative gradient
+        mapping is below ``inner_factor`` times the feasibility residual (and above the
+        stationarity tolerance), or after ``inner_max`` iterations.
     callback : callable, optional
         ``callback(n_iter, residual, stationarity, objective)`` after every iteration (progress
         bars and logging).
@@ -308,8 +314,8 @@ def bm_solve(
         resn = float(np.sqrt(float(res @ res) / n))
         if callback is not None:
             callback(it, resn, float(rel), float(obj))
-        inner_tol = max(stat_tol, min(1e-1, resn))
-        if rel < inner_tol or inner >= 200:
+        inner_tol = max(stat_tol, min(1e-1, inner_factor * resn))
+        if rel < inner_tol or inner >= inner_max:
             if resn < feas_tol and rel < stat_tol:
                 converged = True
                 break

@@ -218,14 +218,41 @@ def _lloyd(E, k, gen, n_init=3, max_iter=100):
     return best
 
 
-def round_factor(U, k, gen):
-    """k-means++ and Lloyd on the rows of U projected on its top-k singular directions."""
+def round_factor(U, k, gen, init_labels=None):
+    """k-means++ and Lloyd on the rows of U projected on its top-k singular directions.
+
+    With ``init_labels`` (the warm start's partition), Lloyd starts from that partition's
+    centroids in the embedding (one run: Burer--Monteiro started from it, so its centroids are
+    the natural seeds); kept only if its inertia is no worse than one k-means++ run's.
+    """
     n = U.shape[0]
     _, V = np.linalg.eigh(U.T @ U)
     top = V[:, ::-1][:, : min(k, U.shape[1])]
     emb = U @ top
     emb *= np.sqrt(n)  # rows of the ideal factor are 1/sqrt(n_k): rescale to O(1)
-    return _relabel(_lloyd(emb, k, gen), k)
+    if init_labels is None:
+        return _relabel(_lloyd(emb, k, gen), k)
+    seeded = _lloyd_from(emb, init_labels, k)
+    other = _lloyd(emb, k, gen, n_init=1)
+    best = min((seeded, other), key=lambda lab: _embedding_inertia(emb, lab, k))
+    return _relabel(best, k)
+
+
+def _embedding_inertia(E, labels, k):
+    return _inertia(E, labels, cluster_means(E, labels, k))
+
+
+def _lloyd_from(E, labels, k, max_iter=100):
+    """Lloyd iterations on E from the centroids of a partition."""
+    centres = cluster_means(E, labels, k)
+    labels = _nearest(E, centres)
+    for _ in range(max_iter):
+        centres = cluster_means(E, labels, k)
+        new = _nearest(E, centres)
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    return labels
 
 
 def _relabel(labels, k):
@@ -295,7 +322,13 @@ def _lift(labels, k, rank):
 
 
 #: weight of the uniform noise added to the lifted start partition (relative to its entries)
-WARM_NOISE = 1.0
+WARM_NOISE = 3.0
+#: inexact augmented Lagrangian of the Peng--Wei solve (see bm_solve): multiplier steps after
+#: inner solves to 0.3 x the feasibility residual, at most 400 iterations each. Chosen by
+#: measurement on hard mixtures (separation 4; n = 600 to 3000, d = 10 and 50): with the warm
+#: start, 1970 iterations over six problems (largest 606) against 3326 (largest 1443) for the
+#: uninformed start with the previous 1 x / 200 rule
+INNER_FACTOR, INNER_MAX = 0.3, 400
 
 
 def _warm_start(Xc, labels, k, rank, scale, gen):
@@ -331,7 +364,16 @@ def _solve_bm(Xc, k, rank, tol, max_iter, gen, callback=None, labels0=None):
         # multiplier: about half the iterations of an uninformed start on hard mixtures
         U0, y0 = _warm_start(Xc, labels0, k, rank, scale, gen)
     with _blas_threads(n * Xc.shape[1] * rank):
-        st = bm_solve([block], U0, y0=y0, tol=tol, max_iter=max_iter, callback=callback)
+        st = bm_solve(
+            [block],
+            U0,
+            y0=y0,
+            tol=tol,
+            max_iter=max_iter,
+            inner_factor=INNER_FACTOR,
+            inner_max=INNER_MAX,
+            callback=callback,
+        )
     U = st.U
     W = Xc.T @ U
     objective = float(np.sum(W * W))
@@ -590,8 +632,11 @@ def _run_sdp_kmeans(
                         ConvergenceWarning,
                         stacklevel=3,
                     )
-                labels_s = round_factor(U, k, gen)
-                if np.bincount(labels_s, minlength=k).min() > 0:
+                labels_s = round_factor(U, k, gen, init_labels=labels0)
+                # the same partition as the start (the usual case): its bound is already known
+                if np.bincount(labels_s, minlength=k).min() > 0 and not np.array_equal(
+                    labels_s, labels0
+                ):
                     with _blas_threads(m * (Xc.shape[1] + k * k) ** 2):
                         pbound = min(pbound, partition_bound(Xc, labels_s, k)[0])
             dbound = min(dbound, pbound) if dbound == dbound else pbound
