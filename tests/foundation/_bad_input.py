@@ -37,9 +37,14 @@ def row(target: str, label: str, call, exc=IPE, name: str | None = None):
     return (target, label, call, exc, name)
 
 
-def params(rows, known: dict[str, str] | None = None):
-    """pytest params of ``rows``; ids ``target-label``; ``known`` maps ids to findings files."""
+def params(rows, known: dict[str, str] | None = None, hangs: dict[str, str] | None = None):
+    """pytest params of ``rows``; ids ``target-label``; ``known`` maps ids to findings files.
+
+    ``hangs`` lists rows that do not return today (a compiled loop that no signal interrupts):
+    they are marked ``xfail(run=False)`` and must be re-checked by hand when the guard lands.
+    """
     known = dict(known or {})
+    hangs = dict(hangs or {})
     out = []
     ids = set()
     for target, label, call, exc, name in rows:
@@ -49,8 +54,11 @@ def params(rows, known: dict[str, str] | None = None):
         marks = []
         if rid in known:
             marks.append(pytest.mark.xfail(strict=True, reason=known.pop(rid)))
+        if rid in hangs:
+            marks.append(pytest.mark.xfail(run=False, reason=hangs.pop(rid)))
         out.append(pytest.param(call, exc, name, id=rid, marks=marks))
     assert not known, f"KNOWN lists rows that do not exist: {sorted(known)}"
+    assert not hangs, f"HANGS lists rows that do not exist: {sorted(hangs)}"
     return out
 
 
