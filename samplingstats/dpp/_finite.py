@@ -22,8 +22,6 @@ Orthonormalising an ``N x m`` feature matrix costs ``Theta(N m^2)`` flops; it do
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import scipy.linalg as sla
 from scipy.linalg.blas import dtrsm
@@ -31,7 +29,8 @@ from scipy.linalg.lapack import dtrcon
 
 from .._backend import is_torch
 from .._rng import as_generator
-from .._validation import Interval, InvalidParameterError, check_param
+from .._validation import InvalidParameterError, check_size
+from ._checks import real_numeric
 
 __all__ = ["FiniteBasis"]
 
@@ -51,16 +50,7 @@ def _check_features(features):
             f"The {name} must be a 2-D numeric array of shape (N, m). "
             f"Got {type(features).__name__} instead."
         )
-    arr = np.asarray(features)
-    if arr.dtype.kind == "c":
-        raise TypeError(
-            f"The {name} must be real; got a complex array. Pass the real and imaginary parts "
-            "as separate columns if both matter."
-        )
-    if arr.dtype.kind not in "biuf":
-        raise InvalidParameterError(
-            f"The {name} must be a 2-D numeric array. Got an array of dtype {arr.dtype} instead."
-        )
+    arr = real_numeric(features, "features", "FiniteBasis")
     if arr.ndim != 2 or arr.shape[0] < 1 or arr.shape[1] < 1:
         raise InvalidParameterError(
             f"The {name} must be a 2-D array of shape (N, m) with N, m >= 1. Got shape "
@@ -71,8 +61,8 @@ def _check_features(features):
             f"The {name} must have at least as many rows (candidates) as columns; got shape "
             f"{arr.shape}."
         )
-    F = np.array(arr, dtype=np.float64, order="C", copy=True)  # private copy: kept for lazy rows
-    return F
+    # private copy: kept for the lazy rows (the caller may modify its array afterwards)
+    return np.array(arr, dtype=np.float64, order="C", copy=True)
 
 
 def _nonfinite_error(F):
@@ -354,11 +344,7 @@ class FiniteBasis:
         """
         from .._validation import check_matrix
 
-        if np.iscomplexobj(np.asarray(features)):
-            raise TypeError(
-                "The 'features' parameter of FiniteBasis.transform must be real; got a complex "
-                "array."
-            )
+        real_numeric(features, "features", "FiniteBasis.transform")
         F = check_matrix(features, "features", n_cols=self.size)
         return np.linalg.solve(self._R.T, F.T).T * np.sqrt(self.n_candidates)
 
@@ -397,10 +383,5 @@ class FiniteBasis:
 
 
 def _check_n_samples(n_samples, caller):
-    check_param(
-        n_samples,
-        [Interval(numbers.Integral, 0, None, closed="left")],
-        name="n_samples",
-        caller=caller,
-    )
-    return int(n_samples)
+    # 8 bytes per int64 index; a size whose output would not fit in memory is refused up front
+    return check_size(n_samples, "n_samples", low=0, bytes_per_item=8, caller=caller)

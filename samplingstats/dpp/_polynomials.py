@@ -27,7 +27,9 @@ from .._validation import (
     InvalidParameterError,
     StrOptions,
     check_param,
+    check_size,
 )
+from ._checks import real_numeric
 
 __all__ = ["PolynomialBasis", "multi_indices"]
 
@@ -454,18 +456,14 @@ class PolynomialBasis:
 
     # -- points ---------------------------------------------------------------------------------
     def _check_points(self, x, name="x", caller="PolynomialBasis", domain=True):
-        if np.iscomplexobj(x) if isinstance(x, np.ndarray) else np.iscomplexobj(np.asarray(x)):
-            raise TypeError(
-                f"The {name!r} parameter of {caller} must be real; got a complex array."
-            )
-        arr = to_numpy(x) if not isinstance(x, np.ndarray) else x
         try:
-            arr = np.asarray(arr, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
+            arr = np.asarray(to_numpy(x) if not isinstance(x, np.ndarray) else x)
+        except (TypeError, ValueError) as exc:  # ragged nested sequences
             raise InvalidParameterError(
                 f"The {name!r} parameter of {caller} must be a numeric array of shape "
                 f"(n, {self.dim})."
             ) from exc
+        arr = real_numeric(arr, name, caller, what=f"array of shape (n, {self.dim})")
         if arr.ndim == 1 and self.dim == 1:
             arr = arr[:, None]
         if arr.ndim != 2 or arr.shape[1] != self.dim:
@@ -612,7 +610,13 @@ class PolynomialBasis:
         >>> PolynomialBasis(3, 2, family="hermite").sample_reference(5, rng=0).shape
         (5, 3)
         """
-        n_samples = _check_int(n_samples, "n_samples", 0, "sample_reference")
+        n_samples = check_size(
+            n_samples,
+            "n_samples",
+            low=0,
+            bytes_per_item=8 * self.dim,
+            caller="PolynomialBasis.sample_reference",
+        )
         rng = as_generator(rng)
         return self._family.sample_reference((n_samples, self.dim), rng)
 
@@ -630,7 +634,13 @@ class PolynomialBasis:
         """
         from .._kernels._dpp import christoffel_draw
 
-        n_samples = _check_int(n_samples, "n_samples", 0, "sample_optimal")
+        n_samples = check_size(
+            n_samples,
+            "n_samples",
+            low=0,
+            bytes_per_item=8 * self.dim,
+            caller="PolynomialBasis.sample_optimal",
+        )
         rng = as_generator(rng)
         if device is not None:
             from .._backend import resolve_device

@@ -4,14 +4,13 @@ DPP designs."""
 from __future__ import annotations
 
 import dataclasses
-import numbers
 
 import numpy as np
 
 from .._backend import resolve_backend, resolve_device
 from .._results import Result
 from .._rng import as_generator
-from .._validation import Interval, InvalidParameterError, StrOptions, check_param
+from .._validation import InvalidParameterError, StrOptions, check_param, check_size
 from ._finite import FiniteBasis, _solve_rows
 from ._polynomials import PolynomialBasis
 
@@ -122,7 +121,7 @@ class ProjectionDPP:
             distribution). Torch draws are reproducible per device, not across devices.
         """
         caller = "ProjectionDPP.sample"
-        R = _check_draws(n_samples, caller)
+        R = _check_draws(n_samples, caller, self.basis)
         be = resolve_backend(backend, device=device, caller=caller)
         rng = as_generator(rng)
         if be == "torch":
@@ -143,7 +142,7 @@ class ProjectionDPP:
         >>> points.shape, n_proposals >= 5
         ((5, 1), True)
         """
-        R = _check_draws(n_samples, "ProjectionDPP.sample_with_proposals")
+        R = _check_draws(n_samples, "ProjectionDPP.sample_with_proposals", self.basis)
         rng = as_generator(rng)
         out, nprop = self._sample_numpy(R, rng)
         return (out[0], int(nprop[0])) if n_samples is None else (out, nprop)
@@ -199,16 +198,12 @@ def _lazy_finite_draws(basis, R, rng, *, force=False):
     return out, nprop
 
 
-def _check_draws(n_samples, caller):
+def _check_draws(n_samples, caller, basis):
     if n_samples is None:
         return 1
-    check_param(
-        n_samples,
-        [Interval(numbers.Integral, 1, None, closed="left")],
-        name="n_samples",
-        caller=caller,
-    )
-    return int(n_samples)
+    # one draw: m points of basis.dim float64 coordinates (or m int64 indices) and a count
+    per_draw = 8 * basis.size * basis.dim + 8
+    return check_size(n_samples, "n_samples", low=1, bytes_per_item=per_draw, caller=caller)
 
 
 @dataclasses.dataclass(repr=False)
@@ -276,12 +271,10 @@ class Design(Result):
         return float(np.max(np.abs(np.linalg.eigvalsh(G - np.eye(G.shape[0])))))
 
 
-def _check_n(n, kind, m, caller):
+def _check_n(n, kind, m, caller, bytes_per_point=8):
     if n is None:
         return m
-    check_param(
-        n, [Interval(numbers.Integral, 1, None, closed="left")], name="n_samples", caller=caller
-    )
+    check_size(n, "n_samples", low=1, bytes_per_item=bytes_per_point, caller=caller)
     n = int(n)
     if kind == "dpp" and n != m:
         raise InvalidParameterError(
@@ -356,7 +349,8 @@ def sample_design(basis, n_samples=None, *, kind="volume", rng=None):
     caller = "sample_design"
     basis = _check_basis(basis, caller)
     check_param(kind, [StrOptions(_KINDS)], name="kind", caller=caller)
-    n = _check_n(n_samples, kind, basis.size, caller)
+    # per point: its coordinates (or index), weight and a proposal-sized share of the draw
+    n = _check_n(n_samples, kind, basis.size, caller, 8 * (basis.dim + 2))
     rng = as_generator(rng)
     pts, nprop = _draw_points(basis, n, kind, rng)
     w = basis.weights(pts)

@@ -14,6 +14,7 @@ from .._progress import check_progress, get_logger, progress_bar
 from .._results import Result
 from .._rng import as_generator
 from .._validation import Interval, InvalidParameterError, StrOptions, check_param
+from ._checks import real_numeric
 from ._finite import FiniteBasis
 from ._polynomials import _FAMILIES, _INDEX_SETS, PolynomialBasis
 from ._samplers import _KINDS, Design, _check_basis, _check_n, _draw_points
@@ -93,19 +94,7 @@ def _check_response_array(func, basis, caller):
             f"The 'func' parameter of {caller} must be a callable (or, for a FiniteBasis, an "
             f"array of the N responses). Got {type(func).__name__} instead."
         )
-    arr = np.asarray(func)
-    if arr.dtype.kind == "c":
-        raise TypeError(
-            f"The 'func' parameter of {caller} must hold real responses. Got a complex array "
-            "instead."
-        )
-    try:
-        vals = np.asarray(arr, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise InvalidParameterError(
-            f"The 'func' parameter of {caller} as an array must be numeric. Got dtype "
-            f"{arr.dtype} instead."
-        ) from exc
+    vals = real_numeric(func, "func", caller, what="array of responses")
     if vals.shape != (basis.n_candidates,):
         raise InvalidParameterError(
             f"The 'func' parameter of {caller} as an array must have shape "
@@ -125,17 +114,7 @@ def _evaluate(func, basis, points, caller):
         y = func(points)
     else:
         y = _check_response_array(func, basis, caller)[points]
-    if np.iscomplexobj(y):
-        raise TypeError(
-            f"The 'func' parameter of {caller} must return real values. Got a complex array "
-            "instead."
-        )
-    try:
-        y = np.asarray(y, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise InvalidParameterError(
-            f"The 'func' parameter of {caller} must return a numeric array."
-        ) from exc
+    y = real_numeric(y, "func", caller, what="array of values (as returned)")
     n = points.shape[0]
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
@@ -244,7 +223,8 @@ def weighted_least_squares(
             f"The 'n_samples' parameter of {caller} must be at least the basis size m={m}. "
             f"Got {n_samples} instead."
         )
-    n = _check_n(n_samples, kind, m, caller)
+    # per point: coordinates, weight, response and a row of the design matrix (m values)
+    n = _check_n(n_samples, kind, m, caller, 8 * (basis.dim + m + 2))
     if not callable(func):
         _check_response_array(func, basis, caller)
     rng = as_generator(rng)
@@ -296,6 +276,59 @@ def weighted_least_squares(
         n_redraws=redraws,
         basis=basis,
     )
+
+
+def _validated(est, caller, X, y=None, *, fit=True):
+    """sklearn's ``validate_data`` with errors that name the estimator's method and the argument.
+
+    ``None`` and complex input are refused first (numpy would cast complex to its real part);
+    a ValueError of sklearn is re-raised as :class:`InvalidParameterError` naming ``X``, ``y`` or
+    both (mismatched lengths), with sklearn's text appended.
+    """
+    from sklearn.utils.validation import check_array, validate_data
+
+    args = [("X", X), ("y", y)] if fit else [("X", X)]
+    for name, v in args:
+        if v is None:
+            # sklearn's checks look for its own wording of a missing y
+            extra = (
+                f" ({type(est).__name__} requires y to be passed, but the target y is None)"
+                if name == "y"
+                else ""
+            )
+            raise InvalidParameterError(
+                f"The {name!r} parameter of {caller} must be an array-like. Got None instead{extra}."
+            )
+        try:
+            is_complex = np.iscomplexobj(v) or np.asarray(v).dtype.kind == "c"
+        except (TypeError, ValueError):
+            is_complex = False
+        if is_complex:  # an InvalidParameterError is both a TypeError and a ValueError
+            raise InvalidParameterError(
+                f"The {name!r} parameter of {caller} must be real; got complex values (pass "
+                "x.real or abs(x) explicitly). Complex data not supported."
+            )
+    try:
+        if not fit:
+            return validate_data(est, X, reset=False, dtype=np.float64)
+        X, y = validate_data(est, X, y, y_numeric=True, dtype=np.float64)
+    except ValueError as exc:
+        blame = "'X' parameter"
+        if fit:
+            try:
+                check_array(X, dtype=np.float64)
+                blame = "'y' parameter"
+                check_array(y, dtype=np.float64, ensure_2d=False)
+                blame = "'X' and 'y' parameters"
+            except ValueError:
+                pass
+        raise InvalidParameterError(f"The {blame} of {caller}: {exc}") from exc
+    if y.dtype.kind not in "biuf":
+        raise InvalidParameterError(
+            f"The 'y' parameter of {caller} must hold numbers. Got an array of dtype {y.dtype} "
+            "instead."
+        )
+    return X, y
 
 
 class WLSRegressor(RegressorMixin, BaseEstimator):
@@ -393,7 +426,7 @@ class WLSRegressor(RegressorMixin, BaseEstimator):
 
     def fit(self, X, y, sample_weight=None):
         """Fit the coefficients; returns ``self``."""
-        from sklearn.utils.validation import _check_sample_weight, validate_data
+        from sklearn.utils.validation import _check_sample_weight
 
         check_param(
             self.weighting,
@@ -417,10 +450,7 @@ class WLSRegressor(RegressorMixin, BaseEstimator):
             check_param(
                 self.index_set, [StrOptions(_INDEX_SETS)], name="index_set", caller="WLSRegressor"
             )
-        try:
-            X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
-        except ValueError as exc:
-            raise InvalidParameterError(f"WLSRegressor.fit: invalid 'X' or 'y': {exc}") from exc
+        X, y = _validated(self, "WLSRegressor.fit", X, y)
         basis = self._basis_for(X.shape[1])
         if X.shape[1] != basis.dim:
             raise InvalidParameterError(
@@ -450,12 +480,9 @@ class WLSRegressor(RegressorMixin, BaseEstimator):
 
     def predict(self, X):
         """Predictions ``phi(X) @ coef_``."""
-        from sklearn.utils.validation import check_is_fitted, validate_data
+        from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(self)
-        try:
-            X = validate_data(self, X, reset=False, dtype=np.float64)
-        except ValueError as exc:
-            raise InvalidParameterError(f"WLSRegressor.predict: invalid 'X': {exc}") from exc
+        X = _validated(self, "WLSRegressor.predict", X, fit=False)
         Phi, _ = self._features(self.basis_, X)
         return Phi @ self.coef_

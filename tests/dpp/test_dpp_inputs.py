@@ -58,7 +58,9 @@ def test_point_errors():
         b.evaluate(np.array([[0.0, np.nan]]))
     with pytest.raises(InvalidParameterError, match="'x' parameter of .* contains NaN or infinite"):
         b.christoffel(np.array([[0.0, np.inf]]))
-    with pytest.raises(InvalidParameterError, match="'n_samples' parameter of sample_optimal"):
+    with pytest.raises(
+        InvalidParameterError, match="'n_samples' parameter of PolynomialBasis.sample_optimal"
+    ):
         b.sample_optimal(-1)
     with pytest.raises(InvalidParameterError, match="'rng' parameter"):
         b.sample_optimal(2, rng="seed")
@@ -276,8 +278,70 @@ BAD_INPUTS = [
         "regressor X and y lengths",
         lambda: WLSRegressor().fit(np.zeros((5, 1)), np.ones(4)),
         InvalidParameterError,
-        "WLSRegressor",
+        "'X' and 'y' parameters of WLSRegressor.fit",
     ),
+    # issue 17: estimator input errors name the estimator's method and the argument
+    (
+        "regressor complex X",
+        lambda: WLSRegressor().fit(np.zeros((5, 1)) + 1j, np.ones(5)),
+        TypeError,
+        "'X' parameter of WLSRegressor.fit",
+    ),
+    (
+        "regressor complex y",
+        lambda: WLSRegressor().fit(np.zeros((5, 1)), np.ones(5) + 1j),
+        TypeError,
+        "'y' parameter of WLSRegressor.fit",
+    ),
+    (
+        "regressor predict complex X",
+        lambda: WLSRegressor(degree=1).fit(np.zeros((5, 1)), np.ones(5)).predict([[0.5j]]),
+        TypeError,
+        "'X' parameter of WLSRegressor.predict",
+    ),
+    (
+        "regressor X None",
+        lambda: WLSRegressor().fit(None, np.ones(5)),
+        InvalidParameterError,
+        "'X' parameter of WLSRegressor.fit",
+    ),
+    (
+        "regressor string y",
+        lambda: WLSRegressor().fit(np.zeros((5, 1)), ["a"] * 5),
+        InvalidParameterError,
+        "'y' parameter of WLSRegressor.fit",
+    ),
+    (
+        "regressor 1-D X",
+        lambda: WLSRegressor().fit(np.zeros(5), np.ones(5)),
+        InvalidParameterError,
+        "'X' parameter of WLSRegressor.fit",
+    ),
+    (
+        "regressor empty X",
+        lambda: WLSRegressor().fit(np.zeros((0, 1)), np.ones(0)),
+        InvalidParameterError,
+        "'X' parameter of WLSRegressor.fit",
+    ),
+    ("ragged points", lambda: _LEG.evaluate([[0.1], [0.1, 0.2]]), InvalidParameterError, "'x'"),
+    ("string points", lambda: _LEG.evaluate(["a"]), InvalidParameterError, "'x'"),
+    # issue 17: huge sizes are refused before allocating, with the memory they would need
+    *[
+        (f"huge {label}", call, InvalidParameterError, "'n_samples'")
+        for label, call in [
+            ("poly reference", lambda: _LEG.sample_reference(10**18, rng=0)),
+            ("poly optimal", lambda: _LEG.sample_optimal(10**18, rng=0)),
+            ("finite reference", lambda: _FB.sample_reference(10**18, rng=0)),
+            ("finite optimal", lambda: _FB.sample_optimal(10**18, rng=0)),
+            ("dpp draws", lambda: ProjectionDPP(_FB).sample(10**18, rng=0)),
+            ("dpp proposals", lambda: ProjectionDPP(_LEG).sample_with_proposals(10**18)),
+            ("design", lambda: sample_design(_LEG, 10**18, kind="iid", rng=0)),
+            (
+                "wls",
+                lambda: weighted_least_squares(np.cos, _LEG, n_samples=10**18, kind="iid"),
+            ),
+        ]
+    ],
 ]
 
 
@@ -318,3 +382,13 @@ def test_finite_basis_huge_entries_are_rescaled_not_overflowed():
     fb_big = FiniteBasis(_F * 1e200)
     np.testing.assert_allclose(fb_big.leverage, _FB.leverage, rtol=1e-12)
     np.testing.assert_allclose(fb_big.transform(_F[:3] * 1e200), _FB.evaluate(np.arange(3)))
+
+
+def test_huge_sizes_say_the_memory_they_would_need():
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"asks for 1000000000000000000 items, which would need .*iB .*each.*limit",
+    ):
+        ProjectionDPP(_LEG).sample(10**18, rng=0)
+    # the largest size that fits still works (nothing is refused below the limit)
+    assert _FB.sample_optimal(0, rng=0).shape == (0,)
