@@ -150,8 +150,13 @@ STALL_ITERATIONS = 50
 
 class StallMonitor:
     """Early stop of a diverging or stalled fixed-point iteration: ``stop(res)`` is True when the
-    residual is NaN or has not reached a new minimum in :data:`STALL_ITERATIONS` iterations
-    (a contraction improves on it every few iterations)."""
+    residual is NaN, or when it has been below 1 and has then not reached a new minimum in
+    :data:`STALL_ITERATIONS` iterations (a contraction improves on it every few iterations).
+
+    Residuals of 1 and above are not counted: at large ``p`` the map ``T(w)`` under- or
+    overflows on some rows during the first iterations (residual exactly 1, or inf) while the
+    iteration is making progress (at ``p = 100`` for about 70 iterations); ``max_iter`` bounds
+    that phase."""
 
     def __init__(self) -> None:
         self.best, self.since, self.stalled = math.inf, 0, False
@@ -159,7 +164,7 @@ class StallMonitor:
     def stop(self, res: float) -> bool:
         if res < self.best:
             self.best, self.since = res, 0
-        else:
+        elif self.best < 1:
             self.since += 1
         self.stalled = res != res or self.since >= STALL_ITERATIONS
         return self.stalled
