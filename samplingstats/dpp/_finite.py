@@ -22,8 +22,11 @@ Orthonormalising an ``N x m`` feature matrix costs ``Theta(N m^2)`` flops; it do
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import scipy.linalg as sla
+from numpy.typing import ArrayLike, NDArray
 from scipy.linalg.blas import dtrsm
 from scipy.linalg.lapack import dtrcon
 
@@ -148,15 +151,19 @@ class FiniteBasis:
     8.0
     """
 
-    def __init__(self, features):
+    size: int
+    n_candidates: int
+    dim: int
+
+    def __init__(self, features: ArrayLike) -> None:
         F = _check_features(features)
         N, m = F.shape
         self.size = int(m)
         self.n_candidates = int(N)
         self.dim = 1
         self._alias = None
-        self._V = None
-        self._leverage = None
+        self._V: NDArray[np.float64] | None = None
+        self._leverage: NDArray[np.float64] | None = None
         self._lazy = None  # (alias prob, alias, u, sum u) of the lazy DPP proposals
         self._lazy_rows = 0  # rows formed by lazy draws so far (materialise past N / 2)
         with np.errstate(all="ignore"):  # NaN / overflow are diagnosed just below
@@ -210,15 +217,17 @@ class FiniteBasis:
             self._set_V(_solve_rows(self._L, self._F))
 
     @property
-    def V(self):
+    def V(self) -> NDArray[np.float64]:
         """Orthonormal basis of the column span of the features, shape ``(N, m)`` (read-only)."""
         self._materialise()
+        assert self._V is not None
         return self._V
 
     @property
-    def leverage(self):
+    def leverage(self) -> NDArray[np.float64]:
         """Leverage scores ``l_i = ||V_i||^2``, shape ``(N,)`` (read-only)."""
         self._materialise()
+        assert self._leverage is not None
         return self._leverage
 
     def _rows(self, idx):
@@ -307,7 +316,7 @@ class FiniteBasis:
             )
         return arr.astype(np.int64, copy=False)
 
-    def evaluate(self, indices):
+    def evaluate(self, indices: ArrayLike) -> Any:
         """Orthonormal basis values ``sqrt(N) V[indices]``, shape ``(n, m)``.
 
         Examples
@@ -321,23 +330,24 @@ class FiniteBasis:
         """
         if is_torch(indices):
             torch = __import__("torch")
-            V = torch.as_tensor(np.array(self.V), device=indices.device)
-            return V[indices] * float(np.sqrt(self.n_candidates))
+            t: Any = indices
+            V = torch.as_tensor(np.array(self.V), device=t.device)
+            return V[t] * float(np.sqrt(self.n_candidates))
         idx = self._check_indices(indices, caller="FiniteBasis.evaluate")
         return self._rows(idx) * np.sqrt(self.n_candidates)
 
-    def christoffel(self, indices):
+    def christoffel(self, indices: ArrayLike) -> NDArray[np.float64]:
         """``k_m(i) = N l_i`` at the given candidate indices."""
         idx = self._check_indices(indices, caller="FiniteBasis.christoffel")
         if self._leverage is not None:
             return self.n_candidates * self._leverage[idx]
         return self.n_candidates * _row_norms2(self._rows(idx))
 
-    def weights(self, indices):
+    def weights(self, indices: ArrayLike) -> NDArray[np.float64]:
         """Least-squares weights ``w(i) = m / k_m(i)``."""
         return self.size / self.christoffel(indices)
 
-    def transform(self, features):
+    def transform(self, features: ArrayLike) -> NDArray[np.float64]:
         """Orthonormal-basis values for new feature rows: ``sqrt(N) features R^{-1}``, shape (n, m).
 
         Lets a model fitted on the pool predict at points outside it.
@@ -348,7 +358,7 @@ class FiniteBasis:
         F = check_matrix(features, "features", n_cols=self.size)
         return np.linalg.solve(self._R.T, F.T).T * np.sqrt(self.n_candidates)
 
-    def sample_reference(self, n_samples, *, rng=None):
+    def sample_reference(self, n_samples: int, *, rng: Any = None) -> NDArray[np.int64]:
         """``n_samples`` iid uniform candidate indices.
 
         Examples
@@ -363,7 +373,7 @@ class FiniteBasis:
         rng = as_generator(rng)
         return rng.integers(0, self.n_candidates, size=n_samples)
 
-    def sample_optimal(self, n_samples, *, rng=None):
+    def sample_optimal(self, n_samples: int, *, rng: Any = None) -> NDArray[np.int64]:
         """``n_samples`` iid candidate indices drawn with probability ``l_i / m`` (alias table).
 
         Examples

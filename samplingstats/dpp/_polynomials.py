@@ -16,8 +16,10 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from scipy.special import betaln
 
 from .._backend import is_torch, to_numpy
@@ -50,7 +52,11 @@ def _count_total_degree(dim, degree):
     return math.comb(dim + degree, dim)
 
 
-def multi_indices(dim, degree, index_set="total_degree"):
+def multi_indices(
+    dim: int,
+    degree: int,
+    index_set: Literal["total_degree", "hyperbolic_cross", "tensor"] = "total_degree",
+) -> NDArray[np.int64]:
     """Multi-indices of a tensor polynomial space, as an ``(m, dim)`` int64 array.
 
     Parameters
@@ -353,9 +359,24 @@ class PolynomialBasis:
     10.0
     """
 
+    size: int
+    dim: int
+    degree: int
+    family: str
+    index_set: str
+    multi_indices: NDArray[np.int64]
+    jacobi_params: tuple[float, float] | None
+
     def __init__(
-        self, dim, degree=None, *, family="legendre", index_set="total_degree", jacobi_params=None
-    ):
+        self,
+        dim: int,
+        degree: int | None = None,
+        *,
+        family: Literal["legendre", "chebyshev", "jacobi", "hermite"] = "legendre",
+        index_set: Literal["total_degree", "hyperbolic_cross", "tensor"]
+        | ArrayLike = "total_degree",
+        jacobi_params: tuple[float, float] | None = None,
+    ) -> None:
         caller = "PolynomialBasis"
         self.dim = _check_int(dim, "dim", 1, caller)
         check_param(family, [StrOptions(_FAMILIES)], name="family", caller=caller)
@@ -368,7 +389,7 @@ class PolynomialBasis:
                     "Got None instead."
                 )
             self.degree = _check_int(degree, "degree", 0, caller)
-            idx = multi_indices(self.dim, self.degree, index_set)
+            idx = multi_indices(self.dim, self.degree, index_set)  # type: ignore[arg-type]
             self.index_set = index_set
         else:
             idx = self._check_index_array(index_set, caller)
@@ -501,7 +522,7 @@ class PolynomialBasis:
             )
         return P
 
-    def evaluate(self, x):
+    def evaluate(self, x: ArrayLike) -> Any:
         """Values of the ``m`` basis functions at the points ``x``.
 
         Parameters
@@ -533,7 +554,7 @@ class PolynomialBasis:
         caller = "PolynomialBasis.evaluate"
         return self._values(self._check_points(x, caller=caller), caller=caller)
 
-    def christoffel(self, x):
+    def christoffel(self, x: ArrayLike) -> Any:
         """Inverse Christoffel function ``k_m(x) = sum_j phi_j(x)^2`` at the points ``x``.
 
         Examples
@@ -556,7 +577,7 @@ class PolynomialBasis:
             )
         return k
 
-    def weights(self, x):
+    def weights(self, x: ArrayLike) -> Any:
         """Least-squares weights ``w(x) = m / k_m(x)`` at the points ``x``.
 
         Computed with log scaling where ``k_m`` overflows (far in the tails of a Hermite basis),
@@ -601,7 +622,7 @@ class PolynomialBasis:
             logscale += 2.0 * ls
         return logscale + np.log(total.sum(axis=1))
 
-    def sample_reference(self, n_samples, *, rng=None):
+    def sample_reference(self, n_samples: int, *, rng: Any = None) -> NDArray[np.float64]:
         """``n_samples`` iid draws from the reference measure ``mu^{⊗d}``, shape ``(n, d)``.
 
         Examples
@@ -620,7 +641,7 @@ class PolynomialBasis:
         rng = as_generator(rng)
         return self._family.sample_reference((n_samples, self.dim), rng)
 
-    def sample_optimal(self, n_samples, *, rng=None, device=None):
+    def sample_optimal(self, n_samples: int, *, rng: Any = None, device: Any = None) -> Any:
         """``n_samples`` iid draws from the optimal density ``k_m / m dmu`` (Christoffel sampling).
 
         Exact: pick ``j`` uniformly, then draw each coordinate from ``p_{k_{ji}}^2 dmu`` by rejection.

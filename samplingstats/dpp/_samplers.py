@@ -4,8 +4,10 @@ DPP designs."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .._backend import resolve_backend, resolve_device
 from .._results import Result
@@ -61,7 +63,16 @@ class ProjectionDPP:
     (4, 10, 2)
     """
 
-    def __init__(self, basis, *, method="auto"):
+    basis: PolynomialBasis | FiniteBasis
+    method: str
+    expected_proposals: float
+
+    def __init__(
+        self,
+        basis: PolynomialBasis | FiniteBasis,
+        *,
+        method: Literal["auto", "rejection", "spectral"] = "auto",
+    ) -> None:
         self.basis = _check_basis(basis, "ProjectionDPP")
         check_param(
             method,
@@ -98,7 +109,14 @@ class ProjectionDPP:
         f = b._family
         return K.dpp_continuous(R, b.multi_indices, f.alpha, f.sqb, b.maxdeg, *f.kernel_args(), rng)
 
-    def sample(self, n_samples=None, *, rng=None, device=None, backend="auto"):
+    def sample(
+        self,
+        n_samples: int | None = None,
+        *,
+        rng: Any = None,
+        device: Any = None,
+        backend: Literal["auto", "numpy", "torch"] = "auto",
+    ) -> Any:
         """Draw from the projection DPP.
 
         Parameters
@@ -132,7 +150,9 @@ class ProjectionDPP:
             out, _ = self._sample_numpy(R, rng)
         return out[0] if n_samples is None else out
 
-    def sample_with_proposals(self, n_samples=None, *, rng=None):
+    def sample_with_proposals(
+        self, n_samples: int | None = None, *, rng: Any = None
+    ) -> tuple[Any, Any]:
         """Like :meth:`sample` (numpy) but also returns the number of proposals of each draw.
 
         Examples
@@ -231,14 +251,14 @@ class Design(Result):
     12
     """
 
-    points: np.ndarray
-    weights: np.ndarray
+    points: NDArray[Any]
+    weights: NDArray[np.float64]
     kind: str
     n_proposals: int
-    basis: object = dataclasses.field(default=None, repr=False)
+    basis: Any = dataclasses.field(default=None, repr=False)
 
     @property
-    def n_samples(self):
+    def n_samples(self) -> int:
         """Number of points."""
         return int(self.weights.shape[0])
 
@@ -259,13 +279,13 @@ class Design(Result):
         }
         return rows, scalars
 
-    def gram(self):
+    def gram(self) -> NDArray[np.float64]:
         """Empirical Gram matrix ``G = (1/n) sum_i w_i phi(x_i) phi(x_i)^T``."""
         Phi = self.basis.evaluate(self.points)
         A = Phi * np.sqrt(self.weights / self.n_samples)[:, None]
         return A.T @ A
 
-    def gram_deviation(self):
+    def gram_deviation(self) -> float:
         """Spectral norm ``||G - I||_2`` (the design is stable when it is at most ``delta``)."""
         G = self.gram()
         return float(np.max(np.abs(np.linalg.eigvalsh(G - np.eye(G.shape[0])))))
@@ -313,7 +333,13 @@ def _draw_points(basis, n, kind, rng):
     return allp[rng.permutation(n)], nprop + (n - m)
 
 
-def sample_design(basis, n_samples=None, *, kind="volume", rng=None):
+def sample_design(
+    basis: PolynomialBasis | FiniteBasis,
+    n_samples: int | None = None,
+    *,
+    kind: Literal["iid", "dpp", "volume", "repeated_dpp"] = "volume",
+    rng: Any = None,
+) -> Design:
     """Draw a weighted design for least squares in the span of ``basis``.
 
     Parameters

@@ -5,8 +5,11 @@ from __future__ import annotations
 import dataclasses
 import numbers
 import warnings
+from collections.abc import Callable
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from .._exceptions import ConvergenceWarning
@@ -45,15 +48,15 @@ class WLSResult(Result):
         Number of designs rejected as unstable (``stability="resample"``).
     """
 
-    coef: np.ndarray
+    coef: NDArray[np.float64]
     design: Design
     gram_deviation: float
     stable: bool
     n_evaluations: int
     n_redraws: int
-    basis: object = dataclasses.field(default=None, repr=False)
+    basis: Any = dataclasses.field(default=None, repr=False)
 
-    def predict(self, x):
+    def predict(self, x: ArrayLike) -> NDArray[np.float64]:
         """Evaluate the approximation ``sum_j coef_j phi_j`` at ``x`` (indices for a FiniteBasis)."""
         return self.basis.evaluate(x) @ self.coef
 
@@ -131,17 +134,17 @@ def _evaluate(func, basis, points, caller):
 
 
 def weighted_least_squares(
-    func,
-    basis,
+    func: Callable[[Any], ArrayLike] | ArrayLike,
+    basis: PolynomialBasis | FiniteBasis,
     *,
-    n_samples,
-    kind="volume",
-    stability="none",
-    delta=0.5,
-    rng=None,
-    max_redraws=1000,
-    progress=False,
-):
+    n_samples: int,
+    kind: Literal["volume", "iid", "dpp", "repeated_dpp"] = "volume",
+    stability: Literal["none", "condition", "resample"] = "none",
+    delta: float = 0.5,
+    rng: Any = None,
+    max_redraws: int = 1000,
+    progress: bool = False,
+) -> WLSResult:
     """Weighted least-squares approximation of ``func`` in the span of ``basis``.
 
     Draws a design of ``n_samples`` points (see :func:`sample_design`), evaluates ``func`` there and
@@ -374,17 +377,17 @@ class WLSRegressor(RegressorMixin, BaseEstimator):
     True
     """
 
-    _parameter_constraints = {}
+    _parameter_constraints: dict[str, list[Any]] = {}
 
     def __init__(
         self,
-        basis=None,
+        basis: PolynomialBasis | FiniteBasis | None = None,
         *,
-        weighting="christoffel",
-        degree=2,
-        family="legendre",
-        index_set="total_degree",
-    ):
+        weighting: Literal["christoffel", "none"] = "christoffel",
+        degree: int = 2,
+        family: Literal["legendre", "chebyshev", "hermite"] = "legendre",
+        index_set: Literal["total_degree", "hyperbolic_cross", "tensor"] = "total_degree",
+    ) -> None:
         self.basis = basis
         self.weighting = weighting
         self.degree = degree
@@ -424,7 +427,9 @@ class WLSRegressor(RegressorMixin, BaseEstimator):
         Xc = basis._check_points(X, name="X", caller="WLSRegressor", domain=False)
         return basis._values(Xc, name="X", caller="WLSRegressor"), None
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> WLSRegressor:
         """Fit the coefficients; returns ``self``."""
         from sklearn.utils.validation import _check_sample_weight
 
@@ -450,21 +455,21 @@ class WLSRegressor(RegressorMixin, BaseEstimator):
             check_param(
                 self.index_set, [StrOptions(_INDEX_SETS)], name="index_set", caller="WLSRegressor"
             )
-        X, y = _validated(self, "WLSRegressor.fit", X, y)
-        basis = self._basis_for(X.shape[1])
-        if X.shape[1] != basis.dim:
+        Xa, ya = _validated(self, "WLSRegressor.fit", X, y)
+        basis = self._basis_for(Xa.shape[1])
+        if Xa.shape[1] != basis.dim:
             raise InvalidParameterError(
                 f"The 'X' parameter of WLSRegressor must have {basis.dim} columns for this basis. "
-                f"Got {X.shape[1]} instead."
+                f"Got {Xa.shape[1]} instead."
             )
         try:
-            sw = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
+            sw = _check_sample_weight(sample_weight, Xa, dtype=np.float64, ensure_non_negative=True)
         except ValueError as exc:
             raise InvalidParameterError(
                 f"The 'sample_weight' parameter of WLSRegressor.fit is invalid: {exc}"
             ) from exc
-        Phi, wfin = self._features(basis, X)
-        n = X.shape[0]
+        Phi, wfin = self._features(basis, Xa)
+        n = Xa.shape[0]
         if self.weighting == "christoffel":
             w = wfin if wfin is not None else basis.size / np.sum(Phi * Phi, axis=1)
         else:
@@ -472,17 +477,17 @@ class WLSRegressor(RegressorMixin, BaseEstimator):
         w = w * sw
         s = np.sqrt(w / n)
         A = Phi * s[:, None]
-        self.coef_ = np.linalg.lstsq(A, s * y, rcond=None)[0]
+        self.coef_ = np.linalg.lstsq(A, s * ya, rcond=None)[0]
         G = A.T @ A
         self.gram_deviation_ = float(np.max(np.abs(np.linalg.eigvalsh(G - np.eye(G.shape[0])))))
         self.basis_ = basis
         return self
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> NDArray[np.float64]:
         """Predictions ``phi(X) @ coef_``."""
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(self)
-        X = _validated(self, "WLSRegressor.predict", X, fit=False)
-        Phi, _ = self._features(self.basis_, X)
+        Xa = _validated(self, "WLSRegressor.predict", X, fit=False)
+        Phi, _ = self._features(self.basis_, Xa)
         return Phi @ self.coef_
