@@ -83,7 +83,7 @@ def _empty_like(U):
     return np.empty_like(U) if _is_np(U) else U.new_empty(U.shape)
 
 
-_ONES = {}
+_ONES: dict[int, np.ndarray] = {}
 
 
 def _ones(U, n):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .._rng import as_generator
 from .._validation import check_int, check_param, check_scalar, check_size
@@ -12,7 +14,9 @@ from .._validation import check_int, check_param, check_scalar, check_size
 __all__ = ["exact_recovery_threshold", "make_isotropic_mixture", "make_heterogeneous_mixture"]
 
 
-def exact_recovery_threshold(n_samples, n_features, n_clusters, *, sigma=1.0):
+def exact_recovery_threshold(
+    n_samples: int, n_features: int, n_clusters: int, *, sigma: float = 1.0
+) -> float:
     r"""Chen--Yang separation cutoff :math:`\bar\Delta` for exact recovery by Peng--Wei SDP.
 
     :math:`\bar\Delta^2 = 4\sigma^2\left(1 + \sqrt{1 + Kd/(n\log n)}\right)\log n`. Above
@@ -30,6 +34,11 @@ def exact_recovery_threshold(n_samples, n_features, n_clusters, *, sigma=1.0):
     -------
     float
         :math:`\bar\Delta` (a distance, not its square).
+
+    See Also
+    --------
+    make_isotropic_mixture : mixtures at a chosen separation (e.g. 1.2 x this cutoff).
+    sdp_kmeans : the SDP whose exact recovery the cutoff describes.
 
     Examples
     --------
@@ -54,8 +63,15 @@ def _sizes(n, k):
 
 
 def make_isotropic_mixture(
-    n_samples, n_features, n_clusters, *, separation, sigma=1.0, shuffle=True, rng=None
-):
+    n_samples: int,
+    n_features: int,
+    n_clusters: int,
+    *,
+    separation: float,
+    sigma: float = 1.0,
+    shuffle: bool = True,
+    rng: Any = None,
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     r"""Balanced isotropic Gaussian mixture with centres at pairwise distance ``separation``.
 
     Centre :math:`k` is :math:`(\Delta/\sqrt 2) e_k` (needs ``n_features >= n_clusters``), so every
@@ -79,6 +95,11 @@ def make_isotropic_mixture(
     -------
     X : ndarray of shape (n_samples, n_features)
     labels : ndarray of shape (n_samples,)
+
+    See Also
+    --------
+    exact_recovery_threshold : the separation above which the SDP recovers the clusters.
+    make_heterogeneous_mixture : clusters with unequal covariances.
 
     Examples
     --------
@@ -118,7 +139,14 @@ def make_isotropic_mixture(
     return X, labels
 
 
-def make_heterogeneous_mixture(n_samples, n_features, *, scale=3.0, shuffle=True, rng=None):
+def make_heterogeneous_mixture(
+    n_samples: int,
+    n_features: int,
+    *,
+    scale: float = 3.0,
+    shuffle: bool = True,
+    rng: Any = None,
+) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.float64]]:
     r"""The note's heterogeneous three-cluster mixture (validation cases V1--V3).
 
     :math:`K = 3`, :math:`\mu_k = 3 e_k`, :math:`\Sigma_1 = I`, :math:`\Sigma_2 = 3I`,
@@ -141,6 +169,11 @@ def make_heterogeneous_mixture(n_samples, n_features, *, scale=3.0, shuffle=True
     X : ndarray of shape (n_samples, n_features)
     labels : ndarray of shape (n_samples,)
     covariances : ndarray of shape (3, n_features, n_features)
+
+    See Also
+    --------
+    make_isotropic_mixture : clusters with equal isotropic covariances.
+    ILASDP : the estimator these cases validate.
 
     Examples
     --------

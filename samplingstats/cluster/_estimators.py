@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numbers
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -112,6 +114,12 @@ class SDPKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin,
     n_features_in_ : int
         Number of features seen in ``fit``.
 
+    See Also
+    --------
+    sdp_kmeans : the same solver as a function, returning an :class:`SDPResult`.
+    ILASDP : likelihood adjusted SDP for mixtures with unequal covariances.
+    misclustering_error : error of a clustering under the best label matching.
+
     Examples
     --------
     >>> from samplingstats.cluster import SDPKMeans, make_isotropic_mixture, misclustering_error
@@ -133,17 +141,17 @@ class SDPKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin,
 
     def __init__(
         self,
-        n_clusters=8,
+        n_clusters: int = 8,
         *,
-        solver=DEFAULTS["solver"],
-        rank=DEFAULTS["rank"],
-        sketch=DEFAULTS["sketch"],
-        sketch_size=DEFAULTS["sketch_size"],
-        tol=DEFAULTS["tol"],
-        max_iter=DEFAULTS["max_iter"],
-        random_state=None,
-        verbose=0,
-    ):
+        solver: Literal["auto", "bm", "cvxpy"] = DEFAULTS["solver"],
+        rank: int | None = DEFAULTS["rank"],
+        sketch: Literal["uniform", "weighted"] | None = DEFAULTS["sketch"],
+        sketch_size: int | None = DEFAULTS["sketch_size"],
+        tol: float = DEFAULTS["tol"],
+        max_iter: int | None = DEFAULTS["max_iter"],
+        random_state: Any = None,
+        verbose: int | bool = 0,
+    ) -> None:
         self.n_clusters = n_clusters
         self.solver = solver
         self.rank = rank
@@ -154,8 +162,21 @@ class SDPKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin,
         self.random_state = random_state
         self.verbose = verbose
 
-    def fit(self, X, y=None):
-        """Cluster ``X``; ``y`` is ignored. Returns ``self``."""
+    def fit(self, X: ArrayLike, y: Any = None) -> SDPKMeans:
+        """Cluster ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+        y : None
+            Ignored (scikit-learn convention).
+
+        Returns
+        -------
+        self : SDPKMeans
+            Fitted estimator.
+        """
         caller = type(self).__name__
         check_param(
             self.verbose,
@@ -198,16 +219,38 @@ class SDPKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin,
         self.converged_ = res.converged
         return self
 
-    def predict(self, X):
-        """Index of the nearest cluster centre for each row of ``X``."""
+    def predict(self, X: ArrayLike) -> NDArray[np.int64]:
+        """Index of the nearest cluster centre for each row of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            Cluster of each row.
+        """
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(self)
         X = _validate(self, X, reset=False, method="predict")
         return _nearest(X, self.cluster_centers_).astype(np.int64)
 
-    def transform(self, X):
-        """Euclidean distances of each row of ``X`` to the cluster means, shape (n, n_clusters)."""
+    def transform(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Euclidean distances of each row of ``X`` to the cluster means.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+
+        Returns
+        -------
+        distances : ndarray of shape (n_samples, n_clusters)
+            Distance of each row to each cluster mean.
+        """
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(self)
@@ -219,12 +262,24 @@ class SDPKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin,
         """Number of transformed output features (for get_feature_names_out)."""
         return self.cluster_centers_.shape[0]
 
-    def score(self, X, y=None):
+    def score(self, X: ArrayLike, y: Any = None) -> float:
         """Minus the K-means objective of ``X`` under the fitted means (larger is better).
 
         The sum over the rows of ``X`` of the squared distance to the nearest cluster mean, negated
         (as :meth:`sklearn.cluster.KMeans.score`); on the training data it is ``-inertia_`` when
-        every point lies nearest its own cluster's mean. ``y`` is ignored.
+        every point lies nearest its own cluster's mean.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+            Minus the within-cluster sum of squares of ``X``.
         """
         from sklearn.utils.validation import check_is_fitted
 
@@ -301,6 +356,11 @@ class ILASDP(ClusterMixin, BaseEstimator):
         EM refinement steps run (0 with ``refine=False``).
     n_features_in_ : int
 
+    See Also
+    --------
+    SDPKMeans : Peng--Wei SDP K-means (equal isotropic covariances).
+    make_heterogeneous_mixture : the validation mixtures with unequal covariances.
+
     Examples
     --------
     >>> from samplingstats.cluster import ILASDP, make_heterogeneous_mixture, misclustering_error
@@ -314,16 +374,16 @@ class ILASDP(ClusterMixin, BaseEstimator):
 
     def __init__(
         self,
-        n_clusters=8,
+        n_clusters: int = 8,
         *,
-        init="kmeans++",
-        covariance_regularization="ledoit_wolf",
-        max_iter=20,
-        solver="auto",
-        refine=True,
-        random_state=None,
-        verbose=0,
-    ):
+        init: Literal["kmeans++", "sdp"] = "kmeans++",
+        covariance_regularization: Literal["ledoit_wolf"] | float = "ledoit_wolf",
+        max_iter: int = 20,
+        solver: Literal["auto", "bm", "cvxpy"] = "auto",
+        refine: bool = True,
+        random_state: Any = None,
+        verbose: int | bool = 0,
+    ) -> None:
         self.n_clusters = n_clusters
         self.init = init
         self.covariance_regularization = covariance_regularization
@@ -360,14 +420,27 @@ class ILASDP(ClusterMixin, BaseEstimator):
         )
         return caller
 
-    def fit(self, X, y=None):
-        """Fit the mixture to ``X``; ``y`` is ignored. Returns ``self``."""
+    def fit(self, X: ArrayLike, y: Any = None) -> ILASDP:
+        """Fit the mixture to ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+        y : None
+            Ignored (scikit-learn convention).
+
+        Returns
+        -------
+        self : ILASDP
+            Fitted estimator.
+        """
         from ._sdp import _blas_threads
 
         caller = self._check_params()
-        X = _validate(self, X, reset=True)
-        X = check_cluster_input(X, self.n_clusters, caller)
-        span = float(np.max(np.abs(X - X.mean(axis=0))))
+        data = _validate(self, X, reset=True)
+        data = check_cluster_input(data, self.n_clusters, caller)
+        span = float(np.max(np.abs(data - data.mean(axis=0))))
         if not ILASDP_SCALE[0] <= span <= ILASDP_SCALE[1]:
             # covariances are squares of the data's scale and their determinants its 2d-th
             # power: outside this range they over- or underflow float64 in the data's units
@@ -376,9 +449,9 @@ class ILASDP(ClusterMixin, BaseEstimator):
                 f"its covariances would over- or underflow float64 outside "
                 f"[{ILASDP_SCALE[0]:g}, {ILASDP_SCALE[1]:g}]. Rescale X (e.g. X / {span:.0e})."
             )
-        n, d = X.shape
+        n, d = data.shape
         with _blas_threads(n * d * max(d, 8) * int(self.n_clusters)):
-            return self._fit(X, caller)
+            return self._fit(data, caller)
 
     def _fit(self, X, caller):
         from sklearn.cluster import KMeans
@@ -487,25 +560,71 @@ class ILASDP(ClusterMixin, BaseEstimator):
         check_is_fitted(self)
         return _validate(self, X, reset=False, method=method)
 
-    def predict(self, X):
-        """Most probable component of each row of ``X`` under the fitted mixture."""
+    def predict(self, X: ArrayLike) -> NDArray[np.int64]:
+        """Most probable component of each row of ``X`` under the fitted mixture.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            Component of each row.
+        """
         X = self._checked(X, "predict")
         return np.argmax(self._estimate_weighted_log_prob(X), axis=1).astype(np.int64)
 
-    def predict_proba(self, X):
-        """Posterior component probabilities, shape (n_samples, n_clusters)."""
+    def predict_proba(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Posterior component probabilities of each row of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_clusters)
+            Posterior probabilities (rows sum to 1).
+        """
         from scipy.special import softmax
 
         X = self._checked(X, "predict_proba")
         return softmax(self._estimate_weighted_log_prob(X), axis=1)
 
-    def score_samples(self, X):
-        """Log-density of the fitted mixture at each row of ``X``."""
+    def score_samples(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Log-density of the fitted mixture at each row of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+
+        Returns
+        -------
+        log_density : ndarray of shape (n_samples,)
+            Log-density of each row.
+        """
         from scipy.special import logsumexp
 
         X = self._checked(X, "score_samples")
         return logsumexp(self._estimate_weighted_log_prob(X), axis=1)
 
-    def score(self, X, y=None):
-        """Mean log-likelihood of ``X`` under the fitted mixture."""
+    def score(self, X: ArrayLike, y: Any = None) -> float:
+        """Mean log-likelihood of ``X`` under the fitted mixture.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+            Mean log-density of the rows of ``X``.
+        """
         return float(np.mean(self.score_samples(X)))

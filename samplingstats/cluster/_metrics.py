@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .._validation import InvalidParameterError, check_consistent_length
 
@@ -24,7 +25,7 @@ def _as_labels(y, name):
     return arr
 
 
-def misclustering_error(labels_true, labels_pred):
+def misclustering_error(labels_true: ArrayLike, labels_pred: ArrayLike) -> float:
     r"""Fraction of points mislabelled under the best matching of cluster labels.
 
     :math:`\min_\pi \frac1n \#\{i : \pi(\hat y_i) \ne y_i\}` over one-to-one maps :math:`\pi` of
@@ -42,6 +43,11 @@ def misclustering_error(labels_true, labels_pred):
     -------
     float
         Error in ``[0, 1)``; 0 means the partitions coincide.
+
+    See Also
+    --------
+    SDPKMeans : SDP K-means, whose labels this scores.
+    make_isotropic_mixture : mixtures with known labels.
 
     Examples
     --------

@@ -6,9 +6,10 @@ import contextlib
 import dataclasses
 import numbers
 import warnings
-from typing import ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .._exceptions import ConvergenceWarning
 from .._progress import check_progress, get_logger, progress_bar
@@ -31,7 +32,7 @@ CVXPY_MAX_SAMPLES = 400
 
 #: defaults shared by :func:`sdp_kmeans` and :class:`SDPKMeans` (one place: both signatures read
 #: them, and a test checks that they agree)
-DEFAULTS = {
+DEFAULTS: dict[str, Any] = {
     "solver": "auto",
     "rank": None,
     "tol": 1e-6,
@@ -90,12 +91,17 @@ class SDPResult(Result):
         ``certify=True``, the dense bound from the solver's multiplier of :math:`Z1 = 1`.
         :attr:`duality_gap` is ``(dual_bound - objective) / dual_bound``: 0 (to rounding) when the
         returned partition is certified optimal.
+
+    See Also
+    --------
+    sdp_kmeans : the function that returns it.
+    SDPKMeans : the estimator, which keeps it as ``result_``.
     """
 
-    labels: np.ndarray
+    labels: NDArray[np.int64]
     objective: float
-    factor: np.ndarray
-    centers: np.ndarray = None
+    factor: NDArray[np.float64]
+    centers: NDArray[np.float64] | None = None
     inertia: float = float("nan")
     residual: float = float("nan")
     stationarity: float = float("nan")
@@ -103,7 +109,7 @@ class SDPResult(Result):
     converged: bool = True
     status: str = ""
     solver: str = "bm"
-    sample_indices: np.ndarray | None = None
+    sample_indices: NDArray[np.intp] | None = None
     upper_bound: float = float("nan")
     dual_bound: float = float("nan")
 
@@ -111,19 +117,19 @@ class SDPResult(Result):
     _frame_fields: ClassVar[tuple[str, ...]] = ("labels",)
 
     @property
-    def duality_gap(self):
+    def duality_gap(self) -> float:
         """Relative gap ``(dual_bound - objective) / dual_bound`` (``nan`` without a bound)."""
         db = float(self.dual_bound)
         return (db - float(self.objective)) / abs(db) if db == db and db != 0 else float("nan")
 
     @property
-    def gap(self):
+    def gap(self) -> float:
         """Relative gap ``(upper_bound - objective) / upper_bound``: the SDP optimum is within it."""
         ub = float(self.upper_bound)
         return (ub - float(self.objective)) / ub if ub > 0 else 0.0
 
 
-_CONTROLLER = []
+_CONTROLLER: list[Any] = []
 
 
 @contextlib.contextmanager
@@ -735,19 +741,19 @@ def validate_sdp_params(caller, *, solver, rank, tol, max_iter, sketch, sketch_s
 
 
 def sdp_kmeans(
-    X,
-    n_clusters,
+    X: ArrayLike | Any,
+    n_clusters: int,
     *,
-    solver=DEFAULTS["solver"],
-    rank=DEFAULTS["rank"],
-    rng=None,
-    tol=DEFAULTS["tol"],
-    max_iter=DEFAULTS["max_iter"],
-    sketch=DEFAULTS["sketch"],
-    sketch_size=DEFAULTS["sketch_size"],
-    certify=False,
-    progress=False,
-):
+    solver: Literal["auto", "bm", "cvxpy"] = DEFAULTS["solver"],
+    rank: int | None = DEFAULTS["rank"],
+    rng: Any = None,
+    tol: float = DEFAULTS["tol"],
+    max_iter: int | None = DEFAULTS["max_iter"],
+    sketch: Literal["uniform", "weighted"] | None = DEFAULTS["sketch"],
+    sketch_size: int | None = DEFAULTS["sketch_size"],
+    certify: bool = False,
+    progress: bool | Any = False,
+) -> SDPResult:
     r"""K-means clustering by the Peng--Wei semidefinite relaxation.
 
     Solves :math:`\max \langle A, Z\rangle` over :math:`Z \succeq 0`, :math:`Z \ge 0`,
