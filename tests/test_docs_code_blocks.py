@@ -74,6 +74,33 @@ def test_code_blocks_run(page, tmp_path, monkeypatch):
             plt.close("all")
 
 
+PUBLIC_MODULES = ["samplingstats"] + [
+    f"samplingstats.{m}"
+    for m in ("cluster", "dpp", "importance", "lp", "sampling", "subsample", "walks")
+]
+
+
+def test_api_pages_list_every_public_name():
+    # every name of a public module's __all__ has an entry on the API pages (docs/api/*.rst)
+    import importlib
+
+    listed = set()
+    for rst in (ROOT / "docs" / "api").glob("*.rst"):
+        text = rst.read_text(encoding="utf-8")
+        module = re.search(r"currentmodule:: (\S+)", text).group(1)
+        listed.update(f"{module}.{name}" for name in re.findall(r"^   (\w+)$", text, re.M))
+    missing = []
+    for name in PUBLIC_MODULES:
+        module = importlib.import_module(name)
+        for attr in module.__all__:
+            obj = getattr(module, attr)
+            if attr.startswith("__") or type(obj).__name__ == "module":
+                continue
+            if f"{name}.{attr}" not in listed:
+                missing.append(f"{name}.{attr}")
+    assert not missing, f"not on any docs/api page: {missing}"
+
+
 def test_collector_fails_on_a_broken_block(tmp_path):
     # the test above can fail: a block using an undefined name raises in exec
     page = tmp_path / "page.md"
