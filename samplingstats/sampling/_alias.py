@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .._kernels._alias import alias_build, alias_draw
@@ -60,7 +62,7 @@ class AliasTable:
     (2, 3)
     """
 
-    def __init__(self, weights):
+    def __init__(self, weights: Any) -> None:
         w, ref = as_weights(weights, "weights", "AliasTable")
         # Rescale by the maximum first so that huge weights cannot overflow the sum.
         scaled = w / w.max()
@@ -69,7 +71,7 @@ class AliasTable:
         self.prob, self.alias = alias_build(p)
         self._p = p
         self._ref = ref
-        self._torch_tables = None
+        self._torch_tables: tuple[Any, Any] | None = None
 
     # ------------------------------------------------------------------------------------------
     @property
@@ -78,12 +80,12 @@ class AliasTable:
         return "torch" if self._ref is not None else "numpy"
 
     @property
-    def device(self):
+    def device(self) -> Any:
         """Device of the table (``None`` for numpy tables)."""
         return self._ref.device if self._ref is not None else None
 
     @property
-    def probabilities(self):
+    def probabilities(self) -> Any:
         """Normalised probabilities ``p = weights / sum(weights)`` (float64, input's backend)."""
         if self._ref is None:
             return self._p.copy()
@@ -114,7 +116,7 @@ class AliasTable:
         return f"AliasTable(n_items={self.n_items}, backend={self.backend!r}{dev})"
 
     # ------------------------------------------------------------------------------------------
-    def sample(self, n_samples=None, *, rng=None):
+    def sample(self, n_samples: int | tuple[int, ...] | None = None, *, rng: Any = None) -> Any:
         """Draw iid indices with probabilities :attr:`probabilities`.
 
         Parameters

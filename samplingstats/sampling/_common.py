@@ -48,6 +48,7 @@ def check_shape(size, caller: str):
     """Normalise ``n_samples`` (None, int >= 0 or tuple of ints >= 0) to ``(shape, total)``."""
     if size is None:
         return (), 1
+    shape: tuple[int, ...]
     if isinstance(size, numbers.Integral) and not isinstance(size, (bool, np.bool_)):
         shape = (int(size),)
     elif isinstance(size, (tuple, list)) and all(
@@ -77,7 +78,7 @@ def check_n_samples_int(k, n_positive: int, caller: str) -> int:
             f"The 'n_samples' parameter of {caller} must be an int in the range [1, {n_positive}] "
             f"(the number of positive weights). Got {k!r} instead."
         )
-    if not 1 <= k <= n_positive:
+    if not 1 <= int(k) <= n_positive:
         raise InvalidParameterError(
             f"The 'n_samples' parameter of {caller} must be an int in the range [1, {n_positive}] "
             f"(the number of positive weights). Got {k!r} instead."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
 import numpy as np
 
@@ -85,7 +86,7 @@ class KeyedPermutation:
     True
     """
 
-    def __init__(self, n_items, *, rng=None):
+    def __init__(self, n_items: int, *, rng: Any = None) -> None:
         if not _is_int(n_items) or not 1 <= n_items <= _MAX_N:
             raise InvalidParameterError(
                 "The 'n_items' parameter of KeyedPermutation must be an int in the range "
@@ -145,7 +146,7 @@ class KeyedPermutation:
         )
 
     # ------------------------------------------------------------------------------------------
-    def take(self, positions, pass_index: int = 0):
+    def take(self, positions: Any, pass_index: int = 0) -> Any:
         """Elements at global ``positions`` of pass ``pass_index``'s permutation.
 
         Parameters
@@ -170,7 +171,7 @@ class KeyedPermutation:
         """
         return self._apply(positions, pass_index, "take", "positions", inverse=False)
 
-    def index(self, elements, pass_index: int = 0):
+    def index(self, elements: Any, pass_index: int = 0) -> Any:
         """Positions of ``elements`` in pass ``pass_index``'s permutation (the inverse of
         :meth:`take`).
 
@@ -241,7 +242,9 @@ class KeyedPermutation:
             out = feistel_take(flat, np.int64(self.n_items), np.int64(key))
         return out.reshape(arr.shape)
 
-    def take_range(self, start, stop, step=1, pass_index: int = 0, *, device=None):
+    def take_range(
+        self, start: int, stop: int, step: int = 1, pass_index: int = 0, *, device: Any = None
+    ) -> Any:
         """Elements at the positions of ``range(start, stop, step)`` of pass ``pass_index``.
 
         The sharding primitive: rank ``r`` of ``w`` workers takes ``take_range(r, n_items, w)``; a batch
@@ -307,7 +310,7 @@ class KeyedPermutation:
             np.int64(start), np.int64(step), np.int64(count), np.int64(self.n_items), np.int64(key)
         )
 
-    def permutation(self, pass_index: int = 0, *, device=None):
+    def permutation(self, pass_index: int = 0, *, device: Any = None) -> Any:
         """The whole permutation of pass ``pass_index`` as an array (O(n_items) time and memory).
 
         Examples

@@ -4,6 +4,7 @@ successive weighted sampling without replacement."""
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
 import numpy as np
 
@@ -15,7 +16,7 @@ from ._common import as_probabilities, as_weights, check_n_samples_int
 __all__ = ["poisson_sample", "inclusion_probabilities", "weighted_sample_without_replacement"]
 
 
-def poisson_sample(pi, *, rng=None):
+def poisson_sample(pi: Any, *, rng: Any = None) -> Any:
     """Poisson sampling: include each index ``i`` independently with probability ``pi[i]``.
 
     The sample size is random with mean ``sum(pi)`` and variance ``sum(pi * (1 - pi))``; the
@@ -84,7 +85,7 @@ def _inclusion_numpy(w: np.ndarray, k: float) -> np.ndarray:
     return out
 
 
-def inclusion_probabilities(weights, n_samples):
+def inclusion_probabilities(weights: Any, n_samples: float) -> Any:
     """First-order inclusion probabilities ``pi_i = min(1, c * w_i)`` with ``sum(pi) == n_samples``.
 
     The probability-proportional-to-size (PPS) design: units whose share would exceed one are
@@ -134,7 +135,7 @@ def inclusion_probabilities(weights, n_samples):
     return as_tensor_like(pi, ref)
 
 
-def weighted_sample_without_replacement(weights, n_samples, *, rng=None):
+def weighted_sample_without_replacement(weights: Any, n_samples: int, *, rng: Any = None) -> Any:
     """Draw ``n_samples`` distinct indices by successive sampling proportional to ``weights``.
 
     The first index is drawn with probability ``w_i / sum(w)``, the next proportionally to the

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -13,14 +13,17 @@ from .._optional import import_optional
 from ._schedule import _check_ratio, _is_int
 from ._torch_sampler import RS2Sampler, _SubsetRS2Sampler
 
-transformers = import_optional("transformers", purpose="RS2Trainer", extra="hf")
+if TYPE_CHECKING:
+    from transformers import Trainer as _Trainer
+else:
+    _Trainer = import_optional("transformers", purpose="RS2Trainer", extra="hf").Trainer
 
 __all__ = ["RS2Trainer"]
 
 _STATE_FILE = "rs2_sampler.json"
 
 
-class RS2Trainer(transformers.Trainer):
+class RS2Trainer(_Trainer):
     """A ``transformers.Trainer`` that trains on RS2 rounds (one epoch = one round).
 
     The train sampler is an :class:`~samplingstats.subsample.RS2Sampler` over the whole train

@@ -6,7 +6,7 @@ used when ``lightning`` is not installed).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -15,18 +15,22 @@ from .._optional import MissingOptionalDependency, import_optional
 from ._schedule import _is_int
 from ._torch_sampler import RS2Sampler, _SubsetRS2Sampler
 
-try:
-    pl = import_optional("lightning.pytorch", purpose="RS2Callback", extra="lightning")
-except MissingOptionalDependency:
+if TYPE_CHECKING:
+    from lightning.pytorch import Callback as _Callback
+else:
     try:
-        pl = import_optional("pytorch_lightning", purpose="RS2Callback", extra="lightning")
+        pl = import_optional("lightning.pytorch", purpose="RS2Callback", extra="lightning")
     except MissingOptionalDependency:
-        raise MissingOptionalDependency(
-            "RS2Callback needs the optional package 'lightning': pip install "
-            '"samplingstats[lightning]"',
-            name="lightning",
-            extra="lightning",
-        ) from None
+        try:
+            pl = import_optional("pytorch_lightning", purpose="RS2Callback", extra="lightning")
+        except MissingOptionalDependency:
+            raise MissingOptionalDependency(
+                "RS2Callback needs the optional package 'lightning': pip install "
+                '"samplingstats[lightning]"',
+                name="lightning",
+                extra="lightning",
+            ) from None
+    _Callback = pl.Callback
 
 __all__ = ["RS2Callback"]
 
@@ -59,7 +63,7 @@ def _find_sampler(dl):
     return None
 
 
-class RS2Callback(pl.Callback):
+class RS2Callback(_Callback):
     """Train a Lightning model with RS2 rounds (or a static subset), resumable from checkpoints.
 
     The callback swaps the sampler of the train DataLoader for an
@@ -241,7 +245,7 @@ class RS2Callback(pl.Callback):
         return loader
 
     # -- Lightning hooks -----------------------------------------------------------------------
-    def setup(self, trainer, pl_module, stage: str) -> None:
+    def setup(self, trainer: Any, pl_module: Any, stage: str) -> None:
         if stage != "fit":
             return
         self._trainer = trainer
@@ -264,7 +268,7 @@ class RS2Callback(pl.Callback):
         if conn is not None and getattr(conn, "use_distributed_sampler", False):
             conn.use_distributed_sampler = False  # RS2Sampler shards by itself
 
-    def on_train_start(self, trainer, pl_module) -> None:
+    def on_train_start(self, trainer: Any, pl_module: Any) -> None:
         if self.lr_schedule is None or self.lr_schedulers:
             return
         from ._lr import rs2_cosine_lr
@@ -301,7 +305,9 @@ class RS2Callback(pl.Callback):
             while sched.last_epoch < trainer.global_step:
                 sched.step()
 
-    def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx) -> None:
+    def on_train_batch_end(
+        self, trainer: Any, pl_module: Any, outputs: Any, batch: Any, batch_idx: int
+    ) -> None:
         self._step_lr(trainer)
 
     # -- checkpoint ----------------------------------------------------------------------------
@@ -309,6 +315,7 @@ class RS2Callback(pl.Callback):
         trainer = self._trainer
         done = int(trainer.fit_loop.epoch_loop.batch_progress.current.processed)
         s = self.sampler
+        assert s is not None and self._batch_size is not None
         _, offset = s._active if s._active is not None else (s._round, s._offset)
         length = s._shard_len(offset)
         if self._batches is not None and done >= self._batches:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .._exceptions import InvalidParameterError
 from .._optional import import_optional
@@ -23,7 +25,15 @@ def _check_pos_int(v, name, caller, low=1):
     return int(v)
 
 
-def rs2_total_steps(n_items, ratio, n_rounds, batch_size, *, num_replicas=1, drop_last=False):
+def rs2_total_steps(
+    n_items: int,
+    ratio: float,
+    n_rounds: int,
+    batch_size: int,
+    *,
+    num_replicas: int = 1,
+    drop_last: bool = False,
+) -> int:
     """Total optimizer steps ``T = X * I`` of ``X = n_rounds`` RS2 rounds on one rank.
 
     A round has ``k = round(ratio * n_items)`` examples; a rank gets at most ``s = ceil(k / W)`` of them
@@ -103,7 +113,14 @@ def _check_schedule(total_steps, eta_0, eta_min, warmup_steps, caller):
     return T, w
 
 
-def cosine_lr(step, *, total_steps, eta_0, eta_min=0.0, warmup_steps=0):
+def cosine_lr(
+    step: ArrayLike,
+    *,
+    total_steps: int,
+    eta_0: float,
+    eta_min: float = 0.0,
+    warmup_steps: int = 0,
+) -> float | NDArray[np.float64]:
     """Cosine learning rate at iteration ``step`` (a plain function, no framework).
 
     ``eta_i = eta_min + (eta_0 - eta_min) (1 + cos(pi i / T)) / 2`` for ``0 <= i <= T`` and
@@ -177,7 +194,14 @@ class _CosineFactor:
         return lo + (1.0 - lo) * 0.5 * (1.0 + math.cos(math.pi * frac))
 
 
-def rs2_cosine_lr(optimizer, total_steps, *, eta_min=0.0, warmup_steps=0, last_epoch=-1):
+def rs2_cosine_lr(
+    optimizer: Any,
+    total_steps: int,
+    *,
+    eta_min: float = 0.0,
+    warmup_steps: int = 0,
+    last_epoch: int = -1,
+) -> Any:
     """Cosine learning-rate schedule over RS2 iterations (a ``torch.optim.lr_scheduler.LambdaLR``).
 
     Call ``scheduler.step()`` after every optimizer step (every iteration, not every round). The

@@ -31,8 +31,10 @@ import collections
 import hashlib
 import math
 import numbers
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .._backend import to_numpy
 from .._exceptions import InvalidParameterError
@@ -133,7 +135,7 @@ def _resolve_rng(rng, caller, *, num_replicas=1):
     return _check_seed(seed, caller), False
 
 
-def rs2_round_size(n_items, ratio) -> int:
+def rs2_round_size(n_items: int, ratio: float) -> int:
     """Round size ``k = round(ratio * n_items)`` (half up), at least 1.
 
     Parameters
@@ -169,7 +171,7 @@ def rs2_round_size(n_items, ratio) -> int:
     return int(k)
 
 
-def largest_remainder_quotas(counts, n_samples):
+def largest_remainder_quotas(counts: ArrayLike, n_samples: int) -> NDArray[np.int64]:
     """Split ``n_samples`` into integer quotas proportional to ``counts`` (largest remainder).
 
     With ``k = n_samples``: ``q_c = floor(k n_c / N)`` plus one for the ``k - sum floor`` classes
@@ -351,16 +353,16 @@ class RS2Schedule:
 
     def __init__(
         self,
-        n_items,
-        ratio,
+        n_items: int,
+        ratio: float,
         *,
-        replacement=False,
-        labels=None,
-        rng=None,
-        num_replicas=1,
-        rank=0,
-        even_shards=False,
-    ):
+        replacement: bool = False,
+        labels: ArrayLike | None = None,
+        rng: Any = None,
+        num_replicas: int = 1,
+        rank: int = 0,
+        even_shards: bool = False,
+    ) -> None:
         self._setup(
             n_items,
             ratio,
@@ -691,7 +693,7 @@ class RS2Schedule:
         return int(t)
 
     # ------------------------------------------------------------------------------------------
-    def indices(self, round):
+    def indices(self, round: int) -> NDArray[np.int64]:
         """This rank's indices of round ``round`` (int64, in training order).
 
         Parameters
@@ -707,7 +709,7 @@ class RS2Schedule:
         t = self._check_round(round, "indices")
         return self._shard(t)
 
-    def round_indices(self, round):
+    def round_indices(self, round: int) -> NDArray[np.int64]:
         """All ranks' indices of round ``round``, in slot order (``k`` distinct ints).
 
         Rank ``j``'s :meth:`indices` is ``round_indices(round)[j::num_replicas]`` (without
@@ -745,7 +747,7 @@ class RS2Schedule:
             "even_shards": self.even_shards,
         }
 
-    def state_dict(self) -> dict:
+    def state_dict(self) -> dict[str, Any]:
         """The configuration and the next round (plain Python values, JSON/pickle friendly).
 
         Examples
@@ -808,7 +810,7 @@ class RS2Schedule:
         if int(state["seed"]) != self.seed:
             self._set_seed(int(state["seed"]))
 
-    def load_state_dict(self, state) -> None:
+    def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore :attr:`round` from :meth:`state_dict`, refusing another configuration.
 
         The number of ranks may differ (rounds are global); ``n_items``, ``ratio``,

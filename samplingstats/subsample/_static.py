@@ -7,7 +7,10 @@ coreset on features (herding, k-center greedy). These helpers make those baselin
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .._backend import is_torch, like, to_numpy
 from .._exceptions import InvalidParameterError
@@ -54,7 +57,15 @@ def _groups(labels, n, k, caller):
     return [(members[ptr[c] : ptr[c + 1]], int(quotas[c])) for c in range(counts.shape[0])]
 
 
-def static_subset(n_items, ratio, *, scores=None, keep="random", labels=None, rng=None):
+def static_subset(
+    n_items: int,
+    ratio: float,
+    *,
+    scores: ArrayLike | None = None,
+    keep: Literal["random", "highest", "lowest"] = "random",
+    labels: ArrayLike | None = None,
+    rng: Any = None,
+) -> NDArray[np.int64]:
     """A fixed subset of ``k = round(ratio * n_items)`` examples (the static-pruning baseline).
 
     Parameters
@@ -161,7 +172,9 @@ def _probs_and_onehot(outputs, targets, from_logits, caller):
     return p, onehot
 
 
-def el2n_scores(outputs, targets, *, from_logits=True):
+def el2n_scores(
+    outputs: ArrayLike, targets: ArrayLike, *, from_logits: bool = True
+) -> NDArray[np.float64]:
     """EL2N scores: the L2 norm of the error ``softmax(f(x)) - onehot(y)`` (Paul et al. 2021).
 
     High scores mark hard or mislabelled examples; pruning keeps the highest
@@ -193,7 +206,13 @@ def el2n_scores(outputs, targets, *, from_logits=True):
     return like(s, outputs) if is_torch(outputs) else s
 
 
-def grand_scores(outputs, targets, *, features=None, from_logits=True):
+def grand_scores(
+    outputs: ArrayLike,
+    targets: ArrayLike,
+    *,
+    features: ArrayLike | None = None,
+    from_logits: bool = True,
+) -> NDArray[np.float64]:
     """GraNd scores: the norm of the loss gradient, exact for the last (linear) layer.
 
     For cross-entropy, the gradient with respect to the last layer's weights ``W`` and bias of an
@@ -246,7 +265,9 @@ def _feature_groups(features, ratio, labels, caller):
     return X, _groups(labels, n, k, caller)
 
 
-def herding_subset(features, ratio, *, labels=None):
+def herding_subset(
+    features: ArrayLike, ratio: float, *, labels: ArrayLike | None = None
+) -> NDArray[np.int64]:
     """Herding coreset: greedily match the mean feature vector (Welling 2009; Chen et al. 2010).
 
     Step ``t`` adds the example that brings the mean of the ``t`` selected feature vectors closest
@@ -280,7 +301,9 @@ def herding_subset(features, ratio, *, labels=None):
     return np.concatenate(out).astype(np.int64)
 
 
-def kcenter_greedy_subset(features, ratio, *, labels=None, rng=None):
+def kcenter_greedy_subset(
+    features: ArrayLike, ratio: float, *, labels: ArrayLike | None = None, rng: Any = None
+) -> NDArray[np.int64]:
     """k-center greedy coreset (farthest-point traversal; Sener & Savarese 2018).
 
     Starts from a random example (drawn from ``rng``) and repeatedly adds the example farthest from the

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .._exceptions import InvalidParameterError
 from .._optional import import_optional
 from ._schedule import _SAME_INT_HINT, RS2Schedule, _is_int
 
-torch = import_optional("torch", purpose="RS2Sampler")
-Sampler = torch.utils.data.Sampler
+if TYPE_CHECKING:
+    import torch
+    from torch.utils.data import Sampler, Subset
+else:
+    torch = import_optional("torch", purpose="RS2Sampler")
+    Sampler = torch.utils.data.Sampler
+    Subset = torch.utils.data.Subset
 
 __all__ = ["RS2Sampler", "RS2Loader", "WeightedSampler", "StaticSubsetDataset"]
 
@@ -67,7 +74,7 @@ def _n_items(data_source):
     return n
 
 
-class RS2Sampler(Sampler):
+class RS2Sampler(Sampler[int]):
     """RS2 repeated random subsets as a PyTorch sampler (one round per pass of the DataLoader).
 
     Each ``iter(sampler)`` yields this rank's indices of the current round (``len(sampler)`` of
@@ -132,17 +139,17 @@ class RS2Sampler(Sampler):
 
     def __init__(
         self,
-        data_source,
-        ratio,
+        data_source: Any,
+        ratio: float,
         *,
-        replacement=False,
-        labels=None,
-        rng=None,
-        num_replicas=None,
-        rank=None,
-        shuffle=True,
-        even_shards=False,
-    ):
+        replacement: bool = False,
+        labels: Any = None,
+        rng: Any = None,
+        num_replicas: int | None = None,
+        rank: int | None = None,
+        shuffle: bool = True,
+        even_shards: bool = False,
+    ) -> None:
         super().__init__()
         n = _n_items(data_source)
         if not isinstance(shuffle, (bool, np.bool_)):
@@ -223,7 +230,7 @@ class RS2Sampler(Sampler):
             idx = np.sort(idx)
         return idx
 
-    def indices(self, round=None):
+    def indices(self, round: int | None = None) -> NDArray[np.int64]:
         """This rank's whole shard of ``round`` (default: the current round) as an int64 array."""
         t = self._round if round is None else self.schedule._check_round(round, "indices")
         return self._round_indices(t, 0 if round is not None else self._offset)
@@ -250,7 +257,7 @@ class RS2Sampler(Sampler):
         s = self.schedule
         return s._layout(offset, s.rank, s.num_replicas, s.even_shards)[3]
 
-    def state_dict(self, consumed=None) -> dict:
+    def state_dict(self, consumed: int | None = None) -> dict[str, Any]:
         """Configuration, round and position in it (plain Python values).
 
         Parameters
@@ -286,7 +293,7 @@ class RS2Sampler(Sampler):
         )
         return state
 
-    def load_state_dict(self, state) -> None:
+    def load_state_dict(self, state: dict[str, Any]) -> None:
         """Resume from :meth:`state_dict` (refuses a different configuration)."""
         s = self.schedule
         t = s._check_state(state, "RS2Sampler")
@@ -361,12 +368,12 @@ class _SubsetRS2Sampler(RS2Sampler):
     def _round_indices(self, t, offset):
         return self._subset[super()._round_indices(t, offset)]
 
-    def state_dict(self, consumed=None) -> dict:
+    def state_dict(self, consumed: int | None = None) -> dict[str, Any]:
         state = super().state_dict(consumed)
         state["subset_hash"] = self._subset_hash
         return state
 
-    def load_state_dict(self, state) -> None:
+    def load_state_dict(self, state: dict[str, Any]) -> None:
         if isinstance(state, dict) and state.get("subset_hash") != self._subset_hash:
             raise InvalidParameterError(
                 "RS2Sampler.load_state_dict: the state comes from a different configuration "
@@ -450,7 +457,7 @@ class RS2Loader:
     True
     """
 
-    def __init__(self, loader):
+    def __init__(self, loader: Any) -> None:
         self.sampler = _loader_sampler(loader)
         self.batch_size = _loader_batch_size(loader)
         self.loader = loader
@@ -477,7 +484,7 @@ class RS2Loader:
             yield batch
         self._batches = None
 
-    def state_dict(self) -> dict:
+    def state_dict(self) -> dict[str, Any]:
         """The sampler's state at the batches handed out so far (see :meth:`RS2Sampler.state_dict`)."""
         if self._batches is None:
             return self.sampler.state_dict()
@@ -486,7 +493,7 @@ class RS2Loader:
         length = s._shard_len(offset)
         return s.state_dict(consumed=min(length, self._start + self._batches * self.batch_size))
 
-    def load_state_dict(self, state) -> None:
+    def load_state_dict(self, state: dict[str, Any]) -> None:
         """:meth:`RS2Sampler.load_state_dict`: the next ``iter()`` resumes there."""
         self.sampler.load_state_dict(state)
         self._batches = None
@@ -495,7 +502,7 @@ class RS2Loader:
 # ----------------------------------------------------------------------------------------------
 # weighted sampling and static subsets as torch data objects
 # ----------------------------------------------------------------------------------------------
-class WeightedSampler(Sampler):
+class WeightedSampler(Sampler[int]):
     """Weighted index sampler on an alias table: a drop-in for ``WeightedRandomSampler``.
 
     Each ``iter(sampler)`` (one epoch) yields ``n_samples`` indices ``i`` drawn with probability
@@ -550,7 +557,9 @@ class WeightedSampler(Sampler):
     2
     """
 
-    def __init__(self, weights, n_samples, replacement=True, *, rng=None):
+    def __init__(
+        self, weights: Any, n_samples: int, replacement: bool = True, *, rng: Any = None
+    ) -> None:
         super().__init__()
         from .._rng import as_generator
         from ..sampling._common import as_weights
@@ -576,12 +585,12 @@ class WeightedSampler(Sampler):
         self.n_samples = int(n_samples)
         self.replacement = bool(replacement)
         self._gen = as_generator(rng)
-        self._table = None
-        self._packed = None
-        self._log_w = None
+        self._table: Any = None
+        self._packed: Any = None
+        self._log_w: Any = None
 
     @property
-    def table(self):
+    def table(self) -> Any:
         if self._table is None:
             from ..sampling import AliasTable
 
@@ -597,7 +606,7 @@ class WeightedSampler(Sampler):
             f"replacement={self.replacement})"
         )
 
-    def indices(self):
+    def indices(self) -> NDArray[np.int64]:
         """One epoch's indices as an int64 numpy array (what ``iter()`` yields, as an array)."""
         if self.replacement:
             return self._draw_with_replacement(self.n_samples)
@@ -643,7 +652,7 @@ class WeightedSampler(Sampler):
         yield from self.indices().tolist()
 
 
-class StaticSubsetDataset(torch.utils.data.Subset):
+class StaticSubsetDataset(Subset):
     """A ``torch.utils.data.Subset`` holding a static pruning subset of ``dataset``.
 
     The indices are :func:`~samplingstats.subsample.static_subset` of ``len(dataset)`` with the
@@ -679,7 +688,16 @@ class StaticSubsetDataset(torch.utils.data.Subset):
     True
     """
 
-    def __init__(self, dataset, ratio, *, scores=None, keep="random", labels=None, rng=None):
+    def __init__(
+        self,
+        dataset: Any,
+        ratio: float,
+        *,
+        scores: ArrayLike | None = None,
+        keep: Literal["random", "highest", "lowest"] = "random",
+        labels: ArrayLike | None = None,
+        rng: Any = None,
+    ) -> None:
         from ._static import static_subset
 
         if not hasattr(dataset, "__len__") or not hasattr(dataset, "__getitem__"):
