@@ -129,6 +129,12 @@ class FiniteBasis:
     leverage : ndarray of shape (N,)
         Leverage scores ``l_i = ||V_i||^2`` (sum ``m``); ``k_m(i) = N l_i`` (formed on first access).
 
+    See Also
+    --------
+    PolynomialBasis : Orthonormal polynomial basis (continuous domain).
+    ProjectionDPP : Exact DPP sampler of a basis.
+    sample_design : iid, DPP and volume-sampling designs.
+
     Notes
     -----
     With ``mu`` uniform on the pool, ``phi(i) = sqrt(N) V_i`` is orthonormal in ``L^2(mu)``, the inverse
@@ -319,6 +325,16 @@ class FiniteBasis:
     def evaluate(self, indices: ArrayLike) -> Any:
         """Orthonormal basis values ``sqrt(N) V[indices]``, shape ``(n, m)``.
 
+        Parameters
+        ----------
+        indices : array-like of int, shape (n,)
+            Candidate indices in ``[0, N)``.
+
+        Returns
+        -------
+        ndarray of shape (n, m)
+            Basis values (a torch tensor for torch indices).
+
         Examples
         --------
         >>> import numpy as np
@@ -337,20 +353,52 @@ class FiniteBasis:
         return self._rows(idx) * np.sqrt(self.n_candidates)
 
     def christoffel(self, indices: ArrayLike) -> NDArray[np.float64]:
-        """``k_m(i) = N l_i`` at the given candidate indices."""
+        """``k_m(i) = N l_i`` at the given candidate indices.
+
+        Parameters
+        ----------
+        indices : array-like of int, shape (n,)
+            Candidate indices in ``[0, N)``.
+
+        Returns
+        -------
+        ndarray of shape (n,)
+            ``k_m(i) = N l_i``.
+        """
         idx = self._check_indices(indices, caller="FiniteBasis.christoffel")
         if self._leverage is not None:
             return self.n_candidates * self._leverage[idx]
         return self.n_candidates * _row_norms2(self._rows(idx))
 
     def weights(self, indices: ArrayLike) -> NDArray[np.float64]:
-        """Least-squares weights ``w(i) = m / k_m(i)``."""
+        """Least-squares weights ``w(i) = m / k_m(i)``.
+
+        Parameters
+        ----------
+        indices : array-like of int, shape (n,)
+            Candidate indices in ``[0, N)``.
+
+        Returns
+        -------
+        ndarray of shape (n,)
+            ``m / k_m(i)``.
+        """
         return self.size / self.christoffel(indices)
 
     def transform(self, features: ArrayLike) -> NDArray[np.float64]:
         """Orthonormal-basis values for new feature rows: ``sqrt(N) features R^{-1}``, shape (n, m).
 
         Lets a model fitted on the pool predict at points outside it.
+
+        Parameters
+        ----------
+        features : array-like of shape (n, m)
+            Feature rows of new points (same columns as the pool's features).
+
+        Returns
+        -------
+        ndarray of shape (n, m)
+            Orthonormal-basis values at the new points.
         """
         from .._validation import check_matrix
 
@@ -360,6 +408,18 @@ class FiniteBasis:
 
     def sample_reference(self, n_samples: int, *, rng: Any = None) -> NDArray[np.int64]:
         """``n_samples`` iid uniform candidate indices.
+
+        Parameters
+        ----------
+        n_samples : int
+            Number of draws (``>= 0``).
+        rng : seed-like, optional
+            Random generator (SPEC 7).
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Candidate indices.
 
         Examples
         --------
@@ -375,6 +435,18 @@ class FiniteBasis:
 
     def sample_optimal(self, n_samples: int, *, rng: Any = None) -> NDArray[np.int64]:
         """``n_samples`` iid candidate indices drawn with probability ``l_i / m`` (alias table).
+
+        Parameters
+        ----------
+        n_samples : int
+            Number of draws (``>= 0``).
+        rng : seed-like, optional
+            Random generator (SPEC 7).
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Candidate indices.
 
         Examples
         --------

@@ -73,6 +73,10 @@ def multi_indices(
     ndarray of shape (m, dim)
         Sorted by total degree, then lexicographically (the constant comes first).
 
+    See Also
+    --------
+    PolynomialBasis : A basis on one of these index sets.
+
     Examples
     --------
     >>> from samplingstats.dpp import multi_indices
@@ -338,6 +342,12 @@ class PolynomialBasis:
     multi_indices : ndarray of shape (m, d)
         The multi-indices, one row per basis function.
 
+    See Also
+    --------
+    FiniteBasis : Basis of a finite candidate pool.
+    multi_indices : The index sets.
+    sample_design : Designs for least squares in the basis.
+
     Notes
     -----
     The basis is orthonormal in ``L^2(mu^{⊗d})``, so the inverse Christoffel function
@@ -534,6 +544,7 @@ class PolynomialBasis:
         Returns
         -------
         ndarray or tensor of shape (n, m)
+            ``phi_j(x_i)``, one row per point.
 
         Raises
         ------
@@ -556,6 +567,16 @@ class PolynomialBasis:
 
     def christoffel(self, x: ArrayLike) -> Any:
         """Inverse Christoffel function ``k_m(x) = sum_j phi_j(x)^2`` at the points ``x``.
+
+        Parameters
+        ----------
+        x : array-like of shape (n, d) (or (n,) when d = 1)
+            Points in the domain of the family.
+
+        Returns
+        -------
+        ndarray of shape (n,)
+            ``k_m(x)`` (a torch tensor for torch input).
 
         Examples
         --------
@@ -582,6 +603,16 @@ class PolynomialBasis:
 
         Computed with log scaling where ``k_m`` overflows (far in the tails of a Hermite basis),
         so the weights are finite and non-negative everywhere in the domain.
+
+        Parameters
+        ----------
+        x : array-like of shape (n, d) (or (n,) when d = 1)
+            Points in the domain of the family.
+
+        Returns
+        -------
+        ndarray of shape (n,)
+            ``m / k_m(x)`` (a torch tensor for torch input).
 
         Examples
         --------
@@ -625,6 +656,18 @@ class PolynomialBasis:
     def sample_reference(self, n_samples: int, *, rng: Any = None) -> NDArray[np.float64]:
         """``n_samples`` iid draws from the reference measure ``mu^{⊗d}``, shape ``(n, d)``.
 
+        Parameters
+        ----------
+        n_samples : int
+            Number of draws (``>= 0``).
+        rng : seed-like, optional
+            Random generator (SPEC 7).
+
+        Returns
+        -------
+        ndarray of shape (n_samples, d)
+            Points.
+
         Examples
         --------
         >>> from samplingstats.dpp import PolynomialBasis
@@ -646,6 +689,20 @@ class PolynomialBasis:
 
         Exact: pick ``j`` uniformly, then draw each coordinate from ``p_{k_{ji}}^2 dmu`` by rejection.
         With ``device`` (a torch device), the batched torch sampler runs there and returns a tensor.
+
+        Parameters
+        ----------
+        n_samples : int
+            Number of draws (``>= 0``).
+        rng : seed-like, optional
+            Random generator (SPEC 7).
+        device : str or torch.device, optional
+            Draw with the batched torch sampler on this device.
+
+        Returns
+        -------
+        ndarray or tensor of shape (n_samples, d)
+            Points (a torch tensor when ``device`` is given).
 
         Examples
         --------

@@ -52,6 +52,12 @@ class ProjectionDPP:
     expected_proposals : float
         ``m H_m``, the expected number of proposals per draw of the rejection chain rule.
 
+    See Also
+    --------
+    sample_design : Designs built on DPP draws (volume, repeated DPP).
+    FiniteBasis : Finite pools.
+    PolynomialBasis : Polynomial bases.
+
     Examples
     --------
     >>> import numpy as np
@@ -155,6 +161,19 @@ class ProjectionDPP:
     ) -> tuple[Any, Any]:
         """Like :meth:`sample` (numpy) but also returns the number of proposals of each draw.
 
+        Parameters
+        ----------
+        n_samples : int or None
+            ``None`` for one draw, or the number of draws ``R``.
+        rng : seed-like, optional
+            Random generator (SPEC 7).
+
+        Returns
+        -------
+        tuple
+            The draws (as :meth:`sample`) and the number of proposals of each draw (an int,
+            or an ``(R,)`` array).
+
         Examples
         --------
         >>> from samplingstats.dpp import PolynomialBasis, ProjectionDPP
@@ -243,6 +262,11 @@ class Design(Result):
     n_samples : int
         Number of points (a property).
 
+    See Also
+    --------
+    sample_design : Draws a design.
+    weighted_least_squares : Fits on a design it draws.
+
     Examples
     --------
     >>> from samplingstats.dpp import PolynomialBasis, sample_design
@@ -280,13 +304,25 @@ class Design(Result):
         return rows, scalars
 
     def gram(self) -> NDArray[np.float64]:
-        """Empirical Gram matrix ``G = (1/n) sum_i w_i phi(x_i) phi(x_i)^T``."""
+        """Empirical Gram matrix ``G = (1/n) sum_i w_i phi(x_i) phi(x_i)^T``.
+
+        Returns
+        -------
+        ndarray of shape (m, m)
+            The empirical Gram matrix.
+        """
         Phi = self.basis.evaluate(self.points)
         A = Phi * np.sqrt(self.weights / self.n_samples)[:, None]
         return A.T @ A
 
     def gram_deviation(self) -> float:
-        """Spectral norm ``||G - I||_2`` (the design is stable when it is at most ``delta``)."""
+        """Spectral norm ``||G - I||_2`` (the design is stable when it is at most ``delta``).
+
+        Returns
+        -------
+        float
+            ``||G - I||_2``.
+        """
         G = self.gram()
         return float(np.max(np.abs(np.linalg.eigvalsh(G - np.eye(G.shape[0])))))
 
@@ -361,6 +397,11 @@ def sample_design(
     -------
     Design
         ``points``, ``weights = m / k_m(points)``, ``kind``, ``n_proposals``.
+
+    See Also
+    --------
+    ProjectionDPP : Repeated DPP draws of one basis.
+    weighted_least_squares : Least squares on a design.
 
     Examples
     --------

@@ -46,6 +46,10 @@ class WLSResult(Result):
         Number of evaluations of ``func`` (redrawn designs are not evaluated).
     n_redraws : int
         Number of designs rejected as unstable (``stability="resample"``).
+
+    See Also
+    --------
+    weighted_least_squares : Returns this result.
     """
 
     coef: NDArray[np.float64]
@@ -57,7 +61,18 @@ class WLSResult(Result):
     basis: Any = dataclasses.field(default=None, repr=False)
 
     def predict(self, x: ArrayLike) -> NDArray[np.float64]:
-        """Evaluate the approximation ``sum_j coef_j phi_j`` at ``x`` (indices for a FiniteBasis)."""
+        """Evaluate the approximation ``sum_j coef_j phi_j`` at ``x`` (indices for a FiniteBasis).
+
+        Parameters
+        ----------
+        x : array-like
+            Points (candidate indices for a FiniteBasis).
+
+        Returns
+        -------
+        ndarray of shape (n,)
+            Values of the approximation.
+        """
         return self.basis.evaluate(x) @ self.coef
 
     def _frame_columns(self):
@@ -184,6 +199,11 @@ def weighted_least_squares(
     WLSResult
         ``coef``, ``design``, ``gram_deviation``, ``stable``, ``n_evaluations``, ``n_redraws``, and
         ``predict(x)``.
+
+    See Also
+    --------
+    sample_design : The designs.
+    WLSRegressor : The scikit-learn estimator.
 
     Examples
     --------
@@ -364,6 +384,11 @@ class WLSRegressor(RegressorMixin, BaseEstimator):
         drawn for this basis).
     n_features_in_ : int
 
+    See Also
+    --------
+    weighted_least_squares : Draws the design and fits in one call.
+    sample_design : Draws a training design for the basis.
+
     Examples
     --------
     >>> import numpy as np
@@ -430,7 +455,22 @@ class WLSRegressor(RegressorMixin, BaseEstimator):
     def fit(
         self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
     ) -> WLSRegressor:
-        """Fit the coefficients; returns ``self``."""
+        """Fit the coefficients; returns ``self``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training points (candidate indices in one column for a FiniteBasis).
+        y : array-like of shape (n_samples,)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative weights multiplying the Christoffel weights.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
         from sklearn.utils.validation import _check_sample_weight
 
         check_param(
@@ -484,7 +524,18 @@ class WLSRegressor(RegressorMixin, BaseEstimator):
         return self
 
     def predict(self, X: ArrayLike) -> NDArray[np.float64]:
-        """Predictions ``phi(X) @ coef_``."""
+        """Predictions ``phi(X) @ coef_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Points.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Predictions.
+        """
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(self)
