@@ -85,7 +85,7 @@ def time_budget(seconds: float):
         signal.signal(signal.SIGALRM, old)
 
 
-def check_row(call, exc, name, *, seconds: float = 10.0):
+def check_row(call, exc, name, *, seconds: float = 30.0):
     """Run one row: the call must raise ``exc`` naming ``name`` within ``seconds``."""
     with warnings.catch_warnings(), time_budget(seconds):
         # numpy's ComplexWarning means a complex input was silently cast: a failure here
