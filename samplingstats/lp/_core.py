@@ -77,6 +77,14 @@ def min_sketch_size(n, d):
 
 def sketch_dims(n, d, sketch_size, sparsity, jl_dim):
     k = 1 if sparsity is None else int(sparsity)
+    if sketch_size is not None and int(sketch_size) > n:
+        from .._exceptions import InvalidParameterError
+
+        raise InvalidParameterError(
+            f"The 'sketch_size' parameter of leverage_scores must be at most the number of rows "
+            f"n={n} (a sketch with as many rows as A is A itself: use method='qr'). Got "
+            f"{sketch_size!r} instead."
+        )
     if sketch_size is not None and int(sketch_size) < min_sketch_size(n, d):
         import warnings
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import numbers
+import re
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -81,6 +84,21 @@ def _check_input(x: Any, name: str, caller: str, *, ndim: int) -> tuple[int, ...
                 f"0 {what}(s) (shape={tuple(shape)}) while a minimum of 1 is required."
             )
     return tuple(shape)
+
+
+@contextlib.contextmanager
+def _named_errors(caller: str) -> Iterator[None]:
+    """Re-raise scikit-learn's input ValueErrors as InvalidParameterError naming the argument
+    (``'X'`` or ``'y'``) and ``caller``; scikit-learn's own text is kept in the message (its
+    estimator checks match on it)."""
+    try:
+        yield
+    except InvalidParameterError:
+        raise
+    except ValueError as err:
+        text = str(err)
+        name = "y" if re.search(r"\by\b", text) and not re.search(r"\bX\b", text) else "X"
+        raise InvalidParameterError(f"Argument {name!r} of {caller}: {text}") from None
 
 
 class LpRegressor(RegressorMixin, BaseEstimator):
@@ -197,7 +215,8 @@ class LpRegressor(RegressorMixin, BaseEstimator):
                 f"The 'X' and 'y' parameters of {caller} must have the same number of rows. "
                 f"Got {n_x} and {n_y} instead."
             )
-        X, y = validate_data(self, X, y, accept_sparse="csr", y_numeric=True, dtype=np.float64)
+        with _named_errors(caller):
+            X, y = validate_data(self, X, y, accept_sparse="csr", y_numeric=True, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
         import scipy.sparse as sp
 
@@ -249,7 +268,8 @@ class LpRegressor(RegressorMixin, BaseEstimator):
         """Predict ``X @ coef_ + intercept_``."""
         check_is_fitted(self)
         _check_input(X, "X", f"{type(self).__name__}.predict", ndim=2)
-        X = validate_data(self, X, accept_sparse="csr", reset=False, dtype=np.float64)
+        with _named_errors(f"{type(self).__name__}.predict"):
+            X = validate_data(self, X, accept_sparse="csr", reset=False, dtype=np.float64)
         return np.asarray(X @ self.coef_).ravel() + self.intercept_
 
     def __sklearn_tags__(self):

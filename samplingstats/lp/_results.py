@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -99,12 +99,20 @@ class RowSample(Result):
     def __len__(self) -> int:
         return int(self.indices.shape[0])
 
-    def apply(self, A):
+    def apply(self, A: Any) -> Any:
         """Return the scaled sampled rows ``diag(scale) A[indices]``.
 
-        ``A`` may be a vector (``b``), a dense array, a scipy.sparse matrix, a torch tensor
-        (returned on its device) or a dask array (only the sampled rows are read; returns
-        numpy).
+        Parameters
+        ----------
+        A : array_like, scipy.sparse matrix, torch.Tensor or dask.array.Array, shape (n,) or (n, d)
+            The sampled matrix (or its vector ``b``), with ``n_rows`` rows. A torch tensor is
+            returned on its device; of a dask array only the sampled rows are read (returns
+            numpy).
+
+        Returns
+        -------
+        ndarray, scipy.sparse matrix or torch.Tensor, shape (k,) or (k, d)
+            The ``k = len(self)`` sampled rows, each multiplied by its ``scale``.
 
         Examples
         --------
@@ -115,6 +123,23 @@ class RowSample(Result):
         >>> S.apply(A).shape == (len(S), 3)
         True
         """
+        import scipy.sparse as sp
+
+        from ._common import refuse_complex
+
+        refuse_complex(A, "A", "RowSample.apply")
+        if not (is_torch(A) or is_dask_array(A) or sp.issparse(A)):
+            if A is None or isinstance(A, (str, bytes)):
+                raise InvalidParameterError(
+                    f"Argument 'A' of RowSample.apply must be a numeric array, got "
+                    f"{type(A).__name__}."
+                )
+            A = np.asarray(A)
+            if A.dtype.kind not in "biuf" or A.ndim not in (1, 2):
+                raise InvalidParameterError(
+                    f"Argument 'A' of RowSample.apply must be a 1-D or 2-D numeric array, got "
+                    f"an array of dtype {A.dtype} and shape {A.shape}."
+                )
         n = A.shape[0]
         if n != self.n_rows:
             raise InvalidParameterError(
@@ -131,8 +156,6 @@ class RowSample(Result):
             uniq, inverse = np.unique(self.indices, return_inverse=True)
             A = np.asarray(A[uniq].compute())[inverse]
             return A * (self.scale if A.ndim == 1 else self.scale[:, None])
-        import scipy.sparse as sp
-
         if sp.issparse(A):
             return sp.diags(self.scale) @ sp.csr_matrix(A)[self.indices]
         A = np.asarray(A)

@@ -268,3 +268,28 @@ def test_float32_peak_memory_is_blocks_not_copies(method, monkeypatch):
     # a float64 copy alone is 2x the input; the blocked paths need the output (0.1x), the
     # sketch's per-row scale and float64 scores (0.4x) and a few blocks
     assert peak < 0.75 * M.nbytes, (method, peak / M.nbytes)
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda e: e.fit(X, np.r_[np.nan, Y[1:]]), r"Argument 'y' of LpRegressor.fit: .*NaN"),
+        (lambda e: e.fit(X).predict(X) if False else e.fit(X, Y).predict(X[:, :1]), "predict"),
+        (lambda e: e.fit(X, Y).predict(X * np.nan), r"Argument 'X' of LpRegressor.predict.*NaN"),
+    ],
+)
+def test_estimator_wraps_sklearn_input_errors(call, match):
+    with pytest.raises(InvalidParameterError, match=match):
+        call(LpRegressor(p=2.0))
+
+
+def test_rowsample_apply_and_sketch_size_guards():
+    S = sensitivity_sample(A, p=2, n_samples=20, scores="leverage", rng=0)
+    for bad in ("A", None, np.ones((120, 2, 2)), np.full(120, "x")):
+        with pytest.raises(InvalidParameterError, match="'A' of RowSample.apply"):
+            S.apply(bad)
+    with pytest.raises(TypeError, match="'A' of RowSample.apply must be real"):
+        S.apply(AC)
+    assert S.apply(A.tolist()).shape == (len(S), 3)
+    with pytest.raises(InvalidParameterError, match="'sketch_size' parameter .* at most"):
+        leverage_scores(A, method="sketch", sketch_size=10**18, rng=0)
