@@ -57,8 +57,8 @@ _LAZY = {
         name: "._torch_sampler"
         for name in ("RS2Sampler", "RS2Loader", "WeightedSampler", "StaticSubsetDataset")
     },
-    "RS2Callback": "._lightning",
-    "RS2Trainer": "._hf",
+    "RS2Callback": "._torch_lightning",
+    "RS2Trainer": "._torch_hf",
 }
 
 
@@ -67,6 +67,9 @@ def __getattr__(name):
         import importlib
 
         mod = importlib.import_module(_LAZY[name], __name__)
+        require = getattr(mod, "_require", None)
+        if require is not None:
+            require()  # the integration's own package (lightning, transformers) is missing
         value = getattr(mod, name)
         globals()[name] = value
         return value

@@ -9,14 +9,31 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from .._exceptions import InvalidParameterError
-from .._optional import import_optional
+from .._optional import MissingOptionalDependency, import_optional
 from ._schedule import _check_ratio, _is_int
 from ._torch_sampler import RS2Sampler, _SubsetRS2Sampler
+
+try:
+    _TRANSFORMERS = import_optional("transformers", purpose="RS2Trainer", extra="hf")
+except MissingOptionalDependency:
+    _TRANSFORMERS = None
+
+
+def _require() -> None:
+    """Raise :class:`MissingOptionalDependency` when transformers is not installed."""
+    if _TRANSFORMERS is None:
+        raise MissingOptionalDependency(
+            "RS2Trainer needs the optional package 'transformers': pip install \"samplingstats[hf]\"",
+            name="transformers",
+            extra="hf",
+        )
+
 
 if TYPE_CHECKING:
     from transformers import Trainer as _Trainer
 else:
-    _Trainer = import_optional("transformers", purpose="RS2Trainer", extra="hf").Trainer
+    # without transformers the module still imports (for doctest collection); using it raises
+    _Trainer = object if _TRANSFORMERS is None else _TRANSFORMERS.Trainer
 
 __all__ = ["RS2Trainer"]
 
@@ -81,6 +98,7 @@ class RS2Trainer(_Trainer):
         keep: Literal["random", "highest", "lowest"] = "random",
         **kwargs: Any,
     ) -> None:
+        _require()
         self.rs2_ratio = _check_ratio(ratio, "RS2Trainer")
         if rng is not None and not _is_int(rng):
             raise InvalidParameterError(

@@ -15,22 +15,36 @@ from .._optional import MissingOptionalDependency, import_optional
 from ._schedule import _is_int
 from ._torch_sampler import RS2Sampler, _SubsetRS2Sampler
 
+
+def _lightning_module():
+    """``lightning.pytorch`` (or the older ``pytorch_lightning``), or None when neither is installed."""
+    for name in ("lightning.pytorch", "pytorch_lightning"):
+        try:
+            return import_optional(name, purpose="RS2Callback", extra="lightning")
+        except MissingOptionalDependency:
+            continue
+    return None
+
+
+_PL = _lightning_module()
+
+
+def _require() -> None:
+    """Raise :class:`MissingOptionalDependency` when Lightning is not installed."""
+    if _PL is None:
+        raise MissingOptionalDependency(
+            "RS2Callback needs the optional package 'lightning': pip install \"samplingstats[lightning]\"",
+            name="lightning",
+            extra="lightning",
+        )
+
+
 if TYPE_CHECKING:
     from lightning.pytorch import Callback as _Callback
 else:
-    try:
-        pl = import_optional("lightning.pytorch", purpose="RS2Callback", extra="lightning")
-    except MissingOptionalDependency:
-        try:
-            pl = import_optional("pytorch_lightning", purpose="RS2Callback", extra="lightning")
-        except MissingOptionalDependency:
-            raise MissingOptionalDependency(
-                "RS2Callback needs the optional package 'lightning': pip install "
-                '"samplingstats[lightning]"',
-                name="lightning",
-                extra="lightning",
-            ) from None
-    _Callback = pl.Callback
+    # without Lightning the module still imports (for doctest collection); using the class raises
+    _Callback = object if _PL is None else _PL.Callback
+
 
 __all__ = ["RS2Callback"]
 
@@ -136,6 +150,7 @@ class RS2Callback(_Callback):
         eta_min: float = 0.0,
         warmup_steps: int = 0,
     ) -> None:
+        _require()
         super().__init__()
         from ._schedule import _check_ratio
 
