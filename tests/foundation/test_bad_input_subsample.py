@@ -83,6 +83,17 @@ def _lightning_callback(**kw):
         pytest.skip("lightning is not installed")
 
 
+def _hf_trainer(**kw):
+    from samplingstats import MissingOptionalDependency
+
+    try:
+        from samplingstats.subsample import RS2Trainer
+
+        return RS2Trainer(**kw)
+    except MissingOptionalDependency:  # pragma: no cover - transformers not installed
+        pytest.skip("transformers is not installed")
+
+
 ROWS = [
     # RS2Schedule(n_items, ratio, replacement, labels, rng, num_replicas, rank, even_shards)
     row("subsample.RS2Schedule.__init__", "n-zero", lambda: RS2Schedule(0, 0.1, rng=0), name="n_items"),
@@ -204,6 +215,8 @@ ROWS = [
     row("subsample.RS2Callback.__init__", "keep", lambda: _lightning_callback(ratio=0.5, static=True, keep="nope", rng=0), name="keep"),
     row("subsample.RS2Callback.__init__", "lr-schedule", lambda: _lightning_callback(ratio=0.5, lr_schedule="linear"), name="lr_schedule"),
     row("subsample.RS2Callback.__init__", "warmup-negative", lambda: _lightning_callback(ratio=0.5, warmup_steps=-1), name="warmup_steps"),
+    row("subsample.RS2Trainer.__init__", "ratio-zero", lambda: _hf_trainer(ratio=0.0), name="ratio"),
+    row("subsample.RS2Trainer.__init__", "rng-float", lambda: _hf_trainer(ratio=0.5, rng=1.5), name="rng"),
     row("subsample.RS2Callback.load_state_dict", "foreign", lambda: _lightning_callback(ratio=0.5).load_state_dict({"epoch": 1}), name="format"),
 ]
 
