@@ -35,6 +35,10 @@ class DistortionResult(Result):
         The directions attaining ``low`` and ``high``.
 
     ``to_frame()`` gives one row (``low``, ``high``, ``n_directions``).
+
+    See Also
+    --------
+    embedding_distortion : Returns it.
     """
 
     _frame_fields: ClassVar[tuple[str, ...]] = ()
@@ -112,7 +116,7 @@ def embedding_distortion(A, S, *, p, rng=None, n_directions=256, n_refine=3, pro
     S : RowSample
         A sample of its rows (from :func:`sensitivity_sample`).
     p : float
-        Exponent, ``1 <= p < inf``.
+        Exponent, ``1 <= p <= 100`` (the supported range: see :func:`lewis_weights`).
     rng : None, int or numpy.random.Generator, optional
         Randomness of the random directions.
     n_directions : int, default 256
@@ -127,6 +131,10 @@ def embedding_distortion(A, S, *, p, rng=None, n_directions=256, n_refine=3, pro
     -------
     DistortionResult
         ``low``, ``high``, ``n_directions``, and the extreme directions ``x_low``, ``x_high``.
+
+    See Also
+    --------
+    sensitivity_sample : Draws the sample ``S``.
 
     Examples
     --------

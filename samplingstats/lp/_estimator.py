@@ -112,7 +112,7 @@ class LpRegressor(RegressorMixin, BaseEstimator):
     Parameters
     ----------
     p : float, default 1.0
-        Exponent, ``1 <= p < inf`` (``p = 1``: least absolute deviations / median regression).
+        Exponent, ``1 <= p <= 100`` (``p = 1``: least absolute deviations / median regression).
     n_samples : int, float, "auto" or None, default None
         *Expected* number of sampled rows (Bernoulli sampling keeps each row independently, so
         the number used varies around it; ``None``: all rows). Capped at the number of rows.
@@ -143,6 +143,10 @@ class LpRegressor(RegressorMixin, BaseEstimator):
     sample_indices_ : ndarray or None
         Rows used by the solve (``None`` when all rows were used).
     n_features_in_ : int
+
+    See Also
+    --------
+    lp_regression : The function it calls.
 
     Examples
     --------
@@ -205,6 +209,11 @@ class LpRegressor(RegressorMixin, BaseEstimator):
         sample_weight : array_like, shape (n_samples,), optional
             Non-negative row weights ``w_i``: the fit minimises ``sum_i w_i |y_i - x_i^T w - c|^p``
             (rows scaled by ``w_i^(1/p)``); ``cost_`` is that weighted cost.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
         """
         self._validate()
         caller = f"{type(self).__name__}.fit"
@@ -265,7 +274,18 @@ class LpRegressor(RegressorMixin, BaseEstimator):
         return self
 
     def predict(self, X: Any) -> np.ndarray:
-        """Predict ``X @ coef_ + intercept_``."""
+        """Predict ``X @ coef_ + intercept_``.
+
+        Parameters
+        ----------
+        X : array_like or scipy.sparse matrix, shape (n_samples, n_features)
+            Real features, with the columns seen by :meth:`fit`.
+
+        Returns
+        -------
+        ndarray, shape (n_samples,)
+            The predictions.
+        """
         check_is_fitted(self)
         _check_input(X, "X", f"{type(self).__name__}.predict", ndim=2)
         with _named_errors(f"{type(self).__name__}.predict"):

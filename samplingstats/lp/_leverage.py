@@ -66,7 +66,15 @@ def leverage_scores(
     Returns
     -------
     ndarray or torch.Tensor, shape (n,)
-        The leverage scores, each in ``[0, 1]``, summing to ``d`` (exact methods).
+        The leverage scores, each in ``[0, 1]``, summing to ``d`` (exact methods). float32
+        input gives float32 scores, computed in float64 over row blocks: the memory used above
+        the input is the output plus a few 8 MiB blocks and ``O(d^2)`` (no float64 copy of
+        ``A``; "qr" then takes ``R`` from a blocked QR and ``tau_i = ||a_i^T R^{-1}||^2``).
+
+    See Also
+    --------
+    lewis_weights : Lp Lewis weights (leverage scores of a reweighted A).
+    sensitivity_sample : Sample rows by these or other scores.
 
     References
     ----------

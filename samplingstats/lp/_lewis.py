@@ -48,7 +48,7 @@ def lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None, pro
         Full column rank matrix. Zero rows get weight 0. A torch tensor stays on its device; a
         dask array chunked by rows gives ``weights`` as a persisted dask vector.
     p : float
-        Exponent, ``1 <= p < inf``.
+        Exponent, ``1 <= p <= 100`` (the supported range).
     method : {"auto", "qr", "cholesky", "sketch"}, default "auto"
         How each leverage evaluation is done (see :func:`leverage_scores`). ``"sketch"`` gives a
         constant-factor approximation (enough for sampling) in a fixed small number of iterations
@@ -59,7 +59,9 @@ def lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None, pro
         For torch tensors it is floored at ``50 eps`` of their dtype (``6e-6`` for float32).
     max_iter : int, optional
         Iteration cap. Default: enough for the contraction factor ``|p/2 - 1|`` to reach ``tol``
-        for ``p < 4``; ``40 p + 100`` for ``p >= 4``.
+        for ``p < 4``; ``40 p + 100`` for ``p >= 4`` (at most 4100, at ``p = 100``). An
+        iteration whose residual is NaN, or has been below 1 and then reaches no new minimum
+        in 50 iterations, stops early with a ConvergenceWarning.
     rng : None, int or numpy.random.Generator, optional
         Randomness of ``method="sketch"``.
     progress : bool, default False
@@ -77,6 +79,12 @@ def lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None, pro
     ConvergenceWarning
         When an exact method stops at ``max_iter`` with ``residual > tol``.
 
+    See Also
+    --------
+    leverage_scores : The p = 2 case.
+    lp_sensitivities : The sensitivities the weights bound.
+    sensitivity_sample : Sample rows by Lewis weights.
+
     Notes
     -----
     For ``p < 4`` the map ``w -> T(w)`` is a contraction with factor ``|p/2 - 1|`` (in the
@@ -84,6 +92,11 @@ def lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None, pro
     For ``p >= 4`` the plain iteration can oscillate; the damped geometric step
     ``w <- w^{1-2/p} T(w)^{2/p}`` is used instead. It converges in about ``13 p`` iterations in
     our tests but has no published guarantee, so always check ``residual``.
+
+    ``p`` is limited to ``[1, 100]`` in samplingstats.lp: the damped iteration needs about
+    ``12.5 p`` leverage evaluations (measured: 1520 at ``p = 128``, 12 469 at ``p = 1000``),
+    the lp costs ``|r|^p`` overflow float64 and the sample-size rates ``d^{p/2}`` lose meaning
+    far below ``p = 1000``.
 
     References
     ----------

@@ -93,7 +93,7 @@ def lp_regression(
     b : array_like, torch.Tensor or dask.array.Array, shape (n,)
         Targets.
     p : float
-        Exponent, ``1 <= p < inf``.
+        Exponent, ``1 <= p <= 100`` (the supported range: see :func:`lewis_weights`).
     n_samples : int, float, "auto" or None, default None
         With ``mode="bernoulli"`` (the default) the *expected* number of kept rows (each row is
         kept independently, so the sample size varies around it); with ``mode="iid"`` the exact
@@ -134,6 +134,11 @@ def lp_regression(
     -----
     ConvergenceWarning
         When the solver stops without meeting its tolerance (``converged=False``).
+
+    See Also
+    --------
+    LpRegressor : The scikit-learn estimator around it.
+    sensitivity_sample : The row sample it solves on.
 
     Examples
     --------

@@ -35,6 +35,10 @@ class LewisWeightsResult(Result):
         The exponent.
 
     ``to_frame()`` gives one row per row of ``A`` (column ``weights``).
+
+    See Also
+    --------
+    lewis_weights : Returns it.
     """
 
     weights: object
@@ -85,6 +89,10 @@ class RowSample(Result):
 
     ``to_frame()`` gives one row per kept row (``indices``, ``scale``, ``probabilities``) with
     ``p``, ``mode`` and ``n_rows`` in ``DataFrame.attrs``.
+
+    See Also
+    --------
+    sensitivity_sample : Returns it.
     """
 
     _frame_fields: ClassVar[tuple[str, ...]] = ("indices", "scale", "probabilities")
@@ -183,6 +191,10 @@ class LpRegressionResult(Result):
         The solver used (``"highs"``, ``"irls"`` or ``"cvxpy"``).
     status : str
         The solver's status message.
+
+    See Also
+    --------
+    lp_regression : Returns it.
     """
 
     coef: object

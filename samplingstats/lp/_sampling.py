@@ -53,7 +53,7 @@ def sensitivity_sample(A, *, p, n_samples, scores="lewis", mode="bernoulli", rng
         Full column rank matrix. For a dask array the scores are computed chunk by chunk (the
         same sample as in memory for the same ``rng``).
     p : float
-        Exponent, ``1 <= p < inf``.
+        Exponent, ``1 <= p <= 100`` (the supported range: see :func:`lewis_weights`).
     n_samples : int or float
         Bernoulli mode (the default): the *expected* number of kept rows ``m`` (``0 < m <= n``;
         a float is allowed): each row is kept independently, so ``len(S)`` varies around ``m``
@@ -85,6 +85,12 @@ def sensitivity_sample(A, *, p, n_samples, scores="lewis", mode="bernoulli", rng
     RowSample
         ``indices``, ``scale``, ``probabilities`` (aligned ``(k,)`` arrays); ``S.apply(A)`` gives
         the scaled sampled rows. Unbiased: ``E ||S A x||_p^p = ||A x||_p^p``.
+
+    See Also
+    --------
+    sample_size : How many rows the theory asks for.
+    embedding_distortion : Check the sample's distortion.
+    lp_regression : Regression on such a sample.
 
     Notes
     -----
@@ -179,7 +185,7 @@ def sample_size(
     d : int
         Number of columns of the matrix.
     p : float
-        Exponent, ``1 <= p < inf``.
+        Exponent, ``1 <= p <= 100`` (the supported range: see :func:`lewis_weights`).
     epsilon : float in (0, 1), default 0.1
         Target distortion.
     scores : {"lewis", "sensitivity", "augmented", "leverage"}, default "lewis"
@@ -196,6 +202,10 @@ def sample_size(
     int
         The number of rows; pass it as ``n_samples`` (with ``mode="bernoulli"`` an *expected*
         number of kept rows).
+
+    See Also
+    --------
+    sensitivity_sample : Draw a sample of this size.
 
     Examples
     --------

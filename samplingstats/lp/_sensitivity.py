@@ -46,7 +46,7 @@ def lp_sensitivities(A, *, p, method="exact", solver=None):
     A : array_like, scipy.sparse matrix or torch.Tensor, shape (n, d)
         Full column rank matrix.
     p : float
-        Exponent, ``1 <= p < inf``.
+        Exponent, ``1 <= p <= 100`` (the supported range: see :func:`lewis_weights`).
     method : {"exact", "lewis_bound", "root_leverage"}, default "exact"
         Which quantity is computed (the sensitivities or a bound on them; ``method`` is the
         library's word for the algorithm that computes a quantity). ``"exact"``: ``s_i = 1 / min{||Ax||_p^p : a_i^T x = 1}``, one convex program per row
@@ -64,6 +64,11 @@ def lp_sensitivities(A, *, p, method="exact", solver=None):
     ndarray or torch.Tensor, shape (n,)
         Values in ``[0, 1]``. The total sensitivity ``sum(s)`` is at most ``d`` for ``p <= 2``
         and at most ``d^{p/2}`` for ``p > 2``.
+
+    See Also
+    --------
+    lewis_weights : The weights behind ``method='lewis_bound'``.
+    sensitivity_sample : Sample rows by sensitivities.
 
     Examples
     --------
