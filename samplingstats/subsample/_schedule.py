@@ -769,8 +769,8 @@ class RS2Schedule:
     def _check_state(self, state, kind):
         if not isinstance(state, dict):
             raise InvalidParameterError(
-                f"{kind}.load_state_dict expects the dict returned by state_dict(). Got "
-                f"{type(state).__name__} instead."
+                f"The 'state' parameter of {kind}.load_state_dict must be the dict returned by "
+                f"state_dict(). Got {type(state).__name__} instead."
             )
         if state.get("format") != _FORMAT:
             raise InvalidParameterError(

@@ -131,12 +131,30 @@ def static_subset(
     return np.sort(np.concatenate(out)).astype(np.int64)
 
 
+def _real_array(x, name, caller):
+    """``x`` as float64, refusing complex, strings and objects with a message naming ``name``."""
+    from .._validation import refuse_complex
+
+    if hasattr(x, "is_complex") and callable(x.is_complex) and x.is_complex():
+        raise InvalidParameterError(
+            f"Argument {name!r} of {caller} must be a real array; got a complex tensor."
+        )
+    refuse_complex(x, name)
+    try:
+        return to_numpy(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(
+            f"Argument {name!r} of {caller} must be a real numeric array; it could not be "
+            f"converted to float64 ({exc})."
+        ) from None
+
+
 def _probs_and_onehot(outputs, targets, from_logits, caller):
     if not isinstance(from_logits, (bool, np.bool_)):
         raise InvalidParameterError(
             f"The 'from_logits' parameter of {caller} must be a bool. Got {from_logits!r} instead."
         )
-    out = to_numpy(outputs, dtype=np.float64)
+    out = _real_array(outputs, "outputs", caller)
     if out.ndim not in (2, 3):
         raise InvalidParameterError(
             f"Argument 'outputs' of {caller} must be (n, n_classes) or (n_models, n, n_classes), "

@@ -110,6 +110,11 @@ class RS2Trainer(_Trainer):
                 raise InvalidParameterError(
                     f"The {name!r} parameter of RS2Trainer must be a bool. Got {v!r} instead."
                 )
+        if keep not in ("random", "highest", "lowest"):
+            raise InvalidParameterError(
+                "The 'keep' parameter of RS2Trainer must be one of 'random', 'highest', "
+                f"'lowest'. Got {keep!r} instead."
+            )
         if not static and (scores is not None or keep != "random"):
             raise InvalidParameterError(
                 "The 'scores' and 'keep' parameters of RS2Trainer are for static=True (the "

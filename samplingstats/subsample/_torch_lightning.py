@@ -165,6 +165,15 @@ class RS2Callback(_Callback):
                 "The 'lr_schedule' parameter of RS2Callback must be None or 'cosine'. Got "
                 f"{lr_schedule!r} instead."
             )
+        if keep not in ("random", "highest", "lowest"):
+            raise InvalidParameterError(
+                "The 'keep' parameter of RS2Callback must be one of 'random', 'highest', "
+                f"'lowest'. Got {keep!r} instead."
+            )
+        from ._lr import _check_pos_int, _check_schedule
+
+        warmup = _check_pos_int(warmup_steps, "warmup_steps", "RS2Callback", low=0)
+        _check_schedule(warmup + 1, None, eta_min, warmup, "RS2Callback")
         if not static and (scores is not None or keep != "random"):
             raise InvalidParameterError(
                 "The 'scores' and 'keep' parameters of RS2Callback are for static=True (the "
@@ -175,10 +184,6 @@ class RS2Callback(_Callback):
                 "The 'rng' parameter of RS2Callback must be an int with static=True: the static "
                 f"subset must be the same when a run resumes. Got {rng!r} instead."
             )
-        if lr_schedule is not None:
-            from ._lr import _check_schedule
-
-            _check_schedule(warmup_steps + 1, None, eta_min, warmup_steps, "RS2Callback")
         self.replacement = bool(replacement)
         self.labels = labels
         self.rng = rng

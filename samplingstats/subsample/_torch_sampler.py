@@ -495,6 +495,11 @@ class RS2Loader:
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """:meth:`RS2Sampler.load_state_dict`: the next ``iter()`` resumes there."""
+        if not isinstance(state, dict):
+            raise InvalidParameterError(
+                "The 'state' parameter of RS2Loader.load_state_dict must be the dict returned by "
+                f"state_dict(). Got {type(state).__name__} instead."
+            )
         self.sampler.load_state_dict(state)
         self._batches = None
 

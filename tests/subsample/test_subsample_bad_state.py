@@ -104,3 +104,20 @@ class TestTorch:
             rs2_cosine_lr(opt, 4, last_epoch=-5)
         with pytest.raises(InvalidParameterError, match="'last_epoch'.*initial_lr"):
             rs2_cosine_lr(opt, 4, last_epoch=3)
+
+
+def test_scores_refuse_complex_and_strings():
+    from samplingstats.subsample import grand_scores
+
+    logits, y = np.zeros((6, 3)), np.array([0, 1, 2, 0, 1, 2])
+    with pytest.raises(TypeError, match="'outputs'"):
+        el2n_scores(logits + 1j, y)
+    with pytest.raises(InvalidParameterError, match="'outputs'"):
+        grand_scores([["a"]], [0])
+    with pytest.raises(InvalidParameterError, match="'outputs'.*NaN"):
+        el2n_scores(np.where(np.eye(6, 3) > 0, np.nan, logits), y)
+
+
+def test_state_must_be_a_dict():
+    with pytest.raises(InvalidParameterError, match="'state' parameter of RS2Schedule"):
+        RS2Schedule(100, 0.1, rng=0).load_state_dict([1, 2])

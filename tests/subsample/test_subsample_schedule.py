@@ -311,7 +311,7 @@ def test_load_state_refuses_other_labels_and_garbage():
     RS2Schedule(300, 0.1, labels=y1 + 10).load_state_dict(state)
     with pytest.raises(InvalidParameterError, match="not an RS2 state"):
         RS2Schedule(300, 0.1).load_state_dict({"round": 3})
-    with pytest.raises(InvalidParameterError, match="expects the dict"):
+    with pytest.raises(InvalidParameterError, match="'state' parameter.*must be the dict"):
         RS2Schedule(300, 0.1).load_state_dict([1, 2])
     bad = RS2Schedule(300, 0.1).state_dict()
     bad["round"] = -1
