@@ -149,6 +149,22 @@ def default_max_iter(p, n, tol, method):
     return int(math.ceil((math.log(tol) - math.log(start)) / math.log(c))) + 20
 
 
+def choose_leverage(method, rcond, *, svd, sketch, cholesky, qr):
+    """The one choice between the leverage computations, shared by both executors: ``svd()``
+    when ``rcond`` is given, ``sketch()`` for ``method="sketch"``, ``cholesky(strict)`` for
+    "auto" / "cholesky" (``strict`` for "cholesky"; it returns None when "auto" meets an
+    ill-conditioned Gram matrix), ``qr()`` otherwise and as the fallback."""
+    if rcond is not None:
+        return svd()
+    if method == "sketch":
+        return sketch()
+    if method in ("auto", "cholesky"):
+        tau = cholesky(method == "cholesky")
+        if tau is not None:
+            return tau
+    return qr()
+
+
 # ----------------------------------------------------------------------------------------------
 # the Lewis iteration's stopping rules, shared by both executors
 # ----------------------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ from ._core import (
     block_leverage_from_factor,
     check_scores_array,
     cholesky_cond,
+    choose_leverage,
     combine_scores,
     default_max_iter,
     draw_sample,
@@ -395,33 +396,24 @@ def _lev_sketch(A, scale, rng, caller, name, sketch_size, sparsity, jl_dim, nz_c
     return _rowwise(A, _rows_fn_sketch, scale, MT, float(r))
 
 
-def _dask_leverage(
-    A,
-    method,
-    rng,
-    *,
-    scale=None,
-    rcond=None,
-    caller="leverage_scores",
-    name="A",
-    sketch_size=None,
-    sparsity=None,
-    jl_dim=None,
-    nz_counts=None,
-):
-    """Lazy leverage scores of ``diag(scale) A`` (the small factor is computed eagerly)."""
+def _dask_leverage(A, method, rng, *, scale=None, rcond=None, nz_counts=None, **names_sketch):
+    """Lazy leverage scores of ``diag(scale) A`` (the small factor is computed eagerly).
 
-    if rcond is not None:
-        return _lev_svd(_scaled_dask(A, scale), rcond, caller, name)
-    if method == "sketch":
-        return _lev_sketch(
-            A, scale, as_generator(rng), caller, name, sketch_size, sparsity, jl_dim, nz_counts
-        )
-    if method in ("auto", "cholesky"):
-        tau = _lev_cholesky(A, scale, caller, name, strict=method == "cholesky")
-        if tau is not None:
-            return tau
-    return _lev_qr(A, scale, caller, name)
+    ``names_sketch``: ``caller`` and ``name`` (for messages) and the ``sketch_size``,
+    ``sparsity`` and ``jl_dim`` of ``method="sketch"``."""
+    caller = names_sketch.get("caller", "leverage_scores")
+    name = names_sketch.get("name", "A")
+    size, sparsity, jl_dim = (names_sketch.get(k) for k in ("sketch_size", "sparsity", "jl_dim"))
+    return choose_leverage(
+        method,
+        rcond,
+        svd=lambda: _lev_svd(_scaled_dask(A, scale), rcond, caller, name),
+        sketch=lambda: _lev_sketch(
+            A, scale, as_generator(rng), caller, name, size, sparsity, jl_dim, nz_counts
+        ),
+        cholesky=lambda strict: _lev_cholesky(A, scale, caller, name, strict=strict),
+        qr=lambda: _lev_qr(A, scale, caller, name),
+    )
 
 
 def dask_leverage_scores(

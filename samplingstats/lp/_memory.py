@@ -23,6 +23,7 @@ from ._core import (
     block_gram,
     block_leverage_from_factor,
     cholesky_cond,
+    choose_leverage,
     combine_scores,
     default_max_iter,
     inverse_cholesky_t,
@@ -243,42 +244,38 @@ def _lev_torch(A, method, rng, rcond, caller, name, sketch_size, sparsity, jl_di
     return ((A @ M) ** 2).sum(dim=1) / r
 
 
-def leverage(
-    kind,
-    A,
-    method,
-    rng,
-    *,
-    rcond=None,
-    caller="leverage_scores",
-    name="A",
-    sketch_size=None,
-    sparsity=None,
-    jl_dim=None,
-):
-    """Leverage scores of a validated matrix (no parameter checks)."""
+def leverage(kind, A, method, rng, *, rcond=None, caller="leverage_scores", name="A", **sketch):
+    """Leverage scores of a validated matrix (no parameter checks); ``sketch`` holds the
+    ``sketch_size``, ``sparsity`` and ``jl_dim`` of ``method="sketch"``."""
+    size, sparsity, jl_dim = (sketch.get(k) for k in ("sketch_size", "sparsity", "jl_dim"))
     if kind == "torch":
-        return _lev_torch(A, method, rng, rcond, caller, name, sketch_size, sparsity, jl_dim)
+        return _lev_torch(A, method, rng, rcond, caller, name, size, sparsity, jl_dim)
     sparse = kind == "sparse"
     f32 = not sparse and A.dtype == np.float32
-    if rcond is not None:
-        return _lev_svd(A.toarray() if sparse else A, rcond)
-    if method == "sketch":
-        tau = sketched_leverage(
-            A, as_generator(rng), caller, name, sketch_size, sparsity, jl_dim, sparse=sparse
-        )
+
+    def sketched():
+        gen = as_generator(rng)
+        tau = sketched_leverage(A, gen, caller, name, size, sparsity, jl_dim, sparse=sparse)
         return tau.astype(np.float32) if f32 else tau
-    if method in ("auto", "cholesky"):
-        strict = method == "cholesky"
+
+    def cholesky(strict):
         if f32:
-            tau = _lev_cholesky_f32(A, caller, name, strict=strict)
-        else:
-            tau = _lev_cholesky(A, caller, name, strict=strict, sparse=sparse)
-        if tau is not None:
-            return tau
-    if f32:
-        return _lev_qr_f32(A, caller, name)
-    return _lev_qr(A.toarray() if sparse else A, caller, name)
+            return _lev_cholesky_f32(A, caller, name, strict=strict)
+        return _lev_cholesky(A, caller, name, strict=strict, sparse=sparse)
+
+    def qr():
+        if f32:
+            return _lev_qr_f32(A, caller, name)
+        return _lev_qr(A.toarray() if sparse else A, caller, name)
+
+    return choose_leverage(
+        method,
+        rcond,
+        svd=lambda: _lev_svd(A.toarray() if sparse else A, rcond),
+        sketch=sketched,
+        cholesky=cholesky,
+        qr=qr,
+    )
 
 
 def _row_nonzero(kind, A):
