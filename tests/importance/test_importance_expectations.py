@@ -7,6 +7,7 @@ from scipy.special import factorial2
 
 from samplingstats import InvalidParameterError
 from samplingstats.importance import ExpectationsResult, multiple_expectations, plot_history
+from samplingstats.importance._testfunctions import cantilever_beam, cantilever_dists
 
 JS = np.arange(1, 11)
 MOMENTS = factorial2(2 * JS - 1).astype(float)  # E[X^{2j}], X ~ N(0, 1)
@@ -121,6 +122,7 @@ def test_signed_integrand_is_centred_and_split():
         budget=6000,
         weights="absolute",
         rng=rng,
+        method="aiscv",
     )
     np.testing.assert_array_equal(res.signed, [True, True, False])
     truth = np.array([0.5, 0.0, 1.25])
@@ -158,7 +160,12 @@ def test_families_unbiased(family):
     rng = np.random.default_rng(17)
     truth = np.array([1.0, 3.0, 15.0])
     res = multiple_expectations(
-        lambda x: x ** np.array([2, 4, 6]), [stats.norm()], budget=6000, family=family, rng=rng
+        lambda x: x ** np.array([2, 4, 6]),
+        [stats.norm()],
+        budget=6000,
+        family=family,
+        rng=rng,
+        method="aiscv",
     )
     z = (res.estimate - truth) / res.standard_error
     assert np.all(np.abs(z) < 4.5), z
@@ -288,6 +295,7 @@ def test_rqmc_final_stage_unbiased_with_t_intervals():
         rng=rng,
         qmc=True,
         n_replicates=10,
+        method="aiscv",
     )
     assert res.dof == 9 and res.summands.shape == (10, 3)
     assert res.n_evaluations <= 6001 and (res.n_evaluations - res.n_adaptive) % 10 == 0
@@ -331,3 +339,78 @@ def test_integrand_that_never_left_zero_is_flagged_not_a_zero_width_interval():
 def test_complex_integrand_is_refused():
     with pytest.raises(TypeError, match="'func' parameter of multiple_expectations must return"):
         multiple_expectations(lambda x: x[:, 0] + 1j, [stats.norm()], budget=2000, rng=0)
+
+
+# ------------------------------------------------------------------------ method="auto" / "rqmc"
+def _beam_and_square(x):
+    y = cantilever_beam(x)
+    return np.column_stack([y, y**2])
+
+
+def _beam_reference():
+    # E[D], E[D^2] by 8^6-node tensor Gauss-Hermite quadrature in standard-normal space
+    from samplingstats.importance._inputs import InputLaws
+
+    z, w = np.polynomial.hermite_e.hermegauss(8)
+    w = w / w.sum()
+    grid = np.stack(np.meshgrid(*([z] * 6), indexing="ij"), axis=-1).reshape(-1, 6)
+    W = np.prod(np.stack(np.meshgrid(*([w] * 6), indexing="ij"), axis=-1).reshape(-1, 6), axis=1)
+    y = cantilever_beam(InputLaws(cantilever_dists()).to_x(grid))
+    return np.array([W @ y, W @ y**2])
+
+
+def test_auto_uses_rqmc_with_surrogates_on_a_smooth_integrand():
+    truth = _beam_reference()
+    res = multiple_expectations(_beam_and_square, cantilever_dists(), budget=20_000, rng=4)
+    assert res.method == "rqmc" and res.n_adaptive == 0 and res.dof == 7
+    assert res.n_evaluations == 20_000
+    # Student-t(7) intervals at 0.9999 (quantile 7.9): false failure < 2e-4 for both
+    ci = res.confidence_interval(0.9999)
+    assert np.all((ci.low < truth) & (truth < ci.high)), (res.estimate - truth, ci)
+    # far more accurate than AISCV at the same budget (measured over 10 seeds: RMSE 5e-7 vs
+    # 4e-4 for E[D]); the reported errors show it in one run
+    ais = multiple_expectations(
+        _beam_and_square, cantilever_dists(), budget=20_000, rng=4, method="aiscv"
+    )
+    assert ais.method == "aiscv"
+    assert np.all(res.standard_error < ais.standard_error / 30)
+    assert res.covariance().shape == (2, 2)
+
+
+def test_auto_keeps_aiscv_on_indicators_without_losing_the_pilot():
+    # P(X1 + X2 + X3 > 2) under N(0, I): an indicator, no polynomial explains it
+    p = stats.norm.sf(2 / np.sqrt(3))
+    res = multiple_expectations(
+        lambda x: (x.sum(axis=1) > 2).astype(float), [stats.norm()] * 3, budget=8000, rng=9
+    )
+    assert res.method == "aiscv" and res.n_evaluations == 8000
+    assert abs(res.estimate[0] - p) < 4.5 * res.standard_error[0]  # false failure < 7e-6
+
+
+def test_rqmc_method_guards():
+    with pytest.raises(InvalidParameterError, match="'method' parameter"):
+        multiple_expectations(lambda x: x, [stats.norm()], budget=4000, method="qmc")
+    laws = [[stats.norm()], [stats.norm(1.0)]]
+    with pytest.raises(InvalidParameterError, match="'method' parameter"):
+        multiple_expectations(lambda x: x[:, 0], laws, budget=4000, method="rqmc")
+    with pytest.raises(InvalidParameterError, match="'budget' parameter"):
+        multiple_expectations(lambda x: x, [stats.norm()], budget=20, method="rqmc")
+
+
+@pytest.mark.slow
+def test_rqmc_interval_coverage():
+    # E[exp(X1 + X2 / 2)] = exp(5 / 8) under N(0, I), 40 independent seeded runs at 2,000
+    # points: at the nominal 0.95, P(Bin(40, 0.95) <= 31) = 1.3e-4
+    truth = np.exp(5 / 8)
+    hits = 0
+    for seed in range(40):
+        res = multiple_expectations(
+            lambda x: np.exp(x[:, 0] + x[:, 1] / 2),
+            [stats.norm()] * 2,
+            budget=2000,
+            rng=seed,
+            method="rqmc",
+        )
+        ci = res.confidence_interval(0.95)
+        hits += int(ci.low[0] < truth < ci.high[0])
+    assert hits >= 32, hits
