@@ -5,6 +5,9 @@ from __future__ import annotations
 import numbers
 import sys
 import time
+from typing import Any, Literal, TypeAlias
+
+import numpy as np
 
 from .._backend import import_torch, is_torch
 from .._exceptions import InvalidParameterError
@@ -24,6 +27,18 @@ __all__ = [
     "check_allocation",
     "as_lp_vector",
 ]
+
+# Types of the public API. A matrix argument may be anything array-like, a scipy.sparse matrix,
+# a torch.Tensor or a dask array, so it is typed Any under a name that says what it is.
+MatrixLike: TypeAlias = Any
+VectorLike: TypeAlias = Any
+RngLike: TypeAlias = "int | np.random.Generator | None"
+LeverageMethod: TypeAlias = Literal["auto", "qr", "cholesky", "sketch"]
+ScoresName: TypeAlias = Literal[
+    "lewis", "sensitivity", "augmented", "root_leverage", "mixed", "leverage", "uniform"
+]
+SolverName: TypeAlias = Literal["auto", "highs", "irls", "cvxpy"]
+SampleMode: TypeAlias = Literal["bernoulli", "iid"]
 
 # The supported exponents: p in [1, P_MAX]. Above it the lp costs |r|^p overflow float64 for
 # residuals above ~1e3, the Lewis iteration needs ~12.5 p leverage evaluations (measured: 1520

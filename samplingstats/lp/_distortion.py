@@ -14,7 +14,7 @@ from .._progress import get_logger, progress_bar
 from .._results import Result
 from .._rng import as_generator
 from .._validation import Interval, validate_params
-from ._common import P_CONSTRAINT, as_lp_matrix, check_allocation
+from ._common import P_CONSTRAINT, MatrixLike, RngLike, as_lp_matrix, check_allocation
 from ._results import RowSample
 
 __all__ = ["embedding_distortion", "DistortionResult"]
@@ -46,8 +46,8 @@ class DistortionResult(Result):
     low: float
     high: float
     n_directions: int
-    x_low: np.ndarray = dataclasses.field(default=None, repr=False)
-    x_high: np.ndarray = dataclasses.field(default=None, repr=False)
+    x_low: np.ndarray | None = dataclasses.field(default=None, repr=False)
+    x_high: np.ndarray | None = dataclasses.field(default=None, repr=False)
 
 
 def _pnorms(M, X, p):
@@ -99,7 +99,16 @@ def _min_norm_on_plane(M, c, p):
     },
     caller="embedding_distortion",
 )
-def embedding_distortion(A, S, *, p, rng=None, n_directions=256, n_refine=3, progress=False):
+def embedding_distortion(
+    A: MatrixLike,
+    S: RowSample,
+    *,
+    p: float,
+    rng: RngLike = None,
+    n_directions: int = 256,
+    n_refine: int = 3,
+    progress: bool = False,
+) -> DistortionResult:
     """Estimate the range of ``||S A x||_p / ||A x||_p`` over ``x`` (the embedding distortion).
 
     Directions: ``n_directions`` random ones (half Gaussian, half Gaussian in the whitened
@@ -168,7 +177,7 @@ def embedding_distortion(A, S, *, p, rng=None, n_directions=256, n_refine=3, pro
     t0 = time.perf_counter()
     B = S.apply(M)
     Md = M.toarray() if kind == "sparse" else M
-    R = np.linalg.qr(Md, mode="r")
+    R: np.ndarray = np.linalg.qr(Md, mode="r")  # type: ignore[assignment]
     if np.abs(np.diag(R)).min() <= 1e-12 * np.abs(np.diag(R)).max():
         raise InvalidParameterError(
             "Argument 'A' of embedding_distortion is rank deficient; the distortion over its "

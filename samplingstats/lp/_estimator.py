@@ -6,7 +6,7 @@ import contextlib
 import numbers
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._exceptions import InvalidParameterError
 from .._rng import as_generator
 from .._validation import Interval, StrOptions, check_param, check_weights
-from ._common import P_CONSTRAINT, refuse_complex
+from ._common import P_CONSTRAINT, ScoresName, SolverName, refuse_complex
 from ._core import SCORES, auto_n_samples
 from ._regression import lp_regression
 
@@ -176,15 +176,15 @@ class LpRegressor(RegressorMixin, BaseEstimator):
 
     def __init__(
         self,
-        p=1.0,
+        p: float = 1.0,
         *,
-        n_samples=None,
-        scores="lewis",
-        solver="auto",
-        fit_intercept=True,
-        random_state=None,
-        verbose=0,
-    ):
+        n_samples: float | Literal["auto"] | None = None,
+        scores: ScoresName = "lewis",
+        solver: SolverName = "auto",
+        fit_intercept: bool = True,
+        random_state: Any = None,
+        verbose: int | bool = 0,
+    ) -> None:
         self.p = p
         self.n_samples = n_samples
         self.scores = scores

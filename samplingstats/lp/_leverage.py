@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
 import numpy as np
 
 from .._validation import Interval, StrOptions, validate_params
 from . import _memory
-from ._common import as_lp_matrix, is_dask_array, rank_error
+from ._common import (
+    LeverageMethod,
+    MatrixLike,
+    RngLike,
+    as_lp_matrix,
+    is_dask_array,
+    rank_error,
+)
 
 __all__ = ["leverage_scores"]
 
@@ -26,15 +34,15 @@ __all__ = ["leverage_scores"]
     caller="leverage_scores",
 )
 def leverage_scores(
-    A,
+    A: MatrixLike,
     *,
-    method="auto",
-    rng=None,
-    rcond=None,
-    sketch_size=None,
-    sparsity=None,
-    jl_dim=None,
-):
+    method: LeverageMethod = "auto",
+    rng: RngLike = None,
+    rcond: float | None = None,
+    sketch_size: int | None = None,
+    sparsity: int | None = None,
+    jl_dim: int | None = None,
+) -> Any:
     """Statistical leverage scores ``tau_i = a_i^T (A^T A)^{-1} a_i`` of the rows of ``A``.
 
     Parameters

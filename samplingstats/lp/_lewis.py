@@ -14,7 +14,16 @@ from .._progress import get_logger, progress_bar
 from .._rng import as_generator
 from .._validation import Interval, StrOptions, validate_params
 from . import _memory
-from ._common import P_CONSTRAINT, as_lp_matrix, is_dask_array, iteration_monitor, rank_error
+from ._common import (
+    P_CONSTRAINT,
+    LeverageMethod,
+    MatrixLike,
+    RngLike,
+    as_lp_matrix,
+    is_dask_array,
+    iteration_monitor,
+    rank_error,
+)
 from ._core import default_max_iter
 from ._results import LewisWeightsResult
 
@@ -33,7 +42,16 @@ __all__ = ["lewis_weights", "LewisWeightsResult"]
     },
     caller="lewis_weights",
 )
-def lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None, progress=False):
+def lewis_weights(
+    A: MatrixLike,
+    *,
+    p: float,
+    method: LeverageMethod = "auto",
+    tol: float = 1e-8,
+    max_iter: int | None = None,
+    rng: RngLike = None,
+    progress: bool = False,
+) -> LewisWeightsResult:
     """lp Lewis weights of the rows of ``A``.
 
     The unique ``w > 0`` with ``w_i = (a_i^T (A^T W^{1-2/p} A)^{-1} a_i)^{p/2}``, i.e.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import Literal
 
 import numpy as np
 
@@ -22,7 +23,13 @@ from .._validation import (
 )
 from ._common import (
     P_CONSTRAINT,
+    MatrixLike,
+    RngLike,
+    SampleMode,
+    ScoresName,
+    SolverName,
     StageLog,
+    VectorLike,
     as_lp_matrix,
     as_lp_vector,
     augmented_scores,
@@ -65,19 +72,19 @@ __all__ = ["lp_regression", "LpRegressionResult", "lp_cost", "solve_lp"]
     caller="lp_regression",
 )
 def lp_regression(
-    A,
-    b,
+    A: MatrixLike,
+    b: VectorLike,
     *,
-    p,
-    n_samples=None,
-    scores="lewis",
-    solver="auto",
-    rng=None,
-    mode="bernoulli",
-    tol=1e-10,
-    max_iter=200,
-    progress=False,
-):
+    p: float,
+    n_samples: float | Literal["auto"] | None = None,
+    scores: ScoresName | VectorLike = "lewis",
+    solver: SolverName = "auto",
+    rng: RngLike = None,
+    mode: SampleMode = "bernoulli",
+    tol: float = 1e-10,
+    max_iter: int = 200,
+    progress: bool = False,
+) -> LpRegressionResult:
     """lp regression ``min_x ||A x - b||_p``, optionally on a sensitivity sample of the rows.
 
     With ``n_samples`` set, rows are sampled by lp scores of the augmented matrix ``[A b]``

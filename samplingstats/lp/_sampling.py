@@ -5,13 +5,24 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import Literal
 
 import numpy as np
 
 from .._exceptions import InvalidParameterError
 from .._rng import as_generator
 from .._validation import Interval, StrOptions, validate_params
-from ._common import P_CONSTRAINT, as_lp_matrix, check_n_samples, is_dask_array
+from ._common import (
+    P_CONSTRAINT,
+    MatrixLike,
+    RngLike,
+    SampleMode,
+    ScoresName,
+    VectorLike,
+    as_lp_matrix,
+    check_n_samples,
+    is_dask_array,
+)
 from ._core import SCORES, check_scores_array, check_scores_for_p, draw_sample
 from ._memory import sampling_scores
 from ._results import RowSample
@@ -44,7 +55,15 @@ _MAX_SAMPLE_SIZE = 2**53
     },
     caller="sensitivity_sample",
 )
-def sensitivity_sample(A, *, p, n_samples, scores="lewis", mode="bernoulli", rng=None):
+def sensitivity_sample(
+    A: MatrixLike,
+    *,
+    p: float,
+    n_samples: float,
+    scores: ScoresName | VectorLike = "lewis",
+    mode: SampleMode = "bernoulli",
+    rng: RngLike = None,
+) -> RowSample:
     """Sample rows of ``A`` for an lp subspace embedding: ``||S A x||_p ~ ||A x||_p`` for all x.
 
     Parameters
@@ -156,15 +175,15 @@ def sensitivity_sample(A, *, p, n_samples, scores="lewis", mode="bernoulli", rng
     caller="sample_size",
 )
 def sample_size(
-    d,
+    d: int,
     *,
-    p,
-    epsilon=0.1,
-    scores="lewis",
-    total_sensitivity=None,
-    delta=0.1,
-    constant=1.0,
-):
+    p: float,
+    epsilon: float = 0.1,
+    scores: Literal["lewis", "sensitivity", "augmented", "leverage"] = "lewis",
+    total_sensitivity: float | None = None,
+    delta: float = 0.1,
+    constant: float = 1.0,
+) -> int:
     """Number of rows for a ``(1 +- epsilon)`` lp subspace embedding, from the theory's rates.
 
     ``constant * rate * log(d / delta) / epsilon^2`` with the rate of the sampling ``scores``

@@ -3,13 +3,15 @@ their cheap upper bounds (computed by :mod:`._memory`)."""
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 import numpy as np
 
 from .._backend import is_torch, like
 from .._exceptions import InvalidParameterError
 from .._validation import StrOptions, validate_params
 from . import _memory
-from ._common import P_CONSTRAINT, as_lp_matrix, rank_error
+from ._common import P_CONSTRAINT, MatrixLike, as_lp_matrix, rank_error
 
 __all__ = ["lp_sensitivities"]
 
@@ -38,7 +40,13 @@ def _check_cvxpy_solver(solver: str) -> str:
     },
     caller="lp_sensitivities",
 )
-def lp_sensitivities(A, *, p, method="exact", solver=None):
+def lp_sensitivities(
+    A: MatrixLike,
+    *,
+    p: float,
+    method: Literal["exact", "lewis_bound", "root_leverage"] = "exact",
+    solver: str | None = None,
+) -> Any:
     """lp sensitivities ``s_i = sup_{Ax != 0} |a_i^T x|^p / ||Ax||_p^p`` or upper bounds on them.
 
     Parameters
