@@ -62,8 +62,8 @@ def _info() -> str:
     else:
         lines.append('torch missing (pip install "samplingstats[torch]")')
     lines.append("optional packages:")
-    for mod, (dist, extra) in OPTIONAL_PACKAGES.items():
-        lines.append(f"  {dist:<12} {_dist_version(dist, mod):<14} extra [{extra}]")
+    for modname, (dist, extra) in OPTIONAL_PACKAGES.items():
+        lines.append(f"  {dist:<12} {_dist_version(dist, modname):<14} extra [{extra}]")
     return "\n".join(lines)
 
 

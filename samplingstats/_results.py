@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._exceptions import InvalidParameterError
 
@@ -27,11 +28,13 @@ class ConfidenceInterval(NamedTuple):
     (0.9, 1.1)
     """
 
-    low: object
-    high: object
+    # floats for a scalar estimate, arrays of the estimate's shape otherwise (Any: numpy's stubs
+    # do not express "float or array" usefully for arithmetic in user code)
+    low: Any
+    high: Any
 
 
-def _check_level(confidence_level) -> float:
+def _check_level(confidence_level: Any) -> float:
     if (
         isinstance(confidence_level, bool)
         or not isinstance(confidence_level, (int, float, np.floating))
@@ -44,7 +47,9 @@ def _check_level(confidence_level) -> float:
     return float(confidence_level)
 
 
-def normal_interval(estimate, standard_error, confidence_level=0.95) -> ConfidenceInterval:
+def normal_interval(
+    estimate: ArrayLike, standard_error: ArrayLike, confidence_level: float = 0.95
+) -> ConfidenceInterval:
     """Two-sided normal-approximation interval ``estimate -/+ z * standard_error``.
 
     Examples
@@ -66,7 +71,7 @@ def normal_interval(estimate, standard_error, confidence_level=0.95) -> Confiden
     return ConfidenceInterval(low, high)
 
 
-def _summarise(value) -> str:
+def _summarise(value: Any) -> str:
     if isinstance(value, np.ndarray):
         if value.size <= 6:
             return np.array2string(value, precision=6, separator=", ", threshold=6)
@@ -120,17 +125,18 @@ class Result:
         body = "".join(f"    {f.name}={_summarise(getattr(self, f.name))},\n" for f in fields)
         return f"{type(self).__name__}(\n{body})"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return the fields as a dict (nested results converted recursively, arrays kept)."""
-        out = {}
+        out: dict[str, Any] = {}
         for f in dataclasses.fields(self):
             v = getattr(self, f.name)
             out[f.name] = v.to_dict() if isinstance(v, Result) else v
         return out
 
-    def _frame_columns(self) -> tuple[dict, dict]:
+    def _frame_columns(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """(per-row columns, scalar fields) for :meth:`to_frame`; results may override."""
-        rows, scalars = {}, {}
+        rows: dict[str, Any] = {}
+        scalars: dict[str, Any] = {}
         names = self._frame_fields
         length = None
         for f in dataclasses.fields(self):
@@ -152,7 +158,7 @@ class Result:
                     rows[f.name] = v
         return rows, scalars
 
-    def to_frame(self):
+    def to_frame(self) -> Any:
         """Return the result as a :class:`pandas.DataFrame` (needs the optional pandas).
 
         Per-item fields (1-D arrays of one length: estimates, standard errors, weights, ...) become

@@ -7,12 +7,30 @@ paths derive a ``torch.Generator`` from it with :func:`torch_generator`. Global 
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
 from ._exceptions import InvalidParameterError
 
-__all__ = ["as_generator", "as_seed", "spawn", "torch_generator", "random_seed"]
+if TYPE_CHECKING:  # pragma: no cover
+    import torch
+
+__all__ = ["RNGLike", "as_generator", "as_seed", "spawn", "torch_generator", "random_seed"]
+
+#: What an ``rng`` parameter accepts (SPEC 7, plus a torch.Generator that seeds a numpy stream).
+RNGLike = Union[
+    None,
+    int,
+    np.integer,
+    Sequence[int],
+    np.random.SeedSequence,
+    np.random.BitGenerator,
+    np.random.Generator,
+    np.random.RandomState,
+    "torch.Generator",
+]
 
 _RNG_EXPECTED = (
     "None, an int, a numpy.random.Generator, BitGenerator, SeedSequence, RandomState "
@@ -20,18 +38,18 @@ _RNG_EXPECTED = (
 )
 
 
-def _is_torch_generator(x) -> bool:
+def _is_torch_generator(x: Any) -> bool:
     t = type(x)
     return t.__name__ == "Generator" and t.__module__.split(".")[0] == "torch"
 
 
-def _seed_from_torch(gen) -> int:
+def _seed_from_torch(gen: Any) -> int:
     import torch
 
     return int(torch.randint(0, 2**62, (1,), generator=gen, device=gen.device).item())
 
 
-def as_generator(rng=None, *, name="rng"):
+def as_generator(rng: RNGLike = None, *, name: str = "rng") -> np.random.Generator:
     """Normalise ``rng`` to a :class:`numpy.random.Generator` (SPEC 7).
 
     Parameters
@@ -86,7 +104,7 @@ def as_generator(rng=None, *, name="rng"):
     )
 
 
-def spawn(rng, n):
+def spawn(rng: RNGLike, n: int) -> list[np.random.Generator]:
     """Return ``n`` statistically independent child generators of ``rng``.
 
     Children are derived with :meth:`numpy.random.Generator.spawn` (seed-sequence spawning), so
@@ -118,7 +136,7 @@ def spawn(rng, n):
     return gen.spawn(int(n))
 
 
-def random_seed(rng=None):
+def random_seed(rng: RNGLike = None) -> int:
     """Draw one 63-bit seed from ``rng`` (for engines that take an integer seed).
 
     Examples
@@ -130,7 +148,7 @@ def random_seed(rng=None):
     return int(as_generator(rng).integers(0, 2**63 - 1, dtype=np.int64))
 
 
-def as_seed(rng=None, *, name="rng") -> int:
+def as_seed(rng: RNGLike = None, *, name: str = "rng") -> int:
     """Normalise ``rng`` to one non-negative integer seed (for keyed, stateless samplers).
 
     An int is returned as is (so ``rng=42`` always gives the same key); ``None`` draws fresh OS
@@ -155,7 +173,7 @@ def as_seed(rng=None, *, name="rng") -> int:
     return random_seed(as_generator(rng, name=name))
 
 
-def torch_generator(rng=None, device=None):
+def torch_generator(rng: RNGLike = None, device: Any = None) -> Any:
     """Derive a seeded ``torch.Generator`` on ``device`` from ``rng``.
 
     The seed is one draw of ``rng.integers(2**63)``; results are reproducible per device but not
@@ -182,12 +200,15 @@ def torch_generator(rng=None, device=None):
     """
     from ._backend import import_torch
 
-    torch = import_torch()
+    torch: Any = import_torch()
     if _is_torch_generator(rng):
+        given: Any = rng
         want = torch.device(device if device is not None else "cpu")
-        if rng.device.type == want.type and (want.index is None or rng.device.index == want.index):
-            return rng  # the caller's generator, used (and advanced) as is
-        seed = _seed_from_torch(rng)
+        if given.device.type == want.type and (
+            want.index is None or given.device.index == want.index
+        ):
+            return given  # the caller's generator, used (and advanced) as is
+        seed = _seed_from_torch(given)
         gen = torch.Generator(device=want)
         gen.manual_seed(seed)
         return gen
