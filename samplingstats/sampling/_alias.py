@@ -47,6 +47,11 @@ class AliasTable:
     otherwise derives one there from ``rng``. Both sample the same distribution; the streams differ. Inside numba code, call
     :func:`samplingstats._kernels._alias.alias_draw_one` with ``(table.prob, table.alias, rng)``.
 
+    See Also
+    --------
+    weighted_sample_without_replacement : Weighted draws without replacement.
+    poisson_sample : Independent inclusions.
+
     Examples
     --------
     >>> from samplingstats.sampling import AliasTable
@@ -96,6 +101,11 @@ class AliasTable:
 
     def implied_probabilities(self) -> np.ndarray:
         """Probabilities the table actually samples, recomputed from ``(prob, alias)`` (numpy).
+
+        Returns
+        -------
+        numpy.ndarray of float64
+            The law the table draws, recomputed from ``prob`` and ``alias``.
 
         Examples
         --------

@@ -69,6 +69,10 @@ class KeyedPermutation:
     vectorised torch version written with the same signed int64 wrap-around arithmetic, so both
     return **bit-identical** values on every device.
 
+    See Also
+    --------
+    samplingstats.subsample.RS2Schedule : RS2 rounds walk through these permutations.
+
     Examples
     --------
     >>> from samplingstats.sampling import KeyedPermutation
@@ -127,7 +131,18 @@ class KeyedPermutation:
         return hash((KeyedPermutation, self.n_items, self.seed))
 
     def key(self, pass_index: int = 0) -> int:
-        """The signed 64-bit Feistel key of pass ``pass_index`` (the ``key`` of the kernels)."""
+        """The signed 64-bit Feistel key of pass ``pass_index`` (the ``key`` of the kernels).
+
+        Parameters
+        ----------
+        pass_index : int, default 0
+            Which pass (epoch).
+
+        Returns
+        -------
+        int
+            The Feistel key of that pass.
+        """
         return pass_key_py(self._seed64, self._check_pass(pass_index, "key"))
 
     def _check_pass(self, pass_index, method: str) -> int:
@@ -312,6 +327,18 @@ class KeyedPermutation:
 
     def permutation(self, pass_index: int = 0, *, device: Any = None) -> Any:
         """The whole permutation of pass ``pass_index`` as an array (O(n_items) time and memory).
+
+        Parameters
+        ----------
+        pass_index : int, default 0
+            Which pass (epoch).
+        device : str or torch.device, optional
+            Return a torch tensor on this device.
+
+        Returns
+        -------
+        numpy.ndarray or torch.Tensor of int64, shape (n_items,)
+            The permutation of pass ``pass_index``.
 
         Examples
         --------

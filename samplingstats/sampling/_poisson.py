@@ -36,6 +36,11 @@ def poisson_sample(pi: Any, *, rng: Any = None) -> Any:
     numpy.ndarray or torch.Tensor of int64
         The included indices in increasing order (a tensor on ``pi``'s device for tensor input).
 
+    See Also
+    --------
+    inclusion_probabilities : Inclusion probabilities of a given expected size.
+    weighted_sample_without_replacement : A fixed-size weighted sample.
+
     Examples
     --------
     >>> from samplingstats.sampling import poisson_sample
@@ -106,6 +111,11 @@ def inclusion_probabilities(weights: Any, n_samples: float) -> Any:
         Inclusion probabilities in [0, 1] summing to ``n_samples`` (up to rounding, ~1e-12
         relative).
 
+    See Also
+    --------
+    poisson_sample : Draw with these probabilities.
+    weighted_sample_without_replacement : A fixed-size weighted sample.
+
     Examples
     --------
     >>> from samplingstats.sampling import inclusion_probabilities
@@ -159,6 +169,11 @@ def weighted_sample_without_replacement(weights: Any, n_samples: int, *, rng: An
     -------
     numpy.ndarray or torch.Tensor of int64, shape (n_samples,)
         Indices in draw order (a tensor on the weights' device for tensor input).
+
+    See Also
+    --------
+    AliasTable : Weighted draws with replacement.
+    inclusion_probabilities : Inclusion probabilities of a fixed-size design.
 
     Examples
     --------

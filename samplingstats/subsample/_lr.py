@@ -59,6 +59,11 @@ def rs2_total_steps(
     -------
     int
 
+    See Also
+    --------
+    rs2_cosine_lr : A schedule over these steps.
+    rs2_round_size : The round size k.
+
     Examples
     --------
     >>> from samplingstats.subsample import rs2_total_steps
@@ -146,6 +151,11 @@ def cosine_lr(
     -------
     float or numpy.ndarray
 
+    See Also
+    --------
+    rs2_cosine_lr : The same as a torch LambdaLR.
+    rs2_total_steps : Total iterations T.
+
     Examples
     --------
     >>> from samplingstats.subsample import cosine_lr
@@ -225,6 +235,11 @@ def rs2_cosine_lr(
     torch.optim.lr_scheduler.LambdaLR
         Its ``state_dict`` carries the schedule (``total_steps``, ``eta_min``, base rates);
         ``load_state_dict`` restores the step and sets the groups' rates for it at once.
+
+    See Also
+    --------
+    cosine_lr : The same rate as a plain function.
+    rs2_total_steps : Total iterations T.
 
     Examples
     --------

@@ -154,6 +154,11 @@ def rs2_round_size(n_items: int, ratio: float) -> int:
     InvalidParameterError
         If ``ratio * n_items`` rounds to 0.
 
+    See Also
+    --------
+    RS2Schedule : Rounds of this size.
+    rs2_total_steps : Iterations of a number of rounds.
+
     Examples
     --------
     >>> from samplingstats.subsample import rs2_round_size
@@ -188,6 +193,11 @@ def largest_remainder_quotas(counts: ArrayLike, n_samples: int) -> NDArray[np.in
     Returns
     -------
     numpy.ndarray of int64
+
+    See Also
+    --------
+    RS2Schedule : Stratified rounds use these quotas.
+    static_subset : Class-balanced static subsets.
 
     Examples
     --------
@@ -334,6 +344,12 @@ class RS2Schedule:
 
     The indices are computed on the CPU (numba, or numpy when ``NUMBA_DISABLE_JIT=1``, bitwise the
     same) and do not depend on any device.
+
+    See Also
+    --------
+    RS2Sampler : The same rounds as a torch Sampler.
+    rs2_total_steps : Iterations of a number of rounds.
+    static_subset : The static baseline (round 0, kept).
 
     Examples
     --------
@@ -507,7 +523,13 @@ class RS2Schedule:
         )
 
     def rounds_per_pass(self) -> float:
-        """``n_items / k``: rounds in one pass over the data (without replacement)."""
+        """``n_items / k``: rounds in one pass over the data (without replacement).
+
+        Returns
+        -------
+        float
+            ``n_items / round_size``.
+        """
         return self.n_items / self.round_size
 
     # ------------------------------------------------------------------------------------------
@@ -714,6 +736,16 @@ class RS2Schedule:
 
         Rank ``j``'s :meth:`indices` is ``round_indices(round)[j::num_replicas]`` (without
         ``even_shards``).
+
+        Parameters
+        ----------
+        round : int
+            Round number ``t >= 0``.
+
+        Returns
+        -------
+        numpy.ndarray of int64, shape (round_size,)
+            The round's indices over all ranks.
         """
         t = self._check_round(round, "round_indices")
         return self._shard(t, 0, 0, 1, False)
@@ -749,6 +781,11 @@ class RS2Schedule:
 
     def state_dict(self) -> dict[str, Any]:
         """The configuration and the next round (plain Python values, JSON/pickle friendly).
+
+        Returns
+        -------
+        dict
+            The configuration and the next round (``format``, ``n``, ``ratio``, ``seed``, ..., ``round``).
 
         Examples
         --------
@@ -817,6 +854,11 @@ class RS2Schedule:
         ``replacement``, the labels and ``even_shards`` must match, and so must the key when
         ``rng`` was given as an int. A schedule built with ``rng=None`` (or a Generator) adopts the
         key saved in the state, so a restarted process resumes the same stream.
+
+        Parameters
+        ----------
+        state : dict
+            What :meth:`state_dict` returned (possibly in another process).
 
         Examples
         --------

@@ -92,6 +92,12 @@ def static_subset(
     numpy.ndarray of int64
         Sorted indices, length ``k``.
 
+    See Also
+    --------
+    RS2Schedule : Repeated random subsets (round 0 is this subset).
+    el2n_scores : Scores for keep='highest'.
+    StaticSubsetDataset : The subset as a torch Dataset.
+
     Examples
     --------
     >>> from samplingstats.subsample import static_subset
@@ -211,6 +217,11 @@ def el2n_scores(
     numpy.ndarray or torch.Tensor, shape (n,)
         Torch in, torch out (same device).
 
+    See Also
+    --------
+    grand_scores : Gradient-norm scores.
+    static_subset : Keep the highest or lowest scores.
+
     Examples
     --------
     >>> from samplingstats.subsample import el2n_scores
@@ -249,6 +260,11 @@ def grand_scores(
     Returns
     -------
     numpy.ndarray or torch.Tensor, shape (n,)
+
+    See Also
+    --------
+    el2n_scores : Error-norm scores.
+    static_subset : Keep the highest or lowest scores.
 
     Examples
     --------
@@ -304,6 +320,11 @@ def herding_subset(
     numpy.ndarray of int64
         ``k`` indices in selection order (class by class with ``labels``).
 
+    See Also
+    --------
+    kcenter_greedy_subset : Another geometric coreset.
+    static_subset : Random or score-based subsets.
+
     Examples
     --------
     >>> from samplingstats.subsample import herding_subset
@@ -341,6 +362,11 @@ def kcenter_greedy_subset(
     -------
     numpy.ndarray of int64
         ``k`` indices in selection order (class by class with ``labels``).
+
+    See Also
+    --------
+    herding_subset : Another geometric coreset.
+    static_subset : Random or score-based subsets.
 
     Examples
     --------

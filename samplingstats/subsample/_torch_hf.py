@@ -56,25 +56,34 @@ class RS2Trainer(_Trainer):
 
     Parameters
     ----------
-    *args, **kwargs
+    *args
         Passed to ``transformers.Trainer``.
     ratio : float
         Fraction of the train set per round (or kept, ``static=True``), in ``(0, 1]``.
-    replacement, labels, shuffle
+    replacement, labels
         As in :class:`~samplingstats.subsample.RS2Sampler`.
     rng : None or int, default None
         The key of the rounds; ``None`` takes ``args.data_seed`` or else ``args.seed`` (the same
         on every process, and again when a run resumes).
+    shuffle : bool, default True
+        As in :class:`~samplingstats.subsample.RS2Sampler`.
     static : bool, default False
         Train on one fixed subset (:func:`~samplingstats.subsample.static_subset` with
         ``scores``, ``keep``), reshuffled each epoch: the static pruning baseline.
     scores, keep
         As in :func:`~samplingstats.subsample.static_subset` (with ``static=True``).
+    **kwargs
+        Passed to ``transformers.Trainer`` (``model``, ``args``, ``train_dataset``, ...).
 
     Attributes
     ----------
     rs2_sampler : RS2Sampler or None
         The sampler of the last train DataLoader built.
+
+    See Also
+    --------
+    RS2Sampler : The sampler it supplies.
+    RS2Callback : The same for PyTorch Lightning.
 
     Examples
     --------

@@ -93,10 +93,12 @@ class RS2Callback(_Callback):
     ----------
     ratio : float
         Fraction of the data per round (RS2) or kept (``static=True``), in ``(0, 1]``.
-    replacement, labels, shuffle, even_shards
+    replacement, labels
         As in :class:`~samplingstats.subsample.RS2Sampler`.
     rng : None, int, numpy.random.Generator or torch.Generator, default None
         The key of the rounds (SPEC 7); distributed training needs the same int on every rank.
+    shuffle, even_shards
+        As in :class:`~samplingstats.subsample.RS2Sampler`.
     static : bool, default False
         Train on one fixed subset, :func:`~samplingstats.subsample.static_subset` of the data
         (with ``scores``, ``keep``, ``labels``), reshuffled every epoch: the static pruning
@@ -124,6 +126,12 @@ class RS2Callback(_Callback):
     distributed sampler is turned off for the train loader (RS2 shards by itself). A checkpoint
     taken by a callback that runs before this one in the same ``on_train_batch_end`` still
     records the right position: it is read from Lightning's batch progress.
+
+    See Also
+    --------
+    RS2Sampler : The sampler it installs.
+    RS2Trainer : The same for transformers.Trainer.
+    rs2_cosine_lr : The schedule of lr_schedule='cosine'.
 
     Examples
     --------

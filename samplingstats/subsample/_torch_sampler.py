@@ -122,6 +122,12 @@ class RS2Sampler(Sampler[int]):
     is refused. A state from a different configuration (``n_items``, ``ratio``, ``replacement``,
     the key when ``rng`` is an int, labels, ``shuffle``, ``even_shards``) is refused.
 
+    See Also
+    --------
+    RS2Schedule : The framework-free schedule it wraps.
+    RS2Loader : Exact checkpoints under prefetching workers.
+    rs2_cosine_lr : Learning rate over iterations.
+
     Examples
     --------
     >>> import torch
@@ -208,7 +214,13 @@ class RS2Sampler(Sampler[int]):
         )
 
     def set_epoch(self, epoch: int) -> None:
-        """Set the round of the next iteration (keeps a pending resume of that same round)."""
+        """Set the round of the next iteration (keeps a pending resume of that same round).
+
+        Parameters
+        ----------
+        epoch : int
+            The round of the next iteration, in ``[0, max_round]``.
+        """
         top = self.schedule.max_round
         if not _is_int(epoch) or not 0 <= epoch <= top:
             raise InvalidParameterError(
@@ -231,7 +243,18 @@ class RS2Sampler(Sampler[int]):
         return idx
 
     def indices(self, round: int | None = None) -> NDArray[np.int64]:
-        """This rank's whole shard of ``round`` (default: the current round) as an int64 array."""
+        """This rank's whole shard of ``round`` (default: the current round) as an int64 array.
+
+        Parameters
+        ----------
+        round : int, optional
+            A round number (default: the current round).
+
+        Returns
+        -------
+        numpy.ndarray of int64
+            This rank's indices of the round, in the order they are yielded.
+        """
         t = self._round if round is None else self.schedule._check_round(round, "indices")
         return self._round_indices(t, 0 if round is not None else self._offset)
 
@@ -268,6 +291,11 @@ class RS2Sampler(Sampler[int]):
             of). The current round is the one of the iteration in progress (the last
             ``iter(sampler)`` started), also when a prefetcher has already drawn all of it and
             the sampler has moved on to the next round.
+
+        Returns
+        -------
+        dict
+            The schedule's state plus ``offset``, ``yielded``, ``position`` and ``shuffle``.
         """
         pos = self._pos
         t, offset = self._round, self._offset
@@ -294,7 +322,13 @@ class RS2Sampler(Sampler[int]):
         return state
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Resume from :meth:`state_dict` (refuses a different configuration)."""
+        """Resume from :meth:`state_dict` (refuses a different configuration).
+
+        Parameters
+        ----------
+        state : dict
+            What :meth:`state_dict` returned (possibly in another process).
+        """
         s = self.schedule
         t = s._check_state(state, "RS2Sampler")
         missing = [
@@ -439,6 +473,11 @@ class RS2Loader:
     ``drop_last=True`` the dropped tail of a round is skipped by the resumed run exactly as by an
     uninterrupted one.
 
+    See Also
+    --------
+    RS2Sampler : The sampler whose state it counts.
+    RS2Callback : The same for PyTorch Lightning.
+
     Examples
     --------
     >>> import torch
@@ -471,7 +510,13 @@ class RS2Loader:
         return f"RS2Loader({self.sampler!r}, batch_size={self.batch_size})"
 
     def set_epoch(self, epoch: int) -> None:
-        """:meth:`RS2Sampler.set_epoch` (the round of the next iteration)."""
+        """:meth:`RS2Sampler.set_epoch` (the round of the next iteration).
+
+        Parameters
+        ----------
+        epoch : int
+            The round of the next iteration.
+        """
         self.sampler.set_epoch(epoch)
         self._batches = None
 
@@ -485,7 +530,13 @@ class RS2Loader:
         self._batches = None
 
     def state_dict(self) -> dict[str, Any]:
-        """The sampler's state at the batches handed out so far (see :meth:`RS2Sampler.state_dict`)."""
+        """The sampler's state at the batches handed out so far (see :meth:`RS2Sampler.state_dict`).
+
+        Returns
+        -------
+        dict
+            The sampler's state at the batches handed out (:meth:`RS2Sampler.state_dict`).
+        """
         if self._batches is None:
             return self.sampler.state_dict()
         s = self.sampler
@@ -494,7 +545,13 @@ class RS2Loader:
         return s.state_dict(consumed=min(length, self._start + self._batches * self.batch_size))
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """:meth:`RS2Sampler.load_state_dict`: the next ``iter()`` resumes there."""
+        """:meth:`RS2Sampler.load_state_dict`: the next ``iter()`` resumes there.
+
+        Parameters
+        ----------
+        state : dict
+            What :meth:`state_dict` returned (possibly in another process).
+        """
         if not isinstance(state, dict):
             raise InvalidParameterError(
                 "The 'state' parameter of RS2Loader.load_state_dict must be the dict returned by "
@@ -545,6 +602,11 @@ class WeightedSampler(Sampler[int]):
     The draws are made on the CPU by numba kernels, whatever the device of ``weights``, and the
     indices are yielded as Python ints (as torch's samplers do). Same law as torch's sampler, not
     the same stream.
+
+    See Also
+    --------
+    samplingstats.sampling.AliasTable : The alias table it draws from.
+    samplingstats.sampling.weighted_sample_without_replacement : The law without replacement.
 
     Examples
     --------
@@ -612,7 +674,13 @@ class WeightedSampler(Sampler[int]):
         )
 
     def indices(self) -> NDArray[np.int64]:
-        """One epoch's indices as an int64 numpy array (what ``iter()`` yields, as an array)."""
+        """One epoch's indices as an int64 numpy array (what ``iter()`` yields, as an array).
+
+        Returns
+        -------
+        numpy.ndarray of int64, shape (n_samples,)
+            One epoch's indices.
+        """
         if self.replacement:
             return self._draw_with_replacement(self.n_samples)
         return self._draw_without_replacement(self.n_samples)
@@ -679,6 +747,11 @@ class StaticSubsetDataset(Subset):
     ----------
     indices : list of int
         The kept indices of ``dataset``, sorted.
+
+    See Also
+    --------
+    static_subset : The kept indices.
+    RS2Sampler : Repeated random subsets instead.
 
     Examples
     --------
