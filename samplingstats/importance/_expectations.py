@@ -21,6 +21,7 @@ from .._validation import (
     InvalidParameterError,
     StrOptions,
     check_param,
+    check_size,
     check_vector,
 )
 from ._core import run_aiscv, summand_covariance
@@ -183,6 +184,29 @@ def check_common(
     check_param(
         budget, [Interval(numbers.Integral, 1, None, closed="left")], name="budget", caller=caller
     )
+    check_options(
+        caller, family, defensive, adapt_fraction, block_fraction, progress, qmc, n_replicates
+    )
+    n_points = int(budget) // per_point
+    min_block = max(20, 2 * (D + 1))
+    nk = int(math.floor(block_fraction * n_points))
+    if nk < min_block:
+        need = math.ceil(min_block / block_fraction) * per_point
+        raise InvalidParameterError(
+            f"The 'budget' parameter of {caller} is too small for one adaptation block: "
+            f"block_fraction * budget gives {nk} points, fewer than the minimum {min_block} for "
+            f"{D} dimension(s); use a budget of at least {need} {unit}. Got {budget} instead."
+        )
+    workers = check_workers(workers, caller)
+    rng = as_generator(rng)
+    return rng, workers
+
+
+def check_options(
+    caller, family, defensive, adapt_fraction, block_fraction, progress, qmc, n_replicates
+):
+    """Validate the AISCV options (also where a method does not use them: a bad value is a
+    mistake either way)."""
     check_param(family, [StrOptions(_FAMILIES)], name="family", caller=caller)
     check_param(
         defensive, [Interval(numbers.Real, 0, 1, closed="left")], name="defensive", caller=caller
@@ -212,19 +236,6 @@ def check_common(
             f"The 'block_fraction' parameter of {caller} must not exceed adapt_fraction "
             f"({adapt_fraction}). Got {block_fraction} instead."
         )
-    n_points = int(budget) // per_point
-    min_block = max(20, 2 * (D + 1))
-    nk = int(math.floor(block_fraction * n_points))
-    if nk < min_block:
-        need = math.ceil(min_block / block_fraction) * per_point
-        raise InvalidParameterError(
-            f"The 'budget' parameter of {caller} is too small for one adaptation block: "
-            f"block_fraction * budget gives {nk} points, fewer than the minimum {min_block} for "
-            f"{D} dimension(s); use a budget of at least {need} {unit}. Got {budget} instead."
-        )
-    workers = check_workers(workers, caller)
-    rng = as_generator(rng)
-    return rng, workers
 
 
 def multiple_expectations(
@@ -372,6 +383,9 @@ def multiple_expectations(
         )
     law_sets, multi = check_dists(dists, caller)
     d = law_sets[0].d
+    check_size(budget, "budget", bytes_per_item=8.0 * (4 * d + 8), caller=caller)
+    if multi:
+        _check_supports(law_sets, caller)
     rng, workers = check_common(
         caller,
         budget,
@@ -506,6 +520,24 @@ def multiple_expectations(
     out["lo"], out["hi"] = state["lo"], state["hi"]
     out["method"] = "aiscv"
     return _finish(out, None, caller)
+
+
+def _check_supports(law_sets, caller):
+    """Every law's support must lie in the first (reference) law's: the sample is drawn in the
+    reference law's space and reweighted by likelihood ratios, which cannot reach mass
+    outside it (``[[uniform(0, 1)], [norm()]]`` would silently miss ``norm``'s tails)."""
+    ref = law_sets[0].laws
+    for j, laws in enumerate(law_sets[1:], start=1):
+        for i, (law0, law) in enumerate(zip(ref, laws.laws)):
+            lo0, hi0 = law0.support()
+            lo, hi = law.support()
+            if lo < lo0 or hi > hi0:
+                raise InvalidParameterError(
+                    f"The 'dists' parameter of {caller} must give every input law a support "
+                    f"inside the first law set's (the sample is drawn there and reweighted): "
+                    f"input {i} of law set {j} has support [{lo}, {hi}], outside [{lo0}, {hi0}]. "
+                    "Put the widest law first."
+                )
 
 
 def _finish(out, w_arr, caller):

@@ -53,6 +53,12 @@ def plot_history(result, *, ax=None, names=None):
             "The 'result' parameter of plot_history must be an ExpectationsResult or an "
             f"AISCV SobolResult with a history. Got {type(result).__name__} instead."
         )
+    J = np.atleast_2d(hist["variances"]).shape[1]
+    if names is not None and (isinstance(names, str) or len(list(names)) != J):
+        raise InvalidParameterError(
+            f"The 'names' parameter of plot_history must be a sequence of {J} labels (one per "
+            f"expectation). Got {names!r} instead."
+        )
     if ax is None:
         fig, ax = plt.subplots(1, 3, figsize=(12, 3.6))
     else:

@@ -13,9 +13,9 @@ from numpy.typing import ArrayLike
 from .._progress import get_logger, progress_bar
 from .._results import ConfidenceInterval, Result
 from .._rng import as_generator
-from .._validation import Interval, InvalidParameterError, StrOptions, check_param
+from .._validation import Interval, InvalidParameterError, StrOptions, check_param, check_size
 from ._core import run_aiscv, summand_covariance
-from ._expectations import ExpectationsResult, check_common, interval
+from ._expectations import ExpectationsResult, check_common, check_options, interval
 from ._inputs import ModelCaller, check_dists, check_workers
 from ._rqmc import rqmc_sobol
 
@@ -425,6 +425,17 @@ default "auto"
     laws = law_sets[0]
     d = laws.d
     per = d + 2
+    check_size(budget, "budget", bytes_per_item=8.0 * (2 * d + 4), caller=caller)
+    check_options(
+        caller,
+        "gaussian" if family == "auto" else family,
+        defensive,
+        adapt_fraction,
+        block_fraction,
+        progress,
+        qmc,
+        n_replicates,
+    )
     check_param(
         first_order_estimator,
         [StrOptions(FIRST_ORDER_ESTIMATORS)],
