@@ -34,29 +34,79 @@ exclude_patterns = ["_build", "**/.ipynb_checkpoints"]
 suppress_warnings = ["myst.header"]
 
 # --- numpydoc validation (issue 18) ---------------------------------------------------------------
-# Public functions and classes: parameters documented and in order, a Returns section, See Also and
-# Examples. Result classes list their fields under "Attributes" (no Parameters section): PR01 and
-# EX01 are waived for a docstring that has Attributes and no Parameters.
-# Methods of public classes (the API pages document them through :members:) are checked by
-# `_validate_methods` below for METHOD_CHECKS only: their parameters and return values.
-# Checks still failing somewhere are in PENDING (module owners have the list) and are switched on
-# as their docstrings are fixed.
-PENDING = {"PR01", "PR03", "SA01"}
-numpydoc_validation_checks = {
-    "GL08",
-    "PR01",
-    "PR02",
-    "PR03",
-    "PR10",
-    "RT01",
-    "SA01",
-    "EX01",
-} - PENDING
-METHOD_CHECKS = {"PR01", "PR02", "RT01"} - {"PR01", "RT01"}
-_METHOD = r"^samplingstats\.(?:[a-z]\w*\.)?[A-Z]\w*\.\w+$"
-numpydoc_validation_exclude = {_METHOD, r"\._[a-z]"}
+# Public functions and classes (TOP_CHECKS): parameters documented and in order, a Returns section,
+# See Also and Examples. Result classes list their fields under "Attributes" (no Parameters
+# section): PR01 and EX01 are waived for a docstring that has Attributes and no Parameters.
+# Methods of public classes (the API pages document them through :members:): METHOD_CHECKS, their
+# parameters and return values. `_validate` below runs numpydoc's validator on every public object
+# autodoc documents and warns (an error under -W) for each failed check.
+# KNOWN_GAPS lists the (check, name) pairs that still fail; their owners have the list (findings
+# files of the session) and each pair is removed as it is fixed. Nothing else is exempt: a new
+# public name or method must pass every check.
+TOP_CHECKS = {"GL08", "PR01", "PR02", "PR03", "PR10", "RT01", "SA01", "EX01"}
+METHOD_CHECKS = {"PR01", "PR02", "RT01"}
 _FIELDS_ONLY = r"(?m)\A(?![\s\S]*^\s*Parameters\s*\n\s*-{3,})[\s\S]*^\s*Attributes\s*\n\s*-{3,}"
-numpydoc_validation_overrides = {"PR01": [_FIELDS_ONLY], "EX01": [_FIELDS_ONLY]}
+_WAIVED_FOR_FIELDS_ONLY = {"PR01", "EX01"}
+_METHOD = r"^samplingstats\.(?:[a-z]\w*\.)?[A-Z]\w*\.\w+$"
+KNOWN_GAPS = {
+    ("PR01", "samplingstats.ConfidenceInterval"),
+    ("SA01", "samplingstats.ConfidenceInterval"),
+    ("EX01", "samplingstats.ConvergenceWarning"),
+    ("SA01", "samplingstats.ConvergenceWarning"),
+    ("EX01", "samplingstats.InvalidParameterError"),
+    ("SA01", "samplingstats.InvalidParameterError"),
+    ("EX01", "samplingstats.MissingOptionalDependency"),
+    ("PR01", "samplingstats.MissingOptionalDependency"),
+    ("SA01", "samplingstats.MissingOptionalDependency"),
+    ("SA01", "samplingstats.Result"),
+    ("RT01", "samplingstats.Result.to_dict"),
+    ("PR01", "samplingstats.importance.sobol_indices"),
+    ("PR02", "samplingstats.importance.sobol_indices"),
+    ("SA01", "samplingstats.sampling.AliasTable"),
+    ("RT01", "samplingstats.sampling.AliasTable.implied_probabilities"),
+    ("SA01", "samplingstats.sampling.KeyedPermutation"),
+    ("PR01", "samplingstats.sampling.KeyedPermutation.key"),
+    ("RT01", "samplingstats.sampling.KeyedPermutation.key"),
+    ("PR01", "samplingstats.sampling.KeyedPermutation.permutation"),
+    ("RT01", "samplingstats.sampling.KeyedPermutation.permutation"),
+    ("SA01", "samplingstats.sampling.inclusion_probabilities"),
+    ("SA01", "samplingstats.sampling.poisson_sample"),
+    ("SA01", "samplingstats.sampling.weighted_sample_without_replacement"),
+    ("PR03", "samplingstats.subsample.RS2Callback"),
+    ("SA01", "samplingstats.subsample.RS2Callback"),
+    ("SA01", "samplingstats.subsample.RS2Loader"),
+    ("PR01", "samplingstats.subsample.RS2Loader.load_state_dict"),
+    ("PR01", "samplingstats.subsample.RS2Loader.set_epoch"),
+    ("RT01", "samplingstats.subsample.RS2Loader.state_dict"),
+    ("SA01", "samplingstats.subsample.RS2Sampler"),
+    ("PR01", "samplingstats.subsample.RS2Sampler.indices"),
+    ("RT01", "samplingstats.subsample.RS2Sampler.indices"),
+    ("PR01", "samplingstats.subsample.RS2Sampler.load_state_dict"),
+    ("PR01", "samplingstats.subsample.RS2Sampler.set_epoch"),
+    ("RT01", "samplingstats.subsample.RS2Sampler.state_dict"),
+    ("SA01", "samplingstats.subsample.RS2Schedule"),
+    ("PR01", "samplingstats.subsample.RS2Schedule.load_state_dict"),
+    ("PR01", "samplingstats.subsample.RS2Schedule.round_indices"),
+    ("RT01", "samplingstats.subsample.RS2Schedule.round_indices"),
+    ("RT01", "samplingstats.subsample.RS2Schedule.rounds_per_pass"),
+    ("RT01", "samplingstats.subsample.RS2Schedule.state_dict"),
+    ("PR03", "samplingstats.subsample.RS2Trainer"),
+    ("SA01", "samplingstats.subsample.RS2Trainer"),
+    ("SA01", "samplingstats.subsample.StaticSubsetDataset"),
+    ("SA01", "samplingstats.subsample.WeightedSampler"),
+    ("RT01", "samplingstats.subsample.WeightedSampler.indices"),
+    ("SA01", "samplingstats.subsample.cosine_lr"),
+    ("SA01", "samplingstats.subsample.el2n_scores"),
+    ("SA01", "samplingstats.subsample.grand_scores"),
+    ("SA01", "samplingstats.subsample.herding_subset"),
+    ("SA01", "samplingstats.subsample.kcenter_greedy_subset"),
+    ("SA01", "samplingstats.subsample.largest_remainder_quotas"),
+    ("SA01", "samplingstats.subsample.rs2_cosine_lr"),
+    ("SA01", "samplingstats.subsample.rs2_round_size"),
+    ("SA01", "samplingstats.subsample.rs2_total_steps"),
+    ("SA01", "samplingstats.subsample.static_subset"),
+}
+numpydoc_validation_checks = set()  # numpydoc's own hook is off: `_validate` does the checking
 
 # --- intersphinx: inventories read from docs/_intersphinx (no network at build time) -------------
 _INV = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_intersphinx")
@@ -85,6 +135,10 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "matplotlib_animations": False,
     "show_memory": False,
+    # "Examples using X" on the API pages (the minigallery in docs/_templates/autosummary)
+    "doc_module": ("samplingstats",),
+    "backreferences_dir": "api/generated/backreferences",
+    "reference_url": {"samplingstats": None},
 }
 html_theme = "pydata_sphinx_theme"
 html_static_path = (
@@ -95,24 +149,38 @@ html_title = "samplingstats"
 html_theme_options = {"navigation_depth": 2, "show_toc_level": 2}
 
 
-_seen_methods = set()
+_validated = set()
 
 
-def _validate_methods(app, what, name, obj, options, lines):
-    """Warn (an error under -W) when a public method's docstring fails one of METHOD_CHECKS."""
+def _validate(app, what, name, obj, options, lines):
+    """Warn (an error under -W) when a public docstring fails one of its checks."""
     import re
 
     from numpydoc.validate import validate
     from sphinx.util import logging
 
-    if what != "method" or not re.match(_METHOD, name) or name in _seen_methods:
+    if not name.startswith("samplingstats.") or re.search(r"\._", name) or name in _validated:
         return
-    _seen_methods.add(name)
-    errors = [(c, m) for c, m in validate(name)["errors"] if c in METHOD_CHECKS]
+    if what in ("class", "exception", "function"):
+        checks = TOP_CHECKS
+    elif what == "method" and re.match(_METHOD, name):
+        checks = METHOD_CHECKS
+    else:
+        return
+    _validated.add(name)
+    report = validate(name)
+    fields_only = re.search(_FIELDS_ONLY, report["docstring"] or "")
+    errors = [
+        (code, msg)
+        for code, msg in report["errors"]
+        if code in checks
+        and (code, name) not in KNOWN_GAPS
+        and not (fields_only and code in _WAIVED_FOR_FIELDS_ONLY)
+    ]
     if errors:
-        msg = "".join(f"\n  {c}: {m}" for c, m in errors)
-        logging.getLogger(__name__).warning(f"[numpydoc] method {name!r}:{msg}")
+        msg = "".join(f"\n  {code}: {text}" for code, text in errors)
+        logging.getLogger(__name__).warning(f"[numpydoc] {name}:{msg}")
 
 
 def setup(app):
-    app.connect("autodoc-process-docstring", _validate_methods)
+    app.connect("autodoc-process-docstring", _validate)

@@ -134,7 +134,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def launch(phase, workdir, timeout=120.0):
+def launch(phase, workdir, timeout=240.0):  # generous: a loaded 2-core CI box
     port = free_port()
     # NUMBA_DISABLE_JIT: RS2's index kernels have a bitwise-identical numpy path; for a job this
     # short it saves each process loading the compiled kernels (a real job keeps numba).

@@ -31,7 +31,7 @@ def test_example_runs(script, tmp_path):
         text=True,
         env=env,
         cwd=tmp_path,
-        timeout=300,
+        timeout=540,  # the DDP example starts 4 processes; slow on a loaded 2-core machine
     )
     assert res.returncode == 0, res.stderr[-3000:]
     if re.search(r"^import matplotlib", script.read_text(), re.M):
