@@ -203,8 +203,15 @@ def _build():
         return j
 
     @cuda.jit
-    def walk_kernel(indptr, indices, table, kind, starts, n_steps, states, trace):
-        """One walker per thread; ``trace`` is step-major (n_steps + 1, W)."""
+    def walk_kernel(
+        indptr, indices, table, kind, starts, n_steps, states, trace, vals, acc, batch_len,
+        counts, flags,
+    ):  # fmt: skip
+        """One walker per thread. ``flags & 4``: the node of step ``t`` goes to ``trace[t, w]``
+        (step-major, (n_steps + 1, W)). Streaming: with ``flags & 1`` the visits go to
+        ``counts[j]`` (atomic adds), with ``flags & 2`` the walker adds ``vals[j, :]`` to its own
+        ``acc[w, b, :]`` (batch ``b = min((t - 1) // batch_len, n_batches - 1)``), step by
+        step as the CPU kernel does (same sums bit for bit for the same streams)."""
         w = cuda.grid(1)
         if w >= starts.shape[0]:
             return
@@ -214,7 +221,13 @@ def _build():
         s3 = states[w, 3]
         i = np.int64(starts[w])
         prev = np.int64(-1)
-        trace[0, w] = i
+        n_batches = acc.shape[1]
+        n_vals = vals.shape[1]
+        do_count = (flags & 1) != 0
+        do_sum = (flags & 2) != 0
+        record = (flags & 4) != 0
+        if record:
+            trace[0, w] = i
         for t in range(1, n_steps + 1):
             a = np.int64(indptr[i])
             d = np.int64(indptr[i + 1]) - a
@@ -222,7 +235,16 @@ def _build():
             j = base_step(kind, i, prev, u, a, d, indices, table)
             prev = i
             i = j
-            trace[t, w] = j
+            if record:
+                trace[t, w] = j
+            if do_count:
+                cuda.atomic.add(counts, j, 1)
+            if do_sum:
+                bt = (t - 1) // batch_len
+                if bt >= n_batches:
+                    bt = n_batches - 1
+                for c in range(n_vals):
+                    acc[w, bt, c] += vals[j, c]
         states[w, 0] = s0
         states[w, 1] = s1
         states[w, 2] = s2
@@ -445,12 +467,39 @@ def _build():
 def launch_walk(indptr, indices, table, kind, starts, n_steps, states, trace, stream=0):
     """Launch the base-walk kernel on arrays numba.cuda accepts (device arrays; numpy in the
     simulator). ``trace`` is step-major (n_steps + 1, W)."""
-    walk_kernel = kernels()[0]
+    launch_walk_stream(
+        indptr, indices, table, kind, starts, n_steps, states, _dummy(trace, (1, 1), np.float64),
+        _dummy(trace, (1, 1, 1), np.float64), 1, _dummy(trace, (1,), np.int64), 4, stream=stream,
+        trace=trace,
+    )  # fmt: skip
+
+
+def _dummy(like, shape, dtype):
+    """A small unused array where ``like`` lives (host in the simulator, device on a GPU)."""
+    if isinstance(like, np.ndarray):
+        return np.zeros(shape, dtype=dtype)
+    from numba import cuda as numba_cuda
+
+    return numba_cuda.device_array(shape, dtype=dtype)
+
+
+def launch_walk_stream(
+    indptr, indices, table, kind, starts, n_steps, states, vals, acc, batch_len, counts, flags,
+    stream=0, trace=None,
+):  # fmt: skip
+    """Launch the base-walk kernel in streaming mode (no trace unless ``trace`` is given with
+    ``flags & 4``): ``counts`` (n_nodes,) int64 gets the visits when ``flags & 1``, ``acc``
+    (W, n_batches, k) float64 the per-walker batch sums of ``vals`` (n_nodes, k) when
+    ``flags & 2``."""
+    kern = kernels()[0]
     n = starts.shape[0]
     blocks = (n + WALK_THREADS - 1) // WALK_THREADS
-    walk_kernel[blocks, WALK_THREADS, stream](
-        indptr, indices, table, np.int64(kind), starts, np.int64(n_steps), states, trace
-    )
+    if trace is None:
+        trace = _dummy(counts, (1, 1), np.int64)
+    kern[blocks, WALK_THREADS, stream](
+        indptr, indices, table, np.int64(kind), starts, np.int64(n_steps), states, trace, vals,
+        acc, np.int64(batch_len), counts, np.int64(flags),
+    )  # fmt: skip
 
 
 def launch_srrw(
@@ -563,12 +612,19 @@ class _Launcher:
         return self.view(t).view(np.uint64)
 
 
-def fused_random_walk(g, ch, starts, n_steps, gen, dev):
-    """Trace (W, n_steps + 1) int64 CUDA tensor (a transposed view of the step-major trace).
+def fused_random_walk(g, ch, starts, n_steps, gen, dev, record=True, vals=None, batch_len=1,
+                      n_batches=1, count=False):  # fmt: skip
+    """``(trace, counts, sums)`` as :func:`samplingstats.walks._torch_walk.torch_random_walk`.
 
-    Consumes ``gen`` exactly as the CPU path does (``seed_states(gen, W)``), so the trace equals
-    ``random_walk(..., backend="numpy")``'s for the same ``rng`` and start nodes.
+    ``trace``: (W, n_steps + 1) int64 CUDA tensor (a transposed view of the step-major trace)
+    when ``record``. Without ``record`` the streaming kernel runs: ``counts`` (n_nodes,) and
+    ``sums`` (W, n_batches, k) CUDA tensors, memory independent of ``n_steps``. Consumes ``gen``
+    exactly as the CPU path does (``seed_states(gen, W)``), so the trace equals
+    ``random_walk(..., backend="numpy")``'s for the same ``rng`` and start nodes, and the
+    streamed sums and counts equal the numba streaming kernel's bit for bit.
     """
+    if not record:
+        return _fused_stream(g, ch, starts, n_steps, gen, dev, vals, batch_len, n_batches, count)
     from .._kernels._walk import seed_states
 
     torch = _torch()
@@ -593,7 +649,59 @@ def fused_random_walk(g, ch, starts, n_steps, gen, dev):
             L.states(states),
             L.view(trace_T),
         )
-    return trace_T.T
+    trace = trace_T.T
+    counts = sums = None
+    if count:
+        counts = torch.bincount(trace[:, 1:].reshape(-1), minlength=g.n_nodes)
+    if vals is not None:
+        from .._kernels._walk import trace_sums
+
+        # the sums of a recorded trace: on the host, in the CPU kernel's order
+        sums = torch.as_tensor(
+            trace_sums(trace_T.cpu().numpy(), np.ascontiguousarray(vals, dtype=np.float64),
+                       int(batch_len), int(n_batches)),
+            device=dev,
+        )  # fmt: skip
+    return trace, counts, sums
+
+
+def _fused_stream(g, ch, starts, n_steps, gen, dev, vals, batch_len, n_batches, count):
+    from .._kernels._walk import seed_states
+
+    torch = _torch()
+    W = int(starts.shape[0])
+    states = seed_states(gen, W)
+    indptr, indices = _graph_arrays(g, dev)
+    if ch.kind in (1, 3):
+        table = torch.as_tensor(np.ascontiguousarray(ch.table, dtype=np.float64), device=dev)
+    else:
+        table = torch.zeros(1, dtype=torch.float64, device=dev)
+    st = torch.as_tensor(np.ascontiguousarray(starts, dtype=np.int64), device=dev)
+    flags = (1 if count else 0) | (2 if vals is not None else 0)
+    counts = torch.zeros(g.n_nodes if count else 1, dtype=torch.int64, device=dev)
+    if vals is not None:
+        vals_t = torch.as_tensor(np.ascontiguousarray(vals, dtype=np.float64), device=dev)
+        acc = torch.zeros((W, int(n_batches), vals_t.shape[1]), dtype=torch.float64, device=dev)
+    else:
+        vals_t = torch.zeros((1, 1), dtype=torch.float64, device=dev)
+        acc = torch.zeros((1, 1, 1), dtype=torch.float64, device=dev)
+    with _Launcher(dev) as L:
+        L.launch(
+            launch_walk_stream,
+            L.view(indptr),
+            L.view(indices),
+            L.view(table),
+            ch.kind,
+            L.view(st),
+            n_steps,
+            L.states(states),
+            L.view(vals_t),
+            L.view(acc),
+            int(batch_len),
+            L.view(counts),
+            flags,
+        )
+    return None, (counts if count else None), (acc if vals is not None else None)
 
 
 def fused_srrw(g, ch, alphas, step_exponent, starts, n_steps, gen, record, dev):

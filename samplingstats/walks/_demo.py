@@ -23,13 +23,13 @@ def run(rng) -> str:
     G = nx.karate_club_graph()
     g = WalkGraph(G, weight=None)
     n, walkers = 20_000, 32
-    rows = []
-    base_err = base_tr = None
+    rows: list[list] = []
+    base_err = base_tr = 1.0
     for alpha in (0.0, 1.0, 5.0, 10.0):
         r = self_repellent_walk(g, n_steps=n, alpha=alpha, chain="mhrw", n_walkers=walkers, rng=rng)
         err = float(n * r.squared_error().mean())
         trv = float(np.trace(srrw_asymptotic_covariance(g, alpha=alpha, chain="mhrw")))
-        if base_err is None:
+        if alpha == 0.0:
             base_err, base_tr = err, trv
         rows.append([alpha, err, trv, err / trv, err / base_err, trv / base_tr])
     t1 = format_table(

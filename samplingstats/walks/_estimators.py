@@ -6,15 +6,18 @@ import dataclasses
 import math
 import numbers
 import warnings
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .._progress import check_progress
 from .._results import ConfidenceInterval, Result, _check_level
 from .._rng import as_generator
 from .._validation import Interval, InvalidParameterError, StrOptions, validate_params
-from ._graph import _check_target, as_walk_graph
-from ._walks import _check_alpha, _check_chain, _run_srrw, _starts
+from ._compat import renamed_parameters
+from ._graph import GraphLike, RNGLike, _check_target, as_walk_graph
+from ._walks import _check_alpha, _check_chain, _check_srrw_sizes, _run_srrw, _starts
 
 __all__ = ["graph_average", "srrw_asymptotic_covariance", "GraphEstimateResult"]
 
@@ -68,23 +71,33 @@ class GraphEstimateResult(Result):
     reliable : bool
         False when the walk's own diagnostic says the start-up transient is not over (the last
         two quarters of the walks disagree): the interval is then not to be trusted.
+
+    See Also
+    --------
+    graph_average : Returns this result.
+    WalkResult.average : Batch-means estimate from one run (also returns this result).
     """
 
-    estimate: object
-    standard_error: object
-    per_walker: np.ndarray
+    estimate: Any
+    standard_error: Any
+    per_walker: NDArray[np.float64]
     n_walkers: int
     n_steps: int
-    alpha: object
+    alpha: Any
     interval: str = "walkers"
     n_batches: int | None = None
     burn_in: int = 0
     reliable: bool = True
 
-    def confidence_interval(self, confidence_level=0.95):
+    def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
         """Two-sided interval: Student t with n_walkers - 1 degrees of freedom over the per-walker
         estimates (``interval="walkers"``), with ``n_walkers * n_batches - 1`` for batch means,
         normal for ``interval="asymptotic"``.
+
+        Parameters
+        ----------
+        confidence_level : float, default 0.95
+            Coverage probability of the interval, in (0, 1).
 
         Returns
         -------
@@ -96,7 +109,7 @@ class GraphEstimateResult(Result):
             from scipy.stats import t
 
             dof = self.n_walkers - 1
-            if self.interval == "batch_means":
+            if self.interval == "batch_means" and self.n_batches is not None:
                 dof = self.n_walkers * self.n_batches - 1
             q = float(t.ppf(0.5 + level / 2, dof))
         else:
@@ -114,6 +127,10 @@ class GraphEstimateResult(Result):
 def _check_values(values, n):
     from .._backend import to_numpy
 
+    if np.iscomplexobj(to_numpy(values)):
+        raise TypeError(
+            "Argument 'values' must be real (one real value per node); got complex values."
+        )
     try:
         f = np.asarray(to_numpy(values), dtype=np.float64)
     except (TypeError, ValueError):
@@ -149,11 +166,18 @@ def _dense_covariance(P, mu, alpha):
     return 0.5 * (V + V.T)
 
 
+@renamed_parameters({"base": "chain"})
 @validate_params(
     {"alpha": [Interval(numbers.Real, 0, None, closed="left")]},
     caller="srrw_asymptotic_covariance",
 )
-def srrw_asymptotic_covariance(graph, *, alpha, chain="srw", target=None):
+def srrw_asymptotic_covariance(
+    graph: GraphLike,
+    *,
+    alpha: float,
+    chain: Literal["srw", "mhrw"] = "srw",
+    target: ArrayLike | Literal["uniform"] | None = None,
+) -> NDArray[np.float64]:
     """Exact asymptotic covariance ``V(alpha)`` of the SRRW empirical measure.
 
     ``sqrt(n) (x_n - mu) -> N(0, V(alpha))`` with (Doshi, Hu & Eun 2023, Theorem 3.3)
@@ -168,7 +192,7 @@ def srrw_asymptotic_covariance(graph, *, alpha, chain="srw", target=None):
 
     Parameters
     ----------
-    graph : scipy.sparse matrix, dense array, networkx.Graph or WalkGraph
+    graph : scipy.sparse matrix, dense array, networkx.Graph, PyG edge_index or Data, or WalkGraph
         Connected undirected graph.
     alpha : float
         Repellence strength ``>= 0``.
@@ -181,6 +205,11 @@ def srrw_asymptotic_covariance(graph, *, alpha, chain="srw", target=None):
     -------
     ndarray, shape (n_nodes, n_nodes)
         Symmetric positive semi-definite, ``V @ 1 = 0``.
+
+    See Also
+    --------
+    self_repellent_walk : The walk whose measure this covariance describes.
+    graph_average : Uses ``V(alpha)`` for ``interval="asymptotic"``.
 
     Examples
     --------
@@ -240,6 +269,7 @@ def _quarter_check(per_half, q2):
     return float(z.max())
 
 
+@renamed_parameters({"base": "chain"})
 @validate_params(
     {
         "n_steps": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -251,21 +281,21 @@ def _quarter_check(per_half, q2):
     caller="graph_average",
 )
 def graph_average(
-    graph,
-    values,
+    graph: GraphLike,
+    values: ArrayLike,
     *,
-    n_steps,
-    alpha=0.0,
-    chain="srw",
-    target="uniform",
-    n_walkers=16,
-    step_exponent=1.0,
-    interval="walkers",
-    burn_in="auto",
-    start=None,
-    rng=None,
-    progress=False,
-):
+    n_steps: int,
+    alpha: float | ArrayLike = 0.0,
+    chain: Literal["srw", "mhrw"] = "srw",
+    target: Literal["uniform", "stationary"] | ArrayLike = "uniform",
+    n_walkers: int = 16,
+    step_exponent: float = 1.0,
+    interval: Literal["walkers", "asymptotic"] = "walkers",
+    burn_in: Literal["auto"] | int = "auto",
+    start: Any = None,
+    rng: RNGLike = None,
+    progress: bool = False,
+) -> GraphEstimateResult:
     """Estimate a node average ``theta = sum_i pi_i f(i)`` with (self-repellent) random walks.
 
     Each of ``n_walkers`` independent SRRWs (``alpha = 0``: the plain base chain) runs
@@ -292,7 +322,7 @@ def graph_average(
 
     Parameters
     ----------
-    graph : scipy.sparse matrix, dense array, networkx.Graph or WalkGraph
+    graph : scipy.sparse matrix, dense array, networkx.Graph, PyG edge_index or Data, or WalkGraph
         Connected undirected graph.
     values : array of shape (n_nodes,) or (n_nodes, k)
         ``f(i)`` per node (networkx node order for networkx input); k functions at once.
@@ -330,6 +360,12 @@ def graph_average(
     GraphEstimateResult
         ``estimate``, ``standard_error``, ``per_walker``, ``burn_in``, ``reliable`` and
         ``confidence_interval()``.
+
+    See Also
+    --------
+    self_repellent_walk : The walks behind the estimate.
+    random_walk : Base-chain walks with streaming sums (``WalkResult.average``).
+    srrw_asymptotic_covariance : The exact ``V(alpha)`` of the SRRW measure.
 
     Examples
     --------
@@ -382,12 +418,7 @@ def graph_average(
                 f"The 'burn_in' parameter of {caller} must be 'auto' or an int in the range "
                 f"[0, n_steps). Got {burn_in!r} instead."
             )
-        grid = []
-        if a_max > 0 and windows:
-            floor = _transient(g, chain, mh_target)
-            grid = [max(floor, n_steps // 8, 1)]
-            if grid[0] > n_steps // 2:
-                grid = [max(n_steps // 2, 1)]
+        grid = _auto_grid(g, chain, mh_target, n_steps, a_max, windows)
     else:
         if isinstance(burn_in, bool) or not isinstance(burn_in, numbers.Integral):
             raise InvalidParameterError(
@@ -413,96 +444,167 @@ def graph_average(
             UserWarning,
             stacklevel=2,
         )
+    _check_srrw_sizes(g, int(n_walkers), n_steps, False, caller)
     gen = as_generator(rng)
     ch = g.chain(chain, mh_target)
     r = np.ones(g.n_nodes) if pi is None else pi / ch.mu
     starts = _starts(g, ch, start, n_walkers, gen, caller)
     progress = check_progress(progress, caller=caller)
-    f2 = f.reshape(g.n_nodes, -1)
-    rf = r[:, None] * f2
-    if grid and burn_in == "auto" and n_steps >= 4:
-        checkpoints = sorted({grid[0], n_steps // 4, n_steps // 2})
-    else:
-        checkpoints = list(grid)
-    # per checkpoint m: visit-count sums  sum_i c_m(i) r_i f(i)  and  sum_i c_m(i) r_i  per walker
-    at = {m: (np.empty((n_walkers, f2.shape[1])), np.empty(n_walkers)) for m in checkpoints}
+    plan = _Plan(g, ch, chain, mh_target, f, r, alphas, burn_in, windows, interval)
+    plan.add(n_steps, grid)
+    x = plan.run(starts, n_steps, step_exponent, gen, progress, caller)
+    return plan.result(n_steps, x, alpha, caller, stacklevel=3)
 
-    def keep(t, g0, xg):
-        counts = (t + 1.0) * xg - ch.mu  # visits over steps 1 .. t
-        at[t][0][g0 : g0 + xg.shape[0]] = counts @ rf
-        at[t][1][g0 : g0 + xg.shape[0]] = counts @ r
 
-    x, _ = _run_srrw(
-        g,
-        ch,
-        alphas,
-        step_exponent,
-        starts,
-        n_steps,
-        gen,
-        False,
-        "numpy",
-        None,
-        progress=progress,
-        caller=caller,
-        checkpoints=checkpoints,
-        on_checkpoint=keep,
-    )
-    reliable, z = True, 0.0
-    if grid:
-        counts_n = (n_steps + 1.0) * x - ch.mu
-        num_n, den_n = counts_n @ rf, counts_n @ r
-        m_sel = grid[0]
-        per_walker = (num_n - at[m_sel][0]) / (den_n - at[m_sel][1])[:, None]
-        if burn_in == "auto":
-            reliable = m_sel >= _transient(g, chain, mh_target)
-            if n_steps >= 4 and n_steps // 4 >= 1:
-                a4, a2 = at[n_steps // 4], at[n_steps // 2]
-                q2 = (a2[0] - a4[0]) / (a2[1] - a4[1])[:, None]
-                half = (num_n - a2[0]) / (den_n - a2[1])[:, None]
-                z = _quarter_check(half, q2)
-                from scipy.stats import t as student
+class _Plan:
+    """The checkpoints one SRRW run needs and the estimates computed from them.
 
-                z_max = float(student.ppf(1 - _RELIABLE_P / 2, n_walkers - 1))
-                reliable = reliable and z <= z_max
-    else:
-        m_sel = 0
-        per_walker = (x @ rf) / (x @ r)[:, None]
-    estimate = per_walker.mean(axis=0)
-    if interval == "walkers":
-        se = per_walker.std(axis=0, ddof=1) / np.sqrt(n_walkers)
-    else:
-        if g.n_nodes > _MAX_DENSE_NODES:
-            raise InvalidParameterError(
-                f"interval='asymptotic' in {caller} uses a dense eigendecomposition and is limited "
-                f"to {_MAX_DENSE_NODES} nodes; the graph has {g.n_nodes}."
+    A run of ``n`` steps gives, for every run length ``n' <= n`` whose checkpoints it kept, the
+    result ``graph_average(n_steps=n')`` would give with the same ``rng``: each walker's stream
+    does not depend on ``n_steps``, so the shorter walk is the prefix of the longer one (used by
+    benchmarks/walks_srrw_coverage.py to read several run lengths off one run).
+    """
+
+    def __init__(self, g, ch, chain, mh_target, f, r, alphas, burn_in, windows, interval):
+        self.g, self.ch, self.chain, self.mh_target = g, ch, chain, mh_target
+        self.f, self.r, self.alphas = f, r, alphas
+        self.burn_in, self.windows, self.interval = burn_in, windows, interval
+        self.f2 = f.reshape(g.n_nodes, -1)
+        self.rf = r[:, None] * self.f2
+        self.grids = {}
+        self.checkpoints = set()
+
+    def add(self, n_steps, grid):
+        self.grids[n_steps] = grid
+        if grid and self.burn_in == "auto" and n_steps >= 4:
+            self.checkpoints |= {grid[0], n_steps // 4, n_steps // 2}
+        else:
+            self.checkpoints |= set(grid)
+
+    def run(self, starts, n_steps, step_exponent, gen, progress, caller):
+        ch, rf, r = self.ch, self.rf, self.r
+        n_walkers = starts.shape[0]
+        extra = {n for n in self.grids if n < n_steps}
+        cps = sorted(self.checkpoints | extra)
+        # per checkpoint t: visit-count sums  sum_i c_t(i) r_i f(i)  and  sum_i c_t(i) r_i
+        self.at = at = {
+            t: (np.empty((n_walkers, self.f2.shape[1])), np.empty(n_walkers)) for t in cps
+        }
+        self.x_at = {t: np.empty((n_walkers, self.g.n_nodes)) for t in extra}
+
+        def keep(t, g0, xg):
+            counts = (t + 1.0) * xg - ch.mu  # visits over steps 1 .. t
+            at[t][0][g0 : g0 + xg.shape[0]] = counts @ rf
+            at[t][1][g0 : g0 + xg.shape[0]] = counts @ r
+            if t in self.x_at:
+                self.x_at[t][g0 : g0 + xg.shape[0]] = xg
+
+        x, _ = _run_srrw(
+            self.g, ch, self.alphas, step_exponent, starts, n_steps, gen, False, "numpy", None,
+            progress=progress, caller=caller, checkpoints=cps, on_checkpoint=keep,
+        )  # fmt: skip
+        return x
+
+    def result(self, n_steps, x, alpha, caller, stacklevel=2):
+        """The :class:`GraphEstimateResult` of a run of ``n_steps`` (``x``: the measures at
+        ``n_steps``; ``None`` reads them from the checkpoint)."""
+        g, ch, rf, r, at = self.g, self.ch, self.rf, self.r, self.at
+        chain, mh_target, f, alphas = self.chain, self.mh_target, self.f, self.alphas
+        grid, burn_in, interval = self.grids[n_steps], self.burn_in, self.interval
+        if x is None:
+            x = self.x_at[n_steps]
+        n_walkers = x.shape[0]
+        a_max = float(alphas.max())
+        reliable, z = True, 0.0
+        if grid:
+            counts_n = (n_steps + 1.0) * x - ch.mu
+            num_n, den_n = counts_n @ rf, counts_n @ r
+            m_sel = grid[0]
+            per_walker = (num_n - at[m_sel][0]) / (den_n - at[m_sel][1])[:, None]
+            if burn_in == "auto":
+                reliable = m_sel >= _transient(g, chain, mh_target)
+                if n_steps >= 4 and n_steps // 4 >= 1:
+                    a4, a2 = at[n_steps // 4], at[n_steps // 2]
+                    q2 = (a2[0] - a4[0]) / (a2[1] - a4[1])[:, None]
+                    half = (num_n - a2[0]) / (den_n - a2[1])[:, None]
+                    z = _quarter_check(half, q2)
+                    from scipy.stats import t as student
+
+                    z_max = float(student.ppf(1 - _RELIABLE_P / 2, n_walkers - 1))
+                    reliable = reliable and z <= z_max
+        else:
+            m_sel = 0
+            per_walker = (x @ rf) / (x @ r)[:, None]
+        estimate = per_walker.mean(axis=0)
+        if interval == "walkers":
+            se = per_walker.std(axis=0, ddof=1) / np.sqrt(n_walkers)
+        else:
+            if g.n_nodes > _MAX_DENSE_NODES:
+                raise InvalidParameterError(
+                    f"interval='asymptotic' in {caller} uses a dense eigendecomposition and is "
+                    f"limited to {_MAX_DENSE_NODES} nodes; the graph has {g.n_nodes}."
+                )
+            V = _dense_covariance(g.transition_matrix(chain, mh_target).toarray(), ch.mu, a_max)
+            gv = r[:, None] * (self.f2 - estimate) / float(ch.mu @ r)
+            var = np.einsum("ik,ij,jk->k", gv, V, gv)
+            se = np.sqrt(np.maximum(var, 0.0) / (n_steps * n_walkers))
+        if not reliable:
+            warnings.warn(
+                f"{caller}: the SRRW's start-up transient (about "
+                f"{_transient(g, chain, mh_target)} steps here: 4 max(3 / min(mu), 20 t_rel)) is "
+                f"not over well within n_steps={n_steps} (alpha={a_max:g}): the estimates of the "
+                f"last two quarters of the walks differ by {z:.1f} standard errors, or n_steps < "
+                "2 x the transient. The interval is not to be trusted (result.reliable is "
+                "False); run longer walks.",
+                UserWarning,
+                stacklevel=stacklevel,
             )
-        V = _dense_covariance(g.transition_matrix(chain, mh_target).toarray(), ch.mu, a_max)
-        gv = r[:, None] * (f2 - estimate) / float(ch.mu @ r)
-        var = np.einsum("ik,ij,jk->k", gv, V, gv)
-        se = np.sqrt(np.maximum(var, 0.0) / (n_steps * n_walkers))
-    if not reliable:
-        warnings.warn(
-            f"{caller}: the SRRW's start-up transient (about {_transient(g, chain, mh_target)}"
-            " steps here: 4 max(3 / min(mu), 20 t_rel)) is not over "
-            "well within "
-            f"n_steps={n_steps} (alpha={a_max:g}): the estimates of the last two quarters of the "
-            f"walks differ by {z:.1f} standard errors, or n_steps < 2 x the transient. The "
-            "interval is not to be trusted (result.reliable is False); run longer walks.",
-            UserWarning,
-            stacklevel=2,
+        if f.ndim == 1:
+            estimate, se, per_walker = float(estimate[0]), float(se[0]), per_walker[:, 0]
+        alpha_out = float(alphas[0]) if np.ndim(alpha) == 0 else alphas
+        return GraphEstimateResult(
+            estimate=estimate,
+            standard_error=se,
+            per_walker=per_walker,
+            n_walkers=int(n_walkers),
+            n_steps=n_steps,
+            alpha=alpha_out,
+            interval=interval,
+            burn_in=int(m_sel),
+            reliable=reliable,
         )
-    if f.ndim == 1:
-        estimate, se, per_walker = float(estimate[0]), float(se[0]), per_walker[:, 0]
-    alpha_out = float(alphas[0]) if np.ndim(alpha) == 0 else alphas
-    return GraphEstimateResult(
-        estimate=estimate,
-        standard_error=se,
-        per_walker=per_walker,
-        n_walkers=int(n_walkers),
-        n_steps=n_steps,
-        alpha=alpha_out,
-        interval=interval,
-        burn_in=int(m_sel),
-        reliable=reliable,
-    )
+
+
+def _auto_grid(g, chain, mh_target, n_steps, a_max, windows):
+    """``[m]`` with the automatic burn-in ``m = max(T, n / 8)`` (at most ``n / 2``), or ``[]``."""
+    grid = []
+    if a_max > 0 and windows:
+        floor = _transient(g, chain, mh_target)
+        grid = [max(floor, n_steps // 8, 1)]
+        if grid[0] > n_steps // 2:
+            grid = [max(n_steps // 2, 1)]
+    return grid
+
+
+def _graph_average_lengths(g, values, lengths, *, alpha, chain, n_walkers, rng):
+    """``[graph_average(g, values, n_steps=n, alpha=alpha, chain=chain, n_walkers=n_walkers,
+    rng=rng) for n in lengths]`` (uniform target, defaults otherwise) from ONE run of
+    ``max(lengths)`` steps: the walks of a shorter run are the prefixes of the longer one's.
+    For studies over run lengths (benchmarks/walks_srrw_coverage.py); the equality with separate
+    calls is tested in tests/walks/test_walks_bias.py."""
+    caller = "graph_average"
+    f = _check_values(values, g.n_nodes)
+    n_max = int(max(lengths))
+    alphas = _check_alpha(float(alpha), n_max, caller)
+    pi = np.full(g.n_nodes, 1.0 / g.n_nodes)
+    mh_target = pi if chain == "mhrw" else None
+    gen = as_generator(rng)
+    ch = g.chain(chain, mh_target)
+    r = pi / ch.mu
+    starts = _starts(g, ch, None, n_walkers, gen, caller)
+    plan = _Plan(g, ch, chain, mh_target, f, r, alphas, "auto", True, "walkers")
+    for n in lengths:
+        plan.add(int(n), _auto_grid(g, chain, mh_target, int(n), float(alpha), True))
+    x = plan.run(starts, n_max, 1.0, gen, False, caller)
+    return [plan.result(int(n), x if int(n) == n_max else None, float(alpha), caller)
+            for n in lengths]  # fmt: skip

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .._validation import InvalidParameterError
 
-__all__ = ["WalkGraph", "as_walk_graph", "Chain"]
+__all__ = ["WalkGraph", "as_walk_graph", "Chain", "GraphLike", "RNGLike"]
+
+#: What the walks accept as a graph: a scipy.sparse adjacency matrix, a dense square array, a
+#: networkx graph, a PyTorch Geometric edge_index or Data, or a WalkGraph.
+GraphLike = Any
+#: SPEC 7 randomness: None, an int seed, a numpy Generator (or a torch Generator).
+RNGLike = Any
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -32,8 +40,8 @@ class Chain:
     cdf: np.ndarray
     mu: np.ndarray
     reversible: bool
-    table: np.ndarray = None
-    accept: np.ndarray = None
+    table: np.ndarray | None = None
+    accept: np.ndarray | None = None
 
 
 def _row_cumsum(indptr, prob):
@@ -52,12 +60,17 @@ class WalkGraph:
 
     Parameters
     ----------
-    graph : scipy.sparse matrix or array, dense array-like, networkx.Graph or WalkGraph
-        Symmetric non-negative adjacency matrix (entries are edge weights) or an undirected
-        networkx graph. Self-loops are allowed; isolated nodes and disconnected graphs are not.
+    graph : scipy.sparse matrix or array, dense array-like, networkx.Graph, PyG edge_index or Data, or WalkGraph
+        Symmetric non-negative adjacency matrix (entries are edge weights), an undirected
+        networkx graph, a PyTorch Geometric ``edge_index`` (a torch *integer* tensor of shape
+        (2, n_edges) listing both directions of every edge; a float tensor is read as a dense
+        adjacency matrix) or a ``torch_geometric.data.Data`` (its ``edge_index``, ``num_nodes``
+        and, when present, ``edge_weight``). See also :meth:`from_edge_index`. Self-loops are
+        allowed; isolated nodes and disconnected graphs are not.
     weight : str or None, default "weight"
         Edge attribute used as weight for networkx graphs (missing attributes count as 1);
-        ``None`` ignores weights. For matrices, ``weight=None`` uses the sparsity pattern only.
+        ``None`` ignores weights. For matrices, ``weight=None`` uses the sparsity pattern only;
+        for a PyG ``Data``, ``weight=None`` ignores its ``edge_weight``.
 
     Attributes
     ----------
@@ -72,6 +85,11 @@ class WalkGraph:
     nodes : list or None
         networkx node labels in index order (``None`` for matrix input).
 
+    See Also
+    --------
+    random_walk : Walks on a graph.
+    WalkGraph.from_edge_index : Build one from a PyTorch Geometric ``edge_index``.
+
     Examples
     --------
     >>> import networkx as nx
@@ -81,13 +99,53 @@ class WalkGraph:
     (34, 78, 17)
     """
 
-    def __init__(self, graph, *, weight="weight"):
+    def __init__(self, graph: GraphLike, *, weight: str | None = "weight") -> None:
         if isinstance(graph, WalkGraph):
             self.__dict__.update(graph.__dict__)
-            self._chains = {}
+            self._chains: dict[Any, Any] = {}
             return
         A, nodes = _to_csr(graph, weight)
         self._set(A, nodes)
+
+    @classmethod
+    def from_edge_index(
+        cls,
+        edge_index: Any,
+        *,
+        n_nodes: int | None = None,
+        edge_weight: Any = None,
+    ) -> WalkGraph:
+        """Build a graph from a PyTorch Geometric ``edge_index``.
+
+        Parameters
+        ----------
+        edge_index : torch.Tensor or ndarray of int, shape (2, n_edges)
+            Source and target node of every directed edge; an undirected graph lists both
+            directions (as ``torch_geometric.utils.to_undirected`` makes them). A repeated edge
+            adds its weight (multiplicity).
+        n_nodes : int, optional
+            Number of nodes (PyG's ``num_nodes``); default ``edge_index.max() + 1``.
+        edge_weight : torch.Tensor or ndarray of shape (n_edges,), optional
+            Non-negative edge weights (default 1).
+
+        Returns
+        -------
+        WalkGraph
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from samplingstats.walks import WalkGraph
+        >>> ei = np.array([[0, 1, 1, 2], [1, 0, 2, 1]])  # the path 0 - 1 - 2
+        >>> g = WalkGraph.from_edge_index(ei)
+        >>> g.n_nodes, g.n_edges, g.degree.tolist()
+        (3, 2, [1, 2, 1])
+        """
+        A = _edge_index_csr(edge_index, n_nodes, edge_weight, "edge_index")
+        A, nodes = _check_csr(A, None, "weight", from_edge_index=True)
+        self = cls.__new__(cls)
+        self._set(A, nodes)
+        return self
 
     # -- construction ------------------------------------------------------------------------
     def _set(self, A, nodes):
@@ -105,10 +163,10 @@ class WalkGraph:
         self.n_edges = int((self.indices.shape[0] - loops) // 2 + loops)
         self.nodes = nodes
         self._label_index = None
-        self._chains = {}
+        self._chains: dict[Any, Any] = {}
 
     @property
-    def strength(self):
+    def strength(self) -> NDArray[np.float64]:
         """Weighted degree (row sums of the adjacency); the degree when unweighted."""
         if self.weights is None:
             return self.degree.astype(np.float64)
@@ -118,8 +176,18 @@ class WalkGraph:
         kind = "weighted" if self.weights is not None else "unweighted"
         return f"WalkGraph({self.n_nodes} nodes, {self.n_edges} edges, {kind})"
 
-    def node_index(self, label):
+    def node_index(self, label: Any) -> int:
         """Index of a node: a networkx label (when built from networkx) or an int index.
+
+        Parameters
+        ----------
+        label : hashable or int
+            A networkx node label, or an index in ``[0, n_nodes)`` for matrix input.
+
+        Returns
+        -------
+        int
+            The node's row in the CSR arrays.
 
         Examples
         --------
@@ -155,13 +223,44 @@ class WalkGraph:
         return int(label)
 
     # -- chains ------------------------------------------------------------------------------
-    def chain(self, name, target=None):
+    def chain(
+        self, name: Literal["srw", "mhrw", "nbrw"], target: ArrayLike | str | None = None
+    ) -> Chain:
         """Return the :class:`Chain` for ``name`` in {"srw", "mhrw", "nbrw"} (cached).
 
-        ``target`` (MHRW only) is a positive vector over nodes (normalised here) or ``None`` /
-        ``"uniform"`` for the uniform distribution.
+        Parameters
+        ----------
+        name : {"srw", "mhrw", "nbrw"}
+            The base chain.
+        target : array of shape (n_nodes,), "uniform" or None
+            MHRW only: a positive vector over nodes (normalised here); ``None`` / ``"uniform"``
+            for the uniform distribution.
+
+        Returns
+        -------
+        Chain
+            The chain's kernel tables and stationary distribution ``mu``.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from samplingstats.walks import WalkGraph
+        >>> ch = WalkGraph(nx.path_graph(3)).chain("srw")
+        >>> ch.mu.tolist()
+        [0.25, 0.5, 0.25]
         """
-        key = (name, None if target is None else target.tobytes())
+        if not isinstance(name, str) or name not in ("srw", "mhrw", "nbrw"):
+            raise InvalidParameterError(
+                "The 'name' parameter of WalkGraph.chain must be a str among {'mhrw', 'nbrw', "
+                f"'srw'}}. Got {name!r} instead."
+            )
+        tgt: np.ndarray | None
+        if target is None or isinstance(target, np.ndarray):
+            tgt = target
+        else:
+            tgt = _check_target(target, self, "WalkGraph.chain")
+        target = tgt
+        key = (name, None if tgt is None else tgt.tobytes())
         ch = self._chains.get(key)
         if ch is None:
             ch = self._build_chain(name, target)
@@ -216,8 +315,22 @@ class WalkGraph:
             return Chain(name, 1, prob, selfp, cdf, pi, True, cdf)
         raise ValueError(name)  # pragma: no cover - the wrappers validate names
 
-    def transition_matrix(self, chain="srw", target=None):
+    def transition_matrix(
+        self, chain: Literal["srw", "mhrw"] = "srw", target: ArrayLike | str | None = None
+    ) -> Any:
         """The base chain's transition matrix as a scipy.sparse CSR matrix (self-loops included).
+
+        Parameters
+        ----------
+        chain : {"srw", "mhrw"}, default "srw"
+            The reversible base chain.
+        target : array of shape (n_nodes,), "uniform" or None
+            MHRW stationary distribution (uniform by default).
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix, shape (n_nodes, n_nodes)
+            Row-stochastic ``P``.
 
         Examples
         --------
@@ -284,11 +397,92 @@ def _is_networkx(obj) -> bool:
     return type(obj).__module__.split(".")[0] == "networkx"
 
 
+def _is_torch_tensor(obj) -> bool:
+    return type(obj).__module__.split(".")[0] == "torch" and hasattr(obj, "dtype")
+
+
+def _is_pyg_data(obj) -> bool:
+    return type(obj).__module__.split(".")[0] == "torch_geometric" and hasattr(obj, "edge_index")
+
+
+def _is_edge_index(obj) -> bool:
+    """A torch integer tensor of shape (2, E): a PyTorch Geometric ``edge_index``."""
+    if not _is_torch_tensor(obj) or getattr(obj, "ndim", 0) != 2 or obj.shape[0] != 2:
+        return False
+    return not (
+        obj.dtype.is_floating_point or obj.dtype.is_complex or str(obj.dtype) == "torch.bool"
+    )
+
+
+def _edge_index_csr(edge_index, n_nodes, edge_weight, caller_name="graph"):
+    """CSR adjacency of a PyG ``edge_index`` (2, E) with optional (E,) ``edge_weight``."""
+    import scipy.sparse as sp
+
+    from .._backend import to_numpy
+
+    ei = np.asarray(to_numpy(edge_index))
+    if ei.ndim != 2 or ei.shape[0] != 2 or not np.issubdtype(ei.dtype, np.integer):
+        raise InvalidParameterError(
+            f"Argument {caller_name!r} must be an integer edge_index of shape (2, n_edges). Got "
+            f"dtype {ei.dtype} and shape {ei.shape} instead."
+        )
+    ei = ei.astype(np.int64, copy=False)
+    if ei.size and ei.min() < 0:
+        raise InvalidParameterError(
+            f"Argument {caller_name!r} (an edge_index) must hold node indices >= 0; got "
+            f"{int(ei.min())}."
+        )
+    top = int(ei.max()) + 1 if ei.size else 0
+    if n_nodes is None:
+        n_nodes = top
+    else:
+        if isinstance(n_nodes, bool) or not isinstance(n_nodes, (numbers.Integral, np.integer)):
+            raise InvalidParameterError(
+                f"The 'n_nodes' parameter must be an int (the number of nodes). Got {n_nodes!r} "
+                "instead."
+            )
+        n_nodes = int(n_nodes)
+        if n_nodes < top:
+            raise InvalidParameterError(
+                f"The 'n_nodes' parameter is {n_nodes} but the edge_index refers to node {top - 1}."
+            )
+    if edge_weight is None:
+        w = np.ones(ei.shape[1])
+    else:
+        wt = to_numpy(edge_weight)
+        if np.iscomplexobj(wt):
+            raise TypeError(
+                "The 'edge_weight' of the edge_index graph must be real; got a complex array."
+            )
+        try:
+            w = np.asarray(wt, dtype=np.float64).reshape(-1)
+        except (TypeError, ValueError):
+            raise InvalidParameterError(
+                f"The 'edge_weight' of the edge_index graph must be numeric. Got "
+                f"{type(edge_weight).__name__} instead."
+            ) from None
+        if w.shape[0] != ei.shape[1]:
+            raise InvalidParameterError(
+                f"The 'edge_weight' of the edge_index graph must have one weight per edge "
+                f"({ei.shape[1]}). Got {w.shape[0]} instead."
+            )
+    A = sp.csr_matrix((w, (ei[0], ei[1])), shape=(n_nodes, n_nodes), dtype=np.float64)
+    return A
+
+
 def _to_csr(graph, weight):
     import scipy.sparse as sp
 
     nodes = None
-    if _is_networkx(graph):
+    from_edge_index = False
+    if _is_pyg_data(graph):
+        ew = getattr(graph, "edge_weight", None) if weight is not None else None
+        A = _edge_index_csr(graph.edge_index, getattr(graph, "num_nodes", None), ew)
+        from_edge_index = True
+    elif _is_edge_index(graph):
+        A = _edge_index_csr(graph, None, None)
+        from_edge_index = True
+    elif _is_networkx(graph):
         from .._optional import import_optional
 
         nx = import_optional("networkx", purpose="samplingstats.walks with a networkx graph")
@@ -303,20 +497,54 @@ def _to_csr(graph, weight):
                 "Argument 'graph' must be a simple graph; got a networkx multigraph "
                 f"({type(graph).__name__}). Convert it with networkx.Graph(graph)."
             )
+        if graph.number_of_nodes() < 2:
+            raise InvalidParameterError(
+                f"Argument 'graph' must have at least 2 nodes, got {graph.number_of_nodes()} (an "
+                "empty or one-node networkx graph)."
+            )
         nodes = list(graph.nodes())
         if weight is not None and not isinstance(weight, str):
             raise InvalidParameterError(
                 f"The 'weight' parameter must be a str or None. Got {weight!r} instead."
             )
+        if weight is not None:
+            for u, v, wt in graph.edges(data=weight):
+                if wt is None:
+                    continue
+                if isinstance(wt, complex) or np.iscomplexobj(wt):
+                    raise TypeError(
+                        f"The 'weight' parameter names the edge attribute {weight!r}, which must "
+                        f"be a real number; edge ({u!r}, {v!r}) has the complex value {wt!r}."
+                    )
+                if isinstance(wt, (str, bytes, bool)) or not isinstance(wt, numbers.Real):
+                    raise InvalidParameterError(
+                        f"The 'weight' parameter names the edge attribute {weight!r}, which must "
+                        f"be a number; edge ({u!r}, {v!r}) has {wt!r} "
+                        f"({type(wt).__name__}). Pass weight=None to ignore the attribute."
+                    )
         A = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=weight, format="csr")
         A = sp.csr_matrix(A, dtype=np.float64)
     elif sp.issparse(graph):
+        if np.issubdtype(graph.dtype, np.complexfloating):
+            raise TypeError(
+                "Argument 'graph' must be a real adjacency matrix; got a complex sparse matrix "
+                f"(dtype {graph.dtype}). Pass its real part or its absolute values explicitly."
+            )
         A = sp.csr_matrix(graph, dtype=np.float64, copy=True)  # never modify the input
     else:
         if isinstance(graph, (str, bytes)) or graph is None:
             raise InvalidParameterError(
                 "Argument 'graph' must be a scipy.sparse adjacency matrix, a dense square array, "
                 f"a networkx graph or a WalkGraph. Got {type(graph).__name__} instead."
+            )
+        if _is_torch_tensor(graph):
+            from .._backend import to_numpy
+
+            graph = to_numpy(graph)
+        if np.iscomplexobj(graph):
+            raise TypeError(
+                "Argument 'graph' must be a real adjacency matrix; got complex entries. Pass its "
+                "real part or its absolute values explicitly."
             )
         try:
             arr = np.asarray(graph, dtype=np.float64)
@@ -331,6 +559,12 @@ def _to_csr(graph, weight):
                 f"{arr.shape}."
             )
         A = sp.csr_matrix(arr)
+    return _check_csr(A, nodes, weight, is_nx=_is_networkx(graph), from_edge_index=from_edge_index)
+
+
+def _check_csr(A, nodes, weight, *, is_nx=False, from_edge_index=False):
+    """Validate a CSR adjacency (square, >= 2 nodes, finite, non-negative, symmetric, no
+    isolated node, connected); returns the cleaned matrix and ``nodes``."""
     if A.shape[0] != A.shape[1]:
         raise InvalidParameterError(
             f"Argument 'graph' must be a square adjacency matrix, got shape {A.shape}."
@@ -350,7 +584,7 @@ def _to_csr(graph, weight):
             f"is {float(A.data[k])!r}."
         )
     A.eliminate_zeros()
-    if weight is None and not _is_networkx(graph):
+    if weight is None and not is_nx:
         A.data[:] = 1.0
     A.sort_indices()
     D = A - A.T
@@ -362,9 +596,15 @@ def _to_csr(graph, weight):
         if bad.any():
             k = int(np.flatnonzero(bad)[0])
             i, j = int(Dc.row[k]), int(Dc.col[k])
+            hint = (
+                " An edge_index must list both directions of every edge (torch_geometric.utils."
+                "to_undirected)."
+                if from_edge_index
+                else ""
+            )
             raise InvalidParameterError(
                 "Argument 'graph' must be a symmetric adjacency matrix (an undirected graph); "
-                f"entry ({i}, {j}) is {A[i, j]!r} but entry ({j}, {i}) is {A[j, i]!r}."
+                f"entry ({i}, {j}) is {A[i, j]!r} but entry ({j}, {i}) is {A[j, i]!r}.{hint}"
             )
         A = ((A + A.T) * 0.5).tocsr()
         A.sort_indices()
@@ -407,6 +647,8 @@ def _check_target(target, g, caller):
         )
     from .._backend import to_numpy
 
+    if np.iscomplexobj(to_numpy(target)):
+        raise TypeError(f"The 'target' parameter of {caller} must be real; got complex values.")
     try:
         t = np.asarray(to_numpy(target), dtype=np.float64)
     except (TypeError, ValueError):

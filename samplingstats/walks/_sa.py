@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+from collections.abc import Callable
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .._progress import check_progress, get_logger, progress_bar
 from .._results import Result
 from .._rng import as_generator
 from .._validation import Interval, InvalidParameterError, validate_params
-from ._graph import _check_target, as_walk_graph
-from ._walks import _check_alpha, _check_chain, _run_srrw, _starts
+from ._compat import renamed_parameters
+from ._graph import GraphLike, RNGLike, _check_target, as_walk_graph
+from ._walks import _check_alpha, _check_chain, _check_srrw_sizes, _run_srrw, _starts
 
 __all__ = ["sa_srrw", "SASRRWResult"]
 
@@ -39,15 +43,41 @@ class SASRRWResult(Result):
         ``"beta=gamma"`` (O(1/alpha)) or ``"gamma=o(beta)"`` (no gain from alpha).
     n_steps : int
         Steps per walker.
+
+    See Also
+    --------
+    sa_srrw : Returns this result.
     """
 
-    theta: np.ndarray
-    last_iterate: np.ndarray
-    history: np.ndarray
-    history_steps: np.ndarray
-    empirical_measure: np.ndarray
+    theta: NDArray[np.float64]
+    last_iterate: NDArray[np.float64]
+    history: NDArray[np.float64]
+    history_steps: NDArray[np.int64]
+    empirical_measure: NDArray[np.float64]
     regime: str
     n_steps: int
+
+
+def _as_gradient(value, caller):
+    """``grad``'s return value as float64; non-numeric or complex values are refused naming
+    ``grad``."""
+    if value is None:
+        raise InvalidParameterError(
+            f"The 'grad' parameter of {caller} must return a numeric array like theta0. It "
+            "returned None."
+        )
+    if np.iscomplexobj(value):
+        raise TypeError(
+            f"The 'grad' parameter of {caller} must return real values; it returned a complex "
+            f"{type(value).__name__}."
+        )
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(
+            f"The 'grad' parameter of {caller} must return a numeric array like theta0. It "
+            f"returned {type(value).__name__} {str(value)[:60]!r} instead."
+        ) from None
 
 
 def _regime(a, b):
@@ -58,6 +88,7 @@ def _regime(a, b):
     return "gamma=o(beta)"
 
 
+@renamed_parameters({"base": "chain"}, n_positional=3, positional="n_steps")
 @validate_params(
     {
         "grad": ["callable"],
@@ -73,24 +104,24 @@ def _regime(a, b):
     caller="sa_srrw",
 )
 def sa_srrw(
-    grad,
-    graph,
-    theta0,
+    grad: Callable[[Any, Any], ArrayLike],
+    graph: GraphLike,
+    theta0: ArrayLike,
     *,
-    n_steps,
-    alpha,
-    gamma_exponent=0.8,
-    beta_exponent=0.9,
-    chain="mhrw",
-    target=None,
-    n_walkers=1,
-    vectorized=False,
-    polyak=False,
-    record_every=None,
-    start=None,
-    rng=None,
-    progress=False,
-):
+    n_steps: int,
+    alpha: float | ArrayLike,
+    gamma_exponent: float = 0.8,
+    beta_exponent: float = 0.9,
+    chain: Literal["srw", "mhrw"] = "mhrw",
+    target: ArrayLike | Literal["uniform"] | None = None,
+    n_walkers: int = 1,
+    vectorized: bool = False,
+    polyak: bool = False,
+    record_every: int | None = None,
+    start: Any = None,
+    rng: RNGLike = None,
+    progress: bool = False,
+) -> SASRRWResult:
     """Stochastic approximation with SRRW-driven sampling (SA-SRRW).
 
     Runs ``X_{n+1} ~ K_{X_n, .}[x_n]`` (a self-repellent walk), ``x_{n+1} = x_n + gamma_{n+1}
@@ -117,7 +148,7 @@ def sa_srrw(
         ``grad(theta, node) -> array like theta`` (node is an int index). With
         ``vectorized=True``: ``grad(thetas, nodes)`` with ``thetas`` of shape (n_walkers, dim) and
         ``nodes`` of shape (n_walkers,), returning (n_walkers, dim).
-    graph : scipy.sparse matrix, dense array, networkx.Graph or WalkGraph
+    graph : scipy.sparse matrix, dense array, networkx.Graph, PyG edge_index or Data, or WalkGraph
         Connected undirected graph (the agents' communication graph).
     theta0 : array-like of shape (dim,)
         Starting point (a scalar is treated as dim 1).
@@ -156,6 +187,11 @@ def sa_srrw(
     InvalidParameterError
         Invalid parameters, or ``grad`` returning a wrong shape or non-finite values.
 
+    See Also
+    --------
+    self_repellent_walk : The walk that drives the iterates.
+    graph_average : Node averages from SRRW walkers (no optimisation).
+
     Examples
     --------
     Distributed mean estimation: agent ``i`` holds ``v_i`` and ``F_i(theta) = |theta - v_i|^2/2``.
@@ -181,17 +217,22 @@ def sa_srrw(
         raise InvalidParameterError(
             f"The 'target' parameter of {caller} is only used with chain='mhrw'. Got chain={chain!r}."
         )
+    if np.iscomplexobj(theta0):
+        raise TypeError(f"The 'theta0' parameter of {caller} must be real; got complex values.")
     try:
         th0 = np.atleast_1d(np.asarray(theta0, dtype=np.float64))
     except (TypeError, ValueError):
         raise InvalidParameterError(
             f"The 'theta0' parameter of {caller} must be a numeric array. Got {theta0!r} instead."
         ) from None
-    if th0.ndim != 1 or not np.all(np.isfinite(th0)):
+    if th0.ndim != 1 or th0.shape[0] == 0 or not np.all(np.isfinite(th0)):
         raise InvalidParameterError(
-            f"The 'theta0' parameter of {caller} must be a finite 1-D array (or scalar). Got "
-            f"shape {th0.shape} instead."
+            f"The 'theta0' parameter of {caller} must be a finite non-empty 1-D array (or "
+            f"scalar). Got shape {th0.shape}"
+            + (" with non-finite entries" if th0.size and not np.all(np.isfinite(th0)) else "")
+            + " instead."
         )
+    _check_srrw_sizes(g, int(n_walkers), n_steps, True, caller)
     gen = as_generator(rng)
     ch = g.chain(chain, tgt)
     starts = _starts(g, ch, start, n_walkers, gen, caller)
@@ -230,7 +271,7 @@ def sa_srrw(
             nodes = trace[:, t + 1]
             b = betas[t]
             if vectorized:
-                gr = np.asarray(grad(theta.copy(), nodes.copy()), dtype=np.float64)
+                gr = _as_gradient(grad(theta.copy(), nodes.copy()), caller)
                 if t == 0 and gr.shape != theta.shape:
                     raise InvalidParameterError(
                         f"grad must return an array of shape {theta.shape} with vectorized=True "
@@ -239,7 +280,7 @@ def sa_srrw(
                 theta = theta - b * gr
             else:
                 for w in range(W):
-                    gw = np.asarray(grad(theta[w].copy(), int(nodes[w])), dtype=np.float64)
+                    gw = _as_gradient(grad(theta[w].copy(), int(nodes[w])), caller)
                     if t == 0 and gw.reshape(-1).shape != (dim,):
                         raise InvalidParameterError(
                             f"grad must return an array of shape ({dim},) like theta0. Got shape "

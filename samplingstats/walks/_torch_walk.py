@@ -98,13 +98,25 @@ def _graph_tensors(g, ch, device):
     return torch, indptr, indices, deg
 
 
-def torch_random_walk(g, ch, starts, n_steps, gen, device):
-    """Trace tensor (W, n_steps + 1) of int64 on ``device``."""
+def torch_random_walk(g, ch, starts, n_steps, gen, device, record=True, vals=None, batch_len=1,
+                      n_batches=1, count=False):  # fmt: skip
+    """Walk ``starts.shape[0]`` walkers on ``device``; returns ``(trace, counts, sums)``.
+
+    ``trace``: int64 tensor (W, n_steps + 1) when ``record``, else None. Streaming (memory
+    independent of ``n_steps``): with ``count`` the pooled visits of steps ``1 .. n_steps``
+    (int64 tensor (n_nodes,)); with ``vals`` (float64 (n_nodes, k)) the per-walker batch sums
+    (float64 tensor (W, n_batches, k)), step ``t`` in batch ``min((t - 1) // batch_len,
+    n_batches - 1)``, added step by step in the order of the numba kernel (so the sums of a
+    recorded trace, :func:`samplingstats._kernels._walk.trace_sums`, equal them bit for bit).
+    """
     dev = resolve_device(device)
     if _use_fused(dev):
         from ._cuda_walk import fused_random_walk
 
-        out = _try_fused(fused_random_walk, g, ch, starts, n_steps, gen, dev)
+        out = _try_fused(
+            fused_random_walk, g, ch, starts, n_steps, gen, dev, record, vals, batch_len,
+            n_batches, count,
+        )  # fmt: skip
         if out is not None:
             return out
     torch, indptr, indices, deg = _graph_tensors(g, ch, dev)
@@ -112,8 +124,16 @@ def torch_random_walk(g, ch, starts, n_steps, gen, device):
     W = starts.shape[0]
     pos = torch.as_tensor(starts, device=dev)
     prev = torch.full((W,), -1, dtype=torch.int64, device=dev)
-    trace = torch.empty((W, n_steps + 1), dtype=torch.int64, device=dev)
-    trace[:, 0] = pos
+    trace = counts = sums = None
+    if record:
+        trace = torch.empty((W, n_steps + 1), dtype=torch.int64, device=dev)
+        trace[:, 0] = pos
+    if count:
+        counts = torch.zeros(g.n_nodes, dtype=torch.int64, device=dev)
+        ones = torch.ones(W, dtype=torch.int64, device=dev)
+    if vals is not None:
+        vals_t = torch.as_tensor(np.ascontiguousarray(vals, dtype=np.float64), device=dev)
+        sums = torch.zeros((W, n_batches, vals_t.shape[1]), dtype=torch.float64, device=dev)
     nnz = indices.shape[0]
     if ch.kind == 3:
         accept = torch.as_tensor(ch.accept, device=dev)
@@ -145,8 +165,13 @@ def torch_random_walk(g, ch, starts, n_steps, gen, device):
             nxt = torch.where(back, indices[a + d - 1], j)
         prev = pos
         pos = nxt
-        trace[:, t] = pos
-    return trace
+        if record:
+            trace[:, t] = pos
+        if count:
+            counts.index_add_(0, pos, ones)
+        if sums is not None:
+            sums[:, min((t - 1) // batch_len, n_batches - 1)] += vals_t[pos]
+    return trace, counts, sums
 
 
 def torch_srrw(g, ch, alphas, step_exponent, starts, n_steps, gen, record, device):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import numbers
 import time
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .._backend import resolve_backend
 from .._progress import check_progress, get_logger, progress_bar
@@ -19,7 +21,12 @@ from .._validation import (
     check_param,
     validate_params,
 )
+from ._compat import deprecated_attribute, renamed_parameters
 from ._graph import _check_target, as_walk_graph
+
+if TYPE_CHECKING:
+    from ._estimators import GraphEstimateResult
+    from ._graph import GraphLike, RNGLike
 
 __all__ = ["random_walk", "self_repellent_walk", "WalkResult", "SRRWResult"]
 
@@ -87,23 +94,35 @@ class WalkResult(Result):
         each of the ``k`` columns) over the batch's steps (what :meth:`average` needs).
     batch_lengths : ndarray of int64, shape (n_batches,), or None
         Steps in each batch (equal, the last one takes the remainder).
+
+    See Also
+    --------
+    random_walk : Returns this result.
+    WalkResult.average : Node average with a batch-means interval.
     """
 
-    trace: object
+    trace: Any
     chain: str
-    target: np.ndarray
+    target: NDArray[np.float64]
     n_steps: int
     n_walkers: int
-    nodes: list | None = None
-    node_counts: np.ndarray | None = None
-    value_sums: np.ndarray | None = None
-    batch_lengths: np.ndarray | None = None
+    nodes: list[Any] | None = None
+    node_counts: NDArray[np.int64] | None = None
+    value_sums: NDArray[np.float64] | None = None
+    batch_lengths: NDArray[np.int64] | None = None
 
-    def visit_counts(self, burn_in=0):
+    stationary = deprecated_attribute("stationary", "target")
+
+    def visit_counts(self, burn_in: int = 0) -> NDArray[np.int64]:
         """Visits per walker and node after dropping the first ``burn_in`` steps.
 
         Needs the trace (``record_trace=True``); the streaming mode keeps the pooled
         ``node_counts`` instead.
+
+        Parameters
+        ----------
+        burn_in : int, default 0
+            Steps dropped at the start of each walk (``0 <= burn_in <= n_steps``).
 
         Returns
         -------
@@ -122,7 +141,9 @@ class WalkResult(Result):
         offs = (np.arange(tr.shape[0]) * n)[:, None]
         return np.bincount((tr + offs).ravel(), minlength=n * tr.shape[0]).reshape(-1, n)
 
-    def average(self, values=None, *, n_batches=20):
+    def average(
+        self, values: ArrayLike | None = None, *, n_batches: int = 20
+    ) -> GraphEstimateResult:
         """Estimate ``theta = sum_i target_i f(i)`` with a batch-means confidence interval.
 
         The estimate is the mean of ``f`` over every walker's steps ``1 .. n_steps``. Each
@@ -146,13 +167,14 @@ class WalkResult(Result):
 
         Examples
         --------
+        A :class:`WalkGraph` built once serves both calls; its ``degree`` is f here.
+
         >>> import networkx as nx
-        >>> import numpy as np
-        >>> from samplingstats.walks import random_walk
-        >>> G = nx.karate_club_graph()
-        >>> deg = np.array([d for _, d in G.degree()], dtype=float)
-        >>> kept = random_walk(G, n_steps=20000, chain="mhrw", n_walkers=4, rng=0)
-        >>> streamed = random_walk(G, n_steps=20000, chain="mhrw", n_walkers=4, rng=0,
+        >>> from samplingstats.walks import WalkGraph, random_walk
+        >>> g = WalkGraph(nx.karate_club_graph())
+        >>> deg = g.degree.astype(float)
+        >>> kept = random_walk(g, n_steps=20000, chain="mhrw", n_walkers=4, rng=0)
+        >>> streamed = random_walk(g, n_steps=20000, chain="mhrw", n_walkers=4, rng=0,
         ...                        values=deg, record_trace=False)
         >>> a, b = kept.average(deg), streamed.average()
         >>> bool(abs(a.estimate - b.estimate) < 1e-12)
@@ -256,22 +278,37 @@ class SRRWResult(Result):
         Steps per walker.
     nodes : list or None
         networkx node labels in index order.
+
+    See Also
+    --------
+    self_repellent_walk : Returns this result.
+    srrw_asymptotic_covariance : The covariance of ``sqrt(n) (x_n - target)``.
     """
 
-    empirical_measure: object
-    trace: object
-    target: np.ndarray
-    alpha: object
+    empirical_measure: Any
+    trace: Any
+    target: NDArray[np.float64]
+    alpha: float | NDArray[np.float64]
     chain: str
     n_steps: int
-    nodes: list | None = None
+    nodes: list[Any] | None = None
 
     @property
     def n_walkers(self) -> int:
+        """Number of walkers (rows of ``empirical_measure``)."""
         return int(self.empirical_measure.shape[0])
 
-    def squared_error(self):
-        """Per-walker squared distance ``||x_n - target||^2`` (ndarray, shape (n_walkers,))."""
+    mu = deprecated_attribute("mu", "target")
+    base = deprecated_attribute("base", "chain")
+
+    def squared_error(self) -> NDArray[np.float64]:
+        """Per-walker squared distance ``||x_n - target||^2``.
+
+        Returns
+        -------
+        ndarray, shape (n_walkers,)
+            ``sum_i (x_n(i) - target_i)^2`` for each walker.
+        """
         from .._backend import to_numpy
 
         return ((to_numpy(self.empirical_measure) - self.target) ** 2).sum(axis=1)
@@ -282,6 +319,38 @@ def _check_int(value, name, low, high, caller):
         value, [Interval(numbers.Integral, low, high, closed="both")], name=name, caller=caller
     )
     return int(value)
+
+
+def _memory_limit() -> int:
+    """Physical memory in bytes (what no single allocation of a walk may exceed)."""
+    import os
+
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - non-POSIX
+        return 2**46
+
+
+def _check_alloc(nbytes, what, caller, names, hint=""):
+    """Refuse, before allocating, an array larger than the machine's memory (huge sizes would
+    otherwise end in numpy's "Unable to allocate 6.94 EiB")."""
+    limit = _memory_limit()
+    if nbytes > limit:
+        plural = "' and '" in names
+        noun, verb = ("parameters", "ask") if plural else ("parameter", "asks")
+        raise InvalidParameterError(
+            f"The '{names}' {noun} of {caller} {verb} for {what} of {nbytes / 2**30:.3g} GiB, "
+            f"more than this machine's {limit / 2**30:.3g} GiB of memory{hint}."
+        )
+
+
+def _check_srrw_sizes(g, n_walkers, n_steps, record, caller):
+    """Refuse SRRW sizes whose arrays (measures, optional trace) exceed the machine's memory."""
+    if record:
+        _check_alloc((n_steps + 1) * n_walkers * 8, "the trace (n_walkers x (n_steps + 1) "
+                     "int64)", caller, "n_steps' and 'n_walkers")  # fmt: skip
+    _check_alloc(n_walkers * g.n_nodes * 8, "the empirical measures (n_walkers x n_nodes "
+                 "float64)", caller, "n_walkers")  # fmt: skip
 
 
 def _starts(g, chain, start, n_walkers, rng, caller):
@@ -309,6 +378,7 @@ def _scalar(v):
     return v
 
 
+@renamed_parameters({}, n_positional=1, positional="n_steps")
 @validate_params(
     {
         "n_steps": [Interval(numbers.Integral, 0, None, closed="left")],
@@ -320,28 +390,30 @@ def _scalar(v):
     caller="random_walk",
 )
 def random_walk(
-    graph,
+    graph: GraphLike,
     *,
-    n_steps,
-    chain="srw",
-    n_walkers=1,
-    start=None,
-    target=None,
-    values=None,
-    record_trace=True,
-    n_batches=20,
-    rng=None,
-    backend="auto",
-    device=None,
-    progress=False,
-):
+    n_steps: int,
+    chain: Literal["srw", "mhrw", "nbrw"] = "srw",
+    n_walkers: int = 1,
+    start: Any = None,
+    target: ArrayLike | Literal["uniform"] | None = None,
+    values: ArrayLike | None = None,
+    record_trace: bool = True,
+    n_batches: int = 20,
+    rng: RNGLike = None,
+    backend: Literal["auto", "numpy", "torch"] = "auto",
+    device: Any = None,
+    progress: bool = False,
+) -> WalkResult:
     """Simulate random walks on a graph: simple, weighted, Metropolis–Hastings or non-backtracking.
 
     Parameters
     ----------
-    graph : scipy.sparse matrix, dense array, networkx.Graph or WalkGraph
+    graph : scipy.sparse matrix, dense array, networkx.Graph, PyG edge_index or Data, or WalkGraph
         Connected undirected graph: a symmetric non-negative adjacency matrix (entries are edge
-        weights) or a networkx graph (edge attribute ``"weight"`` used when present).
+        weights), a networkx graph (edge attribute ``"weight"`` used when present), a PyTorch
+        Geometric ``edge_index`` (torch integer tensor of shape (2, n_edges), both directions of
+        every edge) or ``torch_geometric.data.Data`` (see :class:`WalkGraph`).
     n_steps : int
         Steps per walker (``n_steps >= 0``).
     chain : {"srw", "mhrw", "nbrw"}, default "srw"
@@ -365,9 +437,11 @@ def random_walk(
         ``f(i)`` per node: the kernel adds ``f`` over each walker's steps, per batch of steps,
         for :meth:`WalkResult.average` (the estimate of ``sum_i target_i f(i)``).
     record_trace : bool, default True
-        Keep the trace. ``False`` is the streaming mode (numba backend): no trace, only the
-        pooled ``node_counts`` and the ``values`` sums, memory ``O(n_walkers * n_batches * k +
-        n_nodes * n_walkers / 32)`` whatever ``n_steps``; the estimates equal the trace's.
+        Keep the trace. ``False`` is the streaming mode: no trace, only the pooled
+        ``node_counts`` and the ``values`` sums, memory ``O(n_walkers * n_batches * k +
+        n_nodes * n_walkers / 32)`` (numba) or ``O(n_walkers * n_batches * k + n_nodes)``
+        (torch, fused CUDA) whatever ``n_steps``; the estimates equal those computed from the
+        trace of the same walks (bit for bit).
     n_batches : int, default 20
         Batches per walker for the batch-means standard error (with ``values``).
     rng : None, int or numpy.random.Generator
@@ -375,8 +449,9 @@ def random_walk(
         the result does not depend on the number of numba threads.
     backend : {"auto", "numpy", "torch"}, default "auto"
         ``"numpy"``: numba kernels on the CPU. ``"torch"``: vectorised steps over walkers on
-        ``device`` (suited to very many walkers on a GPU); the trace is then a tensor. ``"auto"``
-        picks torch when ``device`` is given.
+        ``device`` (suited to very many walkers on a GPU); the trace is then a tensor (the
+        streaming ``node_counts`` and ``value_sums`` are numpy arrays). ``"auto"`` picks torch
+        when ``device`` is given.
     device : str or torch.device, optional
         Torch device for ``backend="torch"`` (default CPU). On a CUDA device with numba-cuda the
         fused GPU kernel runs and the trace is identical to ``backend="numpy"``'s for the same
@@ -397,6 +472,12 @@ def random_walk(
     InvalidParameterError
         Disconnected, directed or negative-weight graphs, isolated nodes, a start node out of
         range, a non-positive target, or invalid parameters.
+
+    See Also
+    --------
+    self_repellent_walk : The self-repellent walk on a reversible base chain.
+    graph_average : Node averages with confidence intervals from independent walkers.
+    WalkGraph : A validated graph reusable across calls.
 
     Examples
     --------
@@ -430,11 +511,13 @@ def random_walk(
         f2 = np.ascontiguousarray(f.reshape(g.n_nodes, -1))
         n_batches = _check_int(n_batches, "n_batches", 2, None, caller)
         lengths = _batch_lengths(n_steps, n_batches, caller)
-    if bk == "torch" and (not record_trace or values is not None):
-        raise InvalidParameterError(
-            f"The streaming mode of {caller} (record_trace=False, values=) runs on the numba "
-            "kernels; use backend='numpy' (the torch backend returns the trace)."
-        )
+    if record_trace:
+        _check_alloc((n_steps + 1) * n_walkers * 8, "the trace (n_steps + 1) x n_walkers int64",
+                     caller, "n_steps' and 'n_walkers", " (record_trace=False streams)")  # fmt: skip
+    k = 0 if f2 is None else f2.shape[1]
+    n_b = 1 if lengths is None else lengths.shape[0]
+    _check_alloc(n_walkers * (8 * n_b * k + 64) + 8 * g.n_nodes * -(-n_walkers // _BLOCK),
+                 "the per-walker state", caller, "n_walkers")  # fmt: skip
     gen = as_generator(rng)
     ch = g.chain(chain, tgt)
     starts = _starts(g, ch, start, n_walkers, gen, caller)
@@ -452,9 +535,19 @@ def random_walk(
     t_start = time.perf_counter()
     node_counts = value_sums = None
     if bk == "torch":
+        from .._backend import to_numpy
         from ._torch_walk import torch_random_walk
 
-        trace = torch_random_walk(g, ch, starts, n_steps, gen, device)
+        trace, cnt, sums = torch_random_walk(
+            g, ch, starts, n_steps, gen, device, bool(record_trace), f2,
+            int(lengths[0]) if lengths is not None else 1,
+            lengths.shape[0] if lengths is not None else 1, not record_trace,
+        )  # fmt: skip
+        if cnt is not None:
+            node_counts = np.asarray(to_numpy(cnt), dtype=np.int64)
+        if sums is not None:
+            acc = np.asarray(to_numpy(sums), dtype=np.float64)
+            value_sums = acc if f_ndim == 2 else acc[:, :, 0]
     else:
         from .._kernels._walk import (
             _NO_ACC,
@@ -472,9 +565,10 @@ def random_walk(
         stream = not record_trace or f2 is not None
         if stream:
             vals = f2 if f2 is not None else np.zeros((g.n_nodes, 0))
-            acc = np.zeros((n_walkers, lengths.shape[0] if f2 is not None else 1, vals.shape[1]))
+            n_b = lengths.shape[0] if (f2 is not None and lengths is not None) else 1
+            acc = np.zeros((n_walkers, n_b, vals.shape[1]))
             counts = np.zeros((-(-n_walkers // _BLOCK), g.n_nodes), dtype=np.int64)
-            batch_len = int(lengths[0]) if f2 is not None else 1
+            batch_len = int(lengths[0]) if (f2 is not None and lengths is not None) else 1
         else:
             vals, acc, counts, batch_len = _NO_VALS, _NO_ACC, _NO_COUNTS, 1
         chunk = max(1, -(-n_steps // 100)) if progress else max(n_steps, 1)
@@ -545,6 +639,8 @@ def _check_alpha(alpha, n_steps, caller):
         )
     from .._backend import to_numpy
 
+    if np.iscomplexobj(to_numpy(alpha)):
+        raise TypeError(f"The 'alpha' parameter of {caller} must be real; got complex values.")
     a = np.asarray(to_numpy(alpha), dtype=np.float64)
     if a.ndim != 1 or a.shape[0] != max(n_steps, 1):
         raise InvalidParameterError(
@@ -663,6 +759,7 @@ def _run_srrw(
     return x, (trace if record else None)
 
 
+@renamed_parameters({"base": "chain"}, n_positional=1, positional="n_steps")
 @validate_params(
     {
         "n_steps": [Interval(numbers.Integral, 0, None, closed="left")],
@@ -675,21 +772,21 @@ def _run_srrw(
     caller="self_repellent_walk",
 )
 def self_repellent_walk(
-    graph,
+    graph: GraphLike,
     *,
-    n_steps,
-    alpha,
-    chain="srw",
-    target=None,
-    step_exponent=1.0,
-    n_walkers=1,
-    record_trace=False,
-    start=None,
-    rng=None,
-    backend="auto",
-    device=None,
-    progress=False,
-):
+    n_steps: int,
+    alpha: float | ArrayLike,
+    chain: Literal["srw", "mhrw"] = "srw",
+    target: ArrayLike | Literal["uniform"] | None = None,
+    step_exponent: float = 1.0,
+    n_walkers: int = 1,
+    record_trace: bool = False,
+    start: Any = None,
+    rng: RNGLike = None,
+    backend: Literal["auto", "numpy", "torch"] = "auto",
+    device: Any = None,
+    progress: bool = False,
+) -> SRRWResult:
     """Self-repellent random walk (SRRW, Doshi, Hu & Eun 2023) on a reversible base chain.
 
     At node ``i`` with empirical measure ``x`` the walker moves to ``j`` with probability
@@ -708,7 +805,7 @@ def self_repellent_walk(
 
     Parameters
     ----------
-    graph : scipy.sparse matrix, dense array, networkx.Graph or WalkGraph
+    graph : scipy.sparse matrix, dense array, networkx.Graph, PyG edge_index or Data, or WalkGraph
         Connected undirected graph (see :func:`random_walk`).
     n_steps : int
         Steps per walker.
@@ -748,6 +845,12 @@ def self_repellent_walk(
     SRRWResult
         ``empirical_measure`` (n_walkers, n_nodes), ``trace`` or None, ``target``.
 
+    See Also
+    --------
+    random_walk : The base chains (SRW, MHRW, NBRW).
+    graph_average : Bias-corrected node averages from SRRW walkers.
+    srrw_asymptotic_covariance : Its exact asymptotic covariance ``V(alpha)``.
+
     Notes
     -----
     Memory: ``n_walkers * n_nodes * 8`` bytes for the measures plus, while the kernel runs,
@@ -778,6 +881,7 @@ def self_repellent_walk(
             f"The 'target' parameter of {caller} is only used with chain='mhrw'. Got chain={chain!r}."
         )
     bk = resolve_backend(backend, device=device, caller=caller)
+    _check_srrw_sizes(g, int(n_walkers), int(n_steps), bool(record_trace), caller)
     gen = as_generator(rng)
     ch = g.chain(chain, tgt)
     starts = _starts(g, ch, start, n_walkers, gen, caller)

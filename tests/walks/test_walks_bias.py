@@ -114,3 +114,32 @@ def test_corrected_srrw_interval_covers_les_miserables():
     raw_err = np.concatenate(raw_err)
     assert raw_err.mean() / (raw_err.std(ddof=1) / np.sqrt(raw_err.size)) < -3
     assert hits >= 31, hits
+
+
+def test_several_run_lengths_from_one_run_equal_separate_calls():
+    """benchmarks/walks_srrw_coverage.py reads several run lengths off one run: a shorter walk
+    is the prefix of the longer one (per-walker streams), so each result must equal
+    graph_average(n_steps=n) with the same rng bit for bit (estimate, per-walker values, burn-in,
+    the reliability flag)."""
+    import warnings
+
+    import networkx as nx
+    import numpy as np
+
+    from samplingstats.walks import WalkGraph, graph_average
+    from samplingstats.walks._estimators import _graph_average_lengths
+
+    G = nx.karate_club_graph()
+    g = WalkGraph(G)
+    f = np.c_[[d for _, d in G.degree()], list(nx.clustering(G).values())].astype(float)
+    for chain, alpha in (("srw", 0.0), ("mhrw", 4.0), ("srw", 4.0)):
+        lengths = [700, 3000, 9000]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            many = _graph_average_lengths(g, f, lengths, alpha=alpha, chain=chain, n_walkers=6,
+                                          rng=5)  # fmt: skip
+            for n, m in zip(lengths, many):
+                one = graph_average(g, f, n_steps=n, alpha=alpha, chain=chain, n_walkers=6, rng=5)
+                np.testing.assert_array_equal(one.per_walker, m.per_walker)
+                np.testing.assert_array_equal(one.standard_error, m.standard_error)
+                assert (one.burn_in, one.reliable, one.n_steps) == (m.burn_in, m.reliable, n)

@@ -23,6 +23,7 @@ nx = pytest.importorskip("networkx")
 
 N_STEPS = 150
 N_WALKERS = 8
+N_BATCHES = 4  # 150 steps: batches of 37, the last one 39
 
 # Subprocess: run the simulator kernels on prepared inputs; exit code 3 when the simulator is
 # missing (the tests then skip).
@@ -94,6 +95,16 @@ _SIM_SCRIPT = textwrap.dedent(
                            trace)
             out[name + "/trace"] = trace
             out[name + "/states"] = states
+            # the streaming kernel (no trace): pooled visit counts and per-walker batch sums
+            st2 = d["states"].copy()
+            vals = d["vals"]
+            acc = np.zeros((W, int(d["n_batches"]), vals.shape[1]))
+            counts = np.zeros(vals.shape[0], dtype=np.int64)
+            cw.launch_walk_stream(indptr, indices, d["table"], int(d["kind"]), d["starts"], n,
+                                  st2, vals, acc, int(d["batch_len"]), counts, 3)
+            out[name + "/acc"] = acc
+            out[name + "/counts"] = counts
+            out[name + "/states_stream"] = st2
             continue
         N = d["mu"].shape[0]
         # "block<L>[c<cap>]": one block of L lanes per walker (L = 4 exercises the multi-round
@@ -157,6 +168,7 @@ def _walk_cases():
             ch=ch,
             starts=rng.integers(0, g.n_nodes, N_WALKERS).astype(np.int64),
             states=seed_states(rng, N_WALKERS),
+            vals=rng.normal(size=(g.n_nodes, 2)),
         )
     return cases
 
@@ -214,6 +226,9 @@ def sim(tmp_path_factory):
                 f"{name}/starts": c["starts"],
                 f"{name}/states": c["states"],
                 f"{name}/n_steps": np.array(N_STEPS),
+                f"{name}/vals": c["vals"],
+                f"{name}/n_batches": np.array(N_BATCHES),
+                f"{name}/batch_len": np.array(N_STEPS // N_BATCHES),
             }
         )
     for name, c in srrws.items():
@@ -244,7 +259,7 @@ def sim(tmp_path_factory):
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,  # about 1 min on an idle machine; minutes on a loaded one
     )
     if proc.returncode == 3:
         pytest.skip(f"numba's CUDA simulator is unavailable: {proc.stdout.strip()}")
@@ -298,6 +313,29 @@ def test_base_walk_traces_identical_to_cpu_kernel(sim):
         tr = out[name + "/trace"]
         assert A[tr[:-1], tr[1:]].all(), name
     assert kinds == {0, 1, 2, 3}
+
+
+def test_streaming_kernel_equals_cpu_streaming_kernel(sim):
+    """The fused streaming kernel (no trace) consumes the same xoshiro streams as the numba
+    streaming kernel: visit counts equal and batch sums equal bit for bit."""
+    from samplingstats._kernels._walk import walk_state, walk_steps
+
+    walks, _, out = sim
+    for name, c in walks.items():
+        g, ch = c["g"], c["ch"]
+        states = c["states"].copy()
+        pos, prev = walk_state(c["starts"], np.empty((1, 1), dtype=np.int64), False)
+        acc = np.zeros((N_WALKERS, N_BATCHES, 2))
+        counts = np.zeros((1, g.n_nodes), dtype=np.int64)
+        walk_steps(
+            g.indptr, g.indices, ch.table, ch.kind, pos, prev, 1, N_STEPS, states, 32,
+            np.empty((1, 1), dtype=np.int64), False, c["vals"], acc, N_STEPS // N_BATCHES,
+            counts, True,
+        )  # fmt: skip
+        np.testing.assert_array_equal(out[name + "/counts"], counts[0], err_msg=name)
+        np.testing.assert_array_equal(out[name + "/acc"], acc, err_msg=name)
+        np.testing.assert_array_equal(out[name + "/states_stream"], states, err_msg=name)
+        assert counts.sum() == N_WALKERS * N_STEPS
 
 
 def test_nbrw_never_backtracks(sim):
@@ -535,3 +573,36 @@ def test_gpu_bad_input_unchanged():
     A[0, 1] = A[1, 0] = A[2, 3] = A[3, 2] = 1.0
     with pytest.raises(InvalidParameterError, match="connected components"):
         self_repellent_walk(A, n_steps=10, alpha=1.0, device="cuda")
+
+
+@gpu
+@needs_cuda
+@pytest.mark.parametrize("fused", [True, False])
+@pytest.mark.parametrize("chain", ["srw", "mhrw", "nbrw"])
+def test_gpu_streaming_equals_cpu_and_trace(chain, fused, monkeypatch):
+    """Streaming on the device (record_trace=False). Fused kernel: the numba CPU kernel's
+    streams, so counts and batch sums equal the CPU streaming run bit for bit. Vectorised torch
+    steps on CUDA: other streams, so they are compared with their own trace (same rng)."""
+    from samplingstats.walks import _torch_walk, random_walk
+
+    monkeypatch.setattr(_torch_walk, "USE_FUSED", fused)
+    g = WalkGraph(nx.barabasi_albert_graph(2000, 5, seed=1))
+    f = np.c_[g.degree.astype(float), np.sin(np.arange(g.n_nodes))]
+    kw = dict(n_steps=400, chain=chain, n_walkers=1000, rng=11, values=f, n_batches=8)
+    res = random_walk(g, record_trace=False, device="cuda", **kw)
+    assert res.trace is None
+    if fused:
+        ref = random_walk(g, record_trace=False, backend="numpy", **kw)
+        np.testing.assert_array_equal(res.node_counts, ref.node_counts)
+        np.testing.assert_array_equal(res.value_sums, ref.value_sums)
+    else:
+        kept = random_walk(g, record_trace=True, device="cuda", **kw)
+        tr = kept.trace.cpu().numpy()
+        np.testing.assert_array_equal(
+            res.node_counts, np.bincount(tr[:, 1:].ravel(), minlength=g.n_nodes)
+        )
+        np.testing.assert_array_equal(res.value_sums, kept.value_sums)
+        a, b = kept.average(f, n_batches=8), res.average()
+        np.testing.assert_array_equal(a.estimate, b.estimate)
+        np.testing.assert_array_equal(a.standard_error, b.standard_error)
+    assert res.node_counts.sum() == 1000 * 400

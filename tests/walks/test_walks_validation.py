@@ -131,7 +131,7 @@ def test_sa_srrw_errors():
         sa_srrw(grad, KARATE, np.zeros(1), n_steps=10, alpha=1.0, beta_exponent=0.3)
     with pytest.raises(InvalidParameterError, match="shape \\(2,\\) like theta0"):
         sa_srrw(lambda th, i: np.zeros(3), KARATE, np.zeros(2), n_steps=10, alpha=1.0)
-    with pytest.raises(InvalidParameterError, match="finite 1-D array"):
+    with pytest.raises(InvalidParameterError, match="finite non-empty 1-D array"):
         sa_srrw(grad, KARATE, np.zeros((2, 2)), n_steps=10, alpha=1.0)
     with pytest.raises(InvalidParameterError, match="non-finite iterates"):
         sa_srrw(
