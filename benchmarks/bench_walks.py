@@ -2,6 +2,7 @@
 plain numpy loop: steps per second on BA(1e5, 5), all in the same run.
 
     python -m benchmarks.bench_walks            # full sizes
+    python -m benchmarks.bench_walks --scaling  # only the thread-scaling table
     SAMPLINGSTATS_BENCH_QUICK=1 python -m benchmarks.bench_walks
 
 littleballoffur 2.3.1 needs numpy<2 and pandas<2, so it runs in its own virtual environment,
@@ -15,6 +16,13 @@ Rows: single walker SRW / MHRW (uniform target) / NBRW; the SRRW (MHRW base, alp
 against our own base chains; 1024 walkers (numba blocks over the machine's threads; torch on CPU)
 against the peers' single-walker rate (they have no multi-walker sampler, so their aggregate rate
 is their single-walker rate).
+
+Every library is imported first, then every thread pool is pinned (``pin_threads``) and the
+settings printed (``thread_report``). Each job runs once per round, 5 rounds after a warm-up
+round (3 in quick mode), all implementations interleaved; rates and ratios use each job's
+**median** round. A second table measures the thread scaling of the ``parallel=True`` kernels
+(many walkers, numba on 1 and on 2 threads, interleaved rounds): wall-clock speed-up and the
+CPU time per step (a load-independent check that the second thread does useful work).
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks._harness import machine_info, quick_mode
+from benchmarks._harness import machine_info, pin_threads, quick_mode, thread_report
 
 HERE = Path(__file__).resolve().parent
 VENV = HERE / ".venv-lbof"
@@ -134,11 +142,112 @@ class PeerServer:
 
 
 # ---------------------------------------------------------------------------------------------
+def scaling(g, random_walk, graph_average, repeats, quick):
+    """Wall-clock and CPU-time scaling of the parallel kernels, 1 vs 2 numba threads."""
+    import numba
+
+    W = 1024
+    steps = 100 if quick else 1000
+    srrw_w, srrw_steps = 64, (2_000 if quick else 20_000)
+    deg = g.degree.astype(float)
+    rng = np.random.default_rng(1)
+    cases = {
+        f"random_walk srw, {W} walkers x {steps}": (
+            W * steps,
+            lambda: random_walk(g, n_steps=steps, n_walkers=W, rng=rng),
+        ),
+        f"random_walk mhrw, {W} walkers x {steps}": (
+            W * steps,
+            lambda: random_walk(g, n_steps=steps, chain="mhrw", n_walkers=W, rng=rng),
+        ),
+        f"random_walk srw streaming (values, no trace), {W} x {steps}": (
+            W * steps,
+            lambda: random_walk(
+                g, n_steps=steps, n_walkers=W, rng=rng, values=deg, record_trace=False
+            ),
+        ),  # fmt: skip
+        f"graph_average (SRRW mhrw, alpha=5), {srrw_w} walkers x {srrw_steps}": (
+            srrw_w * srrw_steps,
+            lambda: graph_average(
+                g,
+                deg,
+                n_steps=srrw_steps,
+                alpha=5.0,
+                chain="mhrw",
+                n_walkers=srrw_w,
+                burn_in=0,
+                rng=rng,
+            ),
+        ),  # fmt: skip
+    }
+    old = numba.get_num_threads()
+    two = min(2, numba.config.NUMBA_NUM_THREADS)
+    wall = {(c, t): [] for c in cases for t in (1, two)}
+    cpu = {(c, t): [] for c in cases for t in (1, two)}
+    try:
+        for _n, fn in cases.values():  # warm-up
+            for t in (1, two):
+                numba.set_num_threads(t)
+                fn()
+        for _ in range(repeats):
+            for c, (_n, fn) in cases.items():
+                for t in (1, two):
+                    numba.set_num_threads(t)
+                    w0, c0 = time.perf_counter(), time.process_time()
+                    fn()
+                    wall[(c, t)].append(time.perf_counter() - w0)
+                    cpu[(c, t)].append(time.process_time() - c0)
+    finally:
+        numba.set_num_threads(old)
+    med = statistics.median
+    lines = [
+        f"### Thread scaling of the parallel kernels (numba 1 vs {two} threads; medians of "
+        f"{repeats} interleaved rounds)",
+        "",
+        f"| case | 1 thread | {two} threads | speed-up (median of per-round ratios) | CPU time per "
+        f"step, {two} vs 1 thread | >= 1.5x |",
+        "|---|---|---|---|---|---|",
+    ]
+    for c in cases:
+        w1, w2 = wall[(c, 1)], wall[(c, two)]
+        sp = med(a / b for a, b in zip(w1, w2))
+        cr = med(cpu[(c, two)]) / med(cpu[(c, 1)])
+        lines.append(
+            f"| {c} | {med(w1) * 1e3:.1f} ms | {med(w2) * 1e3:.1f} ms | {sp:.2f}x | {cr:.2f} | "
+            f"{'yes' if sp >= 1.5 else 'NO'} |"
+        )
+    lines += [
+        "",
+        "CPU time per step near 1.0 means the second thread adds no overhead (the speed-up is "
+        "then bounded by how much of a second core the machine gives; see the load average).",
+        "",
+    ]
+    return lines
+
+
 def main():
     import networkx as nx
 
     from samplingstats._kernels._walk import seed_states, walk_kernel
-    from samplingstats.walks import WalkGraph, random_walk, self_repellent_walk
+    from samplingstats.walks import WalkGraph, graph_average, random_walk, self_repellent_walk
+
+    try:
+        import torch  # noqa: F401  (imported before the threads are pinned)
+    except ImportError:
+        pass
+    n_threads = int(os.environ.get("SAMPLINGSTATS_BENCH_THREADS", "2"))
+    _limits = pin_threads(n_threads)  # noqa: F841  (keep the limit for the process)
+    print(thread_report(), flush=True)
+    if "--scaling" in sys.argv[1:]:  # only the thread-scaling table
+        quick = quick_mode()
+        n_nodes, m = (10_000, 3) if quick else (100_000, 5)
+        g = WalkGraph(nx.barabasi_albert_graph(n_nodes, m, seed=0))
+        lines = [f"Graph: BA({n_nodes}, {m})", ""]
+        lines += scaling(g, random_walk, graph_average, 3 if quick else 5, quick)
+        lines.append(f"Threads: {thread_report()}")
+        lines.append(f"Machine: {machine_info()}")
+        print("\n".join(lines))
+        return
 
     quick = quick_mode()
     n_nodes, m = (10_000, 3) if quick else (100_000, 5)
@@ -262,7 +371,8 @@ def main():
         (c, i, jobs[(c, i)][0], min(times[(c, i)]), statistics.median(times[(c, i)]))
         for (c, i) in jobs
     ]
-    rates = {(c, i): s / t for c, i, s, t, _ in rows}
+    # rates and ratios from each job's median round
+    rates = {(c, i): s / med for c, i, s, _t, med in rows}
 
     def r_of(case, impl):
         return rates.get((case, impl))
@@ -270,17 +380,17 @@ def main():
     lines = [
         f"### Random walks on BA({n_nodes}, {m}) ({g.n_edges} edges): steps per second",
         "",
-        "| case | implementation | steps | best time | median time | steps/s (best) |",
+        "| case | implementation | steps | best time | median time | steps/s (median) |",
         "|---|---|---|---|---|---|",
     ]
     for c, i, s, t, med in sorted(rows, key=lambda r: (r[0], not r[1].startswith("sampl"))):
         name = f"**{i}**" if i.startswith("samplingstats") else i
         lines.append(
-            f"| {c} | {name} | {s:,} | {t * 1e3:.1f} ms | {med * 1e3:.1f} ms | {s / t:,.0f} |"
+            f"| {c} | {name} | {s:,} | {t * 1e3:.1f} ms | {med * 1e3:.1f} ms | {s / med:,.0f} |"
         )
     lines += [
         "",
-        "Targets (ratios of steps/s, same run):",
+        "Targets (ratios of median steps/s, same run):",
         "",
         "| target | measured | met |",
         "|---|---|---|",
@@ -375,8 +485,11 @@ def main():
         lines.append(peer_note)
     lines.append(
         f"Each job ran once per round, {repeats} rounds after a warm-up round, ours and the peers "
-        "interleaved; steps/s uses each job's best round (the machine is shared)."
+        "interleaved; steps/s uses each job's median round."
     )
+    lines.append("")
+    lines += scaling(g, random_walk, graph_average, repeats, quick)
+    lines.append(f"Threads: {thread_report()}")
     lines.append(f"Machine: {machine_info()}")
     print("\n".join(lines))
 

@@ -37,6 +37,13 @@ def graphs(names):
         out["lesmis"] = ("les Miserables (77, weighted)", nx.les_miserables_graph())
     if "ba" in names:
         out["ba"] = ("BA(2000, 3)", nx.barabasi_albert_graph(2000, 3, seed=0))
+    if "plc" in names:
+        # Holme-Kim powerlaw-cluster graph: power-law degrees (max 84) with triangles (mean
+        # local clustering 0.54), the heterogeneous graph with non-trivial clustering
+        out["plc"] = (
+            "Holme-Kim PLC(1000, 2, 0.7)",
+            nx.powerlaw_cluster_graph(1000, 2, 0.7, seed=0),
+        )
     if "ba1" in names:
         # a tree with hubs: the most heterogeneous degrees of the three
         out["ba1"] = ("BA(500, 1) tree", nx.barabasi_albert_graph(500, 1, seed=0))
@@ -52,22 +59,26 @@ def node_functions(G):
     return np.c_[deg, clus], ["degree", "clustering"]
 
 
-def replicate(G, g, f, chain, alpha, n_steps, seed):
-    """Per-replicate (estimate, se, lo, hi, warned) with graph_average's own rules, from the
-    per-walker window estimates of one big call (the selection runs per replicate)."""
-    from samplingstats.walks import graph_average
+def replicate(g, f, chain, alpha, lengths, seed):
+    """Per run length, per replicate (estimate, se, lo, hi, warned, burn_in) with
+    graph_average's own rules. One run of max(lengths) steps per replicate serves every length:
+    a shorter walk is the prefix of the longer one (same rng), and ``_graph_average_lengths``
+    returns exactly what ``graph_average(n_steps=n, rng=...)`` returns for each ``n`` (tested
+    bit for bit in tests/walks/test_walks_bias.py)."""
+    from samplingstats.walks._estimators import _graph_average_lengths
 
-    rows = []
+    rows = {n: [] for n in lengths}
     for s in range(SEEDS):
-        with warnings.catch_warnings(record=True) as w:
-            warnings.simplefilter("always")
-            r = graph_average(
-                g, f, n_steps=n_steps, alpha=alpha, chain=chain, n_walkers=WALKERS,
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            res = _graph_average_lengths(
+                g, f, lengths, alpha=alpha, chain=chain, n_walkers=WALKERS,
                 rng=seed * 1000 + s,
             )  # fmt: skip
-            warned = any(issubclass(x.category, UserWarning) for x in w)
-        lo, hi = r.confidence_interval(0.95)
-        rows.append((r.estimate, r.standard_error, lo, hi, warned, r.burn_in))
+        for n, r in zip(lengths, res):
+            # graph_average warns exactly when the result is flagged (reliable=False)
+            lo, hi = r.confidence_interval(0.95)
+            rows[n].append((r.estimate, r.standard_error, lo, hi, not r.reliable, r.burn_in))
     return rows
 
 
@@ -111,7 +122,7 @@ def table(path):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--graphs", nargs="+", default=["lesmis", "ba1", "ba"])
+    ap.add_argument("--graphs", nargs="+", default=["lesmis", "ba", "plc"])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--chains", nargs="+", default=["srw", "mhrw"])
     ap.add_argument("--alphas", nargs="+", type=float, default=[2.0, 5.0, 10.0])
@@ -142,61 +153,67 @@ def main():
         from samplingstats.walks import WalkGraph
 
         g = WalkGraph(G)
-        for mult in args.lengths:
-            for chain in args.chains:
-                from samplingstats.walks._estimators import _transient
+        for chain in args.chains:
+            from samplingstats.walks._estimators import _transient
 
-                tgt = None if chain == "srw" else np.full(g.n_nodes, 1 / g.n_nodes)
-                n_a = int(mult * _transient(g, chain, tgt))
-                jobs = [(a, n_a, f"{mult:g}") for a in [0.0] + args.alphas]
-                for alpha, n_steps, tag in jobs:
-                    if (key, chain, alpha, tag) in done:
-                        continue
-                    t0 = time.perf_counter()
-                    rows = replicate(G, g, f, chain, alpha, n_steps, seed=args.seed)
-                    est = np.array([r[0] for r in rows])
-                    se = np.array([r[1] for r in rows])
-                    lo = np.array([r[2] for r in rows])
-                    hi = np.array([r[3] for r in rows])
-                    warned = np.array([r[4] for r in rows])
-                    burn = np.array([r[5] for r in rows])
-                    cover = (lo <= theta) & (theta <= hi)
-                    ok = ~warned
-                    res = {
-                        "graph": key, "label": label, "chain": chain, "alpha": alpha,
-                        "length": tag, "n_steps": n_steps, "seconds": time.perf_counter() - t0,
-                        "warned": int(warned.sum()),
-                        "median_burn_in": float(np.median(burn)),
-                    }  # fmt: skip
-                    for j, fn in enumerate(fnames):
-                        err = est[:, j] - theta[j]
-                        if not np.any(se[:, j] > 0):  # a constant f (clustering on a tree)
-                            res[fn] = {"coverage_unwarned": None, "coverage_all": None,
-                                       "bias_over_se": None, "rmse": float(np.sqrt((err**2).mean())),
-                                       "sd_over_rms_se": None}  # fmt: skip
-                            continue
-                        res[fn] = {
-                            "coverage_unwarned": float(cover[ok, j].mean()) if ok.any() else None,
-                            "coverage_all": float(cover[:, j].mean()),
-                            "bias_over_se": float(err.mean() / se[:, j].mean()),
-                            "rmse": float(np.sqrt((err**2).mean())),
-                            "sd_over_rms_se": float(
-                                err.std(ddof=1) / np.sqrt((se[:, j] ** 2).mean())
-                            ),
-                        }
-                    with open(args.out, "a") as fh:
-                        fh.write(json.dumps(res) + "\n")
-                    print(
-                        f"{label:28s} {chain:4s} alpha={alpha:4g} n={n_steps:8d} "
-                        + " ".join(
-                            f"{fn}: cov={res[fn]['coverage_unwarned']} bias/SE="
-                            f"{res[fn]['bias_over_se']:+.2f} rmse={res[fn]['rmse']:.4g}"
-                            for fn in fnames
-                        )
-                        + f" warned={res['warned']} burn_in~{res['median_burn_in']:.0f}"
-                        + f" ({res['seconds']:.0f}s)",
-                        flush=True,
-                    )
+            tgt = None if chain == "srw" else np.full(g.n_nodes, 1 / g.n_nodes)
+            T = _transient(g, chain, tgt)
+            for alpha in [0.0] + args.alphas:
+                todo = [m for m in args.lengths if (key, chain, alpha, f"{m:g}") not in done]
+                if not todo:
+                    continue
+                ns = [int(m * T) for m in todo]
+                t0 = time.perf_counter()
+                rows_by_n = replicate(g, f, chain, alpha, ns, seed=args.seed)
+                dt = time.perf_counter() - t0
+                for mult, n_steps in zip(todo, ns):
+                    rows = rows_by_n[n_steps]
+                    _record(args.out, key, label, chain, alpha, mult, n_steps, dt, rows, theta,
+                            fnames)  # fmt: skip
+
+
+def _record(out, key, label, chain, alpha, mult, n_steps, dt, rows, theta, fnames):
+    est = np.array([r[0] for r in rows])
+    se = np.array([r[1] for r in rows])
+    lo = np.array([r[2] for r in rows])
+    hi = np.array([r[3] for r in rows])
+    warned = np.array([r[4] for r in rows])
+    burn = np.array([r[5] for r in rows])
+    cover = (lo <= theta) & (theta <= hi)
+    ok = ~warned
+    res = {
+        "graph": key, "label": label, "chain": chain, "alpha": alpha,
+        "length": f"{mult:g}", "n_steps": n_steps, "seconds": dt,
+        "warned": int(warned.sum()),
+        "median_burn_in": float(np.median(burn)),
+    }  # fmt: skip
+    for j, fn in enumerate(fnames):
+        err = est[:, j] - theta[j]
+        if not np.any(se[:, j] > 0):  # a constant f (clustering on a tree)
+            res[fn] = {"coverage_unwarned": None, "coverage_all": None,
+                       "bias_over_se": None, "rmse": float(np.sqrt((err**2).mean())),
+                       "sd_over_rms_se": None}  # fmt: skip
+            continue
+        res[fn] = {
+            "coverage_unwarned": float(cover[ok, j].mean()) if ok.any() else None,
+            "coverage_all": float(cover[:, j].mean()),
+            "bias_over_se": float(err.mean() / se[:, j].mean()),
+            "rmse": float(np.sqrt((err**2).mean())),
+            "sd_over_rms_se": float(err.std(ddof=1) / np.sqrt((se[:, j] ** 2).mean())),
+        }
+    with open(out, "a") as fh:
+        fh.write(json.dumps(res) + "\n")
+    print(
+        f"{label:28s} {chain:4s} alpha={alpha:4g} n={n_steps:8d} "
+        + " ".join(
+            f"{fn}: cov={res[fn]['coverage_unwarned']} bias/SE="
+            f"{res[fn]['bias_over_se']:+.2f} rmse={res[fn]['rmse']:.4g}"
+            for fn in fnames
+        )
+        + f" warned={res['warned']} burn_in~{res['median_burn_in']:.0f}"
+        + f" ({res['seconds']:.0f}s for the run)",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,11 @@ memory held before the walk (graph, compiled kernels, interpreter): the kernel's
 The peak is Linux's VmHWM, reset through /proc/self/clear_refs after the warm-up.
 
     .venv/bin/python benchmarks/walks_streaming_memory.py --walkers 1000 --steps 1000000
+    .venv/bin/python benchmarks/walks_streaming_memory.py --backend torch --device cuda
+
+``--backend torch`` runs the torch path (the fused CUDA kernel on ``--device cuda`` when numba-cuda
+works, else the vectorised torch steps; on the CPU build of torch the vectorised steps): host RSS
+is then reported as above and, on CUDA, the peak device memory (``torch.cuda.max_memory_allocated``).
 
 The trace of the same run would take ``walkers * (steps + 1) * 8`` bytes.
 """
@@ -32,6 +37,8 @@ def main():
     ap.add_argument("--walkers", type=int, default=1000)
     ap.add_argument("--steps", type=int, default=1_000_000)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--backend", choices=["numpy", "torch"], default="numpy")
+    ap.add_argument("--device", default=None)
     args = ap.parse_args()
 
     import networkx as nx
@@ -39,13 +46,24 @@ def main():
 
     from samplingstats.walks import WalkGraph, random_walk
 
+    kw = {}
+    if args.backend == "torch":
+        import torch
+
+        kw = dict(backend="torch", device=args.device)
     pin_threads(args.threads)
     G = nx.barabasi_albert_graph(args.nodes, 5, seed=0)
     g = WalkGraph(G, weight=None)
     deg = g.degree.astype(float)
     del G
     # warm-up: compile the streaming kernel
-    random_walk(g, n_steps=100, chain="mhrw", n_walkers=64, values=deg, record_trace=False, rng=0)
+    random_walk(g, n_steps=100, chain="mhrw", n_walkers=64, values=deg, record_trace=False, rng=0,
+                **kw)  # fmt: skip
+    cuda = args.backend == "torch" and args.device is not None and "cuda" in str(args.device)
+    if cuda:
+        torch.cuda.synchronize()
+        torch.cuda.reset_peak_memory_stats()
+        dev_before = torch.cuda.memory_allocated()
     rss_before = _status("VmRSS")
     with open("/proc/self/clear_refs", "w") as fh:
         fh.write("5")  # reset VmHWM to the current RSS
@@ -58,6 +76,7 @@ def main():
         values=deg,
         record_trace=False,
         rng=1,
+        **kw,
     )
     dt = time.perf_counter() - t0
     peak = _status("VmHWM")
@@ -66,12 +85,18 @@ def main():
     print(thread_report())
     print(
         f"BA({args.nodes}, 5), MHRW (uniform target), {args.walkers} walkers x {args.steps} steps, "
-        "record_trace=False, values=degree"
+        f"record_trace=False, values=degree, backend={args.backend}"
+        + (f", device={args.device}" if args.device else "")
     )
     print("| quantity | value |")
     print("|---|---|")
     print(f"| RSS before the walk (graph, kernels, interpreter) | {rss_before / 2**20:.1f} MiB |")
     print(f"| peak RSS during the walk, above that | {(peak - rss_before) / 2**20:.1f} MiB |")
+    if cuda:
+        dev_peak = torch.cuda.max_memory_allocated() - dev_before
+        print(
+            f"| peak device memory during the walk, above the graph | {dev_peak / 2**20:.1f} MiB |"
+        )
     print(f"| the trace would take | {trace_bytes / 2**30:.1f} GiB |")
     print(f"| wall time | {dt:.1f} s ({args.walkers * args.steps / dt:.3g} steps/s) |")
     lo, hi = est.confidence_interval()
