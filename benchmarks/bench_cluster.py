@@ -41,7 +41,7 @@ from benchmarks._harness import (
 )
 
 REPEATS = 5
-FULL_SDP = False  # --full-sdp: also the no-sketch SDPKMeans beyond 1e4 x 10 below the cutoff
+REGIMES = ("hard", "cutoff")  # --regime: which isotropic regimes bench_large runs
 
 
 def _err(y, labels):
@@ -125,16 +125,17 @@ def bench_large(quick):
     comps = []
     K = 3
     shapes = [(1000, 10)] if quick else [(10_000, 10), (10_000, 50), (100_000, 10), (100_000, 50)]
+    regimes = [
+        r
+        for key, r in (("hard", "separation 4 (hard)"), ("cutoff", "1.2x exact-recovery cutoff"))
+        if key in REGIMES
+    ]
     for n, d in shapes:
-        for regime in ("separation 4 (hard)", "1.2x exact-recovery cutoff"):
+        for regime in regimes:
             sep = 4.0 if regime.startswith("sep") else 1.2 * exact_recovery_threshold(n, d, K)
             X, y = make_isotropic_mixture(n, d, K, separation=sep, rng=n + d)
             comp = Comparison(f"n = {n}, d = {d}, K = {K}, {regime}", repeats=REPEATS, warmup=1)
             variants = [("SDPKMeans (no sketch)", {})]
-            if n * d > 100_000 and "hard" in regime and not FULL_SDP:
-                # below the cutoff Burer-Monteiro runs (tens of seconds to minutes per fit
-                # beyond 1e4 x 10): only with --full-sdp (six fits per row)
-                variants = []
             if n >= 10_000 or quick:
                 variants.append(("SDPKMeans(sketch='uniform')", {"sketch": "uniform"}))
             for label, kw in variants:
@@ -151,6 +152,7 @@ def bench_large(quick):
                     inertia=est.inertia_,
                     n_iter=res.n_iter,
                     status=res.status,
+                    reported_gap=res.duality_gap,
                     certified_gap=_certified_gap(X, est.labels_, K),
                 )
             km = KMeans(K, n_init=10, random_state=0).fit(X)
@@ -161,6 +163,7 @@ def bench_large(quick):
                 inertia=km.inertia_,
                 n_iter=km.n_iter_,
                 status="",
+                reported_gap=float("nan"),
                 certified_gap=_certified_gap(X, km.labels_, K),
             )
             comps.append(comp)
@@ -268,11 +271,15 @@ def main(argv=None):
     )
     parser.add_argument("--cases", nargs="+", choices=sorted(CASES), default=list(CASES))
     parser.add_argument(
-        "--full-sdp", action="store_true", help="no-sketch SDP beyond 1e4 x 10, hard"
+        "--regime",
+        nargs="+",
+        choices=["hard", "cutoff"],
+        default=["hard", "cutoff"],
+        help="isotropic regimes of --cases large (separation 4; 1.2x the exact-recovery cutoff)",
     )
     args = parser.parse_args(argv)
-    global FULL_SDP
-    FULL_SDP = args.full_sdp
+    global REGIMES
+    REGIMES = tuple(args.regime)
     quick = args.quick or quick_mode()
     if args.threads is None:
         args.threads = [1] if quick else [1, 2]

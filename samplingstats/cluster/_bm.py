@@ -53,6 +53,7 @@ class BMState:
     n_iter: int
     n_dual: int
     converged: bool
+    stalled: bool = False  # converged by the objective-stall rule (see bm_solve)
 
 
 # The solver runs on numpy arrays or on torch tensors (CPU or CUDA): the few operations that
@@ -215,6 +216,7 @@ def bm_solve(
     beta_growth=100.0,
     inner_factor=1.0,
     inner_max=200,
+    stall_window=None,
     callback=None,
 ):
     """Solve the clustering SDP in factored form from ``U0`` (see the module docstring).
@@ -240,6 +242,12 @@ def bm_solve(
         Inexact augmented Lagrangian: the multiplier step is taken once the relative gradient
         mapping is below ``inner_factor`` times the feasibility residual (and above the
         stationarity tolerance), or after ``inner_max`` iterations.
+    stall_window : int, optional
+        Objective-stall rule: also declare convergence once the iterate is feasible
+        (``||r|| / sqrt(n) < feas_tol``) and the objective changed by less than ``10 tol``
+        (relative) over the last ``stall_window`` iterations. The projected gradient can crawl
+        along a nearly flat direction for thousands of iterations at a relative gradient mapping
+        just above ``sqrt(tol)`` while the objective moves by 1e-8 per iteration.
     callback : callable, optional
         ``callback(n_iter, residual, stationarity, objective)`` after every iteration (progress
         bars and logging).
@@ -274,6 +282,8 @@ def bm_solve(
     inner = 0
     last_resn = np.inf
     beta_max = beta_growth * beta
+    objs = []
+    stalled = False
     while it < max_iter:
         it += 1
         inner += 1
@@ -314,6 +324,13 @@ def bm_solve(
         resn = float(np.sqrt(float(res @ res) / n))
         if callback is not None:
             callback(it, resn, float(rel), float(obj))
+        if stall_window is not None:
+            objs.append(float(obj))
+            if len(objs) > stall_window and resn < feas_tol:
+                old = objs[-1 - stall_window]
+                if abs(float(obj) - old) <= 10.0 * tol * max(abs(float(obj)), 1e-300):
+                    converged = stalled = True
+                    break
         inner_tol = max(stat_tol, min(1e-1, inner_factor * resn))
         if rel < inner_tol or inner >= inner_max:
             if resn < feas_tol and rel < stat_tol:
@@ -337,4 +354,5 @@ def bm_solve(
         n_iter=it,
         n_dual=n_dual,
         converged=converged,
+        stalled=stalled,
     )
