@@ -18,7 +18,9 @@ def run(rng) -> str:
     js = np.arange(1, 9)
     exact = np.array([np.prod(np.arange(1, 2 * j, 2)) for j in js], dtype=float)
     N = 10_000
-    res = multiple_expectations(lambda x: x ** (2 * js), [stats.norm()], budget=N, rng=rng)
+    res = multiple_expectations(
+        lambda x: x ** (2 * js), [stats.norm()], budget=N, rng=rng, method="aiscv"
+    )
     x = rng.standard_normal(N)
     crude = np.array([np.mean(x ** (2 * j)) for j in js])
     rows = [
