@@ -43,6 +43,9 @@ def test_pages_have_blocks():
     assert sum(counts.values()) >= 15, counts
 
 
+# slow: a few minutes in all; runs in `make test` (the main CI stage, every extra installed), not
+# in the fast stages on the lowest / newest dependency versions
+@pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES, ids=[p.relative_to(ROOT).as_posix() for p in PAGES])
 def test_code_blocks_run(page, tmp_path, monkeypatch):
     blocks = code_blocks(page)
