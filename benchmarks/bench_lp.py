@@ -5,6 +5,7 @@ Run from the repository root::
     python -m benchmarks.bench_lp                  # leverage, p = 1, 1.5, 3, threads, auto (n <= 1e5)
     python -m benchmarks.bench_lp --quick          # every default case at small sizes (~1 minute)
     python -m benchmarks.bench_lp auto-large       # the n = 1e6 rows of the "auto" table
+    python -m benchmarks.bench_lp memory           # float32 leverage_scores peak memory, 1e6 x 40
     python -m benchmarks.bench_lp large            # n = 1e6, d = 50, p = 1.5 case vs full IRLS
     python -m benchmarks.bench_lp threads          # 1 vs 2 threads of the sketched paths
     python -m benchmarks.bench_lp --threads 2 ...  # pin every pool to 2 threads (default 1)
@@ -424,6 +425,47 @@ def auto_case(ns, d=20, ps=(1.0, 1.5, 3.0), auto_only=()):
     return "\n".join(lines)
 
 
+_MEMORY_ONE = """
+import resource, sys, time, tracemalloc
+import numpy as np
+from samplingstats.lp import leverage_scores
+method, n, d = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+A = np.random.default_rng(0).standard_normal((n, d), dtype=np.float32)
+leverage_scores(A[:5000], method=method, rng=0)  # compile / warm-up
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+tracemalloc.start()
+tau = leverage_scores(A, method=method, rng=0)
+peak_tm = tracemalloc.get_traced_memory()[1]
+tracemalloc.stop()
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - base
+mib = 2**20
+print(f"| {method} | {tau.dtype} | {A.nbytes / mib:.1f} MiB | {peak_tm / mib:.1f} MiB | "
+      f"{max(rss, 0) / mib:.1f} MiB | {float(tau.sum(dtype=np.float64)):.4f} |")
+"""
+
+
+def memory_case(n, d):
+    """Peak memory of ``leverage_scores`` on an ``n x d`` float32 array, one fresh process per
+    method (RSS peaks are per process): tracemalloc's peak during the call and the RSS peak above
+    the one after the input was built and a warm-up call ran (issue 17)."""
+    import subprocess
+
+    lines = [
+        f"### leverage_scores memory on a {n} x {d} float32 array ({n * d * 4 / 2**20:.1f} MiB)\n",
+        "| method | output | input | tracemalloc peak | RSS peak above baseline | sum |",
+        "|---|---|---|---|---|---|",
+    ]
+    for method in ("auto", "cholesky", "sketch", "qr"):
+        out = subprocess.run(
+            [sys.executable, "-c", _MEMORY_ONE, method, str(n), str(d)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        lines.append(out.stdout.strip())
+    return "\n".join(lines)
+
+
 def _import_everything():
     """Import ours and every peer before the thread pools are pinned."""
     import cvxpy  # noqa: F401
@@ -471,6 +513,8 @@ def main(argv=None):
         pin_threads(n_threads)
     if not only or "auto" in only:
         print(auto_case((5_000,) if quick else (10_000, 100_000), d=5 if quick else 20))
+    if "memory" in only:
+        print(memory_case(*((100_000, 10) if quick else (1_000_000, 40))), flush=True)
     if "auto-large" in only:
         # the full HiGHS LP at p = 1 did not finish in 12 minutes here: "auto" alone for p = 1
         print(auto_case((1_000_000,), ps=(1.5, 3.0), auto_only=(1.0,)))
