@@ -86,6 +86,14 @@ def table(path):
     """Markdown table of a results file: coverage (unwarned seeds), bias/SE, RMSE ratio to the
     same chain's alpha = 0 at the same steps."""
     rows = [json.loads(line) for line in open(path)]
+    for d in rows:
+        # rows recorded before graph_average flagged n < 2 T max(1, alpha / 4) (all seeds of a
+        # row share n, T and alpha): apply the rule here, as graph_average now does
+        if d["alpha"] > 0 and float(d["length"]) < 2 * max(1.0, d["alpha"] / 4) - 1e-9:
+            d["warned"] = SEEDS
+            for fn in ("degree", "clustering"):
+                if fn in d:
+                    d[fn]["coverage_unwarned"] = None
     base = {(d["graph"], d["chain"], d["n_steps"]): d for d in rows if d["alpha"] == 0.0}
     print(
         "| graph | chain | alpha | steps (x T) | warned | coverage degree | coverage clustering "
@@ -130,6 +138,9 @@ def main():
     ap.add_argument("--out", default="walks_srrw_coverage.jsonl")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--table", action="store_true", help="print the markdown table of --out")
+    ap.add_argument(
+        "--skip-alpha0", action="store_true", help="no alpha = 0 rows (no RMSE ratio then)"
+    )
     args = ap.parse_args()
     if args.table:
         table(args.out)
@@ -158,7 +169,7 @@ def main():
 
             tgt = None if chain == "srw" else np.full(g.n_nodes, 1 / g.n_nodes)
             T = _transient(g, chain, tgt)
-            for alpha in [0.0] + args.alphas:
+            for alpha in ([] if args.skip_alpha0 else [0.0]) + args.alphas:
                 todo = [m for m in args.lengths if (key, chain, alpha, f"{m:g}") not in done]
                 if not todo:
                     continue

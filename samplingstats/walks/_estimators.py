@@ -41,6 +41,16 @@ _TRANSIENT_REL = 20.0
 # MHRW alpha = 2: 1723, 1415, 1183, 1380, 1428, 1449; alpha = 5: 2248, 1771, 1535, 1571, 1589, 1588
 # at t = 3000 ... 96016; SRW alpha = 10: -1438, -1304, -1168, -1132, -1116 at t = 5991 ... 95864.
 _TRANSIENT_FACTOR = 4.0
+# Runs shorter than 2 T max(1, alpha / _ALPHA_SCALE) are flagged: on the Holme-Kim graph
+# PLC(1000, 2, 0.7) with an MHRW base, alpha = 10 still carried a bias of -1.0 / -1.3 standard
+# errors at 2 T / 4 T (coverage 0.84) and none at 16 T (0.98), while alpha <= 5 was clean at 2 T
+# (benchmarks/walks_srrw_coverage.py, docs/benchmarks/walks.md): the transient grows with alpha.
+_ALPHA_SCALE = 4.0
+
+
+def _min_steps(transient, alpha):
+    """The shortest run whose interval is trusted: ``2 T max(1, alpha / 4)``."""
+    return 2.0 * transient * max(1.0, float(alpha) / _ALPHA_SCALE)
 
 
 @dataclasses.dataclass(repr=False)
@@ -315,7 +325,8 @@ def graph_average(
     combination of the measures at ``m`` and ``n`` in which the ``c / n`` term cancels. ``m =
     max(T, n / 8)`` with ``T = 4 max(3 / min_i mu_i, 20 t_rel)`` the measured length of the
     transient (``t_rel`` the base chain's relaxation time) with a margin. The result says when its interval is
-    not to be trusted: ``reliable=False`` and a ``UserWarning`` when ``n_steps < 2 T``, or when the
+    not to be trusted: ``reliable=False`` and a ``UserWarning`` when ``n_steps < 2 T max(1, alpha /
+    4)`` (measured: the transient grows with alpha), or when the
     estimates over the quarters ``(n/4, n/2]`` and ``(n/2, n]`` differ (paired t-test over the
     walkers, ``p < 0.005``). With ``step_exponent != 1`` or ``interval="asymptotic"`` no window is
     used and a ``UserWarning`` is raised when ``n_steps < 20 * alpha * n_nodes``.
@@ -522,7 +533,8 @@ class _Plan:
             m_sel = grid[0]
             per_walker = (num_n - at[m_sel][0]) / (den_n - at[m_sel][1])[:, None]
             if burn_in == "auto":
-                reliable = m_sel >= _transient(g, chain, mh_target)
+                T = _transient(g, chain, mh_target)
+                reliable = m_sel >= T and n_steps >= _min_steps(T, a_max)
                 if n_steps >= 4 and n_steps // 4 >= 1:
                     a4, a2 = at[n_steps // 4], at[n_steps // 2]
                     q2 = (a2[0] - a4[0]) / (a2[1] - a4[1])[:, None]
@@ -554,7 +566,7 @@ class _Plan:
                 f"{_transient(g, chain, mh_target)} steps here: 4 max(3 / min(mu), 20 t_rel)) is "
                 f"not over well within n_steps={n_steps} (alpha={a_max:g}): the estimates of the "
                 f"last two quarters of the walks differ by {z:.1f} standard errors, or n_steps < "
-                "2 x the transient. The interval is not to be trusted (result.reliable is "
+                "2 max(1, alpha / 4) x the transient. The interval is not to be trusted (result.reliable is "
                 "False); run longer walks.",
                 UserWarning,
                 stacklevel=stacklevel,

@@ -70,6 +70,25 @@ def test_short_walks_are_flagged():
     assert res.reliable
 
 
+def test_length_flag_grows_with_alpha():
+    """Runs shorter than 2 T max(1, alpha / 4) are flagged (the transient grows with alpha:
+    measured on a Holme-Kim graph, docs/benchmarks/walks.md); the estimate itself is unchanged."""
+    from samplingstats.walks._estimators import _min_steps, _transient
+
+    g = WalkGraph(KARATE, weight=None)
+    f = g.degree.astype(float)
+    T = _transient(g, "srw", None)
+    assert _min_steps(T, 2.0) == 2 * T and _min_steps(T, 10.0) == 5 * T
+    n = int(3 * T)  # enough for alpha = 2 and 5, not for alpha = 10
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        a5 = graph_average(g, f, n_steps=n, alpha=5.0, n_walkers=8, rng=1)
+    assert a5.reliable and a5.burn_in == T  # (seed fixed: the quarter check passes here)
+    with pytest.warns(UserWarning, match=r"alpha / 4"):
+        a10 = graph_average(g, f, n_steps=n, alpha=10.0, n_walkers=8, rng=1)
+    assert not a10.reliable and a10.burn_in == max(T, n // 8)
+
+
 def test_quarter_check_flags_a_drift():
     from samplingstats.walks._estimators import _quarter_check
 
@@ -100,7 +119,9 @@ def test_corrected_srrw_interval_covers_les_miserables():
     theta = f.mean()
     from samplingstats.walks._estimators import _transient
 
-    n = 2 * _transient(g, "srw", None)  # the shortest run without the length flag
+    # 2 T: the shortest run without the length flag for alpha <= 4 (alpha = 5 is flagged below
+    # 2.5 T since session 4; the window estimate still covers here)
+    n = 2 * _transient(g, "srw", None)
     hits, raw_err = 0, []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
