@@ -425,11 +425,12 @@ def dask_leverage_scores(
     themselves are one more lazy pass over ``A`` (``.compute()`` them, or use them in a graph).
     """
 
+    f32 = np.dtype(getattr(A, "dtype", np.float64)) == np.float32
     A = as_dask_matrix(A, "A", "leverage_scores")
     n, d = A.shape
     if n < d and rcond is None:
         raise rank_error("leverage_scores", "A", n, d)
-    return _dask_leverage(
+    tau = _dask_leverage(
         A,
         method,
         rng,
@@ -438,6 +439,7 @@ def dask_leverage_scores(
         sparsity=sparsity,
         jl_dim=jl_dim,
     )
+    return tau.astype(np.float32) if f32 else tau  # float32 in, float32 out, as in memory
 
 
 # ----------------------------------------------------------------------------------------------

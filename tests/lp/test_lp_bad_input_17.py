@@ -293,3 +293,10 @@ def test_rowsample_apply_and_sketch_size_guards():
     assert S.apply(A.tolist()).shape == (len(S), 3)
     with pytest.raises(InvalidParameterError, match="'sketch_size' parameter .* at most"):
         leverage_scores(A, method="sketch", sketch_size=10**18, rng=0)
+
+
+def test_float32_dask_leverage_keeps_dtype():
+    da = pytest.importorskip("dask.array")
+    tau = leverage_scores(da.from_array(F, chunks=(1500, 6))).compute()
+    assert tau.dtype == np.float32
+    assert np.max(np.abs(tau / REF - 1)) < 1e-5
