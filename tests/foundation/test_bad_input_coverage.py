@@ -21,7 +21,9 @@ EXEMPT = {
     "subsample.RS2Callback.on_train_start": "Lightning hook",
     "subsample.RS2Callback.on_train_batch_end": "Lightning hook",
 }
-TABLES = sorted(p.stem for p in HERE.glob("test_bad_input_*.py") if p.stem != pathlib.Path(__file__).stem)
+TABLES = sorted(
+    p.stem for p in HERE.glob("test_bad_input_*.py") if p.stem != pathlib.Path(__file__).stem
+)
 
 
 def _covered() -> set[str]:
@@ -53,7 +55,10 @@ def test_every_public_callable_has_a_bad_input_row():
     missing = [
         qual
         for qual, fn, _owner in test_api_names.CALLABLES
-        if _takes_arguments(fn) and qual not in covered and qual not in EXEMPT and qual.split(".")[0] not in needs_torch
+        if _takes_arguments(fn)
+        and qual not in covered
+        and qual not in EXEMPT
+        and qual.split(".")[0] not in needs_torch
     ]
     assert not missing, f"public callables without a bad-input row: {missing}"
 

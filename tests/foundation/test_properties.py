@@ -124,13 +124,15 @@ def test_keyed_permutation_is_a_bijection_and_index_inverts_take(n, seed, pass_i
     data=st.data(),
     seed=seeds,
 )
-def test_resumed_rs2_sampler_continues_the_same_stream(n, ratio, replacement, rounds_done, data, seed):
+def test_resumed_rs2_sampler_continues_the_same_stream(
+    n, ratio, replacement, rounds_done, data, seed
+):
     pytest.importorskip("torch")
     from samplingstats.subsample import RS2Sampler
 
     kw = dict(ratio=max(ratio, 1.0 / n), replacement=replacement, rng=seed)
     ref = RS2Sampler(range(n), **kw)
-    rounds = [list(ref) for _ in range(rounds_done + 2)]
+    rounds = [list(ref) for _ in range(rounds_done + 3)]
     size = len(rounds[rounds_done])
     consumed = data.draw(st.integers(0, size), label="consumed")
 
