@@ -15,6 +15,7 @@ import inspect
 import math
 import numbers
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -289,7 +290,7 @@ def _describe(constraints: list[_Constraint]) -> str:
     return f"{', '.join(strs[:-1])} or {strs[-1]}"
 
 
-def check_param(value, constraints, *, name: str, caller: str | None = None):
+def check_param(value: Any, constraints: list[Any], *, name: str, caller: str | None = None) -> Any:
     """Validate one parameter against a list of constraints and return it unchanged.
 
     Raises
@@ -325,7 +326,9 @@ def _short_repr(value) -> str:
     return r if len(r) <= 80 else r[:77] + "..."
 
 
-def validate_params(parameter_constraints: dict, *, caller: str | None = None):
+def validate_params(
+    parameter_constraints: dict[str, Any], *, caller: str | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator validating a function's arguments against constraints.
 
     Parameters
@@ -419,7 +422,7 @@ def check_scalar(
 # ----------------------------------------------------------------------------------------------
 # Array helpers
 # ----------------------------------------------------------------------------------------------
-def _as_numpy(x, name: str, dtype):
+def _as_numpy(x: Any, name: str, dtype: Any) -> np.ndarray:
     if x is None:
         raise InvalidParameterError(f"Argument {name!r} must be an array, got None.")
     if isinstance(x, (str, bytes)):
@@ -437,7 +440,7 @@ def _as_numpy(x, name: str, dtype):
     return arr
 
 
-def _refuse_complex_input(x, name: str) -> None:
+def _refuse_complex_input(x: Any, name: str) -> None:
     """Raise before a complex input is cast to its real part (numpy only warns)."""
     kind = None
     dt = getattr(x, "dtype", None)
@@ -459,7 +462,7 @@ def _refuse_complex_input(x, name: str) -> None:
         )
 
 
-def check_finite(x, name: str):
+def check_finite(x: Any, name: str) -> Any:
     """Raise if ``x`` contains NaN or infinite values; return ``x``.
 
     Examples
@@ -483,17 +486,17 @@ def check_finite(x, name: str):
 
 
 def check_matrix(
-    A,
+    A: Any,
     name: str = "A",
     *,
-    dtype=np.float64,
+    dtype: Any = np.float64,
     min_rows: int = 1,
     min_cols: int = 1,
     n_cols: int | None = None,
     finite: bool = True,
     accept_sparse: bool = False,
     contiguous: bool = True,
-):
+) -> Any:
     """Validate a 2-D numeric array and return it as a C-contiguous ``dtype`` array.
 
     Parameters
@@ -567,16 +570,16 @@ def _check_shape2(shape, name, min_rows, min_cols, n_cols):
 
 
 def check_vector(
-    x,
+    x: Any,
     name: str = "x",
     *,
-    dtype=np.float64,
+    dtype: Any = np.float64,
     length: int | None = None,
     min_length: int = 1,
     finite: bool = True,
     nonnegative: bool = False,
     contiguous: bool = True,
-):
+) -> np.ndarray:
     """Validate a 1-D numeric array and return it as a C-contiguous ``dtype`` array.
 
     Examples
@@ -615,7 +618,7 @@ def check_vector(
     return arr
 
 
-def check_weights(w, name: str = "weights", *, length: int | None = None):
+def check_weights(w: Any, name: str = "weights", *, length: int | None = None) -> np.ndarray:
     """Validate non-negative, finite weights with a positive sum.
 
     Examples
@@ -641,7 +644,9 @@ def check_weights(w, name: str = "weights", *, length: int | None = None):
     return arr
 
 
-def check_probabilities(p, name: str = "p", *, length: int | None = None, sum_to_one=False):
+def check_probabilities(
+    p: Any, name: str = "p", *, length: int | None = None, sum_to_one: bool = False
+) -> np.ndarray:
     """Validate probabilities in [0, 1] (optionally summing to one within 1e-8).
 
     Examples
@@ -664,7 +669,7 @@ def check_probabilities(p, name: str = "p", *, length: int | None = None, sum_to
     return arr
 
 
-def check_consistent_length(**arrays):
+def check_consistent_length(**arrays: Any) -> None:
     """Raise if the named arrays do not share their first dimension.
 
     Examples
@@ -682,7 +687,7 @@ def check_consistent_length(**arrays):
         raise InvalidParameterError(f"Arguments have inconsistent lengths: {desc}.")
 
 
-def refuse_complex(x, name: str):
+def refuse_complex(x: Any, name: str) -> Any:
     """Raise :class:`InvalidParameterError` (a ``TypeError``) if ``x`` holds complex numbers.
 
     numpy casts complex to real with only a ``ComplexWarning``; every array argument must refuse
@@ -702,15 +707,15 @@ def refuse_complex(x, name: str):
 
 
 def check_real_array(
-    x,
+    x: Any,
     name: str,
     *,
     ndim: int | tuple[int, ...] | None = None,
-    dtype=np.float64,
+    dtype: Any = np.float64,
     finite: bool = True,
     min_size: int = 1,
     allow_bool: bool = True,
-):
+) -> np.ndarray:
     """Validate a real numeric array of any (or a given) dimension and return it as ``dtype``.
 
     Refuses ``None``, strings, object and complex arrays (``TypeError`` naming the argument), bool
@@ -814,7 +819,7 @@ def memory_limit() -> int:
 
 
 def check_size(
-    value,
+    value: Any,
     name: str,
     *,
     low: int = 1,
