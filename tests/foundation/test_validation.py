@@ -282,3 +282,75 @@ class TestArrayChecks:
         check_consistent_length(X=np.zeros((3, 2)), y=[1, 2, 3])
         with pytest.raises(InvalidParameterError, match=r"inconsistent lengths: X has 3, y has 2"):
             check_consistent_length(X=np.zeros((3, 2)), y=[1, 2])
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 17: complex input refused, huge sizes refused before allocating
+# ---------------------------------------------------------------------------------------------
+def test_array_checks_refuse_complex_naming_the_argument():
+    import warnings
+
+    from samplingstats._validation import (
+        check_matrix,
+        check_probabilities,
+        check_real_array,
+        check_vector,
+        check_weights,
+        refuse_complex,
+    )
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's ComplexWarning would mean a silent cast
+        for check, value in [
+            (check_matrix, np.ones((2, 2)) + 1j),
+            (check_vector, [1.0, 2j]),
+            (check_weights, np.array([1 + 0j, 2])),
+            (check_probabilities, [0.5j]),
+            (check_real_array, 1j),
+            (refuse_complex, [1, 2j]),
+        ]:
+            with pytest.raises(TypeError, match="'arg'.*real"):
+                check(value, "arg")
+
+
+def test_complex_torch_tensor_refused():
+    torch = pytest.importorskip("torch")
+    from samplingstats._validation import refuse_complex
+
+    with pytest.raises(TypeError, match="'t'"):
+        refuse_complex(torch.ones(2, dtype=torch.complex64), "t")
+    refuse_complex(torch.ones(2), "t")
+
+
+def test_check_real_array_dimensions_bool_and_strings():
+    from samplingstats._validation import check_real_array
+
+    assert check_real_array([[1, 2]], "X", ndim=2).dtype == np.float64
+    assert check_real_array([[1, 2]], "X", ndim=(1, 2)).shape == (1, 2)
+    with pytest.raises(InvalidParameterError, match="'X' must be a 1-D or 3-D array"):
+        check_real_array([[1, 2]], "X", ndim=(1, 3))
+    with pytest.raises(
+        InvalidParameterError, match="'X' must be a real numeric array, got dtype bool"
+    ):
+        check_real_array([True, False], "X", allow_bool=False)
+    assert check_real_array([True, False], "X").tolist() == [1.0, 0.0]
+    with pytest.raises(TypeError, match="'X'"):
+        check_real_array(["a", "b"], "X")
+    with pytest.raises(InvalidParameterError, match="'X' contains NaN"):
+        check_real_array([1.0, np.nan], "X")
+    with pytest.raises(InvalidParameterError, match="at least 1 entry"):
+        check_real_array([], "X")
+
+
+def test_check_size_refuses_before_allocating_with_the_memory_needed():
+    from samplingstats._validation import check_size, format_bytes, memory_limit
+
+    assert check_size(5, "n_samples") == 5
+    assert check_size(np.int64(0), "n_samples", low=0) == 0
+    with pytest.raises(InvalidParameterError, match=r"'n_walkers' parameter of f asks for .*EiB"):
+        check_size(10**18, "n_walkers", bytes_per_item=8, caller="f")
+    for bad in (True, 2.0, "3", None, -1, np.nan):
+        with pytest.raises(InvalidParameterError, match="'n_samples'"):
+            check_size(bad, "n_samples")
+    assert memory_limit() >= 2**20
+    assert format_bytes(3 * 2**30) == "3 GiB"
