@@ -12,6 +12,8 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from samplingstats import ConvergenceWarning, InvalidParameterError
 from samplingstats.lp import (
@@ -300,3 +302,20 @@ def test_float32_dask_leverage_keeps_dtype():
     tau = leverage_scores(da.from_array(F, chunks=(1500, 6))).compute()
     assert tau.dtype == np.float32
     assert np.max(np.abs(tau / REF - 1)) < 1e-5
+
+
+@settings(derandomize=True, max_examples=20, deadline=None)
+@given(
+    n=st.integers(8, 300),
+    d=st.integers(1, 5),
+    seed=st.integers(0, 2**32 - 1),
+    method=st.sampled_from(["auto", "cholesky", "qr"]),
+    scale=st.sampled_from([1e-20, 1.0, 1e20]),
+)
+def test_float32_scores_are_float32_in_unit_interval_and_sum_to_d(n, d, seed, method, scale):
+    # a float32 Gaussian n x d matrix with n >= 8 > d has full rank with probability 1
+    M = (np.random.default_rng(seed).standard_normal((n, d)) * scale).astype(np.float32)
+    tau = leverage_scores(M, method=method)
+    assert tau.dtype == np.float32 and tau.shape == (n,)
+    assert np.all((tau >= 0) & (tau <= 1 + 1e-6))
+    assert float(tau.sum(dtype=np.float64)) == pytest.approx(d, rel=1e-5)
