@@ -201,3 +201,18 @@ KNOWN: dict[str, str] = {}
 @pytest.mark.parametrize("call,exc,name", params(ROWS, KNOWN))
 def test_bad_input(call, exc, name):
     check_row(call, exc, name)
+
+
+def test_zero_variance_estimate_is_flagged_never_a_zero_width_interval():
+    """Issue 17: an integrand that never left zero on the sample warns and sets reliable=False."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = multiple_expectations(
+            lambda x: (x[:, 0] > 3.5).astype(float), [stats.norm()], budget=2000, rng=0
+        )
+    assert any("single value" in str(w.message) for w in caught)
+    assert not bool(np.asarray(res.reliable)[0])
+    low, high = res.confidence_interval()
+    assert np.all(np.asarray(high) - np.asarray(low) > 0)
