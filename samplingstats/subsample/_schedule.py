@@ -823,7 +823,12 @@ class RS2Schedule:
             )
         diff = [key for key in _CONFIG_KEYS if state[key] != mine[key]]
         if "seed" in diff and not self._seed_given:
-            _check_seed(state["seed"], kind)  # a drawn key: the state's key is adopted
+            key = state["seed"]  # a drawn key: the state's key is adopted, if it is one
+            if not _is_int(key) or not 0 <= key < (1 << 64):
+                raise InvalidParameterError(
+                    f"{kind}.load_state_dict: the state's seed must be an int in the range "
+                    f"[0, 2**64), got {key!r}. Refusing to resume from a corrupted state."
+                )
             diff.remove("seed")
         if diff:
             what = "; ".join(

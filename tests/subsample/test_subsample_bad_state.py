@@ -121,3 +121,29 @@ def test_scores_refuse_complex_and_strings():
 def test_state_must_be_a_dict():
     with pytest.raises(InvalidParameterError, match="'state' parameter of RS2Schedule"):
         RS2Schedule(100, 0.1, rng=0).load_state_dict([1, 2])
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("seed", "abc"),
+        ("seed", -1),
+        ("seed", 2**70),
+        ("ratio", "0.1"),
+        ("n", -5),
+        ("label_hash", None),
+        ("format", None),
+        ("round", 1.5),
+        ("even_shards", 1),
+    ],
+)
+def test_corrupted_schedule_state_refused_whole(field, value):
+    base = RS2Schedule(100, 0.1)  # rng=None: a drawn key, adopted from a valid state
+    base.round = 3
+    state = base.state_dict()
+    state[field] = value
+    fresh = RS2Schedule(100, 0.1)
+    before = (fresh.seed, fresh.round)
+    with pytest.raises(InvalidParameterError, match=field if field != "format" else "not an RS2"):
+        fresh.load_state_dict(state)
+    assert (fresh.seed, fresh.round) == before  # nothing adopted
