@@ -197,7 +197,7 @@ class WalkGraph:
         >>> g.node_index("b")
         1
         """
-        return self._node_index(label, name="node")
+        return self._node_index(label, name="label", caller="WalkGraph.node_index")
 
     def _node_index(self, label, *, name="start", caller=None):
         where = f" of {caller}" if caller else ""
@@ -255,7 +255,16 @@ class WalkGraph:
                 f"'srw'}}. Got {name!r} instead."
             )
         tgt: np.ndarray | None
-        if target is None or isinstance(target, np.ndarray):
+        if target is None:
+            tgt = None
+        elif isinstance(target, np.ndarray) and target.dtype == np.float64:
+            # the wrappers pass validated, normalised targets: check without renormalising
+            if (
+                target.shape != (self.n_nodes,)
+                or not np.all(np.isfinite(target))
+                or not target.min() > 0
+            ):
+                _check_target(target, self, "WalkGraph.chain")  # raises, naming 'target'
             tgt = target
         else:
             tgt = _check_target(target, self, "WalkGraph.chain")

@@ -344,13 +344,32 @@ def _check_alloc(nbytes, what, caller, names, hint=""):
         )
 
 
+# Visit counts are kept exactly in float64 (the SRRW measures, the streamed batch sums of
+# counts): at most 2**53 walker-steps per call. Larger requests would also run for years.
+_MAX_WORK = 2**53
+
+
+def _check_work(n_walkers, n_steps, caller):
+    """Refuse ``n_walkers * n_steps`` above 2**53 walker-steps before running (a numba loop cannot
+    be interrupted)."""
+    if int(n_walkers) * int(n_steps) > _MAX_WORK:
+        raise InvalidParameterError(
+            f"The 'n_steps' and 'n_walkers' parameters of {caller} ask for "
+            f"{int(n_walkers) * int(n_steps):.3g} walker-steps, more than 2**53 (the visit counts "
+            "are exact in float64 only below that; at 1e9 steps/s it would take "
+            f"{int(n_walkers) * int(n_steps) / 1e9 / 3.15e7:.3g} years)."
+        )
+
+
 def _check_srrw_sizes(g, n_walkers, n_steps, record, caller):
-    """Refuse SRRW sizes whose arrays (measures, optional trace) exceed the machine's memory."""
+    """Refuse SRRW sizes whose arrays (measures, optional trace) exceed the machine's memory, or
+    whose work exceeds 2**53 walker-steps."""
     if record:
         _check_alloc((n_steps + 1) * n_walkers * 8, "the trace (n_walkers x (n_steps + 1) "
                      "int64)", caller, "n_steps' and 'n_walkers")  # fmt: skip
     _check_alloc(n_walkers * g.n_nodes * 8, "the empirical measures (n_walkers x n_nodes "
                  "float64)", caller, "n_walkers")  # fmt: skip
+    _check_work(n_walkers, n_steps, caller)
 
 
 def _starts(g, chain, start, n_walkers, rng, caller):
@@ -518,6 +537,7 @@ def random_walk(
     n_b = 1 if lengths is None else lengths.shape[0]
     _check_alloc(n_walkers * (8 * n_b * k + 64) + 8 * g.n_nodes * -(-n_walkers // _BLOCK),
                  "the per-walker state", caller, "n_walkers")  # fmt: skip
+    _check_work(n_walkers, n_steps, caller)
     gen = as_generator(rng)
     ch = g.chain(chain, tgt)
     starts = _starts(g, ch, start, n_walkers, gen, caller)

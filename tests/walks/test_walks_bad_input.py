@@ -41,6 +41,42 @@ def _complex_weight_graph():
 
 
 CASES = [
+    (
+        "huge graph_average steps (work, would hang)",
+        lambda: graph_average(K, DEG, n_steps=HUGE, alpha=1.0),
+        InvalidParameterError,
+        "'n_steps'",
+    ),
+    (
+        "huge streaming steps (work)",
+        lambda: random_walk(K, n_steps=HUGE, record_trace=False),
+        InvalidParameterError,
+        "walker-steps",
+    ),
+    (
+        "chain target length",
+        lambda: WalkGraph(K).chain("mhrw", np.ones(3)),
+        InvalidParameterError,
+        "'target'",
+    ),
+    (
+        "chain target zero",
+        lambda: WalkGraph(K).chain("mhrw", np.zeros(34)),
+        InvalidParameterError,
+        "'target'",
+    ),
+    (
+        "node_index missing",
+        lambda: WalkGraph(K).node_index("nope"),
+        InvalidParameterError,
+        "'label'",
+    ),
+    (
+        "node_index out of range",
+        lambda: WalkGraph(np.ones((3, 3))).node_index(99),
+        InvalidParameterError,
+        "'label'",
+    ),
     # (id, call, exception, text the message must contain)
     ("string weight", lambda: WalkGraph(_string_weight_graph()), InvalidParameterError, "'weight'"),
     (
