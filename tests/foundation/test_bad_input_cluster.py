@@ -320,3 +320,19 @@ KNOWN: dict[str, str] = {}
 @pytest.mark.parametrize("call,exc,name", params(ROWS, KNOWN))
 def test_bad_input(call, exc, name):
     check_row(call, exc, name)
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("scale", [1e200, 1e-200])
+def test_extreme_data_scale_is_handled_or_refused(scale):
+    """Issue 17: sdp_kmeans(X * 1e200, 3) ended in LinAlgError; the clustering is scale-free."""
+    from samplingstats import InvalidParameterError
+
+    X3, y3 = make_isotropic_mixture(60, 3, 3, separation=8.0, rng=0)
+    reference = sdp_kmeans(X3, 3, rng=0).labels
+    try:
+        res = sdp_kmeans(X3 * scale, 3, rng=0)
+    except InvalidParameterError as e:
+        assert "'X'" in str(e)
+        return
+    assert misclustering_error(reference, res.labels) == 0.0
