@@ -24,7 +24,6 @@ __all__ = [
     "iteration_monitor",
     "P_MAX",
     "refuse_complex",
-    "check_allocation",
     "as_lp_vector",
 ]
 
@@ -73,36 +72,6 @@ def refuse_complex(x, name, caller) -> None:
             f"Argument {name!r} of {caller} must be real, got a complex array (dtype {dtype}); "
             "casting would drop the imaginary part. Pass the real and imaginary parts as "
             "separate real columns if both matter."
-        )
-
-
-def _physical_memory() -> int:
-    import os
-
-    try:
-        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
-    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
-        return 2**40
-
-
-def _fmt_bytes(nbytes) -> str:
-    value = float(nbytes)
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"):
-        if value < 1024 or unit == "EiB":
-            return f"{value:.3g} {unit}"
-        value /= 1024
-    return f"{value:.3g} EiB"  # pragma: no cover
-
-
-def check_allocation(nbytes, name, value, caller, what) -> None:
-    """Refuse a size parameter whose array ``what`` would need more than the machine's physical
-    memory, before anything is allocated (the message gives the size asked and the memory)."""
-    mem = _physical_memory()
-    if nbytes > mem:
-        raise InvalidParameterError(
-            f"The {name!r} parameter of {caller} is too large: {value!r} would need "
-            f"{_fmt_bytes(nbytes)} for {what}, more than this machine's memory "
-            f"({_fmt_bytes(mem)})."
         )
 
 

@@ -107,15 +107,15 @@ def sketch_dims(n, d, sketch_size, sparsity, jl_dim):
     s = max(min(s, n), d)
     r = 16 if jl_dim is None else int(jl_dim)
     if jl_dim is not None:
-        from ._common import check_allocation
+        from .._validation import check_size
 
         # the Gaussian d x r, R^{-1} G and (torch, CSR) the n x r product
-        check_allocation(
-            8 * r * (2 * d + n),
-            "jl_dim",
+        check_size(
             jl_dim,
-            "leverage_scores",
-            f"the {d} x {r} JL projection and the {n} x {r} product",
+            "jl_dim",
+            bytes_per_item=8 * (2 * d + n),
+            caller="leverage_scores",
+            what=f"the {d} x jl_dim JL projection and the {n} x jl_dim product",
         )
     return s, k, r
 

@@ -13,8 +13,8 @@ from .._exceptions import InvalidParameterError
 from .._progress import get_logger, progress_bar
 from .._results import Result
 from .._rng import as_generator
-from .._validation import Interval, validate_params
-from ._common import P_CONSTRAINT, MatrixLike, RngLike, as_lp_matrix, check_allocation
+from .._validation import Interval, check_size, validate_params
+from ._common import P_CONSTRAINT, MatrixLike, RngLike, as_lp_matrix
 from ._results import RowSample
 
 __all__ = ["embedding_distortion", "DistortionResult"]
@@ -161,13 +161,12 @@ def embedding_distortion(
         kind = "dense"
     p = float(p)
     n, d = M.shape
-    n_cols = n_directions + d + min(32, n)
-    check_allocation(
-        8 * n_cols * (n + d),
-        "n_directions",
+    check_size(
         n_directions,
-        "embedding_distortion",
-        f"the {n} x {n_cols} matrix of projections",
+        "n_directions",
+        bytes_per_item=8 * (n + d),
+        caller="embedding_distortion",
+        what=f"the {n} x n_directions matrix of projections",
     )
     if S.n_rows != n:
         raise InvalidParameterError(
