@@ -77,6 +77,7 @@ LINT_PATHS := $(wildcard samplingstats tests benchmarks examples docs/conf.py co
 lint: $(STAMP)
 	$(PY) -m ruff check $(LINT_PATHS)
 	$(PY) -m ruff format --check $(LINT_PATHS)
+	$(PY) -m mypy samplingstats tests/typing
 
 clean:
 	rm -rf $(VENV) .venv-min .venv-latest .numba_cache docs/_build docs/api/generated docs/auto_examples docs/sg_execution_times.rst .mypy_cache
