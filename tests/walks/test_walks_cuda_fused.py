@@ -21,6 +21,10 @@ from samplingstats.walks import WalkGraph
 
 nx = pytest.importorskip("networkx")
 
+# the simulator fixture runs every case in one subprocess: about a minute on an idle machine, more
+# than pytest's default 600 s on a 2-core machine at load 15 (session 4)
+pytestmark = pytest.mark.timeout(1000)
+
 N_STEPS = 150
 N_WALKERS = 8
 N_BATCHES = 4  # 150 steps: batches of 37, the last one 39
