@@ -625,17 +625,8 @@ def fused_random_walk(g, ch, starts, n_steps, gen, dev, record=True, vals=None, 
     """
     if not record:
         return _fused_stream(g, ch, starts, n_steps, gen, dev, vals, batch_len, n_batches, count)
-    from .._kernels._walk import seed_states
-
     torch = _torch()
-    W = int(starts.shape[0])
-    states = seed_states(gen, W)
-    indptr, indices = _graph_arrays(g, dev)
-    if ch.kind in (1, 3):
-        table = torch.as_tensor(np.ascontiguousarray(ch.table, dtype=np.float64), device=dev)
-    else:
-        table = torch.zeros(1, dtype=torch.float64, device=dev)  # unused by kinds 0 and 2
-    st = torch.as_tensor(np.ascontiguousarray(starts, dtype=np.int64), device=dev)
+    W, states, indptr, indices, table, st = _walk_inputs(g, ch, starts, gen, dev)
     trace_T = torch.empty((n_steps + 1, W), dtype=torch.int64, device=dev)
     with _Launcher(dev) as L:
         L.launch(
@@ -665,7 +656,9 @@ def fused_random_walk(g, ch, starts, n_steps, gen, dev, record=True, vals=None, 
     return trace, counts, sums
 
 
-def _fused_stream(g, ch, starts, n_steps, gen, dev, vals, batch_len, n_batches, count):
+def _walk_inputs(g, ch, starts, gen, dev):
+    """``(W, states, indptr, indices, table, starts)`` of the base-walk kernel on ``dev``; draws
+    the per-walker xoshiro states from ``gen`` as the CPU path does (``seed_states(gen, W)``)."""
     from .._kernels._walk import seed_states
 
     torch = _torch()
@@ -675,8 +668,14 @@ def _fused_stream(g, ch, starts, n_steps, gen, dev, vals, batch_len, n_batches, 
     if ch.kind in (1, 3):
         table = torch.as_tensor(np.ascontiguousarray(ch.table, dtype=np.float64), device=dev)
     else:
-        table = torch.zeros(1, dtype=torch.float64, device=dev)
+        table = torch.zeros(1, dtype=torch.float64, device=dev)  # unused by kinds 0 and 2
     st = torch.as_tensor(np.ascontiguousarray(starts, dtype=np.int64), device=dev)
+    return W, states, indptr, indices, table, st
+
+
+def _fused_stream(g, ch, starts, n_steps, gen, dev, vals, batch_len, n_batches, count):
+    torch = _torch()
+    W, states, indptr, indices, table, st = _walk_inputs(g, ch, starts, gen, dev)
     flags = (1 if count else 0) | (2 if vals is not None else 0)
     counts = torch.zeros(g.n_nodes if count else 1, dtype=torch.int64, device=dev)
     if vals is not None:
