@@ -464,7 +464,8 @@ def graph_average(
     plan = _Plan(g, ch, chain, mh_target, f, r, alphas, burn_in, windows, interval)
     plan.add(n_steps, grid)
     x = plan.run(starts, n_steps, step_exponent, gen, progress, caller)
-    return plan.result(n_steps, x, alpha, caller, stacklevel=3)
+    # the warning points at the caller: result <- graph_average <- validate_params <- aliases
+    return plan.result(n_steps, x, alpha, caller, stacklevel=5)
 
 
 class _Plan:
