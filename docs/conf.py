@@ -139,5 +139,27 @@ def _validate(app, what, name, obj, options, lines):
         logging.getLogger(__name__).warning(f"[numpydoc] {name}:{msg}")
 
 
+def _join_continued_type_lines(app, what, name, obj, options, lines):
+    """Join a parameter line ending in a backslash with the next one (raw docstrings keep it).
+
+    In a raw docstring ``name : {...}, \\`` + newline is not joined by Python, and the continuation
+    line (often at column 0) breaks the reST. The proper fix is one line in the docstring; this keeps
+    the build readable meanwhile (numpydoc validation still reports the docstring).
+    """
+    import textwrap
+
+    joined = False
+    i = 1
+    while i < len(lines) - 1:
+        if lines[i].rstrip().endswith("\\") and " : " in lines[i]:
+            lines[i] = lines[i].rstrip()[:-1].rstrip() + " " + lines.pop(i + 1).strip()
+            joined = True
+        else:
+            i += 1
+    if joined:
+        lines[1:] = textwrap.dedent("\n".join(lines[1:])).split("\n")
+
+
 def setup(app):
+    app.connect("autodoc-process-docstring", _join_continued_type_lines, priority=100)
     app.connect("autodoc-process-docstring", _validate)
