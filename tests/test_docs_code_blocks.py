@@ -9,6 +9,7 @@ other error fails the page and names the block's first line in the page.
 
 import importlib.util
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -67,7 +68,11 @@ def test_code_blocks_run(page, tmp_path, monkeypatch):
             if missing:
                 pytest.skip(f"{rel}:{line} and later blocks need {', '.join(missing)}")
             try:
-                exec(compile(code, f"{rel}:{line}", "exec"), namespace)
+                with warnings.catch_warnings():
+                    # the docs must not call a deprecated name (warnings raised at the call site)
+                    for category in (DeprecationWarning, FutureWarning):
+                        warnings.filterwarnings("error", category=category, module="__docs__")
+                    exec(compile(code, f"{rel}:{line}", "exec"), namespace)
             except samplingstats.MissingOptionalDependency as exc:
                 pytest.skip(f"{rel}:{line} and later blocks: {exc}")
             except Exception as exc:
