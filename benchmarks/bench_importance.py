@@ -5,6 +5,7 @@
     SAMPLINGSTATS_BENCH_K=10,12,14 python -m benchmarks.bench_importance   # budgets (d + 2) 2^k
     SAMPLINGSTATS_BENCH_REPS=30 SAMPLINGSTATS_BENCH_CHAOS_REPS=5 SAMPLINGSTATS_BENCH_CHAOS_K=10
         # repetitions; OpenTURNS' chaos (slow: 10-30 s a fit) with fewer runs, at these k only
+    SAMPLINGSTATS_BENCH_CASES="G (,threshold"   # only the cases whose names contain these
 
 Everything runs in the same process at equal model-evaluation budgets, every thread pool pinned
 to one thread after all imports (``pin_threads(1)``, ``thread_report()`` printed with the tables):
@@ -663,6 +664,9 @@ def main():
             *threshold_indices(),
         ),
     ]
+    only = os.environ.get("SAMPLINGSTATS_BENCH_CASES", "")
+    if only:  # comma-separated substrings of case names, e.g. "G (,threshold"
+        cases = [c for c in cases if any(w in c[0] for w in only.split(","))]
     results = {}
     if os.environ.get("SAMPLINGSTATS_BENCH_SKIP_PEERS", "0") not in ("", "0"):
         ks = []
