@@ -321,10 +321,11 @@ def sobol_indices(
         ``(d + 2) * n_replicates - 1`` evaluations are left unspent); a replicate's length need
         not be a power of two (the first ``n`` points of a scrambled Sobol' sequence are
         uniform for any ``n``; powers of two balance best).
-    method : {"auto", "surrogate", "rqmc", "sequence", "aiscv", "pick_freeze", "saltelli"}, \
-default "auto"
-        Estimator (see above).
+    method : str, default "auto"
+        Estimator (see above): ``"auto"``, ``"surrogate"``, ``"rqmc"``, ``"sequence"``,
+        ``"aiscv"``, ``"pick_freeze"`` or ``"saltelli"``.
     rng : None, int or numpy.random.Generator, optional
+        Seed or generator (scrambling of the Sobol' sequences, i.i.d. draws).
     centre : {"auto", True, False}, default "auto"
         Form the products from the pilot-centred output :math:`\varphi - \bar\varphi` (True) or
         from :math:`\varphi` itself (False). Centring removes the :math:`E[\varphi]^2`
@@ -364,6 +365,7 @@ default "auto"
     Returns
     -------
     SobolResult
+        Indices, standard errors, the design chosen and the evaluations used.
 
     Raises
     ------
