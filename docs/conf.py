@@ -60,8 +60,6 @@ KNOWN_GAPS = {
     ("SA01", "samplingstats.MissingOptionalDependency"),
     ("SA01", "samplingstats.Result"),
     ("RT01", "samplingstats.Result.to_dict"),
-    ("PR01", "samplingstats.importance.sobol_indices"),
-    ("PR02", "samplingstats.importance.sobol_indices"),
 }
 numpydoc_validation_checks = set()  # numpydoc's own hook is off: `_validate` does the checking
 
