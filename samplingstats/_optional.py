@@ -32,7 +32,28 @@ OPTIONAL_PACKAGES = {
 class MissingOptionalDependency(ImportError):
     """Raised when a feature needs an optional package that is not installed.
 
-    ``extra`` names the ``samplingstats[...]`` extra that installs it.
+    ``extra`` names the ``samplingstats[...]`` extra that installs it. It subclasses
+    :class:`ImportError`, so ``except ImportError`` keeps working.
+
+    Parameters
+    ----------
+    message : str
+        What is missing and how to install it.
+    name : str, optional
+        The missing module's name (:attr:`ImportError.name`).
+    extra : str, optional
+        The extra that installs it (``pip install "samplingstats[<extra>]"``).
+
+    See Also
+    --------
+    ImportError : the base class.
+
+    Examples
+    --------
+    >>> from samplingstats import MissingOptionalDependency
+    >>> err = MissingOptionalDependency("networkx is needed", name="networkx", extra="graph")
+    >>> isinstance(err, ImportError), err.extra
+    (True, 'graph')
     """
 
     def __init__(self, message, *, name=None, extra=None):

@@ -20,6 +20,17 @@ class ConfidenceInterval(NamedTuple):
     Returned by every ``confidence_interval(confidence_level=0.95)`` method of a result. It is a
     named tuple, so ``low, high = ci`` works; ``low`` and ``high`` have the shape of the estimate.
 
+    Parameters
+    ----------
+    low : float or numpy.ndarray
+        Lower bounds.
+    high : float or numpy.ndarray
+        Upper bounds.
+
+    See Also
+    --------
+    Result : base class of the results that return intervals.
+
     Examples
     --------
     >>> from samplingstats import ConfidenceInterval
@@ -97,6 +108,10 @@ class Result:
     design page): ``estimate`` / ``standard_error`` (shape of the estimated quantity),
     ``n_iter``, ``converged``, ``n_evaluations``, ``n_samples``.
 
+    See Also
+    --------
+    ConfidenceInterval : the interval returned by ``confidence_interval``.
+
     Examples
     --------
     >>> import dataclasses
@@ -126,7 +141,13 @@ class Result:
         return f"{type(self).__name__}(\n{body})"
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the fields as a dict (nested results converted recursively, arrays kept)."""
+        """Return the fields as a dict (nested results converted recursively, arrays kept).
+
+        Returns
+        -------
+        dict
+            Field name to value, in field order.
+        """
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self):
             v = getattr(self, f.name)
