@@ -227,10 +227,28 @@ METHODS = [
 ]
 
 
+def _selected(label):
+    """SAMPLINGSTATS_BENCH_METHODS: comma-separated substrings of the method labels to run."""
+    only = os.environ.get("SAMPLINGSTATS_BENCH_METHODS", "")
+    return not only or any(w in label for w in only.split(","))
+
+
+def _jsonl_row(row):
+    """Append one run to SAMPLINGSTATS_BENCH_JSONL (when set): a partial run still yields a table."""
+    path = os.environ.get("SAMPLINGSTATS_BENCH_JSONL", "")
+    if path:
+        import json
+
+        with open(path, "a") as fh:
+            fh.write(json.dumps(row) + "\n")
+
+
 def peer_case(name, func, dists, S_ref, ST_ref, k, R, seed, chaos_reps=5, chaos_ks=(10,)):
     n = 2**k
     res = {}
     for label, fn in METHODS:
+        if not _selected(label):
+            continue
         reps = R
         if label == OT_CHAOS:
             if k not in chaos_ks:
@@ -250,13 +268,27 @@ def peer_case(name, func, dists, S_ref, ST_ref, k, R, seed, chaos_reps=5, chaos_
                 a["e1"].append(S - S_ref)
                 if ST_ref is not None:
                     a["eT"].append(ST - ST_ref)
+                row = {
+                    "case": name,
+                    "k": k,
+                    "d": len(dists),
+                    "method": lab,
+                    "rep": r,
+                    "time": dt,
+                    "e1": list(map(float, S - S_ref)),
+                    "eT": list(map(float, ST - ST_ref)),
+                    "hits": None,
+                    "design": _DESIGNS[-1] if lab.startswith("**") and _DESIGNS else None,
+                }
                 if ci is not None:
                     (l1, h1), (lT, hT) = ci
                     h = list((l1 <= S_ref) & (S_ref <= h1))
                     if ST_ref is not None:
                         h += list((lT <= ST_ref) & (ST_ref <= hT))
                     a["hits"].append(np.mean(h))
-        if label.startswith("**"):
+                    row["hits"] = [bool(x) for x in h]
+                _jsonl_row(row)
+        if label.startswith("**") and _DESIGNS:
             kinds = sorted(set(_DESIGNS))
             acc[label]["design"] = ", ".join(
                 f"{x} {_DESIGNS.count(x)}/{len(_DESIGNS)}" for x in kinds
@@ -612,6 +644,121 @@ def _md(text):
     return f"### {title}\n\n{table}"
 
 
+def tables_from_jsonl(path):
+    """Tables of the Sobol' comparison from the rows of SAMPLINGSTATS_BENCH_JSONL runs.
+
+    Each cell reports how many runs it holds; ratios use the seeds both methods ran (the
+    first ``min`` repetitions of each). Coverage with its exact binomial 95% interval over the
+    pooled intervals (first and total order; the intervals of one run are correlated).
+    """
+    import json
+
+    rows = [json.loads(line) for line in open(path) if line.strip()]
+    cells: dict = {}
+    for r in rows:
+        cells.setdefault((r["k"], r["case"], r["d"]), {}).setdefault(r["method"], {})[r["rep"]] = r
+    ours = "**samplingstats default**"
+    order = [ours, *_BASE] + [
+        "OpenTURNS Saltelli",
+        "OpenTURNS Martinez",
+        "OpenTURNS Jansen",
+        OT_CHAOS,
+    ]
+
+    def rmse(rs, key):
+        return float(np.sqrt(np.mean([np.square(r[key]) for r in rs])))
+
+    heads = [
+        "case",
+        "model runs",
+        "method",
+        "runs",
+        "RMSE first",
+        "RMSE total",
+        "worst |error|",
+        "95% CI coverage [binomial 95% CI]",
+        "time/run",
+    ]
+    sheads = [
+        "case",
+        "model runs",
+        "runs (ours / scipy, SALib / OT chaos)",
+        "design chosen",
+        "first / best(scipy, SALib)",
+        "total / best(scipy, SALib)",
+        "first / OT chaos",
+        "total / OT chaos",
+        "coverage [binomial 95% CI]",
+    ]
+    detail, summary = [], []
+    for (k, case, d), meth in sorted(cells.items(), key=lambda t: (t[0][0], t[0][1])):
+        base = [m for m in _BASE if m in meth]
+        b1 = min((rmse(list(meth[m].values()), "e1") for m in base), default=np.nan)
+        bT = min((rmse(list(meth[m].values()), "eT") for m in base), default=np.nan)
+        covs = {}
+        for m in order:
+            if m not in meth:
+                continue
+            rs = list(meth[m].values())
+            r1, rT = rmse(rs, "e1"), rmse(rs, "eT")
+            worst = max(max(np.abs(r["e1"]).max(), np.abs(r["eT"]).max()) for r in rs)
+            cov = "-"
+            if rs[0]["hits"] is not None:
+                h = np.concatenate([r["hits"] for r in rs])
+                x, nn = int(h.sum()), h.size
+                ci = stats.binomtest(x, nn).proportion_ci()
+                cov = f"{x / nn:.3f} [{ci.low:.3f}, {ci.high:.3f}]"
+                covs[m] = cov
+            detail.append(
+                [
+                    case,
+                    (d + 2) * 2**k,
+                    m,
+                    len(rs),
+                    f"{r1:.2g} ({r1 / b1:.2g}x)",
+                    f"{rT:.2g} ({rT / bT:.2g}x)",
+                    f"{worst:.2g}",
+                    cov,
+                    f"{np.median([r['time'] for r in rs]):.2f} s",
+                ]
+            )
+        if ours in meth:
+            rs = list(meth[ours].values())
+            r1, rT = rmse(rs, "e1"), rmse(rs, "eT")
+            des = [r["design"] for r in rs]
+            dtxt = ", ".join(f"{x} {des.count(x)}/{len(des)}" for x in sorted(set(des), key=str))
+            if OT_CHAOS in meth:
+                cr = list(meth[OT_CHAOS].values())
+                c1 = f"{r1 / rmse(cr, 'e1'):.2g}"
+                cT = f"{rT / rmse(cr, 'eT'):.2g}"
+                nc = len(cr)
+            else:
+                c1 = cT = "-"
+                nc = 0
+            nb = "/".join(str(len(meth[m])) for m in base) or "0"
+            summary.append(
+                [
+                    case,
+                    (d + 2) * 2**k,
+                    f"{len(rs)} / {nb} / {nc}",
+                    dtxt,
+                    f"{r1 / b1:.2g}",
+                    f"{rT / bT:.2g}",
+                    c1,
+                    cT,
+                    covs.get(ours, "-"),
+                ]
+            )
+    s_text = format_table(sheads, summary, title="default sobol_indices: RMSE ratios (< 1: we win)")
+    d_text = format_table(
+        heads,
+        detail,
+        title="Sobol' indices at equal model runs; in parentheses the RMSE over the best of "
+        "scipy and SALib (< 1: better)",
+    )
+    return _md(s_text) + "\n\n" + _md(d_text)
+
+
 def main():
     quick = quick_mode() or "--quick" in sys.argv[1:]
     N = 2000 if quick else 20_000
@@ -678,7 +825,11 @@ def main():
                 name, func, dists, S, ST, k, R, seed=ci, chaos_reps=chaos_reps, chaos_ks=chaos_ks
             )
             print(f"done {name} k={k}", flush=True)
-    if results:
+    complete = all(
+        "**samplingstats default**" in res and all(b in res for b in _BASE)
+        for res in results.values()
+    )
+    if results and complete:  # a run of some methods only: build the tables with --from-jsonl
         text = _md(peer_table(results, ks, R))
         summary = _md(summary_table(results))
         out += [summary, "", text, "", thread_report(), ""]
@@ -704,4 +855,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if "--from-jsonl" in sys.argv[1:]:
+        print(tables_from_jsonl(sys.argv[sys.argv.index("--from-jsonl") + 1]))
+    else:
+        main()

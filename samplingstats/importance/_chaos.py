@@ -142,15 +142,14 @@ def candidate_sets(d, max_terms):
 def _design_t(U, kinds, union, pmax):
     """Transposed design matrix ``(P, n)``: row ``k`` is ``psi_{alpha_k}`` at the points."""
     T = np.ascontiguousarray(_tables(U, kinds, pmax).transpose(0, 2, 1))  # (d, p + 1, n)
-    PhiT = None
+    PhiT = np.ones((union.shape[0], U.shape[0]))
     for i in range(union.shape[1]):
         col = union[:, i]
-        if not col.any():
-            continue
-        f = T[i][col]
-        PhiT = f if PhiT is None else PhiT * f
-    if PhiT is None:
-        PhiT = np.ones((union.shape[0], U.shape[0]))
+        rows = np.flatnonzero(col)  # only the factors that are not the constant 1
+        if rows.size == col.size:
+            PhiT *= T[i][col]
+        elif rows.size:
+            PhiT[rows] *= T[i][col[rows]]
     return PhiT
 
 
@@ -182,6 +181,7 @@ def crossfit_chaos(
     ridge=1e-10,
     exclude_constant=False,
     jackknife=True,
+    predict=True,
 ):
     """Cross-fitted chaos surrogates, one per replicate.
 
@@ -196,7 +196,8 @@ def crossfit_chaos(
 
     Returns
     -------
-    list (one dict per replicate) with ``pred`` (surrogate values at ``pred_U[r]``), ``coef``,
+    list (one dict per replicate) with ``pred`` (surrogate values at ``pred_U[r]``; ``None`` with
+    ``predict=False``, and then no ``pred_without`` either), ``coef``,
     ``pred_without`` / ``coef_without`` (``R - 1`` rows: refitted also without replicate ``j``,
     for ``j != r`` in order; with ``jackknife=True``),
     ``index`` (multi-indices used), ``label`` and ``rel_error`` (the chosen basis'
@@ -276,17 +277,21 @@ def crossfit_chaos(
             B = np.array(betas)
             sub = union[idx]
             psub = int(sub.max()) if sub.size else 0
-            U = pred_U[r]
-            pred = np.empty((B.shape[0], U.shape[0]))
-            for s0 in range(0, U.shape[0], _CHUNK):
-                pred[:, s0 : s0 + _CHUNK] = B @ _design_t(U[s0 : s0 + _CHUNK], kinds, sub, psub)
+            pred = None
+            if predict:
+                U = pred_U[r]
+                pred = np.empty((B.shape[0], U.shape[0]))
+                for s0 in range(0, U.shape[0], _CHUNK):
+                    pred[:, s0 : s0 + _CHUNK] = B @ _design_t(U[s0 : s0 + _CHUNK], kinds, sub, psub)
             out.append(
                 {
-                    "pred": pred[0],
+                    "pred": None if pred is None else pred[0],
                     "coef": B[0],
-                    "pred_without": pred[1:],
+                    "pred_without": None if pred is None else pred[1:],
                     "coef_without": B[1:],
                     "index": sub,
+                    # mean of psi psi^T over replicate r's training rows (its own rows)
+                    "gram": G[r][ii] / n_rows[r],
                     "label": label,
                     "rel_error": float(e[best] / total_var),
                 }

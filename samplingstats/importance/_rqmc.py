@@ -27,7 +27,7 @@ import warnings
 import numpy as np
 from scipy.stats import qmc
 
-from ._chaos import chaos_sobol_parts, crossfit_chaos, germs
+from ._chaos import _CHUNK, _design_t, chaos_sobol_parts, crossfit_chaos, germs
 
 __all__ = ["rqmc_sobol", "index_jacobian"]
 
@@ -119,6 +119,84 @@ def _choose_first(S, SJ, se, first):
     return np.where(use, SJ, S), np.where(use, se[2 * d :], se[:d]), use
 
 
+def _projection_stats(Y_r, Uf_r, kinds, coef, index, gram):
+    """Sufficient statistics of one replicate for :func:`_projection_estimate`.
+
+    With ``Phi`` the chaos basis at all ``(d + 2) n`` points of the replicate and ``e = f - g``
+    the residual of its (cross-fitted) surrogate: ``w = mean(Phi e)``, ``mean(Phi)``,
+    ``mean(e)``, ``mean(e^2)`` and ``e`` itself ``(d + 2, n)``, all exact, and ``gram``, the
+    mean of ``Phi Phi^T`` over the replicate's training rows (all its rows when the budget is
+    below ``max_rows`` per replicate; it only enters the jackknife refits' corrections).
+    """
+    per, n, d = Uf_r.shape
+    U = Uf_r.reshape(-1, d)
+    y = Y_r.reshape(-1)
+    N = y.size
+    psub = int(index.max()) if index.size else 0
+    P = index.shape[0]
+    w = np.zeros(P)
+    phibar = np.zeros(P)
+    e = np.empty(N)
+    for s0 in range(0, N, _CHUNK):
+        Phi = _design_t(U[s0 : s0 + _CHUNK], kinds, index, psub)
+        res = y[s0 : s0 + _CHUNK] - coef @ Phi
+        e[s0 : s0 + _CHUNK] = res
+        w += Phi @ res
+        phibar += Phi.sum(axis=1)
+    return {
+        "G": gram,
+        "w": w / N,
+        "phibar": phibar / N,
+        "ebar": float(e.mean()),
+        "e2": float(e @ e / N),
+        "e": e.reshape(per, n),
+        "beta0": coef,
+    }
+
+
+def _projection_estimate(st, beta, index, c):
+    """Expectations ``[E1, E2, V_i, VT_i]`` of one replicate, split along its surrogate ``g``.
+
+    With ``f = g + e`` and ``g`` an orthonormal chaos independent of the replicate:
+
+    - ``V_i(f) = V_i(g) + 2 E[g_i(X_i) e(X)] + V_i(e)``, ``g_i`` the terms of ``g`` in input
+      ``i`` alone (``E[g | X_i] - E[g]``), since ``Cov(E[g | X_i], E[e | X_i]) = E[g_i e]``;
+    - ``VT_i(f) = VT_i(g) + 2 E[g^{T_i}(X) e(X)] + VT_i(e)``, ``g^{T_i}`` the terms involving
+      ``i`` (``g - E[g | X_{~i}]``), since ``E[Cov(g, e | X_{~i})] = E[g^{T_i} e]``;
+    - ``E[f] = E[g] + E[e]``, ``E[f^2] = E[g^2] + 2 E[g e] + E[e^2]``.
+
+    ``V_i(g)``, ``VT_i(g)`` and the moments of ``g`` are closed-form; the cross terms are means
+    over *all* ``(d + 2) n`` points (each is distributed as the inputs), and the small
+    second-order ``V_i(e)``, ``VT_i(e)`` are pick-freeze estimates on the residual. Each term
+    is unbiased when ``g`` does not depend on the replicate. A surrogate that captures most of
+    the variance leaves only the cross terms' noise, ``O(sd(e) sqrt(V_i) / sqrt(N (d + 2)))``,
+    instead of pick-freeze noise ``O(sd(e) sqrt(V) / sqrt(N))`` on the residual.
+
+    ``beta`` may differ from the coefficients the statistics were taken with (the jackknife
+    refits): the linear and quadratic terms follow exactly from the Gram matrix; the residual
+    pick-freeze terms keep the residual of ``st["beta0"]`` (second order in the residual).
+    """
+    mean, var, first, total = chaos_sobol_parts(beta, index)
+    delta = st["beta0"] - beta
+    G = st["G"]
+    w = st["w"] + G @ delta
+    ebar = st["ebar"] + st["phibar"] @ delta
+    e2 = st["e2"] + 2 * delta @ st["w"] + delta @ G @ delta
+    m = mean - c
+    active = index > 0
+    uni = active & (active.sum(axis=1) == 1)[:, None]
+    bw = beta * w
+    e = st["e"]
+    a, b, ab = e[0], e[1], e[2:]
+    pf1 = (b[None, :] * (ab - a[None, :])).mean(axis=1)
+    pf2 = 0.5 * ((a[None, :] - ab) ** 2).mean(axis=1)
+    E1 = m + ebar
+    E2 = var + m * m + 2 * (beta @ w - c * ebar) + e2
+    Vi = first + 2 * (bw @ uni) + pf1
+    VTi = total + 2 * (bw @ active) + pf2
+    return np.concatenate([[E1, E2], Vi, VTi])
+
+
 def _design(model, laws, U):
     """Pick-freeze design for base points ``U (n, 2d)``: outputs ``(d + 2, n)`` and germs."""
     n = U.shape[0]
@@ -197,7 +275,7 @@ def rqmc_sobol(
     n_replicates,
     rng,
     surrogate,
-    max_terms=300,
+    max_terms=500,
     max_rows=8192,
     first="saltelli",
     threshold=SMOOTH_THRESHOLD,
@@ -256,7 +334,10 @@ def rqmc_sobol(
             germs(laws.laws),
             max_terms=max_terms,
             exclude_constant=surrogate == "always",
+            predict=jc,
         )
+    if fits is not None and not jc:
+        return _projection_result(Y, Ufull, laws, fits, c, R, n_r, per, first, rel)
 
     def fold_estimate(r, pred, coef, index):
         q_f = _integrands(Y[r, 0], Y[r, 1], Y[r, 2:], c, jc)
@@ -361,4 +442,52 @@ def _long(model, laws, engine, Y0, n, n_blocks, first):
         "dof": B - 1,
         "replicates": E,
         "fits": None,
+    }
+
+
+def _projection_result(Y, Ufull, laws, fits, c, R, n_r, per, first, rel):
+    """Replicate design with cross-fitted surrogates, estimated by :func:`_projection_estimate`.
+
+    Standard errors: replicate jackknife with refits (leave replicate ``j`` out entirely and
+    re-estimate every other replicate with its surrogate fitted without ``j``), in closed form
+    from each replicate's Gram matrix: nothing is predicted again.
+    """
+    d = laws.d
+    kinds = germs(laws.laws)
+    stats = [
+        _projection_stats(Y[r], Ufull[r], kinds, fits[r]["coef"], fits[r]["index"], fits[r]["gram"])
+        for r in range(R)
+    ]
+    E = np.array(
+        [_projection_estimate(stats[r], fits[r]["coef"], fits[r]["index"], c) for r in range(R)]
+    )
+    e = E.mean(axis=0)
+    S, ST, V, _ = index_jacobian(e, d)
+    theta = np.empty((R, 2 * d))
+    for j in range(R):
+        Ej = []
+        for r in range(R):
+            if r == j:
+                continue
+            k = j if j < r else j - 1  # row of "without j" in replicate r's refits
+            f = fits[r]
+            Ej.append(_projection_estimate(stats[r], f["coef_without"][k], f["index"], c))
+        Sj, STj, _, _ = index_jacobian(np.mean(Ej, axis=0), d)
+        theta[j] = np.concatenate([Sj, STj])
+    var_idx = (R - 1) / R * np.sum((theta - theta.mean(axis=0)) ** 2, axis=0)
+    se = np.maximum(np.sqrt(np.maximum(var_idx, 0.0)), SE_FLOOR)
+    return {
+        "constant": False,
+        "design": "replicates",
+        "first_order": S,
+        "total_order": ST,
+        "se": se,
+        "janon": np.zeros(d, dtype=bool),
+        "variance": float(V),
+        "n_points": R * n_r,
+        "n_evaluations": R * n_r * per,
+        "dof": R - 1,
+        "replicates": E,
+        "fits": fits,
+        "pilot_error": rel,
     }
