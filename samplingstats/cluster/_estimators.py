@@ -77,13 +77,19 @@ class SDPKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin,
         ``"cvxpy"``: the full SDP with SCS (at most 400 points; a reference solver).
     rank : int, optional
         Factor rank (default ``2 * n_clusters``).
-    sketch : {None, "uniform", "weighted"}, default None
-        Sketch-and-lift for large data sets: solve on a subsample, assign all points to the
-        nearest sketch centroid.
+    sketch : {"auto", None, "uniform", "weighted"}, default "auto"
+        Sketch-and-lift (Zhuang, Chen & Yang, AISTATS 2022) for large data sets: solve the SDP
+        on a subsample, assign all points to the nearest sketch centroid and run Lloyd
+        iterations on all points. ``"auto"`` (the default since 0.5; it was ``None``) sketches
+        uniformly from 5000 points with ``min(max(50K, 20Kd), 5000, n // 8)`` points and solves
+        the full SDP below (see :func:`sdp_kmeans`); ``None`` always solves the full SDP.
+        ``result_.sketch_size`` says which path ran.
     sketch_size : int, optional
-        Expected sketch size (default ``min(n, max(50K, min(5000, 20Kd)))``).
-    tol : float, default 1e-6
-        Solver tolerance (see :func:`sdp_kmeans`).
+        Expected sketch size (see :func:`sdp_kmeans`; with ``"auto"``, a given size always
+        sketches).
+    tol : float, optional
+        Solver tolerance (see :func:`sdp_kmeans`); default 1e-6 for the full SDP, 1e-5 on a
+        sketch.
     max_iter : int, optional
         Solver iteration cap.
     random_state : int, Generator, RandomState or None
@@ -99,7 +105,7 @@ class SDPKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin,
     cluster_centers_ : ndarray of shape (n_clusters, n_features)
         Cluster means.
     objective_ : float
-        SDP objective of the relaxed solution.
+        SDP objective of the relaxed solution (of the SDP on the sketch when sketching).
     inertia_ : float
         Within-cluster sum of squares of ``labels_``.
     residual_ : float
@@ -109,8 +115,11 @@ class SDPKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin,
     converged_ : bool
         Whether the solver met its tolerances (or the start was certified optimal).
     result_ : SDPResult
-        Full result (factor, stationarity, sketch indices, ``status``, ``dual_bound`` and
-        ``duality_gap``: ``status == "certified"`` when the partition is proven SDP-optimal).
+        Full result (factor, stationarity, sketch indices, ``sketch_size`` (``None``: the SDP
+        was solved on all points), ``status``, ``dual_bound`` and ``duality_gap``:
+        ``status == "certified"`` when the partition is proven SDP-optimal). With a sketch the
+        certificate is that of the SDP on the sketch (how close its relaxed solution is to that
+        SDP's optimum), not of the labels of all points.
     n_features_in_ : int
         Number of features seen in ``fit``.
 
@@ -145,9 +154,9 @@ class SDPKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin,
         *,
         solver: Literal["auto", "bm", "cvxpy"] = DEFAULTS["solver"],
         rank: int | None = DEFAULTS["rank"],
-        sketch: Literal["uniform", "weighted"] | None = DEFAULTS["sketch"],
+        sketch: Literal["auto", "uniform", "weighted"] | None = DEFAULTS["sketch"],
         sketch_size: int | None = DEFAULTS["sketch_size"],
-        tol: float = DEFAULTS["tol"],
+        tol: float | None = DEFAULTS["tol"],
         max_iter: int | None = DEFAULTS["max_iter"],
         random_state: Any = None,
         verbose: int | bool = 0,
@@ -201,7 +210,7 @@ class SDPKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin,
             int(self.n_clusters),
             solver=self.solver,
             rank=self.rank,
-            tol=float(self.tol),
+            tol=None if self.tol is None else float(self.tol),
             max_iter=self.max_iter,
             sketch=self.sketch,
             sketch_size=self.sketch_size,

@@ -67,7 +67,7 @@ def test_solver_rank_tol_sketch(X):
     with pytest.raises(InvalidParameterError, match="'sketch' parameter of sdp_kmeans"):
         sdp_kmeans(X, 2, sketch="random")
     with pytest.raises(InvalidParameterError, match="'sketch_size' parameter of sdp_kmeans needs"):
-        sdp_kmeans(X, 2, sketch_size=10)
+        sdp_kmeans(X, 2, sketch=None, sketch_size=10)
     with pytest.raises(InvalidParameterError, match="'max_iter' parameter of sdp_kmeans"):
         sdp_kmeans(X, 2, max_iter=0)
     big = np.random.default_rng(1).normal(size=(401, 2))
