@@ -687,11 +687,15 @@ def check_consistent_length(**arrays: Any) -> None:
         raise InvalidParameterError(f"Arguments have inconsistent lengths: {desc}.")
 
 
-def refuse_complex(x: Any, name: str) -> Any:
+def refuse_complex(x: Any, name: str, *, caller: str | None = None) -> Any:
     """Raise :class:`InvalidParameterError` (a ``TypeError``) if ``x`` holds complex numbers.
 
     numpy casts complex to real with only a ``ComplexWarning``; every array argument must refuse
     complex input instead, naming the argument. Returns ``x`` unchanged.
+
+    With ``caller`` (the public function's name) the message names it too, and array-likes
+    without a ``dtype`` (besides lists and tuples, e.g. a pandas DataFrame) are checked through
+    ``numpy.asarray``; numpy, scipy.sparse, torch and dask inputs are read from their ``dtype``.
 
     Examples
     --------
@@ -701,8 +705,30 @@ def refuse_complex(x: Any, name: str) -> Any:
     Traceback (most recent call last):
     ...
     samplingstats._exceptions.InvalidParameterError: Argument 'weights' must be a real array; got complex values (pass x.real or abs(x) explicitly).
+    >>> refuse_complex([1j], "b", caller="lp_regression")
+    Traceback (most recent call last):
+    ...
+    samplingstats._exceptions.InvalidParameterError: Argument 'b' of lp_regression must be real, got a complex array (dtype complex128); casting would drop the imaginary part (pass x.real or abs(x) explicitly, or both parts as separate real columns).
     """  # noqa: E501
-    _refuse_complex_input(x, name)
+    if caller is None:
+        _refuse_complex_input(x, name)
+        return x
+    dtype = getattr(x, "dtype", None)
+    if dtype is None and x is not None and not isinstance(x, (str, bytes)):
+        try:
+            dtype = np.asarray(x).dtype
+        except (TypeError, ValueError):
+            return x  # not an array: the caller's array check names the problem
+    try:
+        cplx = dtype is not None and np.dtype(dtype).kind == "c"
+    except TypeError:  # a torch dtype
+        cplx = bool(getattr(dtype, "is_complex", False))
+    if cplx:
+        raise InvalidParameterError(
+            f"Argument {name!r} of {caller} must be real, got a complex array (dtype {dtype}); "
+            "casting would drop the imaginary part (pass x.real or abs(x) explicitly, or both "
+            "parts as separate real columns)."
+        )
     return x
 
 

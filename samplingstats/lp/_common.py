@@ -11,7 +11,7 @@ import numpy as np
 
 from .._backend import import_torch, is_torch
 from .._exceptions import InvalidParameterError
-from .._validation import Interval, check_matrix
+from .._validation import Interval, check_matrix, refuse_complex
 
 __all__ = [
     "as_lp_matrix",
@@ -23,7 +23,6 @@ __all__ = [
     "StageLog",
     "iteration_monitor",
     "P_MAX",
-    "refuse_complex",
     "as_lp_vector",
 ]
 
@@ -46,35 +45,6 @@ P_MAX = 100
 P_CONSTRAINT = Interval(numbers.Real, 1, P_MAX, closed="both")
 
 
-def refuse_complex(x, name, caller) -> None:
-    """Raise TypeError (:class:`InvalidParameterError`) naming ``name`` when ``x`` is complex
-    (numpy, array-like, scipy.sparse, torch or dask): casting would drop the imaginary part."""
-    if is_torch(x):
-        cplx = bool(x.is_complex())
-        dtype = x.dtype
-    else:
-        dtype = getattr(x, "dtype", None)
-        if dtype is None:
-            if isinstance(x, (str, bytes)) or x is None:
-                return
-            try:
-                import numpy as np
-
-                dtype = np.asarray(x).dtype
-            except (TypeError, ValueError):
-                return  # not an array: the array check names the problem
-        try:
-            cplx = getattr(dtype, "kind", "") == "c"
-        except TypeError:  # pragma: no cover
-            cplx = False
-    if cplx:
-        raise InvalidParameterError(
-            f"Argument {name!r} of {caller} must be real, got a complex array (dtype {dtype}); "
-            "casting would drop the imaginary part. Pass the real and imaginary parts as "
-            "separate real columns if both matter."
-        )
-
-
 def is_dask_array(x) -> bool:
     """True for a ``dask.array.Array`` (without importing dask)."""
     mod = sys.modules.get("dask.array")
@@ -95,7 +65,7 @@ def as_lp_matrix(A, name="A", *, min_rows=1, caller="lp", keep_float32=False):
     floating torch tensor (float32 / float64 kept, other dtypes cast to float64). With
     ``keep_float32`` a dense float32 numpy array is kept float32 (no copy when C-contiguous).
     Complex input raises TypeError naming ``name`` and ``caller``."""
-    refuse_complex(A, name, caller)
+    refuse_complex(A, name, caller=caller)
     if is_torch(A):
         torch = import_torch()
         if A.ndim != 2:
@@ -134,7 +104,7 @@ def as_lp_vector(b, name, caller, *, length=None):
     """``b`` as a float64 C-contiguous vector (complex refused, naming ``name``)."""
     from .._validation import check_vector
 
-    refuse_complex(b, name, caller)
+    refuse_complex(b, name, caller=caller)
     return check_vector(b, name, length=length)
 
 

@@ -309,10 +309,9 @@ def draw_sample(scores, n_samples, p, mode, rng, n):
 
 
 def check_scores_array(scores, n, caller="sensitivity_sample"):
-    from .._validation import check_weights
-    from ._common import refuse_complex
+    from .._validation import check_weights, refuse_complex
 
-    refuse_complex(scores, "scores", caller)
+    refuse_complex(scores, "scores", caller=caller)
     if is_torch(scores):
         scores = to_numpy(scores)
     return check_weights(scores, "scores", length=n)

@@ -32,7 +32,7 @@ import numpy as np
 from .._exceptions import InvalidParameterError
 from .._progress import get_logger, progress_bar
 from .._rng import as_generator
-from .._validation import check_vector
+from .._validation import check_vector, refuse_complex
 from ._common import (
     StageLog,
     augmented_scores,
@@ -40,7 +40,6 @@ from ._common import (
     is_dask_array,
     iteration_monitor,
     rank_error,
-    refuse_complex,
 )
 from ._core import (
     AUTO_ROWS_PER_COLUMN,
@@ -116,7 +115,7 @@ def as_dask_matrix(A, name="A", caller="leverage_scores"):
         raise InvalidParameterError(
             f"Argument {name!r} must have at least 1 row(s) and 1 column, got shape {A.shape}."
         )
-    refuse_complex(A, name, caller)
+    refuse_complex(A, name, caller=caller)
     kind = np.dtype(A.dtype).kind
     if kind not in "biuf":
         raise InvalidParameterError(
@@ -133,7 +132,7 @@ def as_dask_vector(b, A, name="b", caller="lp_regression"):
     """``b`` (numpy, list or dask, shape (n,)) as a float64 dask vector chunked like ``A``."""
     da = _dask_array()
 
-    refuse_complex(b, name, caller)
+    refuse_complex(b, name, caller=caller)
     if is_dask_array(b):
         if b.ndim != 1:
             raise InvalidParameterError(
@@ -812,6 +811,7 @@ def _lewis_finish(w, n_iter, converged, res, p, tol, method, warn, monitor=None)
 def dask_lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None, progress=False):
     """:func:`~samplingstats.lp.lewis_weights` of a dask array (``weights`` is a dask vector)."""
 
+    f32 = np.dtype(getattr(A, "dtype", np.float64)) == np.float32
     A = as_dask_matrix(A, "A", "lewis_weights")
     n, d = A.shape
     p = float(p)
@@ -842,6 +842,8 @@ def dask_lewis_weights(A, *, p, method="auto", tol=1e-8, max_iter=None, rng=None
         converged,
         time.perf_counter() - t0,
     )
+    if f32:  # float32 in, float32 out, as in memory (the iteration runs in float64)
+        w = w.astype(np.float32).persist()
     return LewisWeightsResult(weights=w, n_iter=n_iter, converged=converged, residual=res, p=p)
 
 

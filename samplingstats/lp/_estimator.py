@@ -14,8 +14,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._exceptions import InvalidParameterError
 from .._rng import as_generator
-from .._validation import Interval, StrOptions, check_param, check_weights
-from ._common import P_CONSTRAINT, ScoresName, SolverName, refuse_complex
+from .._validation import Interval, StrOptions, check_param, check_weights, refuse_complex
+from ._common import P_CONSTRAINT, ScoresName, SolverName
 from ._core import SCORES, auto_n_samples
 from ._regression import lp_regression
 
@@ -231,7 +231,7 @@ class LpRegressor(RegressorMixin, BaseEstimator):
 
         sw = None
         if sample_weight is not None:
-            refuse_complex(sample_weight, "sample_weight", caller)
+            refuse_complex(sample_weight, "sample_weight", caller=caller)
             try:
                 sw = check_weights(sample_weight, "sample_weight", length=X.shape[0])
             except InvalidParameterError as err:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numbers
 import time
 
+import numpy as np
+
 from .._backend import import_torch
 from .._progress import get_logger, progress_bar
 from .._rng import as_generator
@@ -64,7 +66,9 @@ def lewis_weights(
     ----------
     A : array_like, scipy.sparse matrix, torch.Tensor or dask.array.Array, shape (n, d)
         Full column rank matrix. Zero rows get weight 0. A torch tensor stays on its device; a
-        dask array chunked by rows gives ``weights`` as a persisted dask vector.
+        dask array chunked by rows gives ``weights`` as a persisted dask vector. A float32 numpy
+        array gives float32 weights, computed in float64 over row blocks of about 8 MiB (no
+        float64 copy of ``A``), as :func:`leverage_scores` does.
     p : float
         Exponent, ``1 <= p <= 100`` (the supported range).
     method : {"auto", "qr", "cholesky", "sketch"}, default "auto"
@@ -137,7 +141,7 @@ def lewis_weights(
         return dask_lewis_weights(
             A, p=p, method=method, tol=tol, max_iter=max_iter, rng=rng, progress=progress
         )
-    kind, A = as_lp_matrix(A, "A", caller="lewis_weights")
+    kind, A = as_lp_matrix(A, "A", caller="lewis_weights", keep_float32=True)
     n, d = A.shape
     p = float(p)
     if n < d:
@@ -170,4 +174,6 @@ def lewis_weights(
         converged,
         time.perf_counter() - t0,
     )
+    if kind == "dense" and A.dtype == np.float32:
+        w = w.astype(np.float32)  # computed in float64 (row blocks), returned like the input
     return LewisWeightsResult(weights=w, n_iter=n_iter, converged=converged, residual=res, p=p)

@@ -95,57 +95,70 @@ def _row_blocks(n, d):
         yield lo, min(n, lo + step)
 
 
-def _f32_gram(A):
-    """``A^T A`` in float64 of a float32 ``A``, accumulated over float64 row blocks."""
+def _f64_block(A, lo, hi, scale):
+    """Rows ``lo:hi`` of ``diag(scale) A`` as a float64 block (``scale=None``: of ``A``)."""
+    X = A[lo:hi].astype(np.float64)
+    if scale is not None:
+        X *= scale[lo:hi, None]
+    return X
+
+
+def _f32_gram(A, scale=None):
+    """``A^T A`` in float64 of a float32 ``A``, accumulated over float64 row blocks (of
+    ``diag(scale) A`` when ``scale`` is given)."""
     n, d = A.shape
     G = np.zeros((d, d))
     for lo, hi in _row_blocks(n, d):
-        X = A[lo:hi].astype(np.float64)
+        X = _f64_block(A, lo, hi, scale)
         G += X.T @ X
     return G
 
 
-def _f32_scores_from(A, Minv):
-    """``||a_i^T Minv||^2`` (float64 arithmetic, float32 output) over row blocks of ``A``."""
+def _f32_scores_from(A, Minv, scale=None, dtype=np.float32):
+    """``||a_i^T Minv||^2`` (float64 arithmetic, ``dtype`` output) over row blocks of ``A`` (of
+    ``diag(scale) A`` when ``scale`` is given)."""
     n, d = A.shape
-    out = np.empty(n, dtype=np.float32)
+    out = np.empty(n, dtype=dtype)
     for lo, hi in _row_blocks(n, d):
-        out[lo:hi] = row_sq(A[lo:hi].astype(np.float64) @ Minv)
+        out[lo:hi] = row_sq(_f64_block(A, lo, hi, scale) @ Minv)
     return out
 
 
-def _lev_cholesky_f32(A, caller, name, *, strict):
-    """Gram + Cholesky of a float32 ``A`` with float64 accumulation; None when ``strict`` is
-    False and ``A`` is ill conditioned (the caller then uses :func:`_lev_qr_f32`)."""
+def _lev_cholesky_f32(A, caller, name, *, strict, scale=None, dtype=np.float32):
+    """Gram + Cholesky of a float32 ``A`` (or of ``diag(scale) A``) with float64 accumulation;
+    None when ``strict`` is False and ``A`` is ill conditioned (the caller then uses
+    :func:`_lev_qr_f32`)."""
     n, d = A.shape
-    L, cond = cholesky_cond(_f32_gram(A))
+    L, cond = cholesky_cond(_f32_gram(A, scale))
     if L is None or cond > CHOLESKY_MAX_COND:
         if not strict:
             return None
         if L is None or cond > 1.0 / math.sqrt(rank_tol(n, d)):
-            return _lev_qr_f32(A, caller, name)  # rank check (and the scores if full rank)
+            # rank check (and the scores if full rank)
+            return _lev_qr_f32(A, caller, name, scale=scale, dtype=dtype)
     with one_blas_thread():
         Linv_t = inverse_cholesky_t(L)
-    return _f32_scores_from(A, Linv_t)
+    return _f32_scores_from(A, Linv_t, scale, dtype)
 
 
-def _lev_qr_f32(A, caller, name):
-    """QR leverage of a float32 ``A`` without an ``n x d`` copy: ``R`` by a blocked (TSQR) QR
-    in float64, then ``tau_i = ||a_i^T R^{-1}||^2`` over row blocks (float32 output)."""
+def _lev_qr_f32(A, caller, name, *, scale=None, dtype=np.float32):
+    """QR leverage of a float32 ``A`` (or of ``diag(scale) A``) without an ``n x d`` copy: ``R``
+    by a blocked (TSQR) QR in float64, then ``tau_i = ||a_i^T R^{-1}||^2`` over row blocks
+    (``dtype`` output)."""
     import scipy.linalg as sla
 
     n, d = A.shape
     R = np.zeros((0, d))
     with one_blas_thread():
         for lo, hi in _row_blocks(n, d):
-            R = np.linalg.qr(np.vstack([R, A[lo:hi].astype(np.float64)]), mode="r")
+            R = np.linalg.qr(np.vstack([R, _f64_block(A, lo, hi, scale)]), mode="r")
         diag = np.abs(np.diag(R)) if R.shape[0] >= d else np.zeros(d)
         if diag.max() == 0 or diag.min() <= rank_tol(n, d, np.float32) * diag.max():
             rank = rank_of_triangular(R, float(np.finfo(np.float32).eps))
             if rank < d:
                 raise rank_error(caller, name, rank, d)
         Rinv = sla.solve_triangular(R, np.eye(d), lower=False, check_finite=False)
-    return _f32_scores_from(A, Rinv)
+    return _f32_scores_from(A, Rinv, scale, dtype)
 
 
 def _lev_svd(A, rcond):
@@ -299,6 +312,19 @@ def _scaled_leverage(kind, A, scale, method, rng, opts):
             opts.get("jl_dim"),
             sparse=kind == "sparse",
             scale=scale,
+        )
+    if kind == "dense" and A.dtype == np.float32:
+        # float32 lewis_weights: float64 arithmetic over row blocks, no n x d float64 copy
+        sc = np.ascontiguousarray(scale, dtype=np.float64)
+        return choose_leverage(
+            method,
+            None,
+            svd=None,
+            sketch=None,  # handled above
+            cholesky=lambda strict: _lev_cholesky_f32(
+                A, "lewis_weights", "A", strict=strict, scale=sc, dtype=np.float64
+            ),
+            qr=lambda: _lev_qr_f32(A, "lewis_weights", "A", scale=sc, dtype=np.float64),
         )
     if kind == "sparse":
         import scipy.sparse as sp

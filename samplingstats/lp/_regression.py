@@ -19,6 +19,7 @@ from .._validation import (
     Interval,
     StrOptions,
     check_consistent_length,
+    refuse_complex,
     validate_params,
 )
 from ._common import (
@@ -35,7 +36,6 @@ from ._common import (
     augmented_scores,
     check_n_samples,
     is_dask_array,
-    refuse_complex,
 )
 from ._core import SCORES, auto_n_samples, check_scores_array, check_scores_for_p, draw_sample
 from ._memory import augment, sampling_scores
@@ -180,8 +180,8 @@ def lp_regression(
     if is_dask_array(b):
         b = b.compute()  # an in-memory A: b is n floats
     p = float(p)
-    refuse_complex(A, "A", "lp_regression")
-    refuse_complex(b, "b", "lp_regression")
+    refuse_complex(A, "A", caller="lp_regression")
+    refuse_complex(b, "b", caller="lp_regression")
     torch_in = is_torch(A) or is_torch(b)
     ref = A if is_torch(A) else None
     if torch_in:

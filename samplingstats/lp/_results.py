@@ -133,9 +133,9 @@ class RowSample(Result):
         """
         import scipy.sparse as sp
 
-        from ._common import refuse_complex
+        from .._validation import refuse_complex
 
-        refuse_complex(A, "A", "RowSample.apply")
+        refuse_complex(A, "A", caller="RowSample.apply")
         if not (is_torch(A) or is_dask_array(A) or sp.issparse(A)):
             if A is None or isinstance(A, (str, bytes)):
                 raise InvalidParameterError(

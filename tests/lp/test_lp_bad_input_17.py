@@ -66,6 +66,26 @@ def test_complex_torch_tensor_refused():
         leverage_scores(torch.ones((10, 2), dtype=torch.complex64))
 
 
+def test_lp_uses_the_shared_refuse_complex_with_its_caller():
+    """lp has no complex check of its own: it calls ``_validation.refuse_complex(caller=...)``,
+    whose message is unchanged for callers that give no ``caller``."""
+    from samplingstats import _validation
+    from samplingstats.lp import _common
+
+    assert _common.refuse_complex is _validation.refuse_complex
+    with pytest.raises(TypeError, match=r"^Argument 'w' must be a real array; got complex"):
+        _validation.refuse_complex(np.ones(3) + 1j, "w")
+
+    class NoDtype:  # an array-like without ``dtype`` (like a DataFrame): read via numpy
+        def __array__(self, dtype=None, copy=None):
+            return np.ones((4, 2), dtype=complex)
+
+    with pytest.raises(TypeError, match="'A' of lewis_weights must be real, got a complex"):
+        lewis_weights(NoDtype(), p=1)
+    for real in (A, [[1.0, 2.0]], None, "text", sp.csr_matrix(A)):
+        assert _validation.refuse_complex(real, "A", caller="f") is real
+
+
 def test_unknown_solver_lists_the_installed_ones():
     import cvxpy as cp
 
@@ -274,6 +294,30 @@ def test_float32_peak_memory_is_blocks_not_copies(method, monkeypatch):
     assert peak < 0.75 * M.nbytes, (method, peak / M.nbytes)
 
 
+@pytest.mark.parametrize("method", ["auto", "qr", "sketch"])
+def test_float32_lewis_weights_float32_out_computed_in_blocks(method, monkeypatch):
+    """float32 in -> float32 out, equal to the float64 weights of the same values up to the
+    float32 rounding of the output, without a float64 copy of A (the old path made two)."""
+    from samplingstats.lp import _memory
+
+    monkeypatch.setattr(_memory, "_BLOCK_BYTES", 256 * 1024)
+    M = np.random.default_rng(2).standard_t(3, size=(12_000, 40)).astype(np.float32)  # 1.8 MiB
+    ref = lewis_weights(M.astype(np.float64), p=1.5, method=method, rng=0)
+    lewis_weights(M[:2000], p=1.5, method=method, rng=0)  # compile outside the measurement
+    tracemalloc.start()
+    try:
+        res = lewis_weights(M, p=1.5, method=method, rng=0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert res.weights.dtype == np.float32
+    assert res.n_iter == ref.n_iter and res.converged == ref.converged
+    # the same float64 iteration (blocked sums differ in the last bits), then one rounding
+    np.testing.assert_allclose(res.weights, ref.weights, rtol=1.5 * 2.0**-24, atol=0)
+    # a float64 copy alone is 2x the input; the iteration's float64 n-vectors are ~0.3x here
+    assert peak < 1.0 * M.nbytes, (method, peak / M.nbytes)
+
+
 @pytest.mark.parametrize(
     "call, match",
     [
@@ -304,6 +348,9 @@ def test_float32_dask_leverage_keeps_dtype():
     tau = leverage_scores(da.from_array(F, chunks=(1500, 6))).compute()
     assert tau.dtype == np.float32
     assert np.max(np.abs(tau / REF - 1)) < 1e-5
+    w = lewis_weights(da.from_array(F, chunks=(1500, 6)), p=1).weights.compute()
+    assert w.dtype == np.float32
+    np.testing.assert_allclose(w, lewis_weights(F, p=1).weights, rtol=1e-6)
 
 
 @settings(derandomize=True, max_examples=20, deadline=None)
