@@ -3,7 +3,8 @@ plain numpy loop: steps per second on BA(1e5, 5), all in the same run.
 
     python -m benchmarks.bench_walks            # full sizes
     python -m benchmarks.bench_walks --scaling  # only the thread-scaling table
-    SAMPLINGSTATS_BENCH_QUICK=1 python -m benchmarks.bench_walks
+    python -m benchmarks.bench_walks --quick    # small sizes (or SAMPLINGSTATS_BENCH_QUICK=1)
+    python -m benchmarks.bench_walks --help
 
 littleballoffur 2.3.1 needs numpy<2 and pandas<2, so it runs in its own virtual environment,
 benchmarks/.venv-lbof, which this script creates on first use (full mode; quick mode only uses it
@@ -142,8 +143,70 @@ class PeerServer:
 
 
 # ---------------------------------------------------------------------------------------------
-def scaling(g, random_walk, graph_average, repeats, quick):
-    """Wall-clock and CPU-time scaling of the parallel kernels, 1 vs 2 numba threads."""
+def _thread_cpu_ns():
+    """On-CPU nanoseconds of every thread of this process (``/proc/self/task/*/schedstat``)."""
+    out = {}
+    base = Path("/proc/self/task")
+    try:
+        tids = list(base.iterdir())
+    except OSError:
+        return out
+    for t in tids:
+        try:
+            out[t.name] = int((t / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return out
+
+
+def _critical_cpu(before, after):
+    """The largest on-CPU time one thread spent between two :func:`_thread_cpu_ns` snapshots
+    (seconds): with a dedicated core per thread the call could not be shorter."""
+    d = [after[k] - before.get(k, 0) for k in after]
+    return max(d) / 1e9 if d else float("nan")
+
+
+class _KernelClock:
+    """Wall, process-CPU and critical-path (largest per-thread CPU) time of each call of the
+    SRRW parallel kernels (srrw_init, srrw_steps, srrw_finish), accumulated per name."""
+
+    NAMES = ("srrw_init", "srrw_steps", "srrw_finish")
+
+    def __init__(self):
+        import samplingstats._kernels._walk as K
+
+        self.K = K
+        self.orig = {n: getattr(K, n) for n in self.NAMES}
+        self.acc = {}
+
+    def __enter__(self):
+        for n, f in self.orig.items():
+
+            def timed(*a, _f=f, _n=n, **k):
+                t0, c0, th0 = time.perf_counter(), time.process_time(), _thread_cpu_ns()
+                r = _f(*a, **k)
+                w, c = time.perf_counter() - t0, time.process_time() - c0
+                crit = _critical_cpu(th0, _thread_cpu_ns())
+                acc = self.acc.setdefault(_n, [0.0, 0.0, 0.0])
+                acc[0] += w
+                acc[1] += c
+                acc[2] += crit
+                return r
+
+            setattr(self.K, n, timed)
+        return self
+
+    def __exit__(self, *exc):
+        for n, f in self.orig.items():
+            setattr(self.K, n, f)
+        return False
+
+
+def scaling(g, random_walk, graph_average, repeats, quick, self_repellent_walk=None):
+    """Wall-clock and CPU-time scaling of every ``parallel=True`` walk kernel, 1 vs 2 numba
+    threads: ``walk_steps`` (each chain kind, trace and streaming), ``srrw_init``,
+    ``srrw_steps`` and ``srrw_finish`` (timed inside one self-repellent walk), and
+    ``graph_average`` end to end."""
     import numba
 
     W = 1024
@@ -151,16 +214,25 @@ def scaling(g, random_walk, graph_average, repeats, quick):
     srrw_w, srrw_steps = 64, (2_000 if quick else 20_000)
     deg = g.degree.astype(float)
     rng = np.random.default_rng(1)
+    tgt = np.asarray(deg + 1.0)  # a non-uniform MHRW target: the inverse-CDF kernel (kind 1)
     cases = {
-        f"random_walk srw, {W} walkers x {steps}": (
+        f"walk_steps srw, {W} walkers x {steps}": (
             W * steps,
             lambda: random_walk(g, n_steps=steps, n_walkers=W, rng=rng),
         ),
-        f"random_walk mhrw, {W} walkers x {steps}": (
+        f"walk_steps mhrw, {W} walkers x {steps}": (
             W * steps,
             lambda: random_walk(g, n_steps=steps, chain="mhrw", n_walkers=W, rng=rng),
         ),
-        f"random_walk srw streaming (values, no trace), {W} x {steps}": (
+        f"walk_steps nbrw, {W} walkers x {steps}": (
+            W * steps,
+            lambda: random_walk(g, n_steps=steps, chain="nbrw", n_walkers=W, rng=rng),
+        ),
+        f"walk_steps mhrw inverse-CDF (degree target), {W} x {steps}": (
+            W * steps,
+            lambda: random_walk(g, n_steps=steps, chain="mhrw", target=tgt, n_walkers=W, rng=rng),
+        ),
+        f"walk_steps srw streaming (values, no trace), {W} x {steps}": (
             W * steps,
             lambda: random_walk(
                 g, n_steps=steps, n_walkers=W, rng=rng, values=deg, record_trace=False
@@ -180,10 +252,21 @@ def scaling(g, random_walk, graph_average, repeats, quick):
             ),
         ),  # fmt: skip
     }
+    srrw_case = f"self_repellent_walk (mhrw, alpha=5), {srrw_w} walkers x {srrw_steps}"
+    if self_repellent_walk is not None:
+        cases[srrw_case] = (
+            srrw_w * srrw_steps,
+            lambda: self_repellent_walk(
+                g, n_steps=srrw_steps, alpha=5.0, chain="mhrw", n_walkers=srrw_w, rng=rng
+            ),
+        )
     old = numba.get_num_threads()
     two = min(2, numba.config.NUMBA_NUM_THREADS)
-    wall = {(c, t): [] for c in cases for t in (1, two)}
-    cpu = {(c, t): [] for c in cases for t in (1, two)}
+    keys = [(c, t) for c in cases for t in (1, two)]
+    wall = {k: [] for k in keys}
+    cpu = {k: [] for k in keys}
+    crit = {k: [] for k in keys}
+    kern = {}  # (kernel, threads) -> list of (wall, cpu, critical)
     try:
         for _n, fn in cases.values():  # warm-up
             for t in (1, two):
@@ -193,10 +276,20 @@ def scaling(g, random_walk, graph_average, repeats, quick):
             for c, (_n, fn) in cases.items():
                 for t in (1, two):
                     numba.set_num_threads(t)
+                    clock = _KernelClock() if c == srrw_case else None
+                    th0 = _thread_cpu_ns()
                     w0, c0 = time.perf_counter(), time.process_time()
-                    fn()
+                    if clock is not None:
+                        with clock:
+                            fn()
+                    else:
+                        fn()
                     wall[(c, t)].append(time.perf_counter() - w0)
                     cpu[(c, t)].append(time.process_time() - c0)
+                    crit[(c, t)].append(_critical_cpu(th0, _thread_cpu_ns()))
+                    if clock is not None:
+                        for name, v in clock.acc.items():
+                            kern.setdefault((name, t), []).append(tuple(v))
     finally:
         numba.set_num_threads(old)
     med = statistics.median
@@ -204,28 +297,68 @@ def scaling(g, random_walk, graph_average, repeats, quick):
         f"### Thread scaling of the parallel kernels (numba 1 vs {two} threads; medians of "
         f"{repeats} interleaved rounds)",
         "",
-        f"| case | 1 thread | {two} threads | speed-up (median of per-round ratios) | CPU time per "
-        f"step, {two} vs 1 thread | >= 1.5x |",
-        "|---|---|---|---|---|---|",
+        f"| case | 1 thread | {two} threads | speed-up (wall, median of per-round ratios) | CPU "
+        f"time, {two} vs 1 thread | speed-up on dedicated cores (1-thread CPU / largest "
+        f"per-thread CPU) | >= 1.5x (wall) |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for c in cases:
-        w1, w2 = wall[(c, 1)], wall[(c, two)]
+
+    def row(name, w1, w2, c1, c2, k2):
         sp = med(a / b for a, b in zip(w1, w2))
-        cr = med(cpu[(c, two)]) / med(cpu[(c, 1)])
+        cr = med(c2) / med(c1)
+        ded = med(a / b for a, b in zip(c1, k2) if b > 0) if any(b > 0 for b in k2) else None
+        ded_s = "-" if ded is None else f"{ded:.2f}x"
         lines.append(
-            f"| {c} | {med(w1) * 1e3:.1f} ms | {med(w2) * 1e3:.1f} ms | {sp:.2f}x | {cr:.2f} | "
-            f"{'yes' if sp >= 1.5 else 'NO'} |"
+            f"| {name} | {med(w1) * 1e3:.1f} ms | {med(w2) * 1e3:.1f} ms | {sp:.2f}x | {cr:.2f} | "
+            f"{ded_s} | {'yes' if sp >= 1.5 else 'NO'} |"
         )
+
+    for c in cases:
+        row(c, wall[(c, 1)], wall[(c, two)], cpu[(c, 1)], cpu[(c, two)], crit[(c, two)])
+        if c == srrw_case:
+            for name in _KernelClock.NAMES:
+                a, b = kern.get((name, 1), []), kern.get((name, two), [])
+                if a and b:
+                    row(
+                        f"&nbsp;&nbsp;kernel {name} (inside the row above)",
+                        [x[0] for x in a], [x[0] for x in b], [x[1] for x in a],
+                        [x[1] for x in b], [x[2] for x in b],
+                    )  # fmt: skip
     lines += [
         "",
-        "CPU time per step near 1.0 means the second thread adds no overhead (the speed-up is "
-        "then bounded by how much of a second core the machine gives; see the load average).",
+        "Every `parallel=True` kernel of the walks has a row: `walk_steps` (the random_walk rows, "
+        "one per chain kind), `srrw_init`, `srrw_steps` and `srrw_finish` (timed inside the "
+        "self_repellent_walk row). CPU time near 1.0 means the second thread adds no overhead. "
+        "The dedicated-core column divides the 1-thread CPU time by the largest on-CPU time of "
+        "one thread in the 2-thread run (Linux schedstat): the speed-up with a free core per "
+        "thread, which a loaded machine cannot show in wall time (a thread waiting at the end of "
+        "the parallel region spins, which makes it conservative).",
         "",
     ]
     return lines
 
 
-def main():
+def parse_args(argv=None):
+    import argparse
+
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench_walks",
+        description="Random-walk steps per second against littleballoffur and a numpy loop on "
+        "BA(1e5, 5), and the 1- vs 2-thread scaling of every parallel walk kernel (issue 15).",
+    )
+    ap.add_argument(
+        "--scaling", action="store_true", help="print only the thread-scaling table (about 1 min)"
+    )
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="small sizes (BA(1e4, 3), 3 rounds); the same as SAMPLINGSTATS_BENCH_QUICK=1",
+    )
+    return ap.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
     import networkx as nx
 
     from samplingstats._kernels._walk import seed_states, walk_kernel
@@ -238,18 +371,20 @@ def main():
     n_threads = int(os.environ.get("SAMPLINGSTATS_BENCH_THREADS", "2"))
     _limits = pin_threads(n_threads)  # noqa: F841  (keep the limit for the process)
     print(thread_report(), flush=True)
-    if "--scaling" in sys.argv[1:]:  # only the thread-scaling table
-        quick = quick_mode()
+    if args.scaling:  # only the thread-scaling table
+        quick = args.quick or quick_mode()
         n_nodes, m = (10_000, 3) if quick else (100_000, 5)
         g = WalkGraph(nx.barabasi_albert_graph(n_nodes, m, seed=0))
         lines = [f"Graph: BA({n_nodes}, {m})", ""]
-        lines += scaling(g, random_walk, graph_average, 3 if quick else 5, quick)
+        lines += scaling(
+            g, random_walk, graph_average, 3 if quick else 5, quick, self_repellent_walk
+        )
         lines.append(f"Threads: {thread_report()}")
         lines.append(f"Machine: {machine_info()}")
         print("\n".join(lines))
         return
 
-    quick = quick_mode()
+    quick = args.quick or quick_mode()
     n_nodes, m = (10_000, 3) if quick else (100_000, 5)
     n_single = 200_000 if quick else 2_000_000
     n_many_steps = 200 if quick else 2_000
@@ -488,7 +623,7 @@ def main():
         "interleaved; steps/s uses each job's median round."
     )
     lines.append("")
-    lines += scaling(g, random_walk, graph_average, repeats, quick)
+    lines += scaling(g, random_walk, graph_average, repeats, quick, self_repellent_walk)
     lines.append(f"Threads: {thread_report()}")
     lines.append(f"Machine: {machine_info()}")
     print("\n".join(lines))

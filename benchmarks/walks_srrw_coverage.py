@@ -59,7 +59,7 @@ def node_functions(G):
     return np.c_[deg, clus], ["degree", "clustering"]
 
 
-def replicate(g, f, chain, alpha, lengths, seed):
+def replicate(g, f, chain, alpha, lengths, seed, n_seeds=SEEDS):
     """Per run length, per replicate (estimate, se, lo, hi, warned, burn_in) with
     graph_average's own rules. One run of max(lengths) steps per replicate serves every length:
     a shorter walk is the prefix of the longer one (same rng), and ``_graph_average_lengths``
@@ -68,7 +68,7 @@ def replicate(g, f, chain, alpha, lengths, seed):
     from samplingstats.walks._estimators import _graph_average_lengths
 
     rows = {n: [] for n in lengths}
-    for s in range(SEEDS):
+    for s in range(n_seeds):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             res = _graph_average_lengths(
@@ -90,7 +90,7 @@ def table(path):
         # rows recorded before graph_average flagged n < 2 T max(1, alpha / 4) (all seeds of a
         # row share n, T and alpha): apply the rule here, as graph_average now does
         if d["alpha"] > 0 and float(d["length"]) < 2 * max(1.0, d["alpha"] / 4) - 1e-9:
-            d["warned"] = SEEDS
+            d["warned"] = d.get("seeds", SEEDS)
             for fn in ("degree", "clustering"):
                 if fn in d:
                     d[fn]["coverage_unwarned"] = None
@@ -121,7 +121,7 @@ def table(path):
 
         print(
             f"| {d['label']} | {d['chain']} | {d['alpha']:g} | {d['n_steps']} ({d['length']}) "
-            f"| {d['warned']}/50 | {cov('degree')} | {cov('clustering')} "
+            f"| {d['warned']}/{d.get('seeds', SEEDS)} | {cov('degree')} | {cov('clustering')} "
             f"| {num(d['degree']['bias_over_se'], '+.2f')} "
             f"| {num(d['clustering']['bias_over_se'], '+.2f')} "
             f"| {ratio} |"
@@ -137,6 +137,13 @@ def main():
     ap.add_argument("--lengths", nargs="+", type=float, default=[2.0, 4.0, 16.0])
     ap.add_argument("--out", default="walks_srrw_coverage.jsonl")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument(
+        "--seeds",
+        type=int,
+        default=SEEDS,
+        help="replicates per row (rng = 1000 * seed + s for s < seeds, so the first 50 of a "
+        "200-seed run are the 50-seed run's; at most 1000)",
+    )
     ap.add_argument("--table", action="store_true", help="print the markdown table of --out")
     ap.add_argument(
         "--skip-alpha0", action="store_true", help="no alpha = 0 rows (no RMSE ratio then)"
@@ -175,15 +182,15 @@ def main():
                     continue
                 ns = [int(m * T) for m in todo]
                 t0 = time.perf_counter()
-                rows_by_n = replicate(g, f, chain, alpha, ns, seed=args.seed)
+                rows_by_n = replicate(g, f, chain, alpha, ns, seed=args.seed, n_seeds=args.seeds)
                 dt = time.perf_counter() - t0
                 for mult, n_steps in zip(todo, ns):
                     rows = rows_by_n[n_steps]
                     _record(args.out, key, label, chain, alpha, mult, n_steps, dt, rows, theta,
-                            fnames)  # fmt: skip
+                            fnames, args.seeds)  # fmt: skip
 
 
-def _record(out, key, label, chain, alpha, mult, n_steps, dt, rows, theta, fnames):
+def _record(out, key, label, chain, alpha, mult, n_steps, dt, rows, theta, fnames, n_seeds=SEEDS):
     est = np.array([r[0] for r in rows])
     se = np.array([r[1] for r in rows])
     lo = np.array([r[2] for r in rows])
@@ -195,7 +202,8 @@ def _record(out, key, label, chain, alpha, mult, n_steps, dt, rows, theta, fname
     res = {
         "graph": key, "label": label, "chain": chain, "alpha": alpha,
         "length": f"{mult:g}", "n_steps": n_steps, "seconds": dt,
-        "warned": int(warned.sum()),
+        "warned": int(warned.sum()), "seeds": int(n_seeds),
+        "warned_per_seed": [int(w) for w in warned],
         "median_burn_in": float(np.median(burn)),
     }  # fmt: skip
     for j, fn in enumerate(fnames):
@@ -211,6 +219,10 @@ def _record(out, key, label, chain, alpha, mult, n_steps, dt, rows, theta, fname
             "bias_over_se": float(err.mean() / se[:, j].mean()),
             "rmse": float(np.sqrt((err**2).mean())),
             "sd_over_rms_se": float(err.std(ddof=1) / np.sqrt((se[:, j] ** 2).mean())),
+            # per seed (in seed order): covered, and the error in units of the seed's own SE,
+            # so that a 200-seed row also gives the first 50 seeds' figures
+            "covered": [int(c) for c in cover[:, j]],
+            "z": [round(float(e / s_), 3) if s_ > 0 else None for e, s_ in zip(err, se[:, j])],
         }
     with open(out, "a") as fh:
         fh.write(json.dumps(res) + "\n")

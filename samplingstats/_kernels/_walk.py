@@ -36,12 +36,15 @@ from ._jit import njit, prange
 __all__ = [
     "walk_kernel",
     "walk_steps",
+    "walk_steps_serial",
     "walk_state",
     "srrw_kernel",
     "srrw_steps",
     "trace_sums",
     "seed_states",
     "row_cumsum",
+    "aligned_empty",
+    "aligned_copy",
 ]
 
 _U11 = np.uint64(11)
@@ -59,11 +62,35 @@ _LOG_RESCALE = 100.0
 _MMAX = 1e200
 
 
+# Per-walker arrays that the walker blocks write step after step (positions, random states,
+# the step-major trace) start on a cache line: a block of 32 walkers then owns whole lines
+# (32 x 8 bytes = 4 lines, 32 x 32 bytes of states = 16 lines; a trace row of W int64 is a
+# multiple of 64 bytes when W is a multiple of 8), so two threads never write the same line at a
+# block boundary (false sharing). numpy only guarantees 16-byte alignment.
+_ALIGN = 64
+
+
+def aligned_empty(shape, dtype=np.float64):
+    """``np.empty(shape, dtype)`` whose data starts on a 64-byte boundary."""
+    dtype = np.dtype(dtype)
+    n = int(np.prod(shape, dtype=np.int64))
+    buf = np.empty(n * dtype.itemsize + _ALIGN, dtype=np.uint8)
+    off = (-buf.ctypes.data) % _ALIGN
+    return buf[off : off + n * dtype.itemsize].view(dtype).reshape(shape)
+
+
+def aligned_copy(a):
+    """A C-contiguous copy of ``a`` that starts on a 64-byte boundary."""
+    out = aligned_empty(a.shape, a.dtype)
+    out[...] = a
+    return out
+
+
 def seed_states(rng, n):
     """``n`` xoshiro256+ states (uint64, shape (n, 4)) drawn from a numpy Generator."""
     s = rng.integers(0, np.iinfo(np.uint64).max, size=(n, 4), dtype=np.uint64, endpoint=True)
     s[:, 0] |= np.uint64(1)  # never the all-zero state
-    return np.ascontiguousarray(s)
+    return aligned_copy(s)
 
 
 @njit
@@ -152,8 +179,9 @@ _NO_COUNTS = np.zeros((1, 1), dtype=np.int64)
 
 def walk_state(starts, trace, record):
     """Per-walker state ``(pos, prev)`` of :func:`walk_steps` at step 0 (writes trace row 0)."""
-    pos = np.ascontiguousarray(starts, dtype=np.int64).copy()
-    prev = np.full(pos.shape[0], -1, dtype=np.int64)
+    pos = aligned_copy(np.asarray(starts, dtype=np.int64))
+    prev = aligned_empty(pos.shape[0], np.int64)
+    prev[:] = -1
     if record:
         trace[0, :] = pos
     return pos, prev
@@ -191,39 +219,82 @@ def walk_steps(
 
     Each round of a block runs in two short loops over its walkers, first reading every walker's
     row bounds, then drawing every walker's next node, so the independent cache misses of the
-    walkers are in flight together.
+    walkers are in flight together. The blocks run in parallel (``prange``);
+    :func:`walk_steps_serial` runs the same blocks one after the other (bit for bit the same
+    walks), for calls too small to pay for waking the threads.
     """
+    n_blocks = (pos.shape[0] + block - 1) // block
+    for b in prange(n_blocks):
+        _walk_block(
+            b, indptr, indices, cdf, kind, pos, prev, t0, t1, states, block, trace, record, vals,
+            acc, batch_len, counts, accumulate,
+        )  # fmt: skip
+
+
+@njit
+def walk_steps_serial(
+    indptr,
+    indices,
+    cdf,
+    kind,
+    pos,
+    prev,
+    t0,
+    t1,
+    states,
+    block,
+    trace,
+    record,
+    vals,
+    acc,
+    batch_len,
+    counts,
+    accumulate,
+):
+    """:func:`walk_steps` on one thread (the blocks in order; the same walks bit for bit)."""
+    n_blocks = (pos.shape[0] + block - 1) // block
+    for b in range(n_blocks):
+        _walk_block(
+            b, indptr, indices, cdf, kind, pos, prev, t0, t1, states, block, trace, record, vals,
+            acc, batch_len, counts, accumulate,
+        )  # fmt: skip
+
+
+@njit
+def _walk_block(
+    b, indptr, indices, cdf, kind, pos, prev, t0, t1, states, block, trace, record, vals, acc,
+    batch_len, counts, accumulate,
+):  # fmt: skip
+    """Steps ``t0 .. t1`` of the walkers of block ``b`` (see :func:`walk_steps`)."""
     n_walkers = pos.shape[0]
-    n_blocks = (n_walkers + block - 1) // block
     n_batches = acc.shape[1]
     n_vals = vals.shape[1]
-    for b in prange(n_blocks):
-        lo = b * block
-        hi = min(n_walkers, lo + block)
-        m = hi - lo
-        row = np.empty(m, dtype=np.int64)
-        deg = np.empty(m, dtype=np.int64)
-        for t in range(t0, t1 + 1):
-            for k in range(m):
-                i = pos[lo + k]
-                row[k] = indptr[i]
-                deg[k] = indptr[i + 1] - row[k]
-            bt = (t - 1) // batch_len
-            if bt >= n_batches:
-                bt = n_batches - 1
-            for k in range(m):
-                w = lo + k
-                i = pos[w]
-                u = _next_double(states, w)
-                j = _base_step(kind, i, prev[w], u, row[k], deg[k], indices, cdf)
-                prev[w] = i
-                pos[w] = j
-                if record:
-                    trace[t, w] = j
-                if accumulate:
-                    counts[b, j] += 1
-                    for c in range(n_vals):
-                        acc[w, bt, c] += vals[j, c]
+    lo = b * block
+    hi = min(n_walkers, lo + block)
+    m = hi - lo
+    row = np.empty(m, dtype=np.int64)
+    deg = np.empty(m, dtype=np.int64)
+    for t in range(t0, t1 + 1):
+        for k in range(m):
+            i = pos[lo + k]
+            row[k] = indptr[i]
+            deg[k] = indptr[i + 1] - row[k]
+        bt = (t - 1) // batch_len
+        if bt >= n_batches:
+            bt = n_batches - 1
+        for k in range(m):
+            w = lo + k
+            i = pos[w]
+            u = _next_double(states, w)
+            j = _base_step(kind, i, prev[w], u, row[k], deg[k], indices, cdf)
+            prev[w] = i
+            pos[w] = j
+            if record:
+                trace[t, w] = j
+            if accumulate:
+                counts[b, j] += 1
+                for c in range(n_vals):
+                    acc[w, bt, c] += vals[j, c]
 
 
 def srrw_kernel(
@@ -284,20 +355,27 @@ def srrw_kernel(
     group = n_walkers if group is None else max(1, int(group))
     chunk = max(n_steps, 1) if chunk is None else max(1, int(chunk))
     idx, rows, shift, inv_mu = srrw_prepare(indptr, indices, mu, max_degree)
+    # the groups' state is allocated once (64-byte aligned: the blocks own whole cache lines) and
+    # reused by every group; each block's walkers are initialised by the thread that walks them
+    m_max = min(group, n_walkers)
+    rec_all = aligned_empty((m_max, n_nodes, 2), np.int64)
+    zr_all = aligned_empty((m_max, n_nodes, 2))
+    pos_all = aligned_empty(m_max, np.int64)
+    row_all = aligned_empty(m_max, np.int64)
+    s_all = aligned_empty(m_max)
+    mass_all = aligned_empty(m_max)
+    st_all = aligned_empty((m_max, 4), np.uint64)
     for g0 in range(0, n_walkers, group):
         g1 = min(n_walkers, g0 + group)
         m = g1 - g0
-        rec = np.empty((m, n_nodes, 2), dtype=np.int64)
-        zr = np.empty((m, n_nodes, 2))
-        pos = np.empty(m, dtype=np.int64)
-        row = np.empty(m, dtype=np.int64)
-        s = np.empty(m)
-        mass = np.empty(m)
+        rec, zr = rec_all[:m], zr_all[:m]
+        pos, row, s, mass = pos_all[:m], row_all[:m], s_all[:m], mass_all[:m]
         tr = trace[g0:g1] if record else trace
-        st = states[g0:g1]
+        st = st_all[:m]
+        st[...] = states[g0:g1]
         srrw_init(
             rows, inv_mu, alphas[0], y[g0:g1], scale[g0:g1], starts[g0:g1], rec, zr, pos, row, s,
-            mass, tr, record,
+            mass, tr, record, block,
         )  # fmt: skip
         t0 = 1
         cps = sorted(int(c) for c in checkpoints if 1 <= c <= n_steps)
@@ -318,6 +396,7 @@ def srrw_kernel(
                 on_checkpoint(t1, g0, x / x.sum(axis=1, keepdims=True))
             t0 = t1 + 1
         srrw_finish(zr, mu, s, y[g0:g1], scale[g0:g1])
+        states[g0:g1] = st
 
 
 @njit
@@ -338,29 +417,53 @@ def srrw_prepare(indptr, indices, mu, max_degree):
     return idx, rows, shift, inv_mu
 
 
-@njit(parallel=True)
-def srrw_init(rows, inv_mu, alpha, y, scale, starts, rec, zr, pos, row, s, mass, trace, record):
-    """Per-walker state of a group of SRRW walkers from their masses ``y`` and ``scale``."""
+@njit
+def srrw_init(
+    rows, inv_mu, alpha, y, scale, starts, rec, zr, pos, row, s, mass, trace, record, block
+):
+    """Per-walker state of a group of SRRW walkers from their masses ``y`` and ``scale``.
+
+    Serial: once the weights are copied instead of recomputed (below) this is a memory-bound
+    fill of 32 bytes per node and walker, a few per cent of a walk's time, that a second thread
+    did not speed up 1.5x (issue 15; benchmarks/bench_walks.py --scaling). The cached weights ``(y_v / mu_v) ** -alpha`` are computed once for the
+    first walker's masses and copied where another walker's ``y_v / mu_v`` is the same number
+    (at the start every walker has ``y = mu``): one ``pow`` per node instead of one per node and
+    walker, bit for bit the same weights.
+    """
     n_nodes = inv_mu.shape[0]
+    n_walkers = starts.shape[0]
     wt = rec.view(np.float64)
-    for k in prange(starts.shape[0]):
-        pos[k] = starts[k]
-        s[k] = scale[k]
-        mass[k] = 1.0 / s[k]
-        if record:
-            trace[k, 0] = pos[k]
-        for v in range(n_nodes):
-            zr[k, v, 0] = y[k, v] * inv_mu[v]
-            zr[k, v, 1] = inv_mu[v]
-            rec[k, v, 1] = rows[v]
-        _reweight(wt, zr, k, alpha)
-        row[k] = rec[k, pos[k], 1]
+    z0 = np.empty(n_nodes)
+    w0 = np.empty(n_nodes)
+    for v in range(n_nodes):
+        z = y[0, v] * inv_mu[v]
+        z0[v] = z
+        w0[v] = _weight(z, alpha)
+    n_blocks = (n_walkers + block - 1) // block
+    for b in range(n_blocks):
+        for k in range(b * block, min(n_walkers, (b + 1) * block)):
+            pos[k] = starts[k]
+            s[k] = scale[k]
+            mass[k] = 1.0 / s[k]
+            if record:
+                trace[k, 0] = pos[k]
+            for v in range(n_nodes):
+                z = y[k, v] * inv_mu[v]
+                zr[k, v, 0] = z
+                zr[k, v, 1] = inv_mu[v]
+                rec[k, v, 1] = rows[v]
+                wt[k, v, 0] = w0[v] if z == z0[v] else _weight(z, alpha)
+            row[k] = rec[k, pos[k], 1]
 
 
-@njit(parallel=True)
+@njit
 def srrw_finish(zr, mu, s, y, scale):
-    """Write a group's state back as masses ``y`` and ``scale`` (x = scale * y)."""
-    for k in prange(s.shape[0]):
+    """Write a group's state back as masses ``y`` and ``scale`` (x = scale * y).
+
+    Serial, as :func:`srrw_init`: a copy bound by memory bandwidth, a few per cent of a walk's
+    time, that did not run 1.5x faster on 2 threads (issue 15; benchmarks/bench_walks.py
+    --scaling)."""
+    for k in range(s.shape[0]):
         scale[k] = s[k]
         for v in range(mu.shape[0]):
             y[k, v] = zr[k, v, 0] * mu[v]
@@ -496,15 +599,21 @@ def _mass_limit(alpha):
 
 
 @njit
+def _weight(z, alpha):
+    """``z ** -alpha`` clamped to [_WMIN, _WMAX]."""
+    r = z ** (-alpha)
+    if r < _WMIN:
+        r = _WMIN
+    elif r > _WMAX:
+        r = _WMAX
+    return r
+
+
+@njit
 def _reweight(wt, zr, k, alpha):
     """Cached weights ``wt[k, v, 0] = zr[k, v, 0] ** -alpha`` clamped to [_WMIN, _WMAX]."""
     for v in range(zr.shape[1]):
-        r = zr[k, v, 0] ** (-alpha)
-        if r < _WMIN:
-            r = _WMIN
-        elif r > _WMAX:
-            r = _WMAX
-        wt[k, v, 0] = r
+        wt[k, v, 0] = _weight(zr[k, v, 0], alpha)
 
 
 @njit

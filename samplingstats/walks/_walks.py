@@ -32,6 +32,10 @@ __all__ = ["random_walk", "self_repellent_walk", "WalkResult", "SRRWResult"]
 
 # Walkers per block in the many-walker kernels (round-robin inside a block, blocks in parallel).
 _BLOCK = 32
+# random_walk runs its blocks on one thread below this many walker-steps per kernel call (about
+# a millisecond of work, against tens of microseconds to wake the threads on a quiet machine and
+# far more on a loaded one).
+_PARALLEL_MIN_STEPS = 1 << 16
 
 
 class _DynamicChunks:
@@ -569,18 +573,21 @@ def random_walk(
             acc = np.asarray(to_numpy(sums), dtype=np.float64)
             value_sums = acc if f_ndim == 2 else acc[:, :, 0]
     else:
+        from .._kernels._jit import get_num_threads
         from .._kernels._walk import (
             _NO_ACC,
             _NO_COUNTS,
             _NO_VALS,
+            aligned_empty,
             seed_states,
             walk_state,
             walk_steps,
+            walk_steps_serial,
         )
 
         states = seed_states(gen, n_walkers)
         shape = (n_steps + 1, n_walkers) if record_trace else (1, 1)
-        steps_major = np.empty(shape, dtype=np.int64)
+        steps_major = aligned_empty(shape, np.int64)  # blocks own whole cache lines
         pos, prev = walk_state(starts, steps_major, record_trace)
         stream = not record_trace or f2 is not None
         if stream:
@@ -599,7 +606,14 @@ def random_walk(
             t0 = 1
             while t0 <= n_steps:
                 t1 = min(n_steps, t0 + chunk - 1)
-                walk_steps(
+                # blocks in parallel only where it pays: two blocks or more and enough steps to
+                # cover waking the threads (the walks are the same either way)
+                par = (
+                    n_walkers > _BLOCK
+                    and n_walkers * (t1 - t0 + 1) >= _PARALLEL_MIN_STEPS
+                    and get_num_threads() > 1
+                )
+                (walk_steps if par else walk_steps_serial)(
                     g.indptr,
                     g.indices,
                     ch.table,
