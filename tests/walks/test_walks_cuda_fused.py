@@ -25,9 +25,15 @@ nx = pytest.importorskip("networkx")
 # than pytest's default 600 s on a 2-core machine at load 15 (session 4)
 pytestmark = pytest.mark.timeout(1000)
 
-N_STEPS = 150
-N_WALKERS = 8
-N_BATCHES = 4  # 150 steps: batches of 37, the last one 39
+# The smallest launches that still reach every branch (session 5: 150 -> 70 steps, 8 -> 4 SRRW
+# walkers, about a third of the simulator time): 70 steps cover each kernel branch listed at
+# the cases below, the alpha schedule's five segments (14 steps each) and four batches with a
+# longer last one; the renormalisation case still needs a reset (the scale without one would
+# fall below 1e-6, test_srrw_renormalisation_path_is_exercised).
+N_STEPS = 70
+N_WALKERS = 8  # base walks: one simulated thread per walker, cheap
+N_SRRW = 4  # SRRW walkers: a block of 4 or 32 simulated threads each, with barriers
+N_BATCHES = 4  # 70 steps: batches of 17, the last one 19
 
 # Subprocess: run the simulator kernels on prepared inputs; exit code 3 when the simulator is
 # missing (the tests then skip).
@@ -185,14 +191,14 @@ def _srrw_cases():
     one = ["block4c8"]
     two = ["block4c8", "block4"]
     specs = [
-        ("srrw_srw_unw", _karate(False), "srw", np.array([5.0]), 1.0, N_WALKERS, N_STEPS, two),
-        ("srrw_mhrw_w", _karate(True), "mhrw", np.array([2.0]), 0.7, N_WALKERS, N_STEPS, one),
-        ("srrw_mhrw_sched", _karate(False), "mhrw", sched, 0.8, N_WALKERS, N_STEPS, one),
+        ("srrw_srw_unw", _karate(False), "srw", np.array([5.0]), 1.0, N_SRRW, N_STEPS, two),
+        ("srrw_mhrw_w", _karate(True), "mhrw", np.array([2.0]), 0.7, N_SRRW, N_STEPS, one),
+        ("srrw_mhrw_sched", _karate(False), "mhrw", sched, 0.8, N_SRRW, N_STEPS, one),
         # alpha = 200 with a = 0.55: the mass limit exp(100 / alpha) is hit (renormalisations)
-        ("srrw_srw_huge", _ba30(), "srw", np.array([200.0]), 0.55, N_WALKERS, N_STEPS, one),
-        ("srrw_srw_w_a1", _karate(True), "srw", np.array([1.0]), 1.0, N_WALKERS, N_STEPS, one),
+        ("srrw_srw_huge", _ba30(), "srw", np.array([200.0]), 0.55, N_SRRW, N_STEPS, one),
+        ("srrw_srw_w_a1", _karate(True), "srw", np.array([1.0]), 1.0, N_SRRW, N_STEPS, one),
         # self-loops: a row slot pointing back to the current node (kept in registers)
-        ("srrw_loops", _karate_loops(), "srw", np.array([3.0]), 1.0, N_WALKERS, N_STEPS, two),
+        ("srrw_loops", _karate_loops(), "srw", np.array([3.0]), 1.0, N_SRRW, N_STEPS, two),
         ("srrw_loops_mhrw", _karate_loops(), "mhrw", np.array([3.0]), 1.0, 4, 60, ["block2"]),
         # the GPU's 32 lanes (karate's hub has degree 17, BA(30)'s rows are short: one round)
         ("srrw_b32", _karate(True), "srw", np.array([5.0]), 1.0, 2, 40, ["block32"]),
@@ -354,8 +360,12 @@ def test_srrw_traces_and_measures_match_cpu_kernel(sim):
     """The SRRW kernel (a block of lanes per walker) against the CPU kernel."""
     _, srrws, out = sim
     runs = 0
+    row_sizes = set()  # rows scanned by block4c8: <= 4 slots, 5-8 (shared memory), > 8
     for name, c in srrws.items():
         x, trace, states = _cpu_srrw(c)
+        if "block4c8" in c["modes"]:
+            d = np.diff(c["g"].indptr)[trace[:, :-1]]
+            row_sizes |= {0 if v <= 4 else 1 if v <= 8 else 2 for v in np.unique(d)}
         for mode in c["modes"]:
             key = f"{name}/{mode}"
             np.testing.assert_array_equal(out[key + "/trace"].T, trace, err_msg=key)
@@ -363,6 +373,7 @@ def test_srrw_traces_and_measures_match_cpu_kernel(sim):
             np.testing.assert_allclose(_sim_measure(out, key), x, rtol=0, atol=1e-12, err_msg=key)
             runs += 1
     assert runs == 10
+    assert row_sizes == {0, 1, 2}  # the short runs still reach every row-scan branch
 
 
 def test_srrw_measure_is_visit_frequency(sim):
@@ -380,7 +391,7 @@ def test_srrw_measure_is_visit_frequency(sim):
 def test_srrw_renormalisation_path_is_exercised(sim):
     """alpha = 200, a = 0.55: the running scale is reset; the measure stays finite and positive."""
     _, srrws, out = sim
-    # without a reset the scale would be prod_t (1 - (t + 1)^-0.55), below 1e-6 after 150 steps
+    # without a reset the scale would be prod_t (1 - (t + 1)^-0.55), below 1e-6 after 70 steps
     a = 0.55
     no_reset = np.prod(1.0 - (np.arange(2, N_STEPS + 2) ** -a))
     assert no_reset < 1e-6
