@@ -605,6 +605,11 @@ def overhead_case(N, R):
             borehole,
         ),
         (
+            f"borehole Sobol', default, {4 * big} evaluations",
+            lambda f, rng: sobol_indices(f, borehole_dists(), budget=4 * big, rng=rng),
+            borehole,
+        ),
+        (
             f"Sobol' G, default (long sequence), {big} evaluations",
             lambda f, rng: sobol_indices(f, [stats.uniform()] * 8, budget=big, rng=rng),
             sobol_g,
@@ -838,18 +843,23 @@ def main():
     print(thread_report(), flush=True)
     if os.environ.get("SAMPLINGSTATS_BENCH_ONLY_PEERS", "0") not in ("", "0"):
         return "\n".join(out)
-    # the 100 intervals of one run are correlated: coverage needs many independent runs
-    text, cov_text, r_laws = many_laws_case(N, 4 if quick else 100, 100, seed=5)
-    for t in (text, cov_text):
-        t = _md(t)
-        out += [t, ""]
-        print(t, flush=True)
-    text = _md(one_law_case(N, 3 if quick else 20))
-    out += [text, ""]
-    print(text, flush=True)
-    text = _md(overhead_case(N, 2 if quick else 5))
-    out += [text, ""]
-    print(text, flush=True)
+    # SAMPLINGSTATS_BENCH_PARTS: any of laws, onelaw, overhead (default: all three)
+    parts = os.environ.get("SAMPLINGSTATS_BENCH_PARTS", "laws,onelaw,overhead").split(",")
+    if "laws" in parts:
+        # the 100 intervals of one run are correlated: coverage needs many independent runs
+        text, cov_text, r_laws = many_laws_case(N, 4 if quick else 100, 100, seed=5)
+        for t in (text, cov_text):
+            t = _md(t)
+            out += [t, ""]
+            print(t, flush=True)
+    if "onelaw" in parts:
+        text = _md(one_law_case(N, 3 if quick else 20))
+        out += [text, ""]
+        print(text, flush=True)
+    if "overhead" in parts:
+        text = _md(overhead_case(N, 2 if quick else 5))
+        out += [text, ""]
+        print(text, flush=True)
     print(thread_report(), flush=True)
     return "\n".join(out)
 

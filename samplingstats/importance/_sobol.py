@@ -63,7 +63,7 @@ class SobolResult(Result):
         batch-means intervals (chosen by ``method="auto"`` for non-smooth models).
     pilot_error : float or None
         ``method="auto"``: the pilot's cross-validated chaos error relative to the output
-        variance, which chose the design (above ``3e-3``: one long sequence).
+        variance, which chose the design (above ``0.25``: one long sequence).
     janon : ndarray of bool or None
         RQMC methods: per input, whether the first-order index is Janon's estimator
         (``False``: Saltelli 2010).
@@ -278,23 +278,29 @@ def sobol_indices(
     sequences in ``2d`` dimensions, pushes them through each input's inverse CDF, and uses a
     **polynomial-chaos surrogate** as control variate: for each replicate, a least-squares chaos
     (orthonormal polynomials in the input laws: Legendre for bounded, Hermite for unbounded
-    supports) is fitted on the *other* replicates' evaluations, its pick-freeze integrands are
-    subtracted and their closed-form expectations added back, so the Monte Carlo part only
-    estimates the residual and each replicate stays unbiased (cross-fitting). The basis (the
+    supports) is fitted on the *other* replicates' evaluations (cross-fitting). Each partial
+    variance is split along the surrogate ``g`` and its residual ``e = f - g``:
+    ``V_i = V_i(g) + 2 E[g_i e] + V_i(e)`` and ``VT_i = VT_i(g) + 2 E[g^{T_i} e] + VT_i(e)``
+    (``g_i``: the chaos terms in input ``i`` alone; ``g^{T_i}``: the terms involving ``i``),
+    with the chaos parts in closed form, the cross terms as means over all ``(d + 2)``
+    evaluations of each point and only the small residual parts by pick-freeze; every term is
+    unbiased because ``g`` does not depend on the replicate. The basis (the
     constant, total-degree or hyperbolic sets) is chosen per replicate by cross-validation over
     the other replicates: on smooth models the residual is tiny (errors 10-100x below plain
     RQMC); on kinks, indicators or rough models the chosen basis falls back to low degree or to
-    the constant, which is plain RQMC pick-freeze. Intervals: delta method on the covariance
-    of the replicate estimates, Student-t with ``n_replicates - 1`` degrees of freedom.
+    the constant, which is plain RQMC pick-freeze. Intervals: replicate jackknife (each
+    replicate left out in turn, the other surrogates refitted without it, in closed form),
+    Student-t with ``n_replicates - 1`` degrees of freedom.
 
     **The chooser.** The first replicate is also a pilot (when it has at least 128 base
     points, i.e. from ``8 * 128 * (d + 2)`` evaluations; below, the replicate design is kept,
     which is the more robust one at small budgets): a chaos is fitted and
     cross-validated on its evaluations (at most 8,192 rows) and on its first half and quarter.
-    When the relative error is below ``3e-3``, or still falls by more than half at each
-    doubling (a smooth model whose surrogate, fitted on seven times more data, will be far
-    better), the replicate design above follows. Otherwise (kinks, jumps, indicators: the
-    surrogate gains little and splitting the budget into short sequences costs accuracy) the
+    When the relative error is below ``0.25`` (smooth models, but also kinks and indicators
+    that a polynomial explains in part, such as the Sobol' G function or a threshold
+    indicator), or still falls by more than half at each doubling, the replicate design above
+    follows. Otherwise (a model no polynomial explains: the surrogate gains nothing and
+    splitting the budget into short sequences costs accuracy) the
     first sequence is continued to the whole budget, which is scipy.stats.sobol_indices'
     design, and the standard errors come from batch means over ``n_replicates`` consecutive
     blocks (Student-t, ``n_replicates - 1`` degrees of freedom); for a sequence that converges

@@ -308,22 +308,24 @@ def _threshold(x):
     return ((x[:, 0] < 0.3) & (x[:, 1] < 0.6)).astype(float)
 
 
-def test_auto_chooses_long_sequence_on_kinks_and_jumps_replicates_on_smooth_models():
-    # pilot errors measured over seeds: Ishigami 1e-6, G 0.02, threshold 0.11 at (d + 2) 2^12
+def test_auto_chooses_replicates_with_chaos_unless_no_polynomial_helps():
+    # pilot errors measured over seeds: Ishigami 1e-6, G 0.02, threshold 0.11 at (d + 2) 2^12;
+    # with the projection estimator G and the threshold indicator gain 2-4x from the chaos
+    # (session 5), so they keep the replicates; a model no polynomial explains (error ~1)
+    # gets one long sequence (test_default_falls_back_to_plain_rqmc_on_noise_like_models)
     b12 = 2**12
     ish = sobol_indices(ishigami, ishigami_dists(), budget=5 * b12, rng=3)
     assert ish.design == "replicates" and ish.pilot_error < 1e-4
     assert ish.surrogate_basis is not None
     g = sobol_indices(sobol_g, [stats.uniform()] * 8, budget=10 * b12, rng=3)
-    assert g.design == "sequence" and g.pilot_error > 3e-3 and g.surrogate_basis is None
-    assert g.n_evaluations == 10 * b12 and g.n_points == b12 and g.dof == 7
+    assert g.design == "replicates" and 3e-3 < g.pilot_error < 0.25
+    assert "constant" not in g.surrogate_basis
     th = sobol_indices(_threshold, [stats.uniform()] * 3, budget=5 * b12, rng=3)
-    assert th.design == "sequence"
-    # one long scrambled sequence: the same design as scipy.stats.sobol_indices, so the same
-    # estimate for the same points; sanity against the closed form (RMSE ~6e-4, 8 indices)
+    assert th.design == "replicates" and th.pilot_error < 0.25
+    # sanity against the closed form (RMSE ~2.5e-4 over seeds, 16 indices)
     S, ST = sobol_g_indices()
-    assert np.abs(g.first_order - S).max() < 0.01
-    assert np.abs(g.total_order - ST).max() < 0.01
+    assert np.abs(g.first_order - S).max() < 0.005
+    assert np.abs(g.total_order - ST).max() < 0.005
 
 
 def test_sequence_method_matches_plain_pick_freeze_on_the_same_points():
