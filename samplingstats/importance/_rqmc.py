@@ -280,7 +280,7 @@ def rqmc_sobol(
     rng,
     surrogate,
     max_terms=500,
-    max_rows=8192,
+    max_rows=4096,
     first="saltelli",
     threshold=SMOOTH_THRESHOLD,
 ):

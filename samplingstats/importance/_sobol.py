@@ -295,7 +295,7 @@ def sobol_indices(
     **The chooser.** The first replicate is also a pilot (when it has at least 128 base
     points, i.e. from ``8 * 128 * (d + 2)`` evaluations; below, the replicate design is kept,
     which is the more robust one at small budgets): a chaos is fitted and
-    cross-validated on its evaluations (at most 8,192 rows) and on its first half and quarter.
+    cross-validated on its evaluations (at most 4,096 rows) and on its first half and quarter.
     When the relative error is below ``0.25`` (smooth models, but also kinks and indicators
     that a polynomial explains in part, such as the Sobol' G function or a threshold
     indicator), or still falls by more than half at each doubling, the replicate design above
