@@ -34,6 +34,7 @@ __all__ = [
     "rank_tol",
     "row_sq",
     "sampling_lewis_iter",
+    "sampling_lewis_tol",
     "sketch_dims",
     "scaled_block",
     "block_gram",
@@ -233,10 +234,46 @@ EXACT_SENSITIVITY_MAX_ROWS = 500
 SKETCH_MIN_ENTRIES = 4_000_000
 
 
-def sampling_lewis_iter(p):
-    """Iteration cap for sampling-accuracy Lewis weights: a constant-factor approximation is all
-    sampling needs [CP15]; 6 contraction steps shrink the initial log-error by >= 2^6 for p < 4."""
-    return 6 if p < 4 else int(3 * p)
+# Sampling needs Lewis weights only to a constant factor [CP15]: the scores of the sampling paths
+# are within a factor exp(SAMPLING_LOG_ERROR) = 1.105 of the exact weights (exact leverage, p < 4).
+SAMPLING_LOG_ERROR = 0.1
+
+
+def sampling_lewis_tol(p):
+    """Residual at which the exact-leverage sampling iteration stops (it then returns the image
+    of its last map, ``last_step=True``).
+
+    For ``p < 4`` the map ``T`` contracts the max-log-ratio distance by ``c = |p/2 - 1|``
+    [CP15], so the returned ``T(w)`` is within ``c / (1 - c) * dist(w, T(w))`` of the fixed
+    point, and ``dist(w, T(w)) <= -log(1 - res)`` for the residual ``res = max|T(w)/w - 1|``:
+    stopping at ``res <= 1 - exp(-SAMPLING_LOG_ERROR (1 - c) / c)`` keeps the returned weights
+    within ``exp(SAMPLING_LOG_ERROR)`` of the exact ones (0.095 at ``p`` = 1 and 3, 0.26 at
+    ``p = 1.5``). For ``p >= 4`` (damped, no bound) ``1e-2``."""
+    c = abs(p / 2 - 1)
+    if p >= 4:
+        return 1e-2
+    if c == 0:
+        return 0.5  # one exact leverage evaluation is the answer
+    return float(-math.expm1(-SAMPLING_LOG_ERROR * (1 - c) / c))
+
+
+def sampling_lewis_iter(p, *, sketch=False):
+    """Leverage evaluations of the sampling paths' Lewis weights (the last map's image is
+    returned, so ``k`` evaluations apply ``k`` steps).
+
+    Exact leverage: a cap (6 for ``p < 4``, ``3 p`` above), the stop being
+    :func:`sampling_lewis_tol`. Sketched leverage (each evaluation carries a fresh
+    constant-factor sketch error, so residuals cannot certify anything): the fewest steps with
+    ``|p/2 - 1|^k <= 1/8`` (3 at ``p`` = 1 and 3, 2 at ``p = 1.5``, 1 at ``p = 2``), at most 5,
+    and 5 for ``p >= 4``."""
+    if p >= 4:
+        return 5 if sketch else int(3 * p)
+    if not sketch:
+        return 6
+    c = abs(p / 2 - 1)
+    if c == 0:
+        return 1
+    return int(min(5, max(1, math.ceil(math.log(1 / 8) / math.log(c) - 1e-9))))
 
 
 def check_scores_for_p(scores, p, caller):

@@ -61,6 +61,7 @@ from ._core import (
     rank_of_triangular,
     rank_tol,
     sampling_lewis_iter,
+    sampling_lewis_tol,
     sketch_dims,
     sketch_projection,
     warn_lewis,
@@ -641,7 +642,7 @@ def _first_pass(A, kind, seed, s, k):
     return summary, nz, counts.compute()
 
 
-def _lewis_fused(A, p, method, rng, tol, max_iter, on_iter=None, monitor=None):
+def _lewis_fused(A, p, method, rng, tol, max_iter, on_iter=None, monitor=None, last_step=False):
     """The Lewis loop with one pass over ``A`` per iteration, plus a first pass that also finds
     the zero rows (a sketch is redone once if there are zero rows: they change the numbering).
 
@@ -728,10 +729,12 @@ def _lewis_fused(A, p, method, rng, tol, max_iter, on_iter=None, monitor=None):
         res = float(ratio)
         if on_iter is not None:
             on_iter(n_iter, res)
-        if res <= tol:
-            converged = True
+        if res <= tol or last:
+            converged = res <= tol
+            if last_step:  # as in memory: the last map's image
+                w = w_next
             break
-        if last or (monitor is not None and monitor.stop(res)):
+        if monitor is not None and monitor.stop(res):
             break  # keep w: the residual reported is that of the returned weights
         summary, nbad = summ
         if nbad:  # pragma: no cover - the first pass already checked every entry
@@ -744,7 +747,9 @@ def _lewis_fused(A, p, method, rng, tol, max_iter, on_iter=None, monitor=None):
     return "done", w, n_iter, converged, res
 
 
-def dask_lewis_core(A, p, method, rng, tol, max_iter, opts=None, *, warn=True, on_iter=None):
+def dask_lewis_core(
+    A, p, method, rng, tol, max_iter, opts=None, *, warn=True, on_iter=None, last_step=False
+):
     """The lp Lewis iteration on a validated dask matrix: ``(w, n_iter, converged, residual)``.
 
     ``w`` is a persisted dask vector; the iteration mirrors the in-memory one step for step.
@@ -759,7 +764,7 @@ def dask_lewis_core(A, p, method, rng, tol, max_iter, opts=None, *, warn=True, o
     tiny = 1e-300
     monitor = StallMonitor()
     if p != 2 and method in ("auto", "cholesky", "sketch") and not opts:
-        out = _lewis_fused(A, p, method, rng, tol, max_iter, on_iter, monitor)
+        out = _lewis_fused(A, p, method, rng, tol, max_iter, on_iter, monitor, last_step)
         if out[0] == "done":
             _, w, n_iter, converged, res = out
             return _lewis_finish(w, n_iter, converged, res, p, tol, method, warn, monitor)
@@ -793,10 +798,12 @@ def dask_lewis_core(A, p, method, rng, tol, max_iter, opts=None, *, warn=True, o
         res = float(rmax.compute())
         if on_iter is not None:
             on_iter(n_iter, res)
-        if res <= tol:
-            converged = True
+        if res <= tol or n_iter == max_iter:
+            converged = res <= tol
+            if last_step:  # as in memory: the last map's image
+                w = nxt
             break
-        if n_iter == max_iter or monitor.stop(res):
+        if monitor.stop(res):
             break  # keep w: the residual reported is that of the returned weights
         w = nxt
     return _lewis_finish(w, n_iter, converged, res, p, tol, method, warn, monitor)
@@ -874,9 +881,11 @@ def dask_sampling_scores(A, p, scores, rng, small_scores=None):
 
     def lewis():
         if big:
-            w, *_ = dask_lewis_core(A, p, "sketch", rng, 1e-3, 5, warn=False)
+            k = sampling_lewis_iter(p, sketch=True)
+            w, *_ = dask_lewis_core(A, p, "sketch", rng, 1e-3, k, warn=False, last_step=True)
         else:
-            w, *_ = dask_lewis_core(A, p, "auto", rng, 1e-2, sampling_lewis_iter(p), warn=False)
+            k, tol = sampling_lewis_iter(p), sampling_lewis_tol(p)
+            w, *_ = dask_lewis_core(A, p, "auto", rng, tol, k, warn=False, last_step=True)
         return w.compute()
 
     def leverage():

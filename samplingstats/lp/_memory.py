@@ -33,6 +33,7 @@ from ._core import (
     rank_tol,
     row_sq,
     sampling_lewis_iter,
+    sampling_lewis_tol,
     sketch_dims,
     sketch_projection,
     warn_lewis,
@@ -335,10 +336,15 @@ def _scaled_leverage(kind, A, scale, method, rng, opts):
     return leverage(kind, As, method, rng, caller="lewis_weights", name="A", **opts)
 
 
-def lewis_core(kind, A, p, method, rng, tol, max_iter, opts, *, warn=True, on_iter=None):
+def lewis_core(
+    kind, A, p, method, rng, tol, max_iter, opts, *, warn=True, on_iter=None, last_step=False
+):
     """Run the iteration on a validated matrix; returns ``(w, n_iter, converged, residual)``.
 
-    ``on_iter(n_iter, residual)`` is called after every leverage evaluation (progress, logs)."""
+    ``on_iter(n_iter, residual)`` is called after every leverage evaluation (progress, logs).
+    With ``last_step`` the image of the last map is returned when the loop ends at ``max_iter``
+    or ``tol`` (one more step for the evaluation already paid; ``residual`` is then that of the
+    previous weights): the sampling scores use it."""
     n, d = A.shape
     nz = _row_nonzero(kind, A)
     n_nz = int(nz.sum())
@@ -381,11 +387,11 @@ def lewis_core(kind, A, p, method, rng, tol, max_iter, opts, *, warn=True, on_it
                 res = float(abs(t / w - 1).max())
             if on_iter is not None:
                 on_iter(n_iter, res)
-            if res <= tol:
-                converged = True
-                break
-            if n_iter == max_iter:
-                break  # keep w: the residual reported is the residual of the returned weights
+            if res <= tol or n_iter == max_iter:
+                converged = res <= tol
+                if last_step:
+                    w = t if p < 4 else tau
+                break  # else keep w: the residual reported is the residual of the returned weights
             if monitor.stop(res):  # diverging or stalled: stop early
                 break
             # p < 4: plain contraction; p >= 4: damped geometric step w^{1-2/p} T(w)^{2/p} = tau
@@ -436,12 +442,12 @@ def exact_sensitivities(A, p, solver=None):
     return out
 
 
-def approx_lewis(kind, A, p, rng=None, *, tol=1e-3, method="auto", max_iter=None):
+def approx_lewis(kind, A, p, rng=None, *, tol=1e-3, method="auto", max_iter=None, last_step=False):
     """Lewis weights to a relative fixed-point residual ``tol`` (no warning)."""
     n, d = A.shape
     if max_iter is None:
         max_iter = default_max_iter(p, n, tol, method)
-    w, *_ = lewis_core(kind, A, p, method, rng, tol, max_iter, {}, warn=False)
+    w, *_ = lewis_core(kind, A, p, method, rng, tol, max_iter, {}, warn=False, last_step=last_step)
     return w
 
 
@@ -472,8 +478,12 @@ def sampling_scores(kind, A, p, scores, rng):
 
     def lewis_w():
         if big:
-            return to_numpy(approx_lewis(kind, A, p, rng, method="sketch", max_iter=5))
-        return to_numpy(approx_lewis(kind, A, p, rng, tol=1e-2, max_iter=sampling_lewis_iter(p)))
+            k = sampling_lewis_iter(p, sketch=True)
+            return to_numpy(
+                approx_lewis(kind, A, p, rng, method="sketch", max_iter=k, last_step=True)
+            )
+        k, tol = sampling_lewis_iter(p), sampling_lewis_tol(p)
+        return to_numpy(approx_lewis(kind, A, p, rng, tol=tol, max_iter=k, last_step=True))
 
     def lev():
         return to_numpy(leverage(kind, A, lev_method, rng, caller="sensitivity_sample"))

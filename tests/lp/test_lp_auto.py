@@ -48,3 +48,63 @@ def test_auto_with_dask_always_samples():
     A, b = _data(8_000)
     res = lp_regression(da.from_array(A, chunks=(2000, 4)), b, p=3, n_samples="auto", rng=0)
     assert res.sample is not None
+
+
+def test_auto_at_large_p_is_the_full_solve_and_computes_no_scores(monkeypatch):
+    """At p >= 2 "auto" must cost what the full solve costs: the decision is arithmetic on
+    (n, d, p) and nothing of the sampling path runs (a score computation would raise here)."""
+    from samplingstats.lp import _regression
+
+    A, b = _data(20_000)
+    full = LpRegressor(p=3).fit(A, b)
+
+    def no_scores(*args, **kwargs):
+        raise AssertionError("auto computed sampling scores at p >= 2")
+
+    monkeypatch.setattr(_regression, "sampling_scores", no_scores)
+    for p in (2.0, 3.0):
+        est = LpRegressor(p=p, n_samples="auto", random_state=0).fit(A, b)
+        assert est.sample_indices_ is None
+    np.testing.assert_array_equal(est.coef_, full.coef_)
+    assert est.intercept_ == full.intercept_
+
+
+@pytest.mark.parametrize("p", [1.0, 1.5, 1.8])
+def test_sampling_lewis_weights_are_within_the_stated_factor_in_fewer_steps(p):
+    """The sampling paths stop the exact-leverage Lewis iteration by the contraction bound
+    (|p/2 - 1| per step [CP15]): the returned weights are within exp(0.1) of the exact ones,
+    with fewer leverage evaluations than the former fixed 6."""
+    from samplingstats.lp import lewis_weights
+    from samplingstats.lp._core import SAMPLING_LOG_ERROR, sampling_lewis_iter, sampling_lewis_tol
+    from samplingstats.lp._memory import lewis_core
+
+    rng = np.random.default_rng(7)
+    A = rng.standard_t(2, size=(20_000, 8))  # heavy tails: very uneven weights
+    exact = lewis_weights(A, p=p).weights
+    w, n_eval, _, _ = lewis_core(
+        "dense",
+        A,
+        p,
+        "auto",
+        None,
+        sampling_lewis_tol(p),
+        sampling_lewis_iter(p),
+        {},
+        warn=False,
+        last_step=True,
+    )
+    assert np.max(np.abs(np.log(w / exact))) <= SAMPLING_LOG_ERROR
+    assert n_eval < 6
+
+
+def test_last_step_returns_the_next_iterate():
+    """``last_step`` returns the image of the last map: k evaluations with it give the weights
+    that k + 1 evaluations give without it (exact leverage is deterministic)."""
+    from samplingstats.lp._memory import lewis_core
+
+    A, _ = _data(3000)
+    for p in (1.0, 3.0, 6.0):
+        w3 = lewis_core("dense", A, p, "auto", None, 1e-30, 3, {}, warn=False, last_step=True)
+        w4 = lewis_core("dense", A, p, "auto", None, 1e-30, 4, {}, warn=False)
+        assert w3[1] == 3 and w4[1] == 4
+        np.testing.assert_allclose(w3[0], w4[0], rtol=1e-12)
