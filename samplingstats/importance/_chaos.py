@@ -139,10 +139,18 @@ def candidate_sets(d, max_terms):
     return union, out, pmax, orders
 
 
-def _design_t(U, kinds, union, pmax):
-    """Transposed design matrix ``(P, n)``: row ``k`` is ``psi_{alpha_k}`` at the points."""
+def _design_t(U, kinds, union, pmax, buf=None):
+    """Transposed design matrix ``(P, n)``: row ``k`` is ``psi_{alpha_k}`` at the points.
+
+    ``buf``: an array of at least ``P * n`` floats to build it in (reused across chunks: fresh
+    large arrays cost page faults)."""
     T = np.ascontiguousarray(_tables(U, kinds, pmax).transpose(0, 2, 1))  # (d, p + 1, n)
-    PhiT = np.ones((union.shape[0], U.shape[0]))
+    shape = (union.shape[0], U.shape[0])
+    if buf is not None and buf.size >= shape[0] * shape[1]:
+        PhiT = buf.reshape(-1)[: shape[0] * shape[1]].reshape(shape)
+        PhiT.fill(1.0)
+    else:
+        PhiT = np.ones(shape)
     for i in range(union.shape[1]):
         col = union[:, i]
         rows = np.flatnonzero(col)  # only the factors that are not the constant 1
@@ -217,10 +225,11 @@ def crossfit_chaos(
         G = np.zeros((R, P, P))
         bvec = np.zeros((R, P))
         yy = np.zeros(R)
+        buf = np.empty(P * min(_CHUNK, int(n_rows.max())))
         for r in range(R):
             U, y = train_U[r], train_y[r]
             for s in range(0, U.shape[0], _CHUNK):
-                PhiT = _design_t(U[s : s + _CHUNK], kinds, union, pmax)
+                PhiT = _design_t(U[s : s + _CHUNK], kinds, union, pmax, buf)
                 G[r] += PhiT @ PhiT.T
                 bvec[r] += PhiT @ y[s : s + _CHUNK]
             yy[r] = y @ y

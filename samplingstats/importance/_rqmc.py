@@ -137,8 +137,9 @@ def _projection_stats(Y_r, Uf_r, kinds, coef, index, gram):
     w = np.zeros(P)
     phibar = np.zeros(P)
     e = np.empty(N)
+    buf = np.empty(P * min(_CHUNK, N))
     for s0 in range(0, N, _CHUNK):
-        Phi = _design_t(U[s0 : s0 + _CHUNK], kinds, index, psub)
+        Phi = _design_t(U[s0 : s0 + _CHUNK], kinds, index, psub, buf)
         res = y[s0 : s0 + _CHUNK] - coef @ Phi
         e[s0 : s0 + _CHUNK] = res
         w += Phi @ res
