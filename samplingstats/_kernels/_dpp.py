@@ -40,7 +40,8 @@ __all__ = [
     "dpp_continuous",
     "dpp_finite_rejection",
     "dpp_finite_spectral",
-    "dpp_finite_stream",
+    "dpp_finite_stream_thin",
+    "finite_leverage_bound",
     "jacobi_envelopes",
     "hermite_envelopes",
 ]
@@ -312,26 +313,63 @@ def dpp_finite_spectral(R, V, lev, rng):
 
 
 @njit(fastmath=_FM)
-def dpp_finite_stream(Q, c, t, rows, lev, idx, out, rng):
-    """Continue one rejection-chain-rule draw on a block of proposals given with their rows.
+def dpp_finite_stream_thin(Q, c, t, rows, ub, idx, out, rng):
+    """Continue one rejection-chain-rule draw on a block of proposals drawn proportionally to ``ub``.
 
-    ``rows[s] = V[idx[s]]`` and ``lev[s] = ||rows[s]||^2`` for iid proposals ``idx[s]`` drawn with
-    probability ``l_i / m`` (the caller draws them); ``Q[:t]`` and ``out[:t]`` hold the draw so far.
-    Proposal ``s`` is accepted with probability ``||(I - Q^T Q) rows[s]||^2 / lev[s]``, as in
-    :func:`dpp_finite_rejection`. Stops when ``t == m`` or the block is used up; returns
-    ``(t, proposals used)``.
+    ``Q[:t]`` and ``out[:t]`` hold the draw so far. ``rows[s] = V[idx[s]]`` for iid proposals
+    ``idx[s]`` drawn with probability proportional to an upper bound ``ub[s] >= l = ||rows[s]||^2``.
+    Proposal ``s`` is first kept with probability ``l / ub[s]`` (thinning: the kept ones are iid with
+    probability ``l_i / m``, the proposals of the rejection chain rule), then accepted with
+    probability ``||(I - Q^T Q) rows[s]||^2 / l``, as in :func:`dpp_finite_rejection`; only kept
+    proposals are counted. Stops when ``t == m`` or the block is used up. Returns
+    ``(t, kept proposals used, ok)``; ``ok`` is False (the draw must be abandoned) when some
+    ``l > ub[s]``: the bound failed.
     """
     m = Q.shape[0]
     used = 0
     for s in range(rows.shape[0]):
         if t >= m:
             break
+        v = rows[s]
+        lev = 0.0
+        for j in range(m):
+            lev += v[j] * v[j]
+        if lev > ub[s]:
+            return t, used, False
+        if rng.random() * ub[s] >= lev:
+            continue
         used += 1
-        if _accept(Q, t, rows[s], lev[s], rng.random(), c):
-            _append_residual(Q, t, rows[s], c)
+        if _accept(Q, t, v, lev, rng.random(), c):
+            _append_residual(Q, t, v, c)
             out[t] = idx[s]
             t += 1
-    return t, used
+    return t, used, True
+
+
+@njit(fastmath=_FM)
+def finite_leverage_bound(F, Wt, a, c):
+    """``u_i = c ||F_i||^2 + sum_k a[k] (Wt[k] . F_i)^2`` for every row of ``F`` (one pass over ``F``).
+
+    ``F`` is ``(N, m)`` C-contiguous, ``Wt`` is ``(s, m)``: the row norms and ``s`` projections of
+    each row are computed while the row is in cache (``(s + 1) m`` multiply-adds per row), in place
+    of ``einsum`` plus a skinny ``F @ W`` (two passes, the second a poorly blocked GEMM). Serial: the
+    pass is memory bound. Negative values (rounding) are clipped to 0.
+    """
+    N, m = F.shape
+    s = Wt.shape[0]
+    u = np.empty(N, dtype=np.float64)
+    for i in range(N):
+        nrm = 0.0
+        for j in range(m):
+            nrm += F[i, j] * F[i, j]
+        acc = c * nrm
+        for k in range(s):
+            z = 0.0
+            for j in range(m):
+                z += Wt[k, j] * F[i, j]
+            acc += a[k] * z * z
+        u[i] = acc if acc > 0.0 else 0.0
+    return u
 
 
 @njit

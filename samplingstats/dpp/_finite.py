@@ -5,19 +5,29 @@ Set-up cost
 Orthonormalising an ``N x m`` feature matrix costs ``Theta(N m^2)`` flops; it dominates one DPP draw
 (``~ m^3 H_m``) when ``N >> m``. :class:`FiniteBasis` therefore does only what every use needs:
 
-- the Gram matrix ``G = F^T F`` (one ``syrk``, ``N m^2`` flops) and its Cholesky factor ``L``, so
-  that ``V = F L^{-T}`` (Cholesky QR) without forming ``V``; a LAPACK condition estimate of ``L``
-  decides whether one Cholesky-QR pass is accurate (``cond(F) <= 100``: orthogonality lost
-  ``~ eps cond(F)^2``), whether a second pass is needed (formed at once), or whether to fall back to
-  Householder QR with column pivoting (rank check);
-- ``V`` and the leverage scores ``l_i = ||V_i||^2`` are formed on first use (one ``trsm``,
-  ``N m^2`` flops) -- by the attributes ``V`` / ``leverage``, optimal iid draws, the spectral or torch
-  samplers, or a batch of DPP draws large enough to amortise it;
-- a single projection-DPP draw can skip them: it proposes ``i`` with probability proportional to
-  the bound ``u_i = ||F_i||^2 / lambda_min(G) >= l_i``, computes the rows ``V_i`` of the proposals
-  only (a ``trsm`` on a block of rows), keeps ``i`` with probability ``l_i / u_i`` -- so the kept
-  proposals are iid with probability ``l_i / m``, exactly those of the rejection chain rule -- and runs
-  the chain rule on them. See :func:`samplingstats.dpp._samplers` (``_lazy_finite_draws``).
+- the Gram matrix ``G = F^T F`` (one ``syrk``, ``N m^2`` flops: the floor of any exact sampler that
+  starts from raw features) and its eigendecomposition ``G = W diag(lam) W^T`` (``O(m^3)``). When
+  ``cond(F) = sqrt(lam_max / lam_min) <= 100``, ``M = W diag(lam)^{-1/2}`` maps the features to an
+  orthonormal basis ``V = F M`` (one whitening pass; orthogonality lost ``~ eps cond(F)^2``), formed
+  lazily. Worse conditioned features take Cholesky QR twice (formed at once) or Householder QR with
+  column pivoting (rank check);
+- ``V`` and the leverage scores ``l_i = ||V_i||^2`` are formed on first use (one GEMM,
+  ``2 N m^2`` flops) -- by the attributes ``V`` / ``leverage``, optimal iid draws, the spectral or
+  torch samplers, or a batch of DPP draws large enough to amortise it;
+- a single projection-DPP draw skips them: it proposes ``i`` with probability proportional to an
+  upper bound ``u_i >= l_i`` built from ``||F_i||^2`` and a few of the smallest eigenpairs (one pass
+  over ``F``, :func:`samplingstats._kernels._dpp.finite_leverage_bound`), forms the rows ``V_i`` of
+  the proposals only (a GEMM on a block of rows), keeps ``i`` with probability ``l_i / u_i`` -- so
+  the kept proposals are iid with probability ``l_i / m``, exactly those of the rejection chain rule
+  -- and runs the chain rule on them. See ``samplingstats.dpp._samplers._lazy_finite_draws``.
+
+Every BLAS and LAPACK call on the way from the features to a draw goes through numpy (the one
+OpenBLAS the caller's numpy code also uses): interleaving two OpenBLAS thread pools (numpy's and
+scipy's) made the worker threads of one spin while the other's ran, and the set-up took longer with
+2 threads than with 1. Only the rare ill-conditioned paths use scipy (pivoted QR, triangular solves).
+
+The features are read, not copied, when they already are a C-contiguous float64 array (``copy=False``,
+the default): the basis keeps a reference to them until ``V`` is formed.
 """
 
 from __future__ import annotations
@@ -44,7 +54,7 @@ _ONE_PASS_COND = 100.0
 _CHOLQR_COND = 1e7
 
 
-def _check_features(features):
+def _check_features(features, copy=False):
     name = "'features' parameter of FiniteBasis"
     if is_torch(features):
         features = features.detach().cpu().numpy()
@@ -64,8 +74,10 @@ def _check_features(features):
             f"The {name} must have at least as many rows (candidates) as columns; got shape "
             f"{arr.shape}."
         )
-    # private copy: kept for the lazy rows (the caller may modify its array afterwards)
-    return np.array(arr, dtype=np.float64, order="C", copy=True)
+    # read, not copied, when already C-contiguous float64 (copy=False): the lazy rows read it
+    if copy:
+        return np.array(arr, dtype=np.float64, order="C", copy=True)
+    return np.ascontiguousarray(arr, dtype=np.float64)
 
 
 def _nonfinite_error(F):
@@ -106,6 +118,12 @@ def _row_norms2(A):
     return np.einsum("ij,ij->i", A, A)
 
 
+def _eig_margin(lam, m, trace):
+    """Eigenvalues lowered by the backward error of ``eigh`` (``~ m eps ||G||``) and a relative
+    margin for the rounding of the leverage scores, so that bounds built on them hold as computed."""
+    return (lam - 10 * m * np.finfo(float).eps * trace) * (1 - 1e-6)
+
+
 class FiniteBasis:
     """Orthonormal basis for a finite candidate pool with the uniform measure.
 
@@ -113,8 +131,14 @@ class FiniteBasis:
     ----------
     features : array-like of shape (N, m)
         Real feature matrix of the ``N`` candidates (rows), of full column rank ``m <= N``. It is
-        orthonormalised internally: ``features = V R`` with ``V^T V = I`` (Cholesky QR, twice when
-        ill conditioned, Householder QR when very ill conditioned). A private copy is kept.
+        orthonormalised internally: ``features = V R`` with ``V^T V = I`` (one whitening pass from
+        the eigendecomposition of ``F^T F``; Cholesky QR twice when ill conditioned; Householder QR
+        when very ill conditioned).
+    copy : bool, default False
+        ``False``: a C-contiguous float64 ``features`` array is read, not copied -- the basis keeps a
+        reference to it until ``V`` is formed (a single DPP draw reads the rows it proposes from it),
+        so do not modify it in place meanwhile. Other inputs are converted (a new array).
+        ``True``: always keep a private copy (costs one pass over the features).
 
     Attributes
     ----------
@@ -161,13 +185,14 @@ class FiniteBasis:
     n_candidates: int
     dim: int
 
-    def __init__(self, features: ArrayLike) -> None:
-        F = _check_features(features)
+    def __init__(self, features: ArrayLike, *, copy: bool = False) -> None:
+        F = _check_features(features, copy=bool(copy))
         N, m = F.shape
         self.size = int(m)
         self.n_candidates = int(N)
         self.dim = 1
         self._alias = None
+        self._eig: tuple[Any, Any, float] | None = None  # (lam, W, trace) of G, one-pass path
         self._V: NDArray[np.float64] | None = None
         self._leverage: NDArray[np.float64] | None = None
         self._lazy = None  # (alias prob, alias, u, sum u) of the lazy DPP proposals
@@ -185,30 +210,62 @@ class FiniteBasis:
         else:
             col_scale = None
         self._F = None
-        self._L = None
+        self._M: NDArray[np.float64] | None = None  # draw coordinates W diag(lam)^{-1/2}
+        self._G: NDArray[np.float64] | None = None
+        self._LinvT: NDArray[np.float64] | None = None  # L^{-T}: V = F L^{-T} (Cholesky QR)
+        self._col_scale = col_scale
+        self._R: NDArray[np.float64] | None = None
+        # eigendecomposition of G (numpy's LAPACK, like the Gram: one BLAS thread pool in use)
+        try:
+            lam, W = np.linalg.eigh(G)
+            cond = float(np.sqrt(lam[-1] / lam[0])) if lam[0] > 0 else np.inf
+        except np.linalg.LinAlgError:  # pragma: no cover - G is finite and symmetric here
+            cond = np.inf
+        if cond <= _ONE_PASS_COND:
+            # one Cholesky-QR pass, V = F L^{-T} (the Q factor of F), formed lazily. A single draw
+            # works in the coordinates F W diag(lam)^{-1/2} of the same column span (another
+            # orthonormal basis: the DPP law depends on the span only) and needs no Cholesky factor
+            self._F, self._G = F, G
+            self._M = W / np.sqrt(lam)
+            self._eig = (lam, W, float(lam.sum()))
+        else:
+            R = self._ill_conditioned(F, G)
+            self._R = R if col_scale is None else R * col_scale[None, :]
+
+    def _cholesky_map(self):
+        """``L^{-T}`` with ``G = L L^T`` (one-pass path): ``V = F L^{-T}``, ``F = V L^T``."""
+        if self._LinvT is None:
+            L = np.linalg.cholesky(self._G)
+            self._LinvT = np.ascontiguousarray(np.linalg.inv(L).T)
+            R = L.T
+            self._R = R if self._col_scale is None else R * self._col_scale[None, :]
+        return self._LinvT
+
+    def _r_factor(self):
+        """``R`` with ``features = V R`` (upper triangular unless Householder pivoted it)."""
+        if self._R is None:
+            self._cholesky_map()
+        assert self._R is not None
+        return self._R
+
+    def _ill_conditioned(self, F, G):
+        """``cond(F) > 100``: Cholesky QR twice, or Householder QR past ``1e7``; forms ``V``."""
         try:
             L = np.linalg.cholesky(G)
             rcond, info = dtrcon(L, norm="1", uplo="L", diag="N")
             cond = np.inf if info != 0 or rcond <= 0 else 1.0 / rcond
         except np.linalg.LinAlgError:
             cond = np.inf
-        if cond <= _ONE_PASS_COND:
-            # one Cholesky-QR pass: V = F L^{-T}, formed lazily
-            self._F, self._L, self._G = F, L, G
-            R = L.T
-        elif cond <= _CHOLQR_COND:
+        if cond <= _CHOLQR_COND:
             # Cholesky QR twice ("CholeskyQR2"): orthogonal to working precision
             V = _solve_rows(L, F)
             L2 = np.linalg.cholesky(V.T @ V)
             V = _solve_rows(L2, V)
             R = L2.T @ L.T
-            self._set_V(V)
         else:
             V, R = _householder(F)
-            self._set_V(V)
-        if col_scale is not None:
-            R = R * col_scale[None, :]
-        self._R = R
+        self._set_V(V)
+        return R
 
     # -- the orthonormal basis, formed on demand ------------------------------------------------
     def _set_V(self, V):
@@ -216,11 +273,14 @@ class FiniteBasis:
         lev = _row_norms2(V)
         lev.setflags(write=False)
         self._V, self._leverage = V, lev
-        self._F = self._G = None  # no longer needed
+        if self._R is None and self._G is not None:
+            self._cholesky_map()  # keep R (transform); the rest is no longer needed
+        self._F = self._M = self._G = self._LinvT = None  # drops the reference to the features
+        self._eig = None
 
     def _materialise(self):
         if self._V is None:
-            self._set_V(_solve_rows(self._L, self._F))
+            self._set_V(self._F @ self._cholesky_map())  # one GEMM (numpy's BLAS)
 
     @property
     def V(self) -> NDArray[np.float64]:
@@ -240,7 +300,11 @@ class FiniteBasis:
         """``V[idx]`` (C-contiguous) without forming ``V`` when it is not formed yet."""
         if self._V is not None:
             return self._V[idx]
-        return _solve_rows(self._L, self._F[idx])
+        return self._F[idx] @ self._cholesky_map()
+
+    def _draw_rows(self, idx):
+        """Rows ``F[idx] W diag(lam)^{-1/2}`` of the draw coordinates (one GEMM; V not formed)."""
+        return self._F[idx] @ self._M
 
     def _lazy_proposals(self, s=None):
         """Proposal data of the lazy DPP draw (``None`` when ``V`` is formed or it is unavailable).
@@ -249,50 +313,31 @@ class FiniteBasis:
         and ``U = sum(u)``. The bound uses the ``s`` smallest eigenpairs ``(lambda_k, w_k)`` of ``G``:
         ``u_i = sum_{k<=s} (w_k . F_i)^2 / lambda_k + (||F_i||^2 - sum_{k<=s} (w_k . F_i)^2) /
         lambda_{s+1} >= l_i`` (equality when ``s = m``; ``s = 0`` gives ``||F_i||^2 / lambda_1``), with
-        ``s`` chosen to minimise the flops of the bound (``2 N m s``) plus those of the rows formed
-        by one draw (``U H_m m^2``); ``s`` given (tests) forces it.
+        ``s`` chosen to minimise the cost of the bound (one pass, ``(s + 1) N m`` multiply-adds,
+        weighted as 6 GEMM flops each: a serial, memory-bound pass) plus that of the rows formed by
+        one draw (``1.1 U H_m`` rows of ``2 m^2`` GEMM flops); ``s`` given (tests) forces it.
         """
-        if self._V is not None:
+        if self._V is not None or self._eig is None:
             return None
         if self._lazy is None:
             from .._kernels._alias import alias_build
+            from .._kernels._dpp import finite_leverage_bound
 
             m, N = self.size, self.n_candidates
-            G = self._G
-            # the bound gains little past a few eigenpairs when the spectrum has a bulk (the
-            # N = 2e4, m = 200 benchmark: U = 907, 383, 284, 251 for s = 0, 2, 8, 16), while each
-            # one costs 2 N m flops: the smallest 17 eigenpairs (LAPACK syevr on a subset, about
-            # 2/3 the time of the full syevd at m = 200)
-            smax = min(16, m - 1)
-            lam, W = sla.eigh(
-                G, subset_by_index=[0, smax], driver="evr", check_finite=False, overwrite_a=False
-            )
-            trace = float(np.trace(G))
-            # eigh is backward stable: |error| <~ m eps ||G||; lower the eigenvalues by that and
-            # keep a relative margin for the rounding of l_i, so that the bound holds as computed
-            lam = (lam - 10 * m * np.finfo(float).eps * trace) * (1 - 1e-6)
+            lam_raw, W, trace = self._eig
+            lam = _eig_margin(lam_raw, m, trace)
             if not lam[0] > 0:
                 return None
+            smax = min(32, m - 1)
             hm = float(np.sum(1.0 / np.arange(1, m + 1)))
-            best_s, best_cost = 0, 2.0 * (trace / lam[0]) * hm * m * m
-            k = 1
-            while k <= smax:
-                mass = k + (trace - lam[:k].sum()) / lam[k]  # ~ sum_i u_i with k eigenpairs
-                # a row of a draw costs its trsm (m^2 flops) and about as much in gather, thinning
-                # and chain-rule tests: 2 m^2 per expected row
-                cost = 2.0 * N * m * k + 2.0 * mass * hm * m * m
-                if cost < best_cost:
-                    best_s, best_cost = k, cost
-                k *= 2
-            if s is not None:
-                best_s = min(int(s), smax)
-            fn2 = _row_norms2(self._F)
-            u = fn2 / lam[best_s]
-            if best_s:
-                Z = self._F @ W[:, :best_s]
-                z2 = Z * Z
-                u += z2 @ (1.0 / lam[:best_s] - 1.0 / lam[best_s])
-            np.maximum(u, 0.0, out=u)
+            k = np.arange(smax + 1)
+            head = np.concatenate([[0.0], np.cumsum(lam_raw[:smax])])
+            mass = k + (trace - head) / lam[: smax + 1]  # sum_i u_i with k eigenpairs
+            cost = 6.0 * N * m * (k + 1) + 1.1 * mass * hm * 2.0 * m * m
+            best_s = int(np.argmin(cost)) if s is None else min(int(s), smax)
+            Wt = np.ascontiguousarray(W[:, :best_s].T)
+            a = 1.0 / lam[:best_s] - 1.0 / lam[best_s]
+            u = finite_leverage_bound(self._F, Wt, np.ascontiguousarray(a), 1.0 / lam[best_s])
             prob, alias = alias_build(u)
             self._lazy = {"prob": prob, "alias": alias, "u": u, "U": float(u.sum()), "s": best_s}
         return self._lazy
@@ -404,7 +449,7 @@ class FiniteBasis:
 
         real_numeric(features, "features", "FiniteBasis.transform")
         F = check_matrix(features, "features", n_cols=self.size)
-        return np.linalg.solve(self._R.T, F.T).T * np.sqrt(self.n_candidates)
+        return np.linalg.solve(self._r_factor().T, F.T).T * np.sqrt(self.n_candidates)
 
     def sample_reference(self, n_samples: int, *, rng: Any = None) -> NDArray[np.int64]:
         """``n_samples`` iid uniform candidate indices.

@@ -13,7 +13,7 @@ from .._backend import resolve_backend, resolve_device
 from .._results import Result
 from .._rng import as_generator
 from .._validation import InvalidParameterError, StrOptions, check_param, check_size
-from ._finite import FiniteBasis, _solve_rows
+from ._finite import FiniteBasis
 from ._polynomials import PolynomialBasis
 
 __all__ = ["ProjectionDPP", "Design", "sample_design"]
@@ -191,8 +191,9 @@ def _lazy_finite_draws(basis, R, rng, *, force=False):
     """``R`` rejection-chain-rule draws for a FiniteBasis whose ``V`` is not formed yet.
 
     Proposals ``i`` are drawn in blocks with probability proportional to an upper bound ``u_i`` of
-    the leverage score ``l_i`` (``FiniteBasis._lazy_proposals``); the rows ``V_i`` of a block are
-    formed by one ``trsm`` and ``i`` is kept with probability ``l_i / u_i``, so the kept proposals are
+    the leverage score ``l_i`` (``FiniteBasis._lazy_proposals``); the rows ``F_i M`` of a block (``M =
+    W diag(lam)^{-1/2}``: orthonormal coordinates of the span, rows of norm ``sqrt(l_i)``) are formed
+    by one GEMM and ``i`` is kept with probability ``l_i / u_i``, so the kept proposals are
     iid with probability ``l_i / m``: the proposals of the rejection chain rule, which then runs on
     them unchanged (same law, same proposal counts). Expected rows formed per draw: ``sum(u) H_m``.
 
@@ -217,22 +218,21 @@ def _lazy_finite_draws(basis, R, rng, *, force=False):
     c = np.empty(m, dtype=np.float64)
     for r in range(R):
         t = 0
+        first = True
         while t < m:
-            # expected proposals still needed: U * H_{m - t}; a margin keeps top-ups rare
-            B = int(1.1 * U * harmonic[m - t]) + 16
+            # expected proposals still needed: U * H_{m - t}; the first block forms that many (a
+            # top-up is needed about half the time), top-ups 10% more so that a second is rare
+            B = int((1.0 if first else 1.1) * U * harmonic[m - t]) + 16
+            first = False
             idx = alias_draw(prob_u, alias_u, B, rng)
-            rows = _solve_rows(basis._L, basis._F[idx])
-            lev = np.einsum("ij,ij->i", rows, rows)
-            ub = u[idx]
+            rows = basis._draw_rows(idx)  # F[idx] @ M: one GEMM (numpy's BLAS)
             basis._lazy_rows += B
-            if np.any(lev > ub):  # pragma: no cover - excluded by the margins of the bound
+            # thinning to l_i / u_i and the chain rule, in one pass over the rows
+            t, used, ok = K.dpp_finite_stream_thin(Q, c, t, rows, u[idx], idx, out[r], rng)
+            if not ok:  # pragma: no cover - excluded by the margins of the bound
                 basis._lazy = None
                 basis._materialise()
                 return None
-            keep = rng.random(B) * ub < lev
-            t, used = K.dpp_finite_stream(
-                Q, c, t, np.ascontiguousarray(rows[keep]), lev[keep], idx[keep], out[r], rng
-            )
             nprop[r] += used
     return out, nprop
 

@@ -209,3 +209,43 @@ def test_envelope_families_construct_fast_and_refuse_past_supported_degree():
             PolynomialBasis(1, _MAX_ENVELOPE_DEGREE + 1, **kw)
     with pytest.raises(InvalidParameterError, match="'index_set'"):
         PolynomialBasis(2, index_set=np.array([[0, 0], [1001, 0]]), family="hermite")
+
+
+def test_finite_basis_one_pass_path_and_no_copy():
+    # well-conditioned features (cond <= 100): V = F L^{-T} (one Cholesky-QR pass) formed lazily;
+    # a single draw works in the coordinates F W diag(lam)^{-1/2} (eigendecomposition of F^T F) of
+    # the same span; the features are read, not copied, unless copy=True
+    rng = np.random.default_rng(11)
+    F = rng.standard_normal((300, 6)) * np.array([1.0, 2.0, 0.5, 3.0, 1.0, 1.5])
+    fb = FiniteBasis(F)
+    assert fb._V is None and np.shares_memory(fb._F, F)
+    rows = fb._rows(np.arange(300))  # rows of V before V is formed
+    D = fb._draw_rows(np.arange(300))  # the draw coordinates
+    V = fb.V
+    assert fb._F is None  # the reference to the features is dropped once V is formed
+    np.testing.assert_allclose(rows, V, atol=1e-14)
+    np.testing.assert_allclose(V.T @ V, np.eye(6), atol=1e-12)
+    np.testing.assert_allclose(D.T @ D, np.eye(6), atol=1e-12)
+    Q, Rq = np.linalg.qr(F)  # V is the Q factor of F (R with a positive diagonal) ...
+    np.testing.assert_allclose(V, Q * np.sign(np.diag(Rq)), atol=1e-12)
+    np.testing.assert_allclose(D @ D.T, Q @ Q.T, atol=1e-12)  # ... D spans the same space
+    np.testing.assert_allclose(fb.transform(F[:4]), fb.evaluate(np.arange(4)), atol=1e-10)
+    assert not np.shares_memory(FiniteBasis(F, copy=True)._F, F)
+    assert not np.shares_memory(FiniteBasis(np.asfortranarray(F))._F, F)
+    assert not np.shares_memory(FiniteBasis(F.astype(np.float32))._F, F)
+
+
+@pytest.mark.parametrize("s", [0, 1, 2, 5])
+def test_finite_leverage_bound_holds(s):
+    # the proposal weights of the lazy draw bound the leverage scores (equality up to the margins
+    # at s = m - 1); the kernel computes c ||F_i||^2 + sum_k a_k (w_k . F_i)^2
+    rng = np.random.default_rng(5)
+    F = rng.standard_normal((500, 6)) @ (np.eye(6) + 0.3 * rng.standard_normal((6, 6)))
+    fb = FiniteBasis(F)
+    lazy = fb._lazy_proposals(s=s)
+    assert lazy["s"] == s
+    u, lev = lazy["u"], fb.leverage
+    assert np.all(u >= lev)
+    assert lazy["U"] == pytest.approx(u.sum())
+    if s == 5:
+        np.testing.assert_allclose(u, lev, rtol=1e-5)

@@ -17,7 +17,9 @@ b = PolynomialBasis(2, 2, family="chebyshev")
 print(json.dumps([ProjectionDPP(fb).sample(n_samples=2, rng=0).tolist(),
                   ProjectionDPP(fb, method="spectral").sample(n_samples=2, rng=0).tolist(),
                   ProjectionDPP(b).sample(rng=0).tolist(),
-                  b.sample_optimal(3, rng=0).tolist()]))
+                  b.sample_optimal(3, rng=0).tolist(),
+                  ProjectionDPP(FiniteBasis(np.random.default_rng(1).standard_normal((400, 5))))
+                  .sample(rng=0).tolist()]))
 """
 
 
@@ -40,3 +42,7 @@ def test_same_draws_without_jit():
     )
     np.testing.assert_allclose(ProjectionDPP(b).sample(rng=0), py[2], rtol=1e-12)
     np.testing.assert_allclose(b.sample_optimal(3, rng=0), py[3], rtol=1e-12)
+    # the lazy single draw (bound pass, thinning and chain rule kernels) on a larger pool
+    fb = FiniteBasis(np.random.default_rng(1).standard_normal((400, 5)))
+    assert fb._lazy_proposals() is not None
+    np.testing.assert_array_equal(ProjectionDPP(fb).sample(rng=0), py[4])
