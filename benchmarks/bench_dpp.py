@@ -5,6 +5,7 @@ Run from the repository root::
     python -m benchmarks.bench_dpp                 # full sizes (minutes: DPPy GS at N = 20000 is slow)
     python -m benchmarks.bench_dpp finite          # only the finite cases ("continuous": the others)
     python -m benchmarks.bench_dpp --threads 2     # every thread pool pinned to 2 (default 1)
+    python -m benchmarks.bench_dpp finite --threads 1 2   # both settings, one after the other
     python -m benchmarks.bench_dpp --quick         # small cases (seconds); also SAMPLINGSTATS_BENCH_QUICK=1
 
 Cases
@@ -13,7 +14,8 @@ Cases
   total-degree features). Rows: our set-up from the raw features (``FiniteBasis``) **plus** one draw
   (the headline: what a user pays for one design); the Gram matrix ``F^T F`` alone (one ``dsyrk``:
   the floor of any exact sampler that starts from raw features, since the leverage scores and every
-  acceptance probability of the chain rule involve ``(F^T F)^{-1}``); one draw on a basis set up
+  acceptance probability of the chain rule involve ``(F^T F)^{-1}``); our set-up alone
+  (``FiniteBasis(F)``: the Gram matrix and its eigendecomposition); one draw on a basis set up
   beforehand (``V`` formed); set-up plus 10 draws, per draw; our spectral chain rule (reference);
   DPPy ``FiniteDPP("correlation", projection=True, K_eig_dec=(1, V)).sample_exact("GS")`` with the
   orthonormal ``V`` handed to it for free; numpy's Householder QR of the same features (DPPy's own
@@ -27,7 +29,9 @@ Cases
 
 Every library (ours, numba, DPPy, scipy, torch when the torch case runs) is imported first, then
 ``pin_threads`` pins BLAS, OpenMP, numba and torch to the same number of threads for both sides;
-``thread_report()`` is printed with the tables. Medians of 5 timed calls after 1 warm-up call.
+``thread_report()`` is printed with the tables. With several ``--threads`` values every case runs
+under each setting in turn (re-pinned, reported again); the summary names the thread count of each
+ratio. Medians of 5 timed calls after 1 warm-up call.
 DPPy 0.3.3 runs unpatched on numpy 2 for these two samplers.
 """
 
@@ -64,7 +68,7 @@ def _pool(N, m, rng):
     return np.ascontiguousarray(PolynomialBasis(2, deg).evaluate(x)[:, :m])
 
 
-def finite_case(N, m):
+def finite_case(N, m, threads=1):
     from dppy.finite_dpps import FiniteDPP
 
     from samplingstats.dpp import FiniteBasis, ProjectionDPP
@@ -86,7 +90,8 @@ def finite_case(N, m):
 
     _, nprop = ours.sample_with_proposals(n_samples=20, rng=rng)
     comp = Comparison(
-        f"finite projection DPP, N = {N}, m = {m} (one draw per call unless stated)",
+        f"finite projection DPP, N = {N}, m = {m}, {threads} thread(s) (one draw per call unless "
+        "stated)",
         repeats=REPEATS,
         warmup=1,
     )
@@ -100,6 +105,11 @@ def finite_case(N, m):
         comp,
         "(floor) the Gram matrix F^T F alone (one dsyrk, N m^2 flops)",
         lambda: F.T @ F,
+    )
+    add_with_cpu(
+        comp,
+        "samplingstats FiniteBasis(features) alone (set-up: Gram matrix + its eigendecomposition)",
+        lambda: FiniteBasis(F),
     )
     add_with_cpu(
         comp,
@@ -123,14 +133,20 @@ def finite_case(N, m):
     ours_row, gs_row, qr_row = comp.ours(), comp.rows[-2], comp.rows[-1]
     gram_row = comp.rows[1]
     ratios = {
-        "wall, DPPy GS (V free)": gs_row.timing.median / ours_row.timing.median,
-        "wall, DPPy QR + GS": (gs_row.timing.median + qr_row.timing.median)
+        "wall, DPPy GS (V free) / ours set-up + one draw": gs_row.timing.median
         / ours_row.timing.median,
-        "CPU, DPPy GS (V free)": gs_row.extra["cpu"] / ours_row.extra["cpu"],
-        "CPU, DPPy QR + GS": (gs_row.extra["cpu"] + qr_row.extra["cpu"]) / ours_row.extra["cpu"],
-        "CPU, DPPy GS (V free) / the Gram alone (the cap of any exact sampler from features)": (
-            gs_row.extra["cpu"] / gram_row.extra["cpu"]
+        "wall, DPPy QR + GS / ours set-up + one draw": (gs_row.timing.median + qr_row.timing.median)
+        / ours_row.timing.median,
+        "CPU, DPPy GS (V free) / ours set-up + one draw": gs_row.extra["cpu"]
+        / ours_row.extra["cpu"],
+        "CPU, DPPy QR + GS / ours set-up + one draw": (gs_row.extra["cpu"] + qr_row.extra["cpu"])
+        / ours_row.extra["cpu"],
+        "wall, DPPy GS (V free) / the Gram alone (the cap of any exact sampler from features)": (
+            gs_row.timing.median / gram_row.timing.median
         ),
+        "CPU, DPPy GS (V free) / the Gram alone": gs_row.extra["cpu"] / gram_row.extra["cpu"],
+        "wall, ours set-up + one draw / the Gram alone (1 = at the floor)": ours_row.timing.median
+        / gram_row.timing.median,
     }
     cpu_ratios(comp)
     return comp, ratios
@@ -210,7 +226,13 @@ def _parse(argv=None):
     p = argparse.ArgumentParser(prog="python -m benchmarks.bench_dpp", description=__doc__)
     p.add_argument("case", nargs="?", default="all", choices=["all", "finite", "continuous"])
     p.add_argument("--quick", action="store_true", help="small cases only (seconds)")
-    p.add_argument("--threads", type=int, default=1, help="threads for every pool (default 1)")
+    p.add_argument(
+        "--threads",
+        type=int,
+        nargs="+",
+        default=[1],
+        help="threads for every pool (default 1); several values run every case under each",
+    )
     return p.parse_args(argv)
 
 
@@ -233,45 +255,45 @@ def main(argv=None):
         import torch  # noqa: F401
     from samplingstats._kernels import _dpp as kernels  # noqa: F401
 
-    _limits = pin_threads(args.threads)  # noqa: F841  (keep the limit alive)
     warnings.filterwarnings("ignore", category=DeprecationWarning)
-    # compile the numba kernels once (the cache is reused across runs)
     from samplingstats.dpp import FiniteBasis, PolynomialBasis, ProjectionDPP
 
-    small = np.random.default_rng(0).standard_normal((50, 5))
-    ProjectionDPP(FiniteBasis(small)).sample(rng=0)
-    ProjectionDPP(FiniteBasis(small)).sample(n_samples=50, rng=0)
-    ProjectionDPP(FiniteBasis(small), method="spectral").sample(rng=0)
-    ProjectionDPP(PolynomialBasis(2, 2)).sample(rng=0)
-
-    comps, summary = [], []
+    comps, summary, reports = [], [], []
     sizes = [(2000, 50)] if quick else [(5000, 100), (20000, 200)]
-    for N, m in sizes if args.case in ("all", "finite") else []:
-        print(f"running finite N = {N}, m = {m} ...", flush=True)
-        comp, ratios = finite_case(N, m)
-        comps.append(comp)
-        for what, r in ratios.items():
-            if "Gram alone" in what:
-                summary.append((f"finite N = {N}, m = {m}: {what}", r))
-            else:
-                summary.append((f"finite N = {N}, m = {m}: {what} / ours set-up + one draw", r))
     cont = [(20, 10)] if quick else [(50, 20), (200, 5)]
-    for m, draws in cont if args.case in ("all", "continuous") else []:
-        print(f"running continuous m = {m} ...", flush=True)
-        comp, r = continuous_case(m, draws=draws)
-        comps.append(comp)
-        summary.append((f"continuous d = 2, m = {m}: DPPy / ours", r))
-    if with_torch:
-        comps.append(torch_case(64 if quick else 1024, 50))
+    for threads in args.threads:
+        _limits = pin_threads(threads)  # noqa: F841  (keep the limit alive)
+        reports.append((threads, thread_report()))
+        # compile the numba kernels once (the cache is reused across runs)
+        small = np.random.default_rng(0).standard_normal((400, 5))
+        ProjectionDPP(FiniteBasis(small)).sample(rng=0)
+        ProjectionDPP(FiniteBasis(small)).sample(n_samples=50, rng=0)
+        ProjectionDPP(FiniteBasis(small), method="spectral").sample(rng=0)
+        ProjectionDPP(PolynomialBasis(2, 2)).sample(rng=0)
+        for N, m in sizes if args.case in ("all", "finite") else []:
+            print(f"running finite N = {N}, m = {m}, {threads} thread(s) ...", flush=True)
+            comp, ratios = finite_case(N, m, threads)
+            comps.append(comp)
+            for what, r in ratios.items():
+                summary.append((f"finite N = {N}, m = {m}", threads, what, r))
+        for m, draws in cont if args.case in ("all", "continuous") else []:
+            print(f"running continuous m = {m}, {threads} thread(s) ...", flush=True)
+            comp, r = continuous_case(m, draws=draws)
+            comp.title += f", {threads} thread(s)"
+            comps.append(comp)
+            summary.append((f"continuous d = 2, m = {m}", threads, "wall, DPPy / ours", r))
+        if with_torch:
+            comps.append(torch_case(64 if quick else 1024, 50))
+        reports.append((threads, "at the end: " + thread_report()))
     print(f"\n# samplingstats.dpp benchmarks{' (quick)' if quick else ''}\n")
     print(f"Machine: {machine_info()}\n")
-    print(f"Threads (pinned to {args.threads} after all imports): {thread_report()}\n")
+    for threads, rep in reports:
+        print(f"Threads (pinned to {threads} after all imports): {rep}\n")
     print(render(comps))
     print("### Summary\n")
-    print("| case | speed-up |\n|---|---|")
-    for name, r in summary:
-        print(f"| {name} | {r:.1f}x |")
-    print(f"\nThreads at the end: {thread_report()}")
+    print("| case | threads | ratio | value |\n|---|---|---|---|")
+    for case, threads, what, r in summary:
+        print(f"| {case} | {threads} | {what} | {r:.1f}x |")
 
 
 if __name__ == "__main__":
