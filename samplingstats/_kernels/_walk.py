@@ -31,7 +31,7 @@ import math
 
 import numpy as np
 
-from ._jit import njit, prange
+from ._jit import get_num_threads, njit, prange
 
 __all__ = [
     "walk_kernel",
@@ -40,12 +40,18 @@ __all__ = [
     "walk_state",
     "srrw_kernel",
     "srrw_steps",
+    "srrw_steps_serial",
     "trace_sums",
     "seed_states",
     "row_cumsum",
     "aligned_empty",
     "aligned_copy",
 ]
+
+# Kernel calls with fewer walker-steps than this run their blocks on one thread (about a
+# millisecond of work, against tens of microseconds to wake the threads on a quiet machine and
+# far more on a loaded one); the walks do not depend on it.
+PARALLEL_MIN_STEPS = 1 << 16
 
 _U11 = np.uint64(11)
 _U17 = np.uint64(17)
@@ -385,7 +391,9 @@ def srrw_kernel(
                 if c >= t0:
                     t1 = min(t1, c)
                     break
-            srrw_steps(
+            # blocks in parallel only where it pays (two blocks or more, enough steps)
+            par = m > block and m * (t1 - t0 + 1) >= PARALLEL_MIN_STEPS and get_num_threads() > 1
+            (srrw_steps if par else srrw_steps_serial)(
                 idx, shift, prob, selfp, alphas, step_exponent, t0, t1, st, block, rec, zr, pos,
                 row, s, mass, tr, record, max_degree,
             )  # fmt: skip
@@ -496,79 +504,125 @@ def srrw_steps(
     ``rec`` (gathered records: the bits of v's cached weight, read through the float64 view
     ``wt``, and v's packed CSR row), ``zr`` (``y_v / mu_v`` and ``1 / mu_v``), ``pos``, ``row``
     (packed CSR row of ``pos``), ``s`` (scale: x = s * y), ``mass`` (total mass of y = 1 / s
-    up to renormalisations) and ``states`` are the walkers' whole state.
+    up to renormalisations) and ``states`` are the walkers' whole state. The blocks run in
+    parallel; :func:`srrw_steps_serial` runs them one after the other (the same walks bit for
+    bit), for calls too small to pay for waking the threads.
     """
+    n_blocks = (pos.shape[0] + block - 1) // block
+    wt = rec.view(np.float64)
+    for b in prange(n_blocks):
+        _srrw_block(
+            b, idx, shift, prob, selfp, alphas, step_exponent, t0, t1, states, block, wt, rec, zr,
+            pos, row, s, mass, trace, record, max_degree,
+        )  # fmt: skip
+
+
+@njit
+def srrw_steps_serial(
+    idx,
+    shift,
+    prob,
+    selfp,
+    alphas,
+    step_exponent,
+    t0,
+    t1,
+    states,
+    block,
+    rec,
+    zr,
+    pos,
+    row,
+    s,
+    mass,
+    trace,
+    record,
+    max_degree,
+):
+    """:func:`srrw_steps` on one thread (the blocks in order; the same walks bit for bit)."""
+    n_blocks = (pos.shape[0] + block - 1) // block
+    wt = rec.view(np.float64)
+    for b in range(n_blocks):
+        _srrw_block(
+            b, idx, shift, prob, selfp, alphas, step_exponent, t0, t1, states, block, wt, rec, zr,
+            pos, row, s, mass, trace, record, max_degree,
+        )  # fmt: skip
+
+
+@njit
+def _srrw_block(
+    b, idx, shift, prob, selfp, alphas, step_exponent, t0, t1, states, block, wt, rec, zr, pos,
+    row, s, mass, trace, record, max_degree,
+):  # fmt: skip
+    """Steps ``t0 .. t1`` of the SRRW walkers of block ``b`` (see :func:`srrw_steps`)."""
     n_walkers = pos.shape[0]
     n_nodes = zr.shape[1]
-    n_blocks = (n_walkers + block - 1) // block
     n_alpha = alphas.shape[0]
     dmask = (np.int64(1) << shift) - 1
-    wt = rec.view(np.float64)
     # alpha in effect after step t0 - 1 (a schedule's value of the last step taken)
     alpha0 = alphas[0] if (n_alpha == 1 or t0 <= 1) else alphas[t0 - 2]
-    for b in prange(n_blocks):
-        lo = b * block
-        hi = min(n_walkers, lo + block)
-        m = hi - lo
-        buf = np.empty(max_degree)
-        alpha = alpha0
-        limit = _mass_limit(alpha)
-        for t in range(t0, t1 + 1):
-            if n_alpha > 1 and alphas[t - 1] != alpha:
-                alpha = alphas[t - 1]
-                limit = _mass_limit(alpha)
-                for k in range(lo, hi):
-                    _reweight(wt, zr, k, alpha)
-            if step_exponent == 1.0:
-                gamma = 1.0 / (t + 1.0)
-            else:
-                gamma = (t + 1.0) ** (-step_exponent)
-            for k in range(lo, lo + m):
-                i = pos[k]
-                a = row[k] >> shift
-                d = row[k] & dmask
-                tot = selfp[i] * wt[k, i, 0]
-                c0 = tot
-                for q in range(d):
-                    tot += prob[a + q] * wt[k, idx[a + q], 0]
-                    buf[q] = tot
-                u = _next_double(states, k) * tot
-                j = i
-                if u >= c0:
-                    # first slot whose cumulative weight exceeds u (binary search in buf)
-                    lo_s = 0
-                    hi_s = d - 1
-                    while lo_s < hi_s:  # branch-free halving (the weights are irregular)
-                        mid = (lo_s + hi_s) >> 1
-                        go = buf[mid] > u
-                        hi_s = mid if go else hi_s
-                        lo_s = lo_s if go else mid + 1
-                    j = np.int64(idx[a + lo_s])
-                    row[k] = rec[k, j, 1]  # in cache: gathered with j's weight
-                # x_{n+1} = (1 - gamma) x_n + gamma delta_j  with x = s * y
-                s_new = s[k] * (1.0 - gamma)
-                inc = gamma / s_new
-                zj = zr[k, j, 0] + inc * zr[k, j, 1]
-                zr[k, j, 0] = zj
-                mass[k] += inc
-                s[k] = s_new
-                r = math.exp(-alpha * math.log(zj))
-                if r < _WMIN:
-                    r = _WMIN
-                elif r > _WMAX:
-                    r = _WMAX
-                wt[k, j, 0] = r
-                pos[k] = j
-                if record:
-                    trace[k, t] = j
-                if mass[k] > limit:
-                    # renormalise: y <- x, s <- 1, recompute every cached weight (rare)
-                    f = s[k]
-                    for v in range(n_nodes):
-                        zr[k, v, 0] *= f
-                    s[k] = 1.0
-                    mass[k] = 1.0
-                    _reweight(wt, zr, k, alpha)
+    lo = b * block
+    hi = min(n_walkers, lo + block)
+    m = hi - lo
+    buf = np.empty(max_degree)
+    alpha = alpha0
+    limit = _mass_limit(alpha)
+    for t in range(t0, t1 + 1):
+        if n_alpha > 1 and alphas[t - 1] != alpha:
+            alpha = alphas[t - 1]
+            limit = _mass_limit(alpha)
+            for k in range(lo, hi):
+                _reweight(wt, zr, k, alpha)
+        if step_exponent == 1.0:
+            gamma = 1.0 / (t + 1.0)
+        else:
+            gamma = (t + 1.0) ** (-step_exponent)
+        for k in range(lo, lo + m):
+            i = pos[k]
+            a = row[k] >> shift
+            d = row[k] & dmask
+            tot = selfp[i] * wt[k, i, 0]
+            c0 = tot
+            for q in range(d):
+                tot += prob[a + q] * wt[k, idx[a + q], 0]
+                buf[q] = tot
+            u = _next_double(states, k) * tot
+            j = i
+            if u >= c0:
+                # first slot whose cumulative weight exceeds u (binary search in buf)
+                lo_s = 0
+                hi_s = d - 1
+                while lo_s < hi_s:  # branch-free halving (the weights are irregular)
+                    mid = (lo_s + hi_s) >> 1
+                    go = buf[mid] > u
+                    hi_s = mid if go else hi_s
+                    lo_s = lo_s if go else mid + 1
+                j = np.int64(idx[a + lo_s])
+                row[k] = rec[k, j, 1]  # in cache: gathered with j's weight
+            # x_{n+1} = (1 - gamma) x_n + gamma delta_j  with x = s * y
+            s_new = s[k] * (1.0 - gamma)
+            inc = gamma / s_new
+            zj = zr[k, j, 0] + inc * zr[k, j, 1]
+            zr[k, j, 0] = zj
+            mass[k] += inc
+            s[k] = s_new
+            r = math.exp(-alpha * math.log(zj))
+            if r < _WMIN:
+                r = _WMIN
+            elif r > _WMAX:
+                r = _WMAX
+            wt[k, j, 0] = r
+            pos[k] = j
+            if record:
+                trace[k, t] = j
+            if mass[k] > limit:
+                # renormalise: y <- x, s <- 1, recompute every cached weight (rare)
+                f = s[k]
+                for v in range(n_nodes):
+                    zr[k, v, 0] *= f
+                s[k] = 1.0
+                mass[k] = 1.0
+                _reweight(wt, zr, k, alpha)
 
 
 @njit

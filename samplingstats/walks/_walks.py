@@ -32,10 +32,6 @@ __all__ = ["random_walk", "self_repellent_walk", "WalkResult", "SRRWResult"]
 
 # Walkers per block in the many-walker kernels (round-robin inside a block, blocks in parallel).
 _BLOCK = 32
-# random_walk runs its blocks on one thread below this many walker-steps per kernel call (about
-# a millisecond of work, against tens of microseconds to wake the threads on a quiet machine and
-# far more on a loaded one).
-_PARALLEL_MIN_STEPS = 1 << 16
 
 
 class _DynamicChunks:
@@ -578,6 +574,7 @@ def random_walk(
             _NO_ACC,
             _NO_COUNTS,
             _NO_VALS,
+            PARALLEL_MIN_STEPS,
             aligned_empty,
             seed_states,
             walk_state,
@@ -610,7 +607,7 @@ def random_walk(
                 # cover waking the threads (the walks are the same either way)
                 par = (
                     n_walkers > _BLOCK
-                    and n_walkers * (t1 - t0 + 1) >= _PARALLEL_MIN_STEPS
+                    and n_walkers * (t1 - t0 + 1) >= PARALLEL_MIN_STEPS
                     and get_num_threads() > 1
                 )
                 (walk_steps if par else walk_steps_serial)(
