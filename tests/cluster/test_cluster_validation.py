@@ -217,9 +217,9 @@ def test_uniform_sketch_matches_kmeans_error():
     rng = np.random.default_rng(12)
     n, d, K = 20000, 5, 3
     X, y = make_isotropic_mixture(n, d, K, separation=4.0, rng=rng)
-    # the default (sketch="auto") sketches: min(max(50K, 20Kd), 5000, n // 8) = 300 points
+    # the default (sketch="auto") sketches: min(max(1000, 50K, 20Kd), 5000, n // 8) = 1000 points
     res = sdp_kmeans(X, K, rng=rng)
-    assert res.sketch_size == 300 and res.sample_indices.shape == (300,)
+    assert res.sketch_size == 1000 and res.sample_indices.shape == (1000,)
     assert res.tol == 1e-5
     err = misclustering_error(y, res.labels)
     km = misclustering_error(y, KMeans(K, n_init=3, random_state=0).fit_predict(X))
@@ -232,28 +232,45 @@ def test_uniform_sketch_matches_kmeans_error():
 def test_auto_sketch_size_rule():
     from samplingstats.cluster._sdp import auto_sketch_size
 
-    assert auto_sketch_size(4999, 3, 10) is None  # below 5000 points: the full SDP
-    assert auto_sketch_size(10_000, 3, 10) == 600  # 20 K d
+    assert auto_sketch_size(7999, 3, 10) is None  # n // 8 < 1000: the full SDP
+    assert auto_sketch_size(8000, 3, 10) == 1000  # the floor
+    assert auto_sketch_size(10_000, 3, 10) == 1000
     assert auto_sketch_size(10_000, 3, 50) == 1250  # n // 8
     assert auto_sketch_size(100_000, 3, 50) == 3000  # 20 K d
     assert auto_sketch_size(100_000, 3, 200) == 5000  # the cap
-    assert auto_sketch_size(10**6, 3, 1) == 150  # 50 K
-    assert auto_sketch_size(7000, 20, 5) is None  # n // 8 = 875 < 50 K = 1000: the full SDP
+    assert auto_sketch_size(10**6, 3, 1) == 1000
+    assert auto_sketch_size(10**6, 200, 1) == 10_000  # 50 K, above the cap
+    assert auto_sketch_size(60_000, 200, 1) is None  # n // 8 = 7500 < 50 K = 10000
 
 
 def test_auto_sketch_is_the_documented_uniform_sketch():
-    X, y = make_isotropic_mixture(6000, 3, 3, separation=5.0, rng=40)
+    X, y = make_isotropic_mixture(8000, 3, 3, separation=5.0, rng=40)
     auto = SDPKMeans(3, random_state=7).fit(X)
-    assert auto.result_.sketch_size == 180 and auto.result_.tol == 1e-5
-    explicit = SDPKMeans(3, sketch="uniform", sketch_size=180, tol=1e-5, random_state=7).fit(X)
+    assert auto.result_.sketch_size == 1000 and auto.result_.tol == 1e-5
+    explicit = SDPKMeans(3, sketch="uniform", sketch_size=1000, tol=1e-5, random_state=7).fit(X)
     np.testing.assert_array_equal(auto.labels_, explicit.labels_)
     np.testing.assert_array_equal(auto.result_.sample_indices, explicit.result_.sample_indices)
-    # below 5000 points, or with sketch=None, the SDP is solved on all points at tol 1e-6
+    # below 8000 points, or with sketch=None, the SDP is solved on all points at tol 1e-6
     small = sdp_kmeans(X[:1000], 3, rng=0)
     assert small.sketch_size is None and small.sample_indices is None and small.tol == 1e-6
     # an explicit size with "auto" sketches whatever n
     forced = sdp_kmeans(X[:1000], 3, sketch_size=200, rng=0)
     assert forced.sketch_size == 200 and forced.tol == 1e-5
+
+
+def test_auto_sketch_keeps_two_percent_clusters():
+    # the auto sketch has at least 1000 points: a cluster of 2 % expects 20 of them (hypergeometric;
+    # P(fewer than 6) < 1e-4), enough for the SDP on the sketch to give it a centroid, and Lloyd
+    # on all points finishes the job. With 150 points (3 expected) the small clusters were lost.
+    rng = np.random.default_rng(41)
+    y = np.repeat(np.arange(3), [9600, 200, 200])
+    centres = np.array([[0.0, 0.0], [8.0, 0.0], [0.0, 8.0]])
+    X = centres[y] + rng.normal(size=(y.size, 2))
+    res = sdp_kmeans(X, 3, rng=rng)
+    assert res.sketch_size == 1000
+    assert np.bincount(y[res.sample_indices], minlength=3).min() >= 6
+    # 8 sigma apart: the Bayes error is below 1e-4; one point in 1000 of slack
+    assert misclustering_error(y, res.labels) <= 1e-3
 
 
 def test_weighted_sketch_keeps_small_clusters():
