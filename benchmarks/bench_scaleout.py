@@ -5,7 +5,8 @@ Run from the repository root::
 
     python -m benchmarks.bench_scaleout                 # 2e7 x 20 dask vs 2e6 x 20 numpy
     python -m benchmarks.bench_scaleout exact           # also exact Lewis weights (p = 1)
-    python -m benchmarks.bench_scaleout --quick         # 5e5 vs 5e4, one thread (SAMPLINGSTATS_BENCH_QUICK=1 too)
+    python -m benchmarks.bench_scaleout --quick         # 5e5 vs 5e4, one thread, sketched Lewis
+                                                        # weights only (SAMPLINGSTATS_BENCH_QUICK=1)
 
 Every measurement runs in a fresh subprocess, which reports its wall time and its peak resident
 set size (``resource.getrusage(RUSAGE_SELF).ru_maxrss``: interpreter, libraries, data and
@@ -200,6 +201,8 @@ def main(argv):
     N = 500_000 if quick else 20_000_000  # two chunks of CHUNK rows
     n = N // 10
     cases = ["leverage", "leverage_sketch", "lewis_sketch"] + (["lewis"] if "exact" in argv else [])
+    if quick:  # a smoke test of the whole pipeline: one case (three processes instead of seven)
+        cases = ["lewis_sketch"]
     gen = _child("generate", "dask", N)
     rows, checks, reports = [], [], []
     for case in cases:
