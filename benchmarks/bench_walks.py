@@ -20,7 +20,7 @@ is their single-walker rate).
 
 Every library is imported first, then every thread pool is pinned (``pin_threads``) and the
 settings printed (``thread_report``). Each job runs once per round, 5 rounds after a warm-up
-round (3 in quick mode), all implementations interleaved; rates and ratios use each job's
+round (1 in quick mode, a smoke test), all implementations interleaved; rates and ratios use each job's
 **median** round. A second table measures the thread scaling of the ``parallel=True`` kernels
 (many walkers, numba on 1 and on 2 threads, interleaved rounds): wall-clock speed-up and the
 CPU time per step (a load-independent check that the second thread does useful work).
@@ -171,18 +171,23 @@ class _KernelClock:
     SRRW parallel kernels (srrw_init, srrw_steps, srrw_finish), accumulated per name."""
 
     NAMES = ("srrw_init", "srrw_steps", "srrw_finish")
+    SERIAL = {"srrw_init", "srrw_finish"}
+    # srrw_kernel runs a group of one block (1 thread: groups of 32 walkers) with the serial twin
+    # of srrw_steps; both count as srrw_steps
+    WRAP = {"srrw_steps_serial": "srrw_steps"}
 
     def __init__(self):
         import samplingstats._kernels._walk as K
 
         self.K = K
-        self.orig = {n: getattr(K, n) for n in self.NAMES}
+        self.orig = {n: getattr(K, n) for n in (*self.NAMES, *self.WRAP)}
         self.acc = {}
 
     def __enter__(self):
         for n, f in self.orig.items():
+            key = self.WRAP.get(n, n)
 
-            def timed(*a, _f=f, _n=n, **k):
+            def timed(*a, _f=f, _n=key, **k):
                 t0, c0, th0 = time.perf_counter(), time.process_time(), _thread_cpu_ns()
                 r = _f(*a, **k)
                 w, c = time.perf_counter() - t0, time.process_time() - c0
@@ -209,9 +214,11 @@ def scaling(g, random_walk, graph_average, repeats, quick, self_repellent_walk=N
     ``graph_average`` end to end."""
     import numba
 
-    W = 1024
-    steps = 100 if quick else 1000
-    srrw_w, srrw_steps = 64, (2_000 if quick else 20_000)
+    # quick sizes stay at the parallel threshold (2**16 walker-steps per kernel call), below
+    # which the kernels run serial
+    W = 256 if quick else 1024
+    steps = 256 if quick else 1000
+    srrw_w, srrw_steps = 64, (1024 if quick else 20_000)
     deg = g.degree.astype(float)
     rng = np.random.default_rng(1)
     tgt = np.asarray(deg + 1.0)  # a non-uniform MHRW target: the inverse-CDF kernel (kind 1)
@@ -319,8 +326,9 @@ def scaling(g, random_walk, graph_average, repeats, quick, self_repellent_walk=N
             for name in _KernelClock.NAMES:
                 a, b = kern.get((name, 1), []), kern.get((name, two), [])
                 if a and b:
+                    note = " (serial since session 5)" if name in _KernelClock.SERIAL else ""
                     row(
-                        f"&nbsp;&nbsp;kernel {name} (inside the row above)",
+                        f"&nbsp;&nbsp;kernel {name}{note} (inside the row above)",
                         [x[0] for x in a], [x[0] for x in b], [x[1] for x in a],
                         [x[1] for x in b], [x[2] for x in b],
                     )  # fmt: skip
@@ -352,7 +360,8 @@ def parse_args(argv=None):
     ap.add_argument(
         "--quick",
         action="store_true",
-        help="small sizes (BA(1e4, 3), 3 rounds); the same as SAMPLINGSTATS_BENCH_QUICK=1",
+        help="a smoke test: tiny sizes (BA(2000, 3)), one round after the warm-up; the same as "
+        "SAMPLINGSTATS_BENCH_QUICK=1",
     )
     return ap.parse_args(argv)
 
@@ -373,11 +382,11 @@ def main(argv=None):
     print(thread_report(), flush=True)
     if args.scaling:  # only the thread-scaling table
         quick = args.quick or quick_mode()
-        n_nodes, m = (10_000, 3) if quick else (100_000, 5)
+        n_nodes, m = (2_000, 3) if quick else (100_000, 5)
         g = WalkGraph(nx.barabasi_albert_graph(n_nodes, m, seed=0))
         lines = [f"Graph: BA({n_nodes}, {m})", ""]
         lines += scaling(
-            g, random_walk, graph_average, 3 if quick else 5, quick, self_repellent_walk
+            g, random_walk, graph_average, 1 if quick else 5, quick, self_repellent_walk
         )
         lines.append(f"Threads: {thread_report()}")
         lines.append(f"Machine: {machine_info()}")
@@ -385,14 +394,13 @@ def main(argv=None):
         return
 
     quick = args.quick or quick_mode()
-    n_nodes, m = (10_000, 3) if quick else (100_000, 5)
-    n_single = 200_000 if quick else 2_000_000
-    n_many_steps = 200 if quick else 2_000
+    # quick mode is a smoke test (every table, tiny sizes, one round after the warm-up)
+    n_nodes, m = (2_000, 3) if quick else (100_000, 5)
+    n_single = 20_000 if quick else 2_000_000
+    n_many_steps = 50 if quick else 2_000
     n_walkers = 1024
-    steps_nx, steps_nk, steps_np = (
-        (20_000, 50_000, 20_000) if quick else (100_000, 300_000, 200_000)
-    )
-    repeats = 3 if quick else 5
+    steps_nx, steps_nk, steps_np = (2_000, 5_000, 5_000) if quick else (100_000, 300_000, 200_000)
+    repeats = 1 if quick else 5
 
     G = nx.barabasi_albert_graph(n_nodes, m, seed=0)
     edges = np.array(G.edges(), dtype=np.int64)
