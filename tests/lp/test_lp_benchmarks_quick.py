@@ -30,6 +30,7 @@ def test_bench_lp_quick_runs_every_default_case():
     for title in ("### leverage scores", "### lp regression, p = 1.0", "### threads", "'auto'"):
         assert title in out, title
     assert out.count("threadpools:") >= 5  # thread_report() with every table
+    assert "| same coef |" in out and "CPU / wall on 2 threads" in out
 
 
 @pytest.mark.slow

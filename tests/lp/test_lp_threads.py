@@ -18,6 +18,29 @@ def test_sketch_kernels_are_serial():
         assert not kern.options.get("parallel", False), kern
 
 
+def test_every_lp_numba_kernel_is_serial():
+    """Issue 15: a numba kernel is >= 1.5x faster on 2 threads or runs serial. Every kernel the
+    lp paths use (in memory and dask) is serial (``bench_lp threads`` prints the same flags)."""
+    from samplingstats._kernels import _scaleout, _scaleout_lewis, _sketch
+    from samplingstats._kernels._jit import LazyKernel
+
+    flags = {
+        name: bool(obj.options.get("parallel", False))
+        for mod in (_sketch, _scaleout, _scaleout_lewis)
+        for name, obj in vars(mod).items()
+        if isinstance(obj, LazyKernel)
+    }
+    assert {
+        "osnap_dense_hashed",
+        "osnap_csr_hashed",
+        "projected_sq_norms",
+        "osnap_dense_hashed_nogil",
+        "projected_sq_norms_nogil",
+        "lewis_sketch_chunk",
+    } <= set(flags)
+    assert not any(flags.values()), flags
+
+
 def test_results_do_not_depend_on_thread_counts():
     numba = pytest.importorskip("numba")
     threadpoolctl = pytest.importorskip("threadpoolctl")
