@@ -25,6 +25,8 @@ Every BLAS and LAPACK call on the way from the features to a draw goes through n
 OpenBLAS the caller's numpy code also uses): interleaving two OpenBLAS thread pools (numpy's and
 scipy's) made the worker threads of one spin while the other's ran, and the set-up took longer with
 2 threads than with 1. Only the rare ill-conditioned paths use scipy (pivoted QR, triangular solves).
+The ``m x m`` factorisations run on one BLAS thread (``_one_blas_thread``); the Gram matrix and the
+GEMMs on rows use every thread.
 
 The features are read, not copied, when they already are a C-contiguous float64 array (``copy=False``,
 the default): the basis keeps a reference to them until ``V`` is formed.
@@ -32,6 +34,7 @@ the default): the basis keeps a reference to them until ``V`` is formed.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import numpy as np
@@ -52,6 +55,34 @@ __all__ = ["FiniteBasis"]
 _ONE_PASS_COND = 100.0
 # above this, Cholesky QR (even twice) is unreliable: Householder QR with column pivoting
 _CHOLQR_COND = 1e7
+
+
+_BLAS_POOLS: list[Any] = []
+
+
+@contextlib.contextmanager
+def _one_blas_thread():
+    """Run the block on one BLAS thread (threadpoolctl; restored on exit).
+
+    The ``m x m`` factorisations (eigendecomposition, Cholesky, inverse) are too small to gain from
+    threads, while a multi-threaded BLAS synchronises its threads in every one of the many level-2
+    calls inside them: on a busy 2-core machine ``eigh`` of the 200 x 200 Gram matrix took about 1000x
+    longer on 2 threads than on 1. The BLAS pools are looked up once (threadpoolctl, a few ms), then
+    each limit costs ~0.05 ms. The Gram matrix and the GEMMs on rows keep every thread.
+    """
+    if not _BLAS_POOLS:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:  # pragma: no cover - threadpoolctl is a core dependency
+            _BLAS_POOLS.append(None)
+        else:
+            _BLAS_POOLS.append(ThreadpoolController().select(user_api="blas"))
+    pools = _BLAS_POOLS[0]
+    if pools is None:  # pragma: no cover
+        yield
+        return
+    with pools.limit(limits=1):
+        yield
 
 
 def _check_features(features, copy=False):
@@ -217,7 +248,8 @@ class FiniteBasis:
         self._R: NDArray[np.float64] | None = None
         # eigendecomposition of G (numpy's LAPACK, like the Gram: one BLAS thread pool in use)
         try:
-            lam, W = np.linalg.eigh(G)
+            with _one_blas_thread():
+                lam, W = np.linalg.eigh(G)
             cond = float(np.sqrt(lam[-1] / lam[0])) if lam[0] > 0 else np.inf
         except np.linalg.LinAlgError:  # pragma: no cover - G is finite and symmetric here
             cond = np.inf
@@ -235,8 +267,9 @@ class FiniteBasis:
     def _cholesky_map(self):
         """``L^{-T}`` with ``G = L L^T`` (one-pass path): ``V = F L^{-T}``, ``F = V L^T``."""
         if self._LinvT is None:
-            L = np.linalg.cholesky(self._G)
-            self._LinvT = np.ascontiguousarray(np.linalg.inv(L).T)
+            with _one_blas_thread():
+                L = np.linalg.cholesky(self._G)
+                self._LinvT = np.ascontiguousarray(np.linalg.inv(L).T)
             R = L.T
             self._R = R if self._col_scale is None else R * self._col_scale[None, :]
         return self._LinvT

@@ -249,3 +249,16 @@ def test_finite_leverage_bound_holds(s):
     assert lazy["U"] == pytest.approx(u.sum())
     if s == 5:
         np.testing.assert_allclose(u, lev, rtol=1e-5)
+
+
+def test_finite_basis_restores_blas_threads():
+    # the m x m factorisations run on one BLAS thread; the caller's settings are restored
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    F = np.random.default_rng(3).standard_normal((400, 6))
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+        fb = FiniteBasis(F)
+        fb.transform(F[:2])  # the Cholesky factor and its inverse, on one thread too
+        after = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+    assert before == after
