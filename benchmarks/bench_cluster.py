@@ -43,6 +43,7 @@ from benchmarks._harness import (
 )
 
 REPEATS = 5
+WARMUP = 1  # --quick: 1 repeat, no warm-up (a smoke test of every table, not a measurement)
 REGIMES = ("hard", "cutoff")  # --regime: which isotropic regimes bench_large runs
 
 
@@ -67,7 +68,7 @@ def bench_sdp_vs_cvxpy(quick):
     from samplingstats.cluster import exact_recovery_threshold, make_isotropic_mixture, sdp_kmeans
 
     comps = []
-    sizes = [60] if quick else [100]
+    sizes = [30] if quick else [100]
     for n in sizes:
         for regime, factor in (("exact recovery, 1.2x cutoff", 1.2), ("noisy, 0.7x cutoff", 0.7)):
             d, K = 10, 3
@@ -78,7 +79,7 @@ def bench_sdp_vs_cvxpy(quick):
             ref = sdp_kmeans(X, K, solver="cvxpy", tol=1e-6, rng=0)  # SCS eps = 1e-5
             gap = (ours.objective - ref.objective) / abs(ref.objective)
             comp = Comparison(
-                f"Peng-Wei SDP, n = {n}, d = {d}, K = {K}, {regime}", repeats=REPEATS, warmup=1
+                f"Peng-Wei SDP, n = {n}, d = {d}, K = {K}, {regime}", repeats=REPEATS, warmup=WARMUP
             )
             comp.add(
                 "samplingstats sdp_kmeans (certified start, else Burer-Monteiro r = 2K)",
@@ -126,8 +127,8 @@ def bench_large(quick):
 
     comps = []
     K = 3
-    # quick: 6000 points, so that the default fit takes its sketched path (from 5000 points)
-    shapes = [(6000, 5)] if quick else [(10_000, 10), (10_000, 50), (100_000, 10), (100_000, 50)]
+    # quick: 8000 points, so that the default fit takes its sketched path (from 8000 points)
+    shapes = [(8000, 3)] if quick else [(10_000, 10), (10_000, 50), (100_000, 10), (100_000, 50)]
     regimes = [
         r
         for key, r in (("hard", "separation 4 (hard)"), ("cutoff", "1.2x exact-recovery cutoff"))
@@ -137,7 +138,9 @@ def bench_large(quick):
         for regime in regimes:
             sep = 4.0 if regime.startswith("sep") else 1.2 * exact_recovery_threshold(n, d, K)
             X, y = make_isotropic_mixture(n, d, K, separation=sep, rng=n + d)
-            comp = Comparison(f"n = {n}, d = {d}, K = {K}, {regime}", repeats=REPEATS, warmup=1)
+            comp = Comparison(
+                f"n = {n}, d = {d}, K = {K}, {regime}", repeats=REPEATS, warmup=WARMUP
+            )
             # the default fit (sketch="auto": sketched from 5000 points) is "ours"; the full SDP
             # on all points (sketch=None) is the second row
             variants = [("SDPKMeans(K) default", {}), ("SDPKMeans(sketch=None)", {"sketch": None})]
@@ -181,7 +184,7 @@ def bench_heterogeneous(quick):
 
     cases = [("V1", 1500, 10, 5), ("V2", 300, 50, 10), ("V3", 1500, 50, 3)]
     if quick:
-        cases = [("V1", 600, 10, 2), ("V2", 300, 50, 2)]
+        cases = [("V1 (quick sizes)", 200, 6, 1), ("V2 (quick sizes)", 120, 12, 1)]
     methods = {
         "samplingstats ILASDP": lambda s: ILASDP(3, random_state=s),
         "samplingstats ILASDP(init='sdp')": lambda s: ILASDP(3, init="sdp", random_state=s),
@@ -200,7 +203,7 @@ def bench_heterogeneous(quick):
             f"{name}: heterogeneous mixture, n = {n}, d = {d}, K = 3 (errors over {reps} seeds; "
             "time = one fit on seed 0)",
             repeats=REPEATS,
-            warmup=1,
+            warmup=WARMUP,
         )
         for label, make in methods.items():
             errs = []
@@ -226,7 +229,7 @@ def bench_ilasdp_k4(quick):
 
     from samplingstats.cluster import ILASDP
 
-    n, d, K = (600, 30, 4) if quick else (1200, 30, 4)
+    n, d, K = (120, 6, 4) if quick else (1200, 30, 4)
     rng = np.random.default_rng(4)
     q, _ = np.linalg.qr(rng.standard_normal((d, d)))
     covs = [np.eye(d), 3 * np.eye(d), (q * np.linspace(0.3, 3, d)) @ q.T, 0.5 * np.eye(d)]
@@ -242,7 +245,9 @@ def bench_ilasdp_k4(quick):
         warnings.simplefilter("ignore")
         em = GaussianMixture(K, random_state=0).fit(X)
     comp = Comparison(
-        f"ILASDP fit, n = {n}, d = {d}, K = {K}, unequal covariances", repeats=REPEATS
+        f"ILASDP fit, n = {n}, d = {d}, K = {K}, unequal covariances",
+        repeats=REPEATS,
+        warmup=WARMUP,
     )
     comp.add(
         "samplingstats ILASDP",
@@ -284,12 +289,16 @@ def main(argv=None):
     global REGIMES
     REGIMES = tuple(args.regime)
     quick = args.quick or quick_mode()
+    global REPEATS, WARMUP
+    if quick:
+        REPEATS, WARMUP = 1, 0
     if args.threads is None:
         args.threads = [1] if quick else [1, 2]
 
     # every library of the benchmark is imported BEFORE the thread pools are pinned: threadpoolctl
     # only sees pools that are loaded (scikit-learn's OpenMP, scipy's OpenBLAS, numba, torch)
-    import cvxpy  # noqa: F401
+    if "scs" in args.cases:  # SCS (through cvxpy) is only a peer of the "scs" case
+        import cvxpy  # noqa: F401
     import scipy.linalg  # noqa: F401
     import sklearn.cluster  # noqa: F401
     import sklearn.mixture  # noqa: F401
