@@ -299,8 +299,6 @@ def crossfit_chaos(
                     "pred_without": None if pred is None else pred[1:],
                     "coef_without": B[1:],
                     "index": sub,
-                    # mean of psi psi^T over replicate r's training rows (its own rows)
-                    "gram": G[r][ii] / n_rows[r],
                     "label": label,
                     "rel_error": float(e[best] / total_var),
                 }
