@@ -80,11 +80,11 @@ class SDPKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin,
     sketch : {"auto", None, "uniform", "weighted"}, default "auto"
         Sketch-and-lift (Zhuang, Chen & Yang, AISTATS 2022) for large data sets: solve the SDP
         on a subsample, assign all points to the nearest sketch centroid and run Lloyd
-        iterations on all points. ``"auto"`` (the default since 0.5; it was ``None``) sketches
-        uniformly with ``min(max(1000, 50K, 20Kd), 5000, n // 8)`` points when that is at least
-        ``max(1000, 50K)`` (from 8000 points for K <= 20) and solves the full SDP below (see
-        :func:`sdp_kmeans`); ``None`` always solves the full SDP (clusters under about 2 % of
-        the data can be missed by the sketch).
+        iterations on all points. ``"auto"`` (the new default; it was ``None``, see CHANGELOG)
+        sketches uniformly with ``min(max(1000, 50K, 20Kd), 5000, n // 8)`` points when that is
+        at least ``max(1000, 50K)`` (from 8000 points for K <= 20) and solves the full SDP below
+        (see :func:`sdp_kmeans`); ``None`` always solves the full SDP (clusters under about 2 %
+        of the data can be missed by the sketch).
         ``result_.sketch_size`` says which path ran.
     sketch_size : int, optional
         Expected sketch size (see :func:`sdp_kmeans`; with ``"auto"``, a given size always

@@ -102,8 +102,8 @@ class SDPResult(Result):
     tol : float
         Solver tolerance used (``tol=None`` resolves to 1e-6 for a full solve, 1e-5 on a sketch).
     upper_bound : float
-        Certified upper bound on the SDP optimum (of the sketch's SDP when sketching): every feasible :math:`Z` is doubly stochastic,
-        so :math:`Z \\preceq I` and (Ky Fan) :math:`\\langle A, Z\\rangle \\le \\sum_{j<K}
+        Certified upper bound on the SDP optimum (of the sketch's SDP when sketching): every
+        feasible :math:`Z` is doubly stochastic, so :math:`Z \\preceq I` and (Ky Fan) :math:`\\langle A, Z\\rangle \\le \\sum_{j<K}
         \\sigma_j(\\tilde X)^2`. Loose (it ignores :math:`Z \\ge 0`) but free: :attr:`gap` bounds
         how far ``objective`` can be from the SDP optimum.
     dual_bound : float
@@ -886,16 +886,17 @@ def sdp_kmeans(
         points from there to their fixed point (:math:`O(nKd)` each; one assignment alone
         stops a few points short of it). ``"uniform"`` samples uniformly; ``"weighted"``
         samples points inversely to pilot cluster sizes (for unbalanced clusters); ``None``
-        solves the SDP on all points. ``"auto"`` (the default since 0.5; it was ``None``)
-        sketches uniformly with
+        solves the SDP on all points. ``"auto"`` (the new default; it was ``None``, see
+        CHANGELOG) sketches uniformly with
         :math:`m = \min(\max(1000, 50K, 20Kd),\ \max(5000, 50K),\ \lfloor n/8\rfloor)`
         points (at least 1000, 50 per cluster and 20 per cluster and dimension, and at most an
         eighth of the data, so that the SDP on the sketch costs a fraction of K-means on all
         points) when that leaves at least :math:`\max(1000, 50K)` points (from 8000 points for
         :math:`K \le 20`), and solves the full SDP otherwise. A uniform sketch of :math:`m`
         points holds about :math:`m\,n_k/n` points of a cluster of size :math:`n_k` (20 of a
-        cluster of 2 % at :math:`m = 1000`): for smaller clusters use ``None``. ``result.sketch_size`` says which path ran. Torch tensors:
-        ``"auto"`` solves on all points (the device runs the full factorisation).
+        cluster of 2 % at :math:`m = 1000`): for smaller clusters use ``None``.
+        ``result.sketch_size`` says which path ran. Torch tensors: ``"auto"`` solves on all
+        points (the device runs the full factorisation).
     sketch_size : int, optional
         Expected sketch size (default: the ``"auto"`` size above with ``sketch="auto"``,
         ``min(n, max(50K, min(5000, 20Kd)))`` with ``"uniform"`` / ``"weighted"``). Given with
