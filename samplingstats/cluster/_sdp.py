@@ -104,8 +104,9 @@ class SDPResult(Result):
     upper_bound : float
         Certified upper bound on the SDP optimum (of the sketch's SDP when sketching): every
         feasible :math:`Z` is doubly stochastic, so :math:`Z \\preceq I` and (Ky Fan)
-        :math:`\\langle A, Z\\rangle \\le \\sum_{j<K} \\sigma_j(\\tilde X)^2`. Loose (it ignores :math:`Z \\ge 0`) but free: :attr:`gap` bounds
-        how far ``objective`` can be from the SDP optimum.
+        :math:`\\langle A, Z\\rangle \\le \\sum_{j<K} \\sigma_j(\\tilde X)^2`. Loose (it
+        ignores :math:`Z \\ge 0`) but free: :attr:`gap` bounds how far ``objective`` can be from
+        the SDP optimum.
     dual_bound : float
         Certified upper bound on the SDP optimum (hence on the best K-means objective
         :math:`\\langle A, Z\\rangle`): the smallest of the partition certificates of the start and
