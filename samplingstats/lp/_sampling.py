@@ -113,10 +113,11 @@ def sensitivity_sample(
 
     Notes
     -----
-    Sampling scores are computed to sampling accuracy, not to ``tol=1e-8``: Lewis weights to a
-    fixed-point residual of ``1e-2`` or 6 iterations (``3p`` for ``p >= 4``), or 5 sketched
-    iterations when ``n d >= 4e6``; leverage by
-    Gram + Cholesky / QR (sketched when ``n d >= 4e6``).
+    Sampling scores are computed to sampling accuracy, not to ``tol=1e-8``: Lewis weights within
+    a factor ``e^0.1`` of the exact ones for ``p < 4`` (the iteration stops by its contraction
+    bound: 4 leverage evaluations at ``p = 1``, 3 at ``p = 1.5``, at most 6; ``3p`` with residual
+    ``1e-2`` for ``p >= 4``), or 3 sketched steps at ``p = 1`` (2 at ``p = 1.5``, at most 5) when
+    ``n d >= 4e6``; leverage by Gram + Cholesky / QR (sketched when ``n d >= 4e6``).
 
     References
     ----------
