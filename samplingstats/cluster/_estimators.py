@@ -90,7 +90,7 @@ class SDPKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin,
         Expected sketch size (see :func:`sdp_kmeans`; with ``"auto"``, a given size always
         sketches).
     tol : float, optional
-        Solver tolerance (see :func:`sdp_kmeans`); default 1e-6 for the full SDP, 1e-5 on a
+        Solver tolerance (see :func:`sdp_kmeans`); default 1e-6 for the full SDP, 1e-4 on a
         sketch.
     max_iter : int, optional
         Solver iteration cap.

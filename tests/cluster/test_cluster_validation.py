@@ -220,7 +220,7 @@ def test_uniform_sketch_matches_kmeans_error():
     # the default (sketch="auto") sketches: min(max(1000, 50K, 20Kd), 5000, n // 8) = 1000 points
     res = sdp_kmeans(X, K, rng=rng)
     assert res.sketch_size == 1000 and res.sample_indices.shape == (1000,)
-    assert res.tol == 1e-5
+    assert res.tol == 1e-4
     err = misclustering_error(y, res.labels)
     km = misclustering_error(y, KMeans(K, n_init=3, random_state=0).fit_predict(X))
     # note target: error <= 1.1 x full K-means (plus one point of slack per 1000)
@@ -246,8 +246,8 @@ def test_auto_sketch_size_rule():
 def test_auto_sketch_is_the_documented_uniform_sketch():
     X, y = make_isotropic_mixture(8000, 3, 3, separation=5.0, rng=40)
     auto = SDPKMeans(3, random_state=7).fit(X)
-    assert auto.result_.sketch_size == 1000 and auto.result_.tol == 1e-5
-    explicit = SDPKMeans(3, sketch="uniform", sketch_size=1000, tol=1e-5, random_state=7).fit(X)
+    assert auto.result_.sketch_size == 1000 and auto.result_.tol == 1e-4
+    explicit = SDPKMeans(3, sketch="uniform", sketch_size=1000, tol=1e-4, random_state=7).fit(X)
     np.testing.assert_array_equal(auto.labels_, explicit.labels_)
     np.testing.assert_array_equal(auto.result_.sample_indices, explicit.result_.sample_indices)
     # below 8000 points, or with sketch=None, the SDP is solved on all points at tol 1e-6
@@ -255,7 +255,7 @@ def test_auto_sketch_is_the_documented_uniform_sketch():
     assert small.sketch_size is None and small.sample_indices is None and small.tol == 1e-6
     # an explicit size with "auto" sketches whatever n
     forced = sdp_kmeans(X[:1000], 3, sketch_size=200, rng=0)
-    assert forced.sketch_size == 200 and forced.tol == 1e-5
+    assert forced.sketch_size == 200 and forced.tol == 1e-4
 
 
 def test_auto_sketch_keeps_two_percent_clusters():
