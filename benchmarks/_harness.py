@@ -21,6 +21,7 @@ import gc
 import os
 import platform
 import statistics
+import sys
 import time
 from collections.abc import Callable
 
@@ -234,12 +235,17 @@ def machine_info() -> str:
         parts.append(f"numba {numba.__version__} ({numba.get_num_threads()} threads)")
     except ImportError:
         pass
-    try:
-        import torch
+    # torch's version without importing it (the import costs seconds) unless it is loaded already
+    torch_mod = sys.modules.get("torch")
+    if torch_mod is not None:
+        parts.append(f"torch {torch_mod.__version__}")
+    else:
+        try:
+            from importlib.metadata import PackageNotFoundError, version
 
-        parts.append(f"torch {torch.__version__}")
-    except ImportError:
-        pass
+            parts.append(f"torch {version('torch')} (not imported)")
+        except PackageNotFoundError:
+            pass
     try:
         with open("/proc/cpuinfo") as fh:
             for line in fh:
