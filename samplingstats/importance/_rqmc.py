@@ -11,13 +11,17 @@ With ``a, b, ab_i`` the outputs minus a constant ``c``, the expectations
   indices),
 - ``VT_i = E[(a - ab_i)^2 / 2]`` (total; Jansen 1999),
 
-are estimated per replicate ``r`` as ``mean(Q(f) - Q(g_r)) + E[Q(g_r)]``: the same integrands built
-from a polynomial-chaos surrogate ``g_r`` fitted on the *other* replicates, whose expectations are
-closed-form. ``g_r`` is independent of replicate ``r``, so each replicate's expectations are unbiased
-(a control variate with coefficient one); when no polynomial beats the constant in cross-validation
-over the other replicates, ``g_r`` is the constant and the replicate is plain RQMC pick-freeze. The
-replicate estimates give the covariance of their mean; the indices ``V_i / V``, ``VT_i / V`` get
-delta-method standard errors and Student-t intervals with ``R - 1`` degrees of freedom.
+are estimated per replicate ``r`` with a polynomial-chaos surrogate ``g_r`` fitted on the *other*
+replicates (independent of replicate ``r``, so every estimate below is unbiased). The default
+(:func:`_projection_estimate`) splits each expectation along ``g_r`` and its residual
+``e = f - g_r``: chaos parts in closed form, cross terms such as ``E[g_i e]`` as means over all
+``(d + 2) n`` evaluations, and only the residual's own (second-order) parts by pick-freeze; its
+standard errors come from a replicate jackknife with refits, in closed form. With the Janon
+columns the older control-variate form ``mean(Q(f) - Q(g_r)) + E[Q(g_r)]`` is used. When no
+polynomial beats the constant in cross-validation over the other replicates, ``g_r`` is the
+constant and the replicate is plain RQMC pick-freeze; without surrogates the replicate estimates
+give the covariance of their mean (delta method). Student-t intervals with ``R - 1`` degrees of
+freedom.
 """
 
 from __future__ import annotations

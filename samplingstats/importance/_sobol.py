@@ -60,7 +60,7 @@ class SobolResult(Result):
         relative to the output variance (small: smooth model, large gains).
     design : {"replicates", "sequence"} or None
         RQMC methods: independent scrambled replicates, or one long scrambled sequence with
-        batch-means intervals (chosen by ``method="auto"`` for non-smooth models).
+        batch-means intervals (chosen by ``method="auto"`` for models no polynomial explains).
     pilot_error : float or None
         ``method="auto"``: the pilot's cross-validated chaos error relative to the output
         variance, which chose the design (above ``0.25``: one long sequence).
@@ -286,9 +286,9 @@ def sobol_indices(
     evaluations of each point and only the small residual parts by pick-freeze; every term is
     unbiased because ``g`` does not depend on the replicate. The basis (the
     constant, total-degree or hyperbolic sets) is chosen per replicate by cross-validation over
-    the other replicates: on smooth models the residual is tiny (errors 10-100x below plain
-    RQMC); on kinks, indicators or rough models the chosen basis falls back to low degree or to
-    the constant, which is plain RQMC pick-freeze. Intervals: replicate jackknife (each
+    the other replicates: on smooth models the residual is tiny (errors 10-1000x below plain
+    RQMC); on kinks and indicators a low-degree chaos still gains 2-4x; on rough models the
+    basis falls back to the constant, which is plain RQMC pick-freeze. Intervals: replicate jackknife (each
     replicate left out in turn, the other surrogates refitted without it, in closed form),
     Student-t with ``n_replicates - 1`` degrees of freedom.
 
@@ -310,7 +310,7 @@ def sobol_indices(
 
     Other methods: ``"surrogate"`` (always a non-constant chaos), ``"rqmc"`` (plain RQMC
     pick-freeze with replicate intervals), ``"sequence"`` (one long scrambled sequence, batch
-    means: the non-smooth branch of ``"auto"``), ``"aiscv"``
+    means: the branch of ``"auto"`` for models no polynomial explains), ``"aiscv"``
     (the adaptive importance-sampling estimator of :func:`multiple_expectations`, jointly for
     the ``2d + 2`` expectations in the ``2d``-dimensional standard-normal space),
     ``"pick_freeze"`` and ``"saltelli"`` (crude i.i.d. pick-freeze).
