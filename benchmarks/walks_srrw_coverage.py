@@ -82,6 +82,50 @@ def replicate(g, f, chain, alpha, lengths, seed, n_seeds=SEEDS):
     return rows
 
 
+def bias_profile(key, chain, alpha, walkers, mult=16, seed=7):
+    """Marginal bias of the SRRW over time: the mean of f (degree) over the steps of the windows
+    (0, T/8], (T/8, T/4], ..., (8T, 16T] across ``walkers`` walkers, minus the node average, with
+    its standard error (one run; the measures at the window ends come from the kernel's
+    checkpoints, so the memory does not grow with the steps)."""
+    from samplingstats.walks import WalkGraph
+    from samplingstats.walks._estimators import _transient
+    from samplingstats.walks._walks import _run_srrw, _starts
+
+    label, G = graphs([key])[key]
+    g = WalkGraph(G)
+    f = node_functions(G)[0][:, 0]
+    theta = f.mean()
+    pi = np.full(g.n_nodes, 1 / g.n_nodes) if chain == "mhrw" else None
+    ch = g.chain(chain, pi)
+    r = np.ones(g.n_nodes) if pi is None else pi / ch.mu
+    T = _transient(g, chain, pi)
+    n = int(mult * T)
+    cps = sorted({int(T * q) for q in (0.125, 0.25, 0.5, 1, 2, 4, 8, 16) if T * q <= n})
+    gen = np.random.default_rng(seed)
+    starts = _starts(g, ch, None, walkers, gen, "bias_profile")
+    num = {t: np.empty(walkers) for t in cps}
+    den = {t: np.empty(walkers) for t in cps}
+
+    def keep(t, g0, xg):
+        c = (t + 1.0) * xg - ch.mu  # visits over steps 1 .. t
+        num[t][g0 : g0 + xg.shape[0]] = c @ (r * f)
+        den[t][g0 : g0 + xg.shape[0]] = c @ r
+
+    t0 = time.perf_counter()
+    _run_srrw(g, ch, np.array([float(alpha)]), 1.0, starts, n, gen, False, "numpy", None,
+              checkpoints=cps, on_checkpoint=keep)  # fmt: skip
+    print(f"{label}, {chain}, alpha={alpha:g}, {walkers} walkers x {n} steps (T = {T}), "
+          f"{time.perf_counter() - t0:.0f} s; f = degree, truth {theta:.4f}")  # fmt: skip
+    print("| window (steps) | bias of the mean of f | SE | z |")
+    print("|---|---|---|---|")
+    pt, pn, pd = 0, np.zeros(walkers), np.zeros(walkers)
+    for t in cps:
+        m = (num[t] - pn) / (den[t] - pd)
+        b, se = m.mean() - theta, m.std(ddof=1) / np.sqrt(walkers)
+        print(f"| ({pt}, {t}] | {b:+.5f} | {se:.5f} | {b / se:+.1f} |")
+        pt, pn, pd = t, num[t], den[t]
+
+
 def table(path):
     """Markdown table of a results file: coverage (unwarned seeds), bias/SE, RMSE ratio to the
     same chain's alpha = 0 at the same steps."""
@@ -148,9 +192,25 @@ def main():
     ap.add_argument(
         "--skip-alpha0", action="store_true", help="no alpha = 0 rows (no RMSE ratio then)"
     )
+    ap.add_argument(
+        "--bias-profile",
+        nargs=4,
+        metavar=("GRAPH", "CHAIN", "ALPHA", "WALKERS"),
+        help="print the SRRW's marginal bias of the degree average over time windows up to 16 T",
+    )
     args = ap.parse_args()
     if args.table:
         table(args.out)
+        return
+    if args.bias_profile:
+        from _harness import pin_threads, thread_report
+
+        from samplingstats.walks import graph_average  # noqa: F401  (import before pinning)
+
+        pin_threads(args.threads)
+        print(thread_report(), flush=True)
+        key, chain, alpha, walkers = args.bias_profile
+        bias_profile(key, chain, float(alpha), int(walkers))
         return
 
     from _harness import pin_threads, thread_report
