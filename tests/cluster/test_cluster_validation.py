@@ -351,7 +351,7 @@ def test_partition_certificate_is_a_valid_bound_and_tight_above_the_cutoff():
     from samplingstats.cluster._certificate import partition_bound
 
     rng = np.random.default_rng(21)
-    n, d, K = 45, 6, 3
+    n, d, K = 30, 6, 3
     for factor in (1.3, 0.8, 0.4):
         X, y = make_isotropic_mixture(
             n, d, K, separation=factor * exact_recovery_threshold(n, d, K), rng=rng
