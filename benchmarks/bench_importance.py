@@ -606,7 +606,7 @@ def overhead_case(N, R):
             borehole,
         ),
         (
-            f"Sobol' G, default (long sequence), {big} evaluations",
+            f"Sobol' G, default, {big} evaluations",
             lambda f, rng: sobol_indices(f, [stats.uniform()] * 8, budget=big, rng=rng),
             sobol_g,
         ),
