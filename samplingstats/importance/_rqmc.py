@@ -16,7 +16,8 @@ replicates (independent of replicate ``r``, so every estimate below is unbiased)
 (:func:`_projection_estimate`) splits each expectation along ``g_r`` and its residual
 ``e = f - g_r``: chaos parts in closed form, cross terms such as ``E[g_i e]`` as means over all
 ``(d + 2) n`` evaluations, and only the residual's own (second-order) parts by pick-freeze; its
-standard errors come from a replicate jackknife with refits, in closed form. With the Janon
+standard errors come from a replicate jackknife with refits, in closed form, as a mean squared
+error (jackknife variance plus the squared jackknife bias estimate, :func:`jackknife_mse`). With the Janon
 columns the older control-variate form ``mean(Q(f) - Q(g_r)) + E[Q(g_r)]`` is used. When no
 polynomial beats the constant in cross-validation over the other replicates, ``g_r`` is the
 constant and the replicate is plain RQMC pick-freeze; without surrogates the replicate estimates
@@ -81,6 +82,25 @@ def janon(e, d):
     jac[rows, 2 + 3 * d + rows] = -2 * M * (1 - SJ) / den
     jac[rows, 2 + 4 * d + rows] = -SJ / den
     return SJ, jac
+
+
+def jackknife_mse(theta, estimate):
+    """Replicate-jackknife mean squared error of ``estimate`` from the leave-one-out values
+    ``theta`` (``R`` rows): the jackknife variance ``(R - 1) / R sum_j (theta_j - mean)^2`` plus
+    the squared jackknife bias estimate ``((R - 1) (mean - estimate))^2``.
+
+    The cross-fitted estimates are unbiased, so the second term has no bias to remove; it
+    measures how far the estimate moves when every surrogate loses one replicate of training
+    data. When the surrogates' errors sit in rare tail points (a high-degree Hermite chaos of a
+    lognormal input), every refit moves the estimate the same way: the refits barely spread
+    (a small jackknife variance) while their mean shifts, and that shift tracks the run's error
+    (correlation 0.55-0.85 per index on the lognormal benchmark model). Where the surrogates are
+    stable the term is negligible (Ishigami, borehole: coverage unchanged).
+    """
+    R = theta.shape[0]
+    mean = theta.mean(axis=0)
+    var = (R - 1) / R * np.sum((theta - mean) ** 2, axis=0)
+    return var + ((R - 1) * (mean - estimate)) ** 2
 
 
 def _integrands(yA, yB, yAB, c, janon_cols=False):
@@ -403,7 +423,7 @@ def rqmc_sobol(
             ej = np.mean(Ej, axis=0)
             Sj, STj, _, _ = index_jacobian(ej, d)
             theta[j] = np.concatenate([Sj, STj] + ([janon(ej, d)[0]] if jc else []))
-        var_idx = (R - 1) / R * np.sum((theta - theta.mean(axis=0)) ** 2, axis=0)
+        var_idx = jackknife_mse(theta, np.concatenate([S, ST] + ([SJ] if jc else [])))
     # floor: when the surrogate reproduces the model exactly (a polynomial model) the replicate
     # estimates agree to rounding; never report a zero-width interval
     se = np.maximum(np.sqrt(np.maximum(var_idx, 0.0)), SE_FLOOR)
@@ -473,7 +493,8 @@ def _projection_result(Y, Ufull, laws, fits, c, R, n_r, per, first, rel):
     """Replicate design with cross-fitted surrogates, estimated by :func:`_projection_estimate`.
 
     Standard errors: replicate jackknife with refits (leave replicate ``j`` out entirely and
-    re-estimate every other replicate with its surrogate fitted without ``j``), in closed form:
+    re-estimate every other replicate with its surrogate fitted without ``j``), mean squared
+    error form (:func:`jackknife_mse`: variance plus squared bias estimate), in closed form:
     the refits enter through ``mean(Phi Phi^T) delta`` accumulated in the same pass over the
     points (an approximate Gram matrix from a subset of the rows inflated the standard errors
     1.6x at (d + 2) 2^13 on the beam).
@@ -500,7 +521,7 @@ def _projection_result(Y, Ufull, laws, fits, c, R, n_r, per, first, rel):
             Ej.append(_projection_estimate(stats[r], f["index"], c, k))
         Sj, STj, _, _ = index_jacobian(np.mean(Ej, axis=0), d)
         theta[j] = np.concatenate([Sj, STj])
-    var_idx = (R - 1) / R * np.sum((theta - theta.mean(axis=0)) ** 2, axis=0)
+    var_idx = jackknife_mse(theta, np.concatenate([S, ST]))
     se = np.maximum(np.sqrt(np.maximum(var_idx, 0.0)), SE_FLOOR)
     return {
         "constant": False,
