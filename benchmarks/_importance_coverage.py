@@ -8,6 +8,17 @@ runs. Per moment: coverage of the 95% intervals (with its exact binomial 95% CI:
 independent), the misses below and above, relative RMSE, root-mean-square reported SE / RMSE
 (1 in expectation: the final sample is i.i.d. given the frozen adaptation, so E[SE^2] = Var), mean
 reported SE / empirical SD (below 1 when the SE is skewed across runs), and the weighted (1 / I^2) MSE against crude Monte Carlo's exact variance at the same budget.
+
+Second study, the replicate-jackknife intervals of ``sobol_indices`` (session 5):
+
+    python -m benchmarks._importance_coverage sobol CASE K RUNS OUT.jsonl [FIRST_RUN]
+
+CASE in lognormal, ishigami, borehole, threshold, G, beam (the benchmark's models), budget
+``(d + 2) 2^K``, seeds ``[4, K, r]``. Each run's leave-one-out values ``theta`` are recomputed
+from the same fits and appended to OUT.jsonl with the estimates and reported SEs;
+``python -m benchmarks._importance_coverage table OUT.jsonl ...`` prints the pooled coverage
+of the t intervals for the jackknife variance alone and for the mean squared error form
+(variance + squared jackknife bias estimate, what ``sobol_indices`` reports).
 """
 
 from __future__ import annotations
@@ -68,7 +79,127 @@ def moments_study(N, R, seed=77):
     return format_table(heads, rows, title=title)
 
 
+def _sobol_case(case):
+    from benchmarks import bench_importance as b
+    from samplingstats.importance import _testfunctions as tf
+
+    if case == "lognormal":
+        dists = [stats.lognorm(s) for s in b.LN_SIG]
+        return b.lognormal_model, dists, *b.lognormal_indices()
+    if case == "ishigami":
+        return tf.ishigami, tf.ishigami_dists(), tf.ISHIGAMI_FIRST, tf.ISHIGAMI_TOTAL
+    if case == "borehole":
+        return b.borehole, b.borehole_dists(), b.BOREHOLE_FIRST, b.BOREHOLE_TOTAL
+    if case == "threshold":
+        return b.threshold_model, [stats.uniform()] * 3, *b.threshold_indices()
+    if case == "G":
+        return b.sobol_g, [stats.uniform(0, 1)] * 8, *b.sobol_g_indices()
+    if case == "beam":
+        return tf.cantilever_beam, tf.cantilever_dists(), *b.beam_reference(12)
+    raise SystemExit(f"unknown case {case!r}")
+
+
+def sobol_jackknife_study(case, k, runs, out, first_run=0):
+    import json
+    import time
+
+    import samplingstats.importance._rqmc as rq
+    from benchmarks._harness import pin_threads
+    from samplingstats.importance import sobol_indices
+
+    pin_threads(1)
+    captured = {}
+    original = rq._projection_result
+
+    def recording(Y, Ufull, laws, fits, c, R, n_r, per, first, rel):
+        res = original(Y, Ufull, laws, fits, c, R, n_r, per, first, rel)
+        d, kinds = laws.d, rq.germs(laws.laws)
+        st = [
+            rq._projection_stats(
+                Y[r], Ufull[r], kinds, fits[r]["coef"], fits[r]["index"], fits[r]["coef_without"]
+            )
+            for r in range(R)
+        ]
+        theta = np.empty((R, 2 * d))
+        for j in range(R):
+            Ej = [
+                rq._projection_estimate(st[r], fits[r]["index"], c, j if j < r else j - 1)
+                for r in range(R)
+                if r != j
+            ]
+            Sj, STj, _, _ = rq.index_jacobian(np.mean(Ej, axis=0), d)
+            theta[j] = np.r_[Sj, STj]
+        captured["theta"] = theta.tolist()
+        captured["degree"] = [int(f["index"].sum(axis=1).max()) for f in fits]
+        return res
+
+    rq._projection_result = recording
+    func, dists, S, ST = _sobol_case(case)
+    d = len(dists)
+    with open(out, "a") as fh:
+        for r in range(first_run, first_run + runs):
+            captured.clear()
+            t0 = time.process_time()
+            res = sobol_indices(
+                func, dists, budget=(d + 2) * 2**k, rng=np.random.default_rng([4, k, r])
+            )
+            row = {
+                "case": case,
+                "k": k,
+                "run": r,
+                "truth": np.r_[S, ST].tolist(),
+                "estimate": np.r_[res.first_order, res.total_order].tolist(),
+                "se": np.r_[
+                    res.first_order_standard_error, res.total_order_standard_error
+                ].tolist(),
+                "dof": res.dof,
+                "design": res.design,
+                "cpu_s": time.process_time() - t0,
+                **captured,
+            }
+            fh.write(json.dumps(row) + "\n")
+            fh.flush()
+
+
+def sobol_jackknife_table(paths):
+    import json
+
+    rows_out = []
+    for path in paths:
+        rows = [json.loads(line) for line in open(path)]
+        for case in sorted({r["case"] + f" k={r['k']}" for r in rows}):
+            sel = [r for r in rows if r["case"] + f" k={r['k']}" == case and "theta" in r]
+            if not sel:
+                continue
+            tru = np.array([r["truth"] for r in sel])
+            est = np.array([r["estimate"] for r in sel])
+            th = np.array([r["theta"] for r in sel])
+            R = th.shape[1]
+            q = stats.t.ppf(0.975, R - 1)
+            var = (R - 1) / R * ((th - th.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+            bias = (R - 1) * (th.mean(axis=1) - est)
+            cells = [case, str(len(sel))]
+            for v in (var, var + bias**2):
+                hit = np.abs(est - tru) <= q * np.maximum(np.sqrt(v), 1e-9)
+                ci = stats.binomtest(int(hit.sum()), hit.size).proportion_ci(0.95)
+                cells.append(f"{hit.mean():.3f} [{ci.low:.3f}, {ci.high:.3f}]")
+            rows_out.append(cells)
+    heads = ["case", "runs", "jackknife variance", "mean squared error form (reported)"]
+    title = "sobol_indices replicate-jackknife t intervals, pooled first + total coverage"
+    return format_table(heads, rows_out, title=title)
+
+
 def main():
+    import sys
+
+    if len(sys.argv) > 1 and sys.argv[1] == "sobol":
+        a = sys.argv[2:]
+        sobol_jackknife_study(a[0], int(a[1]), int(a[2]), a[3], int(a[4]) if len(a) > 4 else 0)
+        return ""
+    if len(sys.argv) > 1 and sys.argv[1] == "table":
+        text = sobol_jackknife_table(sys.argv[2:])
+        print(text, flush=True)
+        return text
     quick = quick_mode()
     text = moments_study(2000 if quick else 20_000, 10 if quick else 200)
     print(machine_info() + "\n\n" + text, flush=True)
