@@ -276,6 +276,7 @@ def test_jackknife_mse_adds_the_squared_refit_shift():
     theta = rng.standard_normal((8, 3))
     var = 7 / 8 * ((theta - theta.mean(axis=0)) ** 2).sum(axis=0)
     np.testing.assert_allclose(jackknife_mse(theta, theta.mean(axis=0)), var)
+    np.testing.assert_allclose(jackknife_mse(theta, theta.mean(axis=0) + 1, shift=False), var)
 
 
 @pytest.mark.slow
