@@ -85,6 +85,22 @@ def janon(e, d):
     return SJ, jac
 
 
+def _leave_one_replicate_out(R, estimate_without, d, extra=None):
+    """Jackknife values of the indices: row ``j`` from the mean over replicates ``r != j`` of
+    ``estimate_without(r, k)``, the estimate of replicate ``r`` with its surrogate refitted
+    without replicate ``j`` (``k``: the row of "without j" among ``r``'s refits); ``extra(e)``
+    appends more values (lists of arrays) to each row."""
+    rows = []
+    for j in range(R):
+        # row of "without j" in replicate r's refits (r's refits skip r itself)
+        ej = np.mean(
+            [estimate_without(r, j if j < r else j - 1) for r in range(R) if r != j], axis=0
+        )
+        Sj, STj, _, _ = index_jacobian(ej, d)
+        rows.append(np.concatenate([Sj, STj] + (extra(ej) if extra is not None else [])))
+    return np.array(rows)
+
+
 def jackknife_mse(theta, estimate, shift=True):
     """Replicate-jackknife mean squared error of ``estimate`` from the leave-one-out values
     ``theta`` (``R`` rows): the jackknife variance ``(R - 1) / R sum_j (theta_j - mean)^2`` plus
@@ -420,18 +436,14 @@ def rqmc_sobol(
         # replicates; an extreme point moves every other replicate's control variate the same
         # way), so their spread understates the error. Replicate jackknife with refits: leave
         # replicate j out entirely, re-estimate with surrogates fitted without j.
-        theta = np.empty((R, Jac.shape[0]))
-        for j in range(R):
-            Ej = []
-            for r in range(R):
-                if r == j:
-                    continue
-                k = j if j < r else j - 1  # row of "without j" in replicate r's refits
-                f = fits[r]
-                Ej.append(fold_estimate(r, f["pred_without"][k], f["coef_without"][k], f["index"]))
-            ej = np.mean(Ej, axis=0)
-            Sj, STj, _, _ = index_jacobian(ej, d)
-            theta[j] = np.concatenate([Sj, STj] + ([janon(ej, d)[0]] if jc else []))
+        theta = _leave_one_replicate_out(
+            R,
+            lambda r, k: fold_estimate(
+                r, fits[r]["pred_without"][k], fits[r]["coef_without"][k], fits[r]["index"]
+            ),
+            d,
+            (lambda ej: [janon(ej, d)[0]]) if jc else None,
+        )
         var_idx = jackknife_mse(
             theta,
             np.concatenate([S, ST] + ([SJ] if jc else [])),
@@ -523,17 +535,9 @@ def _projection_result(Y, Ufull, laws, fits, c, R, n_r, per, first, rel):
     E = np.array([_projection_estimate(stats[r], fits[r]["index"], c) for r in range(R)])
     e = E.mean(axis=0)
     S, ST, V, _ = index_jacobian(e, d)
-    theta = np.empty((R, 2 * d))
-    for j in range(R):
-        Ej = []
-        for r in range(R):
-            if r == j:
-                continue
-            k = j if j < r else j - 1  # row of "without j" in replicate r's refits
-            f = fits[r]
-            Ej.append(_projection_estimate(stats[r], f["index"], c, k))
-        Sj, STj, _, _ = index_jacobian(np.mean(Ej, axis=0), d)
-        theta[j] = np.concatenate([Sj, STj])
+    theta = _leave_one_replicate_out(
+        R, lambda r, k: _projection_estimate(stats[r], fits[r]["index"], c, k), d
+    )
     var_idx = jackknife_mse(theta, np.concatenate([S, ST]), shift="hermite" in kinds)
     se = np.maximum(np.sqrt(np.maximum(var_idx, 0.0)), SE_FLOOR)
     return {
