@@ -453,13 +453,21 @@ def rqmc_sobol(
     # estimates agree to rounding; never report a zero-width interval
     se = np.maximum(np.sqrt(np.maximum(var_idx, 0.0)), SE_FLOOR)
     S1, se1, use_j = _choose_first(S, SJ, se, first)
+    return _replicate_result(
+        S1, ST, np.concatenate([se1, se[d : 2 * d]]), use_j, V, R, n_r, per, E, fits, rel
+    )
+
+
+def _replicate_result(S, ST, se, janon_used, V, R, n_r, per, E, fits, rel):
+    """The result dict of the replicate design (``R`` replicates of ``n_r`` base points, ``per``
+    evaluations each; ``se``: first-order then total-order standard errors)."""
     return {
         "constant": False,
         "design": "replicates",
-        "first_order": S1,
+        "first_order": S,
         "total_order": ST,
-        "se": np.concatenate([se1, se[d : 2 * d]]),
-        "janon": use_j,
+        "se": se,
+        "janon": janon_used,
         "variance": float(V),
         "n_points": R * n_r,
         "n_evaluations": R * n_r * per,
@@ -540,18 +548,4 @@ def _projection_result(Y, Ufull, laws, fits, c, R, n_r, per, first, rel):
     )
     var_idx = jackknife_mse(theta, np.concatenate([S, ST]), shift="hermite" in kinds)
     se = np.maximum(np.sqrt(np.maximum(var_idx, 0.0)), SE_FLOOR)
-    return {
-        "constant": False,
-        "design": "replicates",
-        "first_order": S,
-        "total_order": ST,
-        "se": se,
-        "janon": np.zeros(d, dtype=bool),
-        "variance": float(V),
-        "n_points": R * n_r,
-        "n_evaluations": R * n_r * per,
-        "dof": R - 1,
-        "replicates": E,
-        "fits": fits,
-        "pilot_error": rel,
-    }
+    return _replicate_result(S, ST, se, np.zeros(d, dtype=bool), V, R, n_r, per, E, fits, rel)
