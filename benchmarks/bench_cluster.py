@@ -24,6 +24,8 @@ Cases (method note ``cluster.md``):
 3. Heterogeneous mixtures V1 (d = 10, n = 1500), V2 (d = 50, n = 300), V3 (d = 50, n = 1500):
    ILASDP vs GaussianMixture (full covariances, n_init 1 and 5) and KMeans, mean and worst
    mis-clustering error over seeds.
+4. Paired error (untimed): the default SDPKMeans vs KMeans(n_init=10) on 12 independent hard
+   mixtures per shape of case 2 (``--mixtures``): mean paired difference in mislabelled points.
 """
 
 from __future__ import annotations
@@ -281,15 +283,63 @@ def bench_ilasdp_k4(quick):
     return [comp]
 
 
+PAIRED_MIXTURES = 12  # --mixtures: independent mixtures per shape in the "paired" case
+
+
+def bench_paired(quick):
+    """Error of the default SDPKMeans vs KMeans(n_init=10) over independent hard mixtures (untimed).
+
+    On one mixture the two land on Lloyd fixed points of (nearly) equal objective whose labels
+    differ by a few points either way, so one draw cannot say which is more accurate. This case
+    draws ``PAIRED_MIXTURES`` independent mixtures per shape (separation 4, random_state 0 for both
+    estimators) and prints the paired difference in mislabelled points (ours - KMeans: mean, its
+    standard error, range) and how often our K-means objective is <= KMeans'.
+    """
+    from sklearn.cluster import KMeans
+
+    from samplingstats.cluster import SDPKMeans, make_isotropic_mixture
+
+    K = 3
+    shapes = [(8000, 3)] if quick else [(10_000, 10), (10_000, 50), (100_000, 10), (100_000, 50)]
+    n_mix = 2 if quick else PAIRED_MIXTURES
+    lines = [
+        f"### Paired error over {n_mix} independent hard mixtures (separation 4, K = {K}; untimed)\n",
+        "| n | d | mean mislabelled, ours | mean mislabelled, KMeans | ours - KMeans, mean +- se "
+        "| min .. max | our inertia <= KMeans' |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for n, d in shapes:
+        ours, km, lower = [], [], []
+        for m in range(n_mix):
+            X, y = make_isotropic_mixture(n, d, K, separation=4.0, rng=1000 + m)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                a = SDPKMeans(K, random_state=0).fit(X)
+            b = KMeans(K, n_init=10, random_state=0).fit(X)
+            ours.append(round(_err(y, a.labels_) * n))
+            km.append(round(_err(y, b.labels_) * n))
+            lower.append(a.inertia_ <= b.inertia_ * (1 + 1e-12))
+        diff = np.array(ours, float) - np.array(km, float)
+        se = diff.std(ddof=1) / np.sqrt(n_mix) if n_mix > 1 else float("nan")
+        lines.append(
+            f"| {n} | {d} | {np.mean(ours):.1f} | {np.mean(km):.1f} | {diff.mean():+.2f} +- {se:.2f} "
+            f"| {diff.min():+.0f} .. {diff.max():+.0f} | {np.mean(lower):.2f} |"
+        )
+    print("\n".join(lines) + "\n")
+    return []
+
+
 CASES = {
     "scs": bench_sdp_vs_cvxpy,
     "large": bench_large,
     "heterogeneous": bench_heterogeneous,
     "ilasdp_k4": bench_ilasdp_k4,
+    "paired": bench_paired,
 }
 
 
 def main(argv=None):
+    global REGIMES, PAIRED_MIXTURES
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_cluster")
     parser.add_argument("--quick", action="store_true", help="small sizes (a smoke test)")
     parser.add_argument(
@@ -303,8 +353,14 @@ def main(argv=None):
         default=["hard", "cutoff"],
         help="isotropic regimes of --cases large (separation 4; 1.2x the exact-recovery cutoff)",
     )
+    parser.add_argument(
+        "--mixtures",
+        type=int,
+        default=PAIRED_MIXTURES,
+        help="independent mixtures per shape in --cases paired (untimed; run at the first thread count)",
+    )
     args = parser.parse_args(argv)
-    global REGIMES
+    PAIRED_MIXTURES = args.mixtures
     REGIMES = tuple(args.regime)
     quick = args.quick or quick_mode()
     global REPEATS, WARMUP
@@ -330,7 +386,11 @@ def main(argv=None):
         controller = pin_threads(n_threads)  # noqa: F841 - the limit holds while referenced
         print(f"## {n_threads} thread(s) for every implementation\n")
         for case in args.cases:
+            if case == "paired" and n_threads != args.threads[0]:
+                continue  # untimed: errors do not depend on the thread count
             comps = CASES[case](quick)
+            if not comps:
+                continue
             print(f"Threads: {thread_report()}\n")
             print(render(comps))
 
