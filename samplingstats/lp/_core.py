@@ -458,9 +458,12 @@ def auto_n_samples(n, d, p):
     ``40 d`` rows (cost within ~2% of optimal in the benchmarks) when sampling is the faster path:
     ``p < 2`` and ``n >= 10 * 40 d``. For ``p >= 2`` the full IRLS converges in a handful of
     weighted least-squares steps (one at ``p = 2``), each costing about one of the (up to six)
-    Lewis iterations the sampling scores need, so the full solve is the faster one (measured in
-    ``benchmarks/bench_lp.py``: the sampled path took 1.3-2.3x the full IRLS at ``p`` = 2.5 and 3,
-    and 0.2-0.5x at ``p`` = 1.5 and 1.8; at ``p = 1`` the full LP is 7-40x slower).
+    Lewis iterations the sampling scores need (measured in ``benchmarks/bench_lp.py``: the sampled
+    path took 1.3-2.3x the full IRLS at ``p`` = 2.5 and 3, and 0.2-0.5x at ``p`` = 1.5 and 1.8; at
+    ``p = 1`` the full LP is 7-40x slower). Where the scores are sketched (``n (d + 1) >= 4e6``)
+    sampling at ``p`` = 2.5-3 can be up to ~2x faster than the full IRLS, but 40 d rows then give
+    a cost 1-5 % above optimal in median on Gaussian data (up to 13 % at ``p = 3.5``; 20 draws,
+    notes/session-6/lp_cost.txt), beyond the ~2 % "auto" stands for: the full solve is kept.
     """
     m = AUTO_ROWS_PER_COLUMN * d
     if p >= 2 or n < 10 * m:
