@@ -256,7 +256,9 @@ def peer_case(name, func, dists, S_ref, ST_ref, k, R, seed, chaos_reps=5, chaos_
                 continue  # quick mode: OpenTURNS' chaos (seconds a fit) on Ishigami only
             reps = min(R, chaos_reps)
         acc = {}
-        for r in range(reps):
+        # SAMPLINGSTATS_BENCH_FIRST_REP: extend an earlier recording with new seeds
+        first_rep = int(os.environ.get("SAMPLINGSTATS_BENCH_FIRST_REP", "0"))
+        for r in range(first_rep, first_rep + reps):
             rng = np.random.default_rng([seed, k, r])
             t0 = time.perf_counter()
             got = fn(func, dists, n, rng)
@@ -654,16 +656,22 @@ def _md(text):
     return f"### {title}\n\n{table}"
 
 
-def tables_from_jsonl(path):
+def tables_from_jsonl(paths):
     """Tables of the Sobol' comparison from the rows of SAMPLINGSTATS_BENCH_JSONL runs.
 
-    Each cell reports how many runs it holds; ratios use the seeds both methods ran (the
-    first ``min`` repetitions of each). Coverage with its exact binomial 95% interval over the
-    pooled intervals (first and total order; the intervals of one run are correlated).
+    ``paths``: one file or several, read in order. A run is identified by (k, case, method,
+    seed ``rep``); when a run appears more than once (a re-run after a code change), the row
+    read last replaces the earlier ones. Each cell reports how many runs it holds; the RMSE
+    ratios compare all runs of each method in the cell (the seeds are shared, ``rep`` 0, 1,
+    ...; a method with more runs has the extra seeds too). Coverage with its exact binomial
+    95% interval over the pooled intervals (first and total order; the intervals of one run
+    are correlated).
     """
     import json
 
-    rows = [json.loads(line) for line in open(path) if line.strip()]
+    if isinstance(paths, str):
+        paths = [paths]
+    rows = [json.loads(line) for path in paths for line in open(path) if line.strip()]
     cells: dict = {}
     for r in rows:
         cells.setdefault((r["k"], r["case"], r["d"]), {}).setdefault(r["method"], {})[r["rep"]] = r
@@ -875,6 +883,7 @@ def main():
 
 if __name__ == "__main__":
     if "--from-jsonl" in sys.argv[1:]:
-        print(tables_from_jsonl(sys.argv[sys.argv.index("--from-jsonl") + 1]))
+        # --from-jsonl FILE [FILE ...]: later files' rows replace earlier ones for the same run
+        print(tables_from_jsonl(sys.argv[sys.argv.index("--from-jsonl") + 1 :]))
     else:
         main()
