@@ -41,6 +41,7 @@ __all__ = [
     "dpp_finite_rejection",
     "dpp_finite_spectral",
     "dpp_finite_stream_thin",
+    "dpp_finite_reduced",
     "finite_leverage_bound",
     "jacobi_envelopes",
     "hermite_envelopes",
@@ -347,13 +348,67 @@ def dpp_finite_stream_thin(Q, c, t, rows, ub, idx, out, rng):
 
 
 @njit(fastmath=_FM)
+def dpp_finite_reduced(Qr, c, tp, Y, ub, idx, out, t, t_stop, rng):
+    """Continue one projection-DPP draw on a block of proposals, in reduced coordinates.
+
+    The chain rule so far has ``t`` points (``out[:t]``). ``Y[s] = V[idx[s]] B`` are the coordinates
+    of the proposals in an orthonormal basis ``B`` (``m x k``) of the orthogonal complement of the
+    span of the first ``t - tp`` accepted rows (``B = I`` at the start of a draw), and ``Qr[:tp]``
+    (rows of length ``k``) is an orthonormal basis of the residuals of the ``tp`` rows accepted since,
+    in the same coordinates. So ``res = ||Y[s]||^2 - ||Qr[:tp] Y[s]||^2`` is the squared residual
+    ``||(I - Q^T Q) V_i||^2`` of the chain rule. Proposal ``i = idx[s]`` was drawn with probability
+    proportional to ``ub[s] >= l_i >= ||Y[s]||^2`` and is accepted with probability
+    ``res / ub[s]``: an accepted index has probability ``res_i / (m - t)``, the chain rule's. The
+    test stops early as soon as the partial sums of ``(Qr_a . Y[s])^2`` exclude acceptance (exact);
+    a residual below ``1e-12 ub[s]`` (a repeated or numerically dependent candidate) is rejected.
+    Stops when ``t == t_stop`` or the block is used up. Returns ``(t, tp, proposals used, ok)``;
+    ``ok`` is False (abandon the draw) when some ``||Y[s]||^2 > ub[s]``: the bound failed.
+    """
+    k = Y.shape[1]
+    used = 0
+    for s in range(Y.shape[0]):
+        if t >= t_stop:
+            break
+        y = Y[s]
+        used += 1
+        y2 = 0.0
+        for j in range(k):
+            y2 += y[j] * y[j]
+        u = ub[s]
+        if y2 > u:
+            return t, tp, used, False
+        thr = y2 - rng.random() * u  # accept iff ||Qr y||^2 < thr
+        if thr <= 1e-12 * u:
+            continue
+        acc = 0.0
+        ok = True
+        for a in range(tp):
+            ca = 0.0
+            for j in range(k):
+                ca += Qr[a, j] * y[j]
+            c[a] = ca
+            acc += ca * ca
+            if acc >= thr:
+                ok = False
+                break
+        if not ok or y2 - acc <= 1e-12 * u:
+            continue
+        _append_residual(Qr, tp, y, c)
+        out[t] = idx[s]
+        t += 1
+        tp += 1
+    return t, tp, used, True
+
+
+@njit(fastmath=_FM, nogil=True)
 def finite_leverage_bound(F, Wt, a, c):
     """``u_i = c ||F_i||^2 + sum_k a[k] (Wt[k] . F_i)^2`` for every row of ``F`` (one pass over ``F``).
 
     ``F`` is ``(N, m)`` C-contiguous, ``Wt`` is ``(s, m)``: the row norms and ``s`` projections of
     each row are computed while the row is in cache (``(s + 1) m`` multiply-adds per row), in place
-    of ``einsum`` plus a skinny ``F @ W`` (two passes, the second a poorly blocked GEMM). Serial: the
-    pass is memory bound. Negative values (rounding) are clipped to 0.
+    of ``einsum`` plus a skinny ``F @ W`` (two passes, the second a poorly blocked GEMM). Serial, and
+    releases the GIL: the caller may run it on row blocks from several threads. Negative values
+    (rounding) are clipped to 0.
     """
     N, m = F.shape
     s = Wt.shape[0]

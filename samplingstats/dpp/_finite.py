@@ -5,28 +5,29 @@ Set-up cost
 Orthonormalising an ``N x m`` feature matrix costs ``Theta(N m^2)`` flops; it dominates one DPP draw
 (``~ m^3 H_m``) when ``N >> m``. :class:`FiniteBasis` therefore does only what every use needs:
 
-- the Gram matrix ``G = F^T F`` (one ``syrk``, ``N m^2`` flops: the floor of any exact sampler that
-  starts from raw features) and its eigendecomposition ``G = W diag(lam) W^T`` (``O(m^3)``). When
-  ``cond(F) = sqrt(lam_max / lam_min) <= 100``, ``M = W diag(lam)^{-1/2}`` maps the features to an
-  orthonormal basis ``V = F M`` (one whitening pass; orthogonality lost ``~ eps cond(F)^2``), formed
-  lazily. Worse conditioned features take Cholesky QR twice (formed at once) or Householder QR with
-  column pivoting (rank check);
+- the Gram matrix ``G = F^T F`` (``syrk``, ``N m^2`` flops: the floor of any exact sampler that
+  starts from raw features; with several BLAS threads allowed, one single-threaded ``syrk`` per
+  block of rows, the blocks on as many threads), its Cholesky factor ``G = L L^T`` and ``L^{-1}``,
+  and the few smallest eigenpairs of ``G`` (LAPACK ``syevr``; the full ``eigh`` costs twice as
+  much). When ``cond(F) <= 100`` (``cond(F)^2 = lam_max / lam_min``, ``lam_max`` estimated from above
+  by ``||G||_1``), ``V = F L^{-T}`` (the Q factor of ``F``, one Cholesky-QR pass; orthogonality lost
+  ``~ eps cond(F)^2``) is formed lazily. Worse conditioned features take Cholesky QR twice (formed
+  at once) or Householder QR with column pivoting (rank check);
 - ``V`` and the leverage scores ``l_i = ||V_i||^2`` are formed on first use (one GEMM,
   ``2 N m^2`` flops) -- by the attributes ``V`` / ``leverage``, optimal iid draws, the spectral or
   torch samplers, or a batch of DPP draws large enough to amortise it;
 - a single projection-DPP draw skips them: it proposes ``i`` with probability proportional to an
   upper bound ``u_i >= l_i`` built from ``||F_i||^2`` and a few of the smallest eigenpairs (one pass
-  over ``F``, :func:`samplingstats._kernels._dpp.finite_leverage_bound`), forms the rows ``V_i`` of
-  the proposals only (a GEMM on a block of rows), keeps ``i`` with probability ``l_i / u_i`` -- so
-  the kept proposals are iid with probability ``l_i / m``, exactly those of the rejection chain rule
-  -- and runs the chain rule on them. See ``samplingstats.dpp._samplers._lazy_finite_draws``.
+  over ``F``, :func:`samplingstats._kernels._dpp.finite_leverage_bound`, on row blocks over the
+  allowed threads), forms only the rows of the proposals, in the coordinates of the complement of
+  the points taken so far, and accepts ``i`` with probability ``residual_i / u_i``: exactly the law of
+  the chain rule. See ``samplingstats.dpp._samplers._lazy_finite_draws``.
 
-Every BLAS and LAPACK call on the way from the features to a draw goes through numpy (the one
-OpenBLAS the caller's numpy code also uses): interleaving two OpenBLAS thread pools (numpy's and
-scipy's) made the worker threads of one spin while the other's ran, and the set-up took longer with
-2 threads than with 1. Only the rare ill-conditioned paths use scipy (pivoted QR, triangular solves).
-The ``m x m`` factorisations run on one BLAS thread (``_one_blas_thread``); the Gram matrix and the
-GEMMs on rows use every thread.
+The BLAS calls of a draw go through numpy's OpenBLAS; the small LAPACK calls (``syevr``, ``trtri``,
+scipy's) run on one thread (``_one_blas_thread``; threads only synchronise in them), so two
+libraries' thread pools never work at once. The rare ill-conditioned paths use scipy (pivoted QR,
+triangular solves). "Threads allowed" is the BLAS thread count the caller set (threadpoolctl,
+``OPENBLAS_NUM_THREADS``...).
 
 The features are read, not copied, when they already are a C-contiguous float64 array (``copy=False``,
 the default): the basis keeps a reference to them until ``V`` is formed.
@@ -41,7 +42,7 @@ import numpy as np
 import scipy.linalg as sla
 from numpy.typing import ArrayLike, NDArray
 from scipy.linalg.blas import dtrsm
-from scipy.linalg.lapack import dtrcon
+from scipy.linalg.lapack import dtrcon, dtrtri
 
 from .._backend import is_torch
 from .._rng import as_generator
@@ -55,9 +56,28 @@ __all__ = ["FiniteBasis"]
 _ONE_PASS_COND = 100.0
 # above this, Cholesky QR (even twice) is unreliable: Householder QR with column pivoting
 _CHOLQR_COND = 1e7
+# eigenpairs of the Gram matrix computed at set-up (the lazy draw's bound uses up to _PAIRS - 1 of
+# them); every one when m <= _ALL_PAIRS
+_PAIRS = 5
+_ALL_PAIRS = 8
 
 
 _BLAS_POOLS: list[Any] = []
+_WORKERS: list[Any] = []  # one ThreadPoolExecutor, grown on demand
+# the Gram matrix is split over threads from this many flops (N m^2) on
+_SPLIT_FLOPS = 2e7
+
+
+def _blas_pools():
+    """threadpoolctl's controller of the BLAS libraries (looked up once, a few ms), or None."""
+    if not _BLAS_POOLS:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:  # pragma: no cover - threadpoolctl is a core dependency
+            _BLAS_POOLS.append(None)
+        else:
+            _BLAS_POOLS.append(ThreadpoolController().select(user_api="blas"))
+    return _BLAS_POOLS[0]
 
 
 @contextlib.contextmanager
@@ -68,21 +88,61 @@ def _one_blas_thread():
     threads, while a multi-threaded BLAS synchronises its threads in every one of the many level-2
     calls inside them: on a busy 2-core machine ``eigh`` of the 200 x 200 Gram matrix took about 1000x
     longer on 2 threads than on 1. The BLAS pools are looked up once (threadpoolctl, a few ms), then
-    each limit costs ~0.05 ms. The Gram matrix and the GEMMs on rows keep every thread.
+    each limit costs ~0.01 ms.
     """
-    if not _BLAS_POOLS:
-        try:
-            from threadpoolctl import ThreadpoolController
-        except ImportError:  # pragma: no cover - threadpoolctl is a core dependency
-            _BLAS_POOLS.append(None)
-        else:
-            _BLAS_POOLS.append(ThreadpoolController().select(user_api="blas"))
-    pools = _BLAS_POOLS[0]
+    pools = _blas_pools()
     if pools is None:  # pragma: no cover
         yield
         return
     with pools.limit(limits=1):
         yield
+
+
+def _blas_threads():
+    """The number of threads the caller lets BLAS use (the most over the BLAS libraries loaded)."""
+    pools = _blas_pools()
+    if pools is None:  # pragma: no cover
+        return 1
+    return max([int(lc.num_threads) for lc in pools.lib_controllers] or [1])
+
+
+def _in_parallel(fn, n_parts):
+    """``[fn(0), ..., fn(n_parts - 1)]``, part 0 on this thread, the others on worker threads.
+
+    For work that releases the GIL (BLAS calls, ``nogil`` numba kernels); the caller chooses
+    ``n_parts`` from the threads it is allowed.
+    """
+    if n_parts <= 1:
+        return [fn(0)]
+    if not _WORKERS or _WORKERS[0]._max_workers < n_parts - 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        if _WORKERS:
+            _WORKERS.pop().shutdown(wait=False)
+        _WORKERS.append(ThreadPoolExecutor(n_parts - 1, thread_name_prefix="samplingstats-dpp"))
+    futures = [_WORKERS[0].submit(fn, i) for i in range(1, n_parts)]
+    first = fn(0)
+    return [first] + [f.result() for f in futures]
+
+
+def _row_parts(N, n_parts):
+    return np.linspace(0, N, n_parts + 1).astype(np.int64)
+
+
+def _gram(F, n_threads):
+    """``F^T F``. With ``n_threads >= 2`` and enough work, ``n_threads`` row blocks each on one thread
+    (one single-threaded ``syrk`` per block, summed): OpenBLAS's own threaded ``syrk`` gains only
+    about 1.7x on 2 threads here, the row blocks about 1.9x."""
+    N, m = F.shape
+    if n_threads < 2 or N * m * m < _SPLIT_FLOPS or N < 4 * n_threads * m:
+        return F.T @ F  # numpy uses syrk for A.T @ A
+    cut = _row_parts(N, n_threads)
+    with _one_blas_thread():
+        parts = _in_parallel(lambda j: F[cut[j] : cut[j + 1]].T @ F[cut[j] : cut[j + 1]], n_threads)
+    G = parts[0]
+    for P in parts[1:]:
+        G += P
+    return G
 
 
 def _check_features(features, copy=False):
@@ -163,7 +223,7 @@ class FiniteBasis:
     features : array-like of shape (N, m)
         Real feature matrix of the ``N`` candidates (rows), of full column rank ``m <= N``. It is
         orthonormalised internally: ``features = V R`` with ``V^T V = I`` (one whitening pass from
-        the eigendecomposition of ``F^T F``; Cholesky QR twice when ill conditioned; Householder QR
+        the Cholesky factor of ``F^T F``; Cholesky QR twice when ill conditioned; Householder QR
         when very ill conditioned).
     copy : bool, default False
         ``False``: a C-contiguous float64 ``features`` array is read, not copied -- the basis keeps a
@@ -198,7 +258,8 @@ class FiniteBasis:
 
     Construction costs one Gram matrix (``N m^2`` flops); ``V`` and the leverage scores (another
     ``N m^2``) are formed only when needed, and a single DPP draw does without them (see the module
-    notes of ``samplingstats.dpp._finite``).
+    notes of ``samplingstats.dpp._finite``). The Gram matrix and the leverage-bound pass of a single
+    draw run on as many threads as BLAS is allowed (threadpoolctl, ``OPENBLAS_NUM_THREADS``).
 
     Examples
     --------
@@ -228,8 +289,10 @@ class FiniteBasis:
         self._leverage: NDArray[np.float64] | None = None
         self._lazy = None  # (alias prob, alias, u, sum u) of the lazy DPP proposals
         self._lazy_rows = 0  # rows formed by lazy draws so far (materialise past N / 2)
+        n_threads = _blas_threads()
+        self._threads = n_threads
         with np.errstate(all="ignore"):  # NaN / overflow are diagnosed just below
-            G = F.T @ F  # numpy uses syrk for A.T @ A
+            G = _gram(F, n_threads)
         if not np.isfinite(G).all():
             _nonfinite_error(F)
             # finite entries whose squares overflow: scale the columns (the span is unchanged)
@@ -241,25 +304,37 @@ class FiniteBasis:
         else:
             col_scale = None
         self._F = None
-        self._M: NDArray[np.float64] | None = None  # draw coordinates W diag(lam)^{-1/2}
+        self._M: NDArray[np.float64] | None = None  # draw coordinates: L^{-T} (F M = V)
         self._G: NDArray[np.float64] | None = None
         self._LinvT: NDArray[np.float64] | None = None  # L^{-T}: V = F L^{-T} (Cholesky QR)
         self._col_scale = col_scale
         self._R: NDArray[np.float64] | None = None
-        # eigendecomposition of G (numpy's LAPACK, like the Gram: one BLAS thread pool in use)
+        # Cholesky factor G = L L^T, its inverse, and the few smallest eigenpairs of G (for the cond
+        # check and the bound of the lazy draw): LAPACK on one thread (not the full eigh: 2x dearer)
+        m = self.size
+        n_pairs = m if m <= _ALL_PAIRS else _PAIRS
+        cond = np.inf
         try:
             with _one_blas_thread():
-                lam, W = np.linalg.eigh(G)
-            cond = float(np.sqrt(lam[-1] / lam[0])) if lam[0] > 0 else np.inf
-        except np.linalg.LinAlgError:  # pragma: no cover - G is finite and symmetric here
+                L = np.linalg.cholesky(G)
+                lam, W = sla.eigh(
+                    G, subset_by_index=[0, n_pairs - 1], driver="evr", check_finite=False
+                )
+                Linv, info = dtrtri(L, lower=1)
+            # ||G||_1 >= lam_max: a (cheap) upper estimate of cond(F) = sqrt(lam_max / lam_min)
+            if info == 0 and lam[0] > 0:
+                cond = float(np.sqrt(np.abs(G).sum(axis=0).max() / lam[0]))
+        except (np.linalg.LinAlgError, ValueError):  # not positive definite (rank-deficient F)
             cond = np.inf
         if cond <= _ONE_PASS_COND:
-            # one Cholesky-QR pass, V = F L^{-T} (the Q factor of F), formed lazily. A single draw
-            # works in the coordinates F W diag(lam)^{-1/2} of the same column span (another
-            # orthonormal basis: the DPP law depends on the span only) and needs no Cholesky factor
+            # one Cholesky-QR pass, V = F L^{-T} (the Q factor of F), formed lazily; a single draw
+            # forms only the rows it proposes
             self._F, self._G = F, G
-            self._M = W / np.sqrt(lam)
-            self._eig = (lam, W, float(lam.sum()))
+            self._LinvT = np.ascontiguousarray(Linv.T)
+            self._M = self._LinvT
+            R = L.T
+            self._R = R if col_scale is None else R * col_scale[None, :]
+            self._eig = (lam, W, float(np.trace(G)))
         else:
             R = self._ill_conditioned(F, G)
             self._R = R if col_scale is None else R * col_scale[None, :]
@@ -336,7 +411,7 @@ class FiniteBasis:
         return self._F[idx] @ self._cholesky_map()
 
     def _draw_rows(self, idx):
-        """Rows ``F[idx] W diag(lam)^{-1/2}`` of the draw coordinates (one GEMM; V not formed)."""
+        """Rows ``F[idx] L^{-T}`` of the draw coordinates (one GEMM; V not formed)."""
         return self._F[idx] @ self._M
 
     def _lazy_proposals(self, s=None):
@@ -346,9 +421,10 @@ class FiniteBasis:
         and ``U = sum(u)``. The bound uses the ``s`` smallest eigenpairs ``(lambda_k, w_k)`` of ``G``:
         ``u_i = sum_{k<=s} (w_k . F_i)^2 / lambda_k + (||F_i||^2 - sum_{k<=s} (w_k . F_i)^2) /
         lambda_{s+1} >= l_i`` (equality when ``s = m``; ``s = 0`` gives ``||F_i||^2 / lambda_1``), with
-        ``s`` chosen to minimise the cost of the bound (one pass, ``(s + 1) N m`` multiply-adds,
-        weighted as 6 GEMM flops each: a serial, memory-bound pass) plus that of the rows formed by
-        one draw (``1.1 U H_m`` rows of ``2 m^2`` GEMM flops); ``s`` given (tests) forces it.
+        ``s <= _PAIRS - 1`` chosen to minimise the cost of the bound (one pass, ``(s + 1) N m``
+        multiply-adds: a serial, memory-bound pass, about ``(7 + 2.8 s) N m`` GEMM flops) plus that
+        of one draw (``U H_m`` proposals of mean width about ``2 ln(2) m / H_m``, with the chain rule
+        about ``5 U m^2`` GEMM flops); ``s`` given (tests) forces it.
         """
         if self._V is not None or self._eig is None:
             return None
@@ -361,16 +437,28 @@ class FiniteBasis:
             lam = _eig_margin(lam_raw, m, trace)
             if not lam[0] > 0:
                 return None
-            smax = min(32, m - 1)
-            hm = float(np.sum(1.0 / np.arange(1, m + 1)))
+            smax = min(lam.size, m) - 1
             k = np.arange(smax + 1)
             head = np.concatenate([[0.0], np.cumsum(lam_raw[:smax])])
             mass = k + (trace - head) / lam[: smax + 1]  # sum_i u_i with k eigenpairs
-            cost = 6.0 * N * m * (k + 1) + 1.1 * mass * hm * 2.0 * m * m
+            # in GEMM flops, measured: the pass ~ (7 + 2.8 k) N m, the draw ~ 5 U m^2
+            cost = (7.0 + 2.8 * k) * N * m + 5.0 * mass * m * m
             best_s = int(np.argmin(cost)) if s is None else min(int(s), smax)
             Wt = np.ascontiguousarray(W[:, :best_s].T)
             a = 1.0 / lam[:best_s] - 1.0 / lam[best_s]
-            u = finite_leverage_bound(self._F, Wt, np.ascontiguousarray(a), 1.0 / lam[best_s])
+            a = np.ascontiguousarray(a)
+            c = 1.0 / lam[best_s]
+            F, nt = self._F, self._threads
+            if nt >= 2 and N * m * (best_s + 1) >= _SPLIT_FLOPS / 20 and N >= 4 * nt:
+                # one row block per thread (the kernel releases the GIL)
+                cut = _row_parts(N, nt)
+                u = np.concatenate(
+                    _in_parallel(
+                        lambda j: finite_leverage_bound(F[cut[j] : cut[j + 1]], Wt, a, c), nt
+                    )
+                )
+            else:
+                u = finite_leverage_bound(F, Wt, a, c)
             prob, alias = alias_build(u)
             self._lazy = {"prob": prob, "alias": alias, "u": u, "U": float(u.sum()), "s": best_s}
         return self._lazy

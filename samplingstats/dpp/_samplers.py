@@ -13,7 +13,7 @@ from .._backend import resolve_backend, resolve_device
 from .._results import Result
 from .._rng import as_generator
 from .._validation import InvalidParameterError, StrOptions, check_param, check_size
-from ._finite import FiniteBasis
+from ._finite import FiniteBasis, _one_blas_thread
 from ._polynomials import PolynomialBasis
 
 __all__ = ["ProjectionDPP", "Design", "sample_design"]
@@ -172,7 +172,10 @@ class ProjectionDPP:
         -------
         tuple
             The draws (as :meth:`sample`) and the number of proposals of each draw (an int,
-            or an ``(R,)`` array).
+            or an ``(R,)`` array): ``m H_m`` on average for the rejection chain rule. A few draws on
+            a :class:`FiniteBasis` whose ``V`` is not formed yet propose from an upper bound ``u``
+            of the leverage scores instead (rows formed only for the proposals): their count has
+            mean ``sum(u) H_m``.
 
         Examples
         --------
@@ -187,19 +190,35 @@ class ProjectionDPP:
         return (out[0], int(nprop[0])) if n_samples is None else (out, nprop)
 
 
+# a phase of the lazy draw ends when half of its k dimensions (rounded up) are taken; from
+# _LAST_PHASE remaining dimensions on, the draw finishes in one phase
+_LAST_PHASE = 1
+# a block of proposals covers the mean number still needed in its phase plus _BLOCK_SD standard
+# deviations plus _BLOCK_PAD (a top-up block follows when it runs out)
+_BLOCK_SD = 0.3
+_BLOCK_PAD = 8
+
+
 def _lazy_finite_draws(basis, R, rng, *, force=False):
-    """``R`` rejection-chain-rule draws for a FiniteBasis whose ``V`` is not formed yet.
+    """``R`` projection-DPP draws for a FiniteBasis whose ``V`` is not formed yet.
 
-    Proposals ``i`` are drawn in blocks with probability proportional to an upper bound ``u_i`` of
-    the leverage score ``l_i`` (``FiniteBasis._lazy_proposals``); the rows ``F_i M`` of a block (``M =
-    W diag(lam)^{-1/2}``: orthonormal coordinates of the span, rows of norm ``sqrt(l_i)``) are formed
-    by one GEMM and ``i`` is kept with probability ``l_i / u_i``, so the kept proposals are
-    iid with probability ``l_i / m``: the proposals of the rejection chain rule, which then runs on
-    them unchanged (same law, same proposal counts). Expected rows formed per draw: ``sum(u) H_m``.
+    Proposals ``i`` are drawn in blocks with probability ``u_i / U`` from an upper bound ``u_i`` of
+    the leverage scores (``FiniteBasis._lazy_proposals``; ``U = sum(u)``) and accepted with
+    probability ``res_i / u_i``, where ``res_i = ||(I - Q^T Q) V_i||^2`` is the chain rule's squared
+    residual: an accepted index has probability ``res_i / (m - t)``, exactly that of the chain rule
+    (the rejection chain rule proposes ``l_i / m`` and accepts ``res_i / l_i``; here the two steps
+    are one). The draw runs in phases: at the start of a phase, with ``t`` points taken, ``B`` is an
+    orthonormal basis of the ``k = m - t`` dimensional complement of their span, and the proposals
+    are formed in those coordinates only, ``F_i (M B)`` (one GEMM per block, ``2 m k`` flops a
+    row; ``M = L^{-T}`` with ``F^T F = L L^T``: ``F M = V``). A phase ends when half of its
+    dimensions are taken (``B`` is then shrunk to the complement of the new rows: one small QR), so
+    a draw forms about ``U H_m`` rows of total width about ``2 ln(2) U m``, not ``U H_m`` full rows,
+    and each acceptance test costs at most ``k^2 / 2`` multiply-adds, not ``m t``.
 
-    Returns ``(indices (R, m), n_proposals (R,))``, or ``None`` when forming ``V`` once is cheaper
-    (the rows formed so far plus those expected exceed ``N / 2``; ``force=True``, for tests, skips
-    that check) or the bound is unavailable.
+    Returns ``(indices (R, m), proposals (R,))`` -- the proposals counted are those from the bound,
+    a sum of independent geometric counts of means ``U / (m - t)``, ``t < m`` -- or ``None`` when
+    forming ``V`` once is cheaper (the work so far plus that expected, in full rows, exceeds
+    ``N / 2``; ``force=True``, for tests, skips that check) or the bound is unavailable.
     """
     from .._kernels import _dpp as K
     from .._kernels._alias import alias_draw
@@ -209,31 +228,47 @@ def _lazy_finite_draws(basis, R, rng, *, force=False):
         return None
     prob_u, alias_u, u, U = lazy["prob"], lazy["alias"], lazy["u"], lazy["U"]
     m, N = basis.size, basis.n_candidates
-    harmonic = np.concatenate([[0.0], np.cumsum(1.0 / np.arange(1, m + 1))])
-    if not force and basis._lazy_rows + 1.1 * R * U * harmonic[m] > N / 2:
+    # expected work of one draw in full rows: sum over phases of (U ln 2 rows) * (k / m) ~ 2 ln 2 U
+    if not force and basis._lazy_rows + 1.5 * R * U > N / 2:
         return None
+    inv = 1.0 / np.arange(1, m + 1)
+    harmonic = np.concatenate([[0.0], np.cumsum(inv)])
+    harm2 = np.concatenate([[0.0], np.cumsum(inv * inv)])
+    F, M = basis._F, basis._M
     out = np.empty((R, m), dtype=np.int64)
     nprop = np.zeros(R, dtype=np.int64)
-    Q = np.empty((m, m), dtype=np.float64)
     c = np.empty(m, dtype=np.float64)
     for r in range(R):
-        t = 0
-        first = True
+        t, k, P = 0, m, M
         while t < m:
-            # expected proposals still needed: U * H_{m - t}; the first block forms that many (a
-            # top-up is needed about half the time), top-ups 10% more so that a second is rare
-            B = int((1.0 if first else 1.1) * U * harmonic[m - t]) + 16
-            first = False
-            idx = alias_draw(prob_u, alias_u, B, rng)
-            rows = basis._draw_rows(idx)  # F[idx] @ M: one GEMM (numpy's BLAS)
-            basis._lazy_rows += B
-            # thinning to l_i / u_i and the chain rule, in one pass over the rows
-            t, used, ok = K.dpp_finite_stream_thin(Q, c, t, rows, u[idx], idx, out[r], rng)
-            if not ok:  # pragma: no cover - excluded by the margins of the bound
-                basis._lazy = None
-                basis._materialise()
-                return None
-            nprop[r] += used
+            Qr = np.empty((k, k), dtype=np.float64)
+            tp = 0
+            stop = k if k <= _LAST_PHASE else (k + 1) // 2  # points this phase takes
+            t_stop = t + stop
+            while t < t_stop:
+                # proposals still needed in the phase: a sum of geometric counts of means U / j,
+                # j = k - stop + 1 .. k - tp, of standard deviation about U sqrt(sum 1/j^2)
+                lo, hi = k - stop, k - tp
+                mean = U * (harmonic[hi] - harmonic[lo])
+                sd = U * np.sqrt(harm2[hi] - harm2[lo])
+                B = max(1, int(mean + _BLOCK_SD * sd)) + _BLOCK_PAD
+                idx = alias_draw(prob_u, alias_u, B, rng)
+                Y = F[idx] @ P  # one GEMM (numpy's BLAS): the proposals in phase coordinates
+                basis._lazy_rows += B * k / m
+                t, tp, used, ok = K.dpp_finite_reduced(
+                    Qr, c, tp, Y, u[idx], idx, out[r], t, t_stop, rng
+                )
+                nprop[r] += used
+                if not ok:  # pragma: no cover - excluded by the margins of the bound
+                    basis._lazy = None
+                    basis._materialise()
+                    return None
+            if t < m:
+                # orthonormal basis of the complement of the tp new rows in the k coordinates
+                with _one_blas_thread():  # small LAPACK calls: threads only synchronise
+                    C = np.linalg.qr(Qr[:tp].T, mode="complete")[0][:, tp:]
+                    P = np.ascontiguousarray(P @ C)
+                k -= tp
     return out, nprop
 
 

@@ -184,12 +184,23 @@ def test_volume_design_contains_a_dpp():
         assert np.linalg.matrix_rank(fb.V[d.points]) == 5
 
 
+def _bound_proposal_counts(nprop, m, U):
+    # proposals from the bound (probability u_i / U) until the chain rule accepts: at step t a
+    # proposal is accepted with probability (m - t) / U, so the count is a sum of independent
+    # geometric counts; |z| < 4.5 w.p. 1 - 7e-6 (CLT)
+    p = (m - np.arange(m)) / U
+    mean, var = np.sum(1 / p), np.sum((1 - p) / p**2)
+    assert abs(nprop.mean() - mean) / math.sqrt(var / len(nprop)) < 4.5
+
+
 @pytest.mark.parametrize("s", [0, 1, None])
 def test_finite_dpp_lazy_path_matches_brute_force(s):
-    # the draw that does not form V (proposals from an upper bound of the leverage scores built
-    # from s eigenpairs of the Gram matrix, thinned to the leverage scores): same brute-force law
-    # as the rejection chain rule. s = 0: ||F_i||^2 / lambda_min(G); s = 1: one eigenpair; None:
-    # the cost model's choice (here s = m - 1 = 2, an exact bound: no thinning)
+    # the draw that does not form V (proposals from an upper bound u of the leverage scores built
+    # from s eigenpairs of the Gram matrix, accepted with probability residual / u, in phases of
+    # shrinking coordinates): same brute-force law as the rejection chain rule. s = 0:
+    # ||F_i||^2 / lambda_min(G); s = 1: one eigenpair; None: the cost model's choice (here
+    # s = m - 1 = 2, an exact bound). m = 3: phases of 2 and 1 points (one change of coordinates).
+    # False failure: check_finite_dpp < 1.4e-4, the count < 7e-6.
     from samplingstats.dpp._samplers import _lazy_finite_draws
 
     rng = np.random.default_rng(2024)
@@ -200,15 +211,58 @@ def test_finite_dpp_lazy_path_matches_brute_force(s):
     lazy = fb._lazy_proposals(s=s)
     assert lazy["s"] == (2 if s is None else s)
     if s is not None:
-        assert lazy["U"] > 3.05  # a loose bound: the thinning step matters
+        assert lazy["U"] > 3.05  # a loose bound: proposals are often rejected for it
     draws, nprop = _lazy_finite_draws(fb, 20_000, rng, force=True)
     assert fb._V is None  # ... nor by the lazy draws
     check_finite_dpp(draws, fb.V)
-    # proposals counted as in the rejection chain rule: mean m H_m (|z| < 4.5)
-    m = 3
-    p = (m - np.arange(m)) / m
-    mean, var = np.sum(1 / p), np.sum((1 - p) / p**2)
-    assert abs(nprop.mean() - mean) / math.sqrt(var / len(nprop)) < 4.5
+    _bound_proposal_counts(nprop, 3, lazy["U"])
+
+
+@pytest.mark.parametrize("tiny_blocks", [False, True])
+def test_finite_dpp_lazy_phases_match_brute_force(monkeypatch, tiny_blocks):
+    # m = 6: phases of 3, 2 and 1 points (two changes of coordinates by QR); with tiny_blocks
+    # every block holds one proposal, so phases end and blocks run out at every position.
+    # False failure: check_finite_dpp < 1.4e-4 (N = 10: 55 inclusion checks), the count < 7e-6.
+    from samplingstats.dpp import _samplers
+
+    rng = np.random.default_rng(77)
+    N, m = (10, 6) if not tiny_blocks else (7, 4)
+    F = rng.standard_normal((N, m)) @ (np.eye(m) + 0.4 * rng.standard_normal((m, m)))
+    F[1] *= 2.5
+    fb = FiniteBasis(F)
+    lazy = fb._lazy_proposals(s=1)
+    if tiny_blocks:
+        monkeypatch.setattr(_samplers, "_BLOCK_SD", -1e9)
+        monkeypatch.setattr(_samplers, "_BLOCK_PAD", 0)
+    draws, nprop = _samplers._lazy_finite_draws(
+        fb, 3000 if tiny_blocks else 12_000, rng, force=True
+    )
+    assert fb._V is None
+    check_finite_dpp(draws, fb.V)
+    _bound_proposal_counts(nprop, m, lazy["U"])
+
+
+def test_finite_basis_split_gram_and_bound(monkeypatch):
+    # with several BLAS threads allowed, the Gram matrix is summed over row blocks (one thread
+    # each) and the bound pass runs on row blocks: the same G, eigenpairs and bound up to rounding,
+    # a valid bound, and the caller's BLAS thread settings restored
+    from threadpoolctl import threadpool_info
+
+    from samplingstats.dpp import _finite
+
+    F = np.random.default_rng(8).standard_normal((800, 7)) * np.arange(1.0, 8.0)
+    ref = FiniteBasis(F)
+    ref_lazy = ref._lazy_proposals(s=2)
+    monkeypatch.setattr(_finite, "_SPLIT_FLOPS", 0.0)
+    monkeypatch.setattr(_finite, "_blas_threads", lambda: 3)
+    before = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+    fb = FiniteBasis(F)
+    assert [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"] == before
+    np.testing.assert_allclose(fb._G, F.T @ F, rtol=1e-13, atol=1e-10)
+    np.testing.assert_allclose(fb._eig[0], ref._eig[0], rtol=1e-12)
+    lazy = fb._lazy_proposals(s=2)
+    np.testing.assert_allclose(lazy["u"], ref_lazy["u"], rtol=1e-10)
+    assert np.all(lazy["u"] >= fb.leverage)
 
 
 def test_finite_dpp_single_draw_is_lazy_and_batches_form_v():
