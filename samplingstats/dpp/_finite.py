@@ -36,6 +36,7 @@ the default): the basis keeps a reference to them until ``V`` is formed.
 from __future__ import annotations
 
 import contextlib
+import os
 from typing import Any
 
 import numpy as np
@@ -63,7 +64,7 @@ _ALL_PAIRS = 8
 
 
 _BLAS_POOLS: list[Any] = []
-_WORKERS: list[Any] = []  # one ThreadPoolExecutor, grown on demand
+_WORKERS: list[Any] = []  # (pid, ThreadPoolExecutor, workers): one pool, grown on demand
 # the Gram matrix is split over threads from this many flops (N m^2) on
 _SPLIT_FLOPS = 2e7
 
@@ -114,13 +115,17 @@ def _in_parallel(fn, n_parts):
     """
     if n_parts <= 1:
         return [fn(0)]
-    if not _WORKERS or _WORKERS[0]._max_workers < n_parts - 1:
+    # a new pool when more workers are needed, or in a forked child (its parent's threads are gone)
+    if not _WORKERS or _WORKERS[0][0] != os.getpid() or _WORKERS[0][2] < n_parts - 1:
         from concurrent.futures import ThreadPoolExecutor
 
         if _WORKERS:
-            _WORKERS.pop().shutdown(wait=False)
-        _WORKERS.append(ThreadPoolExecutor(n_parts - 1, thread_name_prefix="samplingstats-dpp"))
-    futures = [_WORKERS[0].submit(fn, i) for i in range(1, n_parts)]
+            pid, old, _ = _WORKERS.pop()
+            if pid == os.getpid():
+                old.shutdown(wait=False)
+        pool = ThreadPoolExecutor(n_parts - 1, thread_name_prefix="samplingstats-dpp")
+        _WORKERS.append((os.getpid(), pool, n_parts - 1))
+    futures = [_WORKERS[0][1].submit(fn, i) for i in range(1, n_parts)]
     first = fn(0)
     return [first] + [f.result() for f in futures]
 

@@ -263,6 +263,23 @@ def test_finite_basis_split_gram_and_bound(monkeypatch):
     lazy = fb._lazy_proposals(s=2)
     np.testing.assert_allclose(lazy["u"], ref_lazy["u"], rtol=1e-10)
     assert np.all(lazy["u"] >= fb.leverage)
+    # a forked child (the parent's worker threads do not exist there) gets its own pool
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_child_gram, args=(F, queue))
+    child.start()
+    child.join(timeout=60)
+    hung = child.is_alive()
+    if hung:  # pragma: no cover - the failure this guards against
+        child.kill()
+    assert not hung
+    np.testing.assert_allclose(queue.get(timeout=5), F.T @ F, rtol=1e-13, atol=1e-10)
+
+
+def _child_gram(F, queue):
+    queue.put(FiniteBasis(F)._G)
 
 
 def test_finite_dpp_single_draw_is_lazy_and_batches_form_v():
