@@ -191,8 +191,9 @@ class ProjectionDPP:
 
 
 # a phase of the lazy draw ends when half of its k dimensions (rounded up) are taken; from
-# _LAST_PHASE remaining dimensions on, the draw finishes in one phase
-_LAST_PHASE = 1
+# _LAST_PHASE remaining dimensions on, the draw finishes in one phase (a change of coordinates
+# costs ~0.05 ms of calls; measured best at 16-32 for m = 100 and 200)
+_LAST_PHASE = 24
 # a block of proposals covers the mean number still needed in its phase plus _BLOCK_SD standard
 # deviations plus _BLOCK_PAD (a top-up block follows when it runs out)
 _BLOCK_SD = 0.3

@@ -194,14 +194,19 @@ def _bound_proposal_counts(nprop, m, U):
 
 
 @pytest.mark.parametrize("s", [0, 1, None])
-def test_finite_dpp_lazy_path_matches_brute_force(s):
+def test_finite_dpp_lazy_path_matches_brute_force(monkeypatch, s):
     # the draw that does not form V (proposals from an upper bound u of the leverage scores built
     # from s eigenpairs of the Gram matrix, accepted with probability residual / u, in phases of
     # shrinking coordinates): same brute-force law as the rejection chain rule. s = 0:
     # ||F_i||^2 / lambda_min(G); s = 1: one eigenpair; None: the cost model's choice (here
-    # s = m - 1 = 2, an exact bound). m = 3: phases of 2 and 1 points (one change of coordinates).
+    # s = m - 1 = 2, an exact bound). m = 3: one phase (the default for m <= 24), or phases of 2
+    # and 1 points (one change of coordinates) for s = 0, 1.
     # False failure: check_finite_dpp < 1.4e-4, the count < 7e-6.
+    from samplingstats.dpp import _samplers
     from samplingstats.dpp._samplers import _lazy_finite_draws
+
+    if s is not None:
+        monkeypatch.setattr(_samplers, "_LAST_PHASE", 1)
 
     rng = np.random.default_rng(2024)
     F = rng.standard_normal((9, 3)) * np.array([1.0, 0.5, 2.0])
@@ -220,8 +225,9 @@ def test_finite_dpp_lazy_path_matches_brute_force(s):
 
 @pytest.mark.parametrize("tiny_blocks", [False, True])
 def test_finite_dpp_lazy_phases_match_brute_force(monkeypatch, tiny_blocks):
-    # m = 6: phases of 3, 2 and 1 points (two changes of coordinates by QR); with tiny_blocks
-    # every block holds one proposal, so phases end and blocks run out at every position.
+    # m = 6: phases of 3, 2 and 1 points (two changes of coordinates by QR; m = 4 with
+    # tiny_blocks: 2, 1, 1); with tiny_blocks every block holds one proposal, so phases end and
+    # blocks run out at every position.
     # False failure: check_finite_dpp < 1.4e-4 (N = 10: 55 inclusion checks), the count < 7e-6.
     from samplingstats.dpp import _samplers
 
@@ -231,6 +237,7 @@ def test_finite_dpp_lazy_phases_match_brute_force(monkeypatch, tiny_blocks):
     F[1] *= 2.5
     fb = FiniteBasis(F)
     lazy = fb._lazy_proposals(s=1)
+    monkeypatch.setattr(_samplers, "_LAST_PHASE", 1)
     if tiny_blocks:
         monkeypatch.setattr(_samplers, "_BLOCK_SD", -1e9)
         monkeypatch.setattr(_samplers, "_BLOCK_PAD", 0)
