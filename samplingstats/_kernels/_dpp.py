@@ -404,25 +404,76 @@ def dpp_finite_reduced(Qr, c, tp, Y, ub, idx, out, t, t_stop, rng):
 def finite_leverage_bound(F, Wt, a, c):
     """``u_i = c ||F_i||^2 + sum_k a[k] (Wt[k] . F_i)^2`` for every row of ``F`` (one pass over ``F``).
 
-    ``F`` is ``(N, m)`` C-contiguous, ``Wt`` is ``(s, m)``: the row norms and ``s`` projections of
-    each row are computed while the row is in cache (``(s + 1) m`` multiply-adds per row), in place
-    of ``einsum`` plus a skinny ``F @ W`` (two passes, the second a poorly blocked GEMM). Serial, and
-    releases the GIL: the caller may run it on row blocks from several threads. Negative values
-    (rounding) are clipped to 0.
+    ``F`` is ``(N, m)`` C-contiguous, ``Wt`` is ``(s, m)``: the row norm and up to 4 projections of a
+    row are accumulated in one loop over its entries (one load of ``F_i[j]`` for all of them; further
+    projections two at a time while the row is in cache), in place of ``einsum`` plus a skinny
+    ``F @ W`` (two passes, the second a poorly blocked GEMM). Serial, and releases the GIL: the
+    caller may run it on row blocks from several threads. Negative values (rounding) are clipped
+    to 0.
     """
     N, m = F.shape
     s = Wt.shape[0]
     u = np.empty(N, dtype=np.float64)
     for i in range(N):
         nrm = 0.0
-        for j in range(m):
-            nrm += F[i, j] * F[i, j]
-        acc = c * nrm
-        for k in range(s):
-            z = 0.0
+        z0 = 0.0
+        z1 = 0.0
+        z2 = 0.0
+        z3 = 0.0
+        if s >= 4:
             for j in range(m):
-                z += Wt[k, j] * F[i, j]
-            acc += a[k] * z * z
+                f = F[i, j]
+                nrm += f * f
+                z0 += Wt[0, j] * f
+                z1 += Wt[1, j] * f
+                z2 += Wt[2, j] * f
+                z3 += Wt[3, j] * f
+        elif s == 3:
+            for j in range(m):
+                f = F[i, j]
+                nrm += f * f
+                z0 += Wt[0, j] * f
+                z1 += Wt[1, j] * f
+                z2 += Wt[2, j] * f
+        elif s == 2:
+            for j in range(m):
+                f = F[i, j]
+                nrm += f * f
+                z0 += Wt[0, j] * f
+                z1 += Wt[1, j] * f
+        elif s == 1:
+            for j in range(m):
+                f = F[i, j]
+                nrm += f * f
+                z0 += Wt[0, j] * f
+        else:
+            for j in range(m):
+                f = F[i, j]
+                nrm += f * f
+        acc = c * nrm
+        if s >= 1:
+            acc += a[0] * z0 * z0
+        if s >= 2:
+            acc += a[1] * z1 * z1
+        if s >= 3:
+            acc += a[2] * z2 * z2
+        if s >= 4:
+            acc += a[3] * z3 * z3
+        k = 4
+        while k + 1 < s:
+            z0 = 0.0
+            z1 = 0.0
+            for j in range(m):
+                f = F[i, j]
+                z0 += Wt[k, j] * f
+                z1 += Wt[k + 1, j] * f
+            acc += a[k] * z0 * z0 + a[k + 1] * z1 * z1
+            k += 2
+        if k < s:
+            z0 = 0.0
+            for j in range(m):
+                z0 += Wt[k, j] * F[i, j]
+            acc += a[k] * z0 * z0
         u[i] = acc if acc > 0.0 else 0.0
     return u
 

@@ -427,7 +427,7 @@ class FiniteBasis:
         ``u_i = sum_{k<=s} (w_k . F_i)^2 / lambda_k + (||F_i||^2 - sum_{k<=s} (w_k . F_i)^2) /
         lambda_{s+1} >= l_i`` (equality when ``s = m``; ``s = 0`` gives ``||F_i||^2 / lambda_1``), with
         ``s <= _PAIRS - 1`` chosen to minimise the cost of the bound (one pass, ``(s + 1) N m``
-        multiply-adds: a serial, memory-bound pass, about ``(7 + 2.8 s) N m`` GEMM flops) plus that
+        multiply-adds: a memory-bound pass, about ``(7 + s) N m`` GEMM flops) plus that
         of one draw (``U H_m`` proposals of mean width about ``2 ln(2) m / H_m``, with the chain rule
         about ``5 U m^2`` GEMM flops); ``s`` given (tests) forces it.
         """
@@ -446,8 +446,8 @@ class FiniteBasis:
             k = np.arange(smax + 1)
             head = np.concatenate([[0.0], np.cumsum(lam_raw[:smax])])
             mass = k + (trace - head) / lam[: smax + 1]  # sum_i u_i with k eigenpairs
-            # in GEMM flops, measured: the pass ~ (7 + 2.8 k) N m, the draw ~ 5 U m^2
-            cost = (7.0 + 2.8 * k) * N * m + 5.0 * mass * m * m
+            # in GEMM flops, measured: the pass ~ (7 + k) N m, the draw ~ 5 U m^2
+            cost = (7.0 + 1.0 * k) * N * m + 5.0 * mass * m * m
             best_s = int(np.argmin(cost)) if s is None else min(int(s), smax)
             Wt = np.ascontiguousarray(W[:, :best_s].T)
             a = 1.0 / lam[:best_s] - 1.0 / lam[best_s]
