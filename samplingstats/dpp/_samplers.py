@@ -190,14 +190,44 @@ class ProjectionDPP:
         return (out[0], int(nprop[0])) if n_samples is None else (out, nprop)
 
 
-# a phase of the lazy draw ends when half of its k dimensions (rounded up) are taken; from
-# _LAST_PHASE remaining dimensions on, the draw finishes in one phase (a change of coordinates
-# costs ~0.05 ms of calls; measured best at 16-32 for m = 100 and 200)
-_LAST_PHASE = 24
+# a phase of the lazy draw ends when _FRACTION of its k dimensions are taken (_FIRST_FRACTION for
+# the first); from _LAST_PHASE remaining dimensions on, the draw finishes in one phase (a change of
+# coordinates costs ~0.05-0.3 ms; these values measured best for m = 100 and 200)
+_FIRST_FRACTION = 0.75
+_FRACTION = 0.75
+_LAST_PHASE = 12
 # a block of proposals covers the mean number still needed in its phase plus _BLOCK_SD standard
 # deviations plus _BLOCK_PAD (a top-up block follows when it runs out)
 _BLOCK_SD = 0.3
 _BLOCK_PAD = 8
+
+
+_Z_CACHE: dict[tuple[int, int], Any] = {}
+
+
+def _complement(Qt):
+    """Orthonormal basis ``C`` (``k x (k - t)``) of the orthogonal complement of the orthonormal
+    rows ``Qt`` (``t x k``).
+
+    ``C`` spans ``(I - Qt^T Qt) Z`` for a fixed Gaussian ``Z`` (``k x (k - t)``, drawn once per shape
+    from its own seed: the draws' stream is not touched, and the law of a draw does not depend on
+    which basis of the complement is used), orthonormalised by a thin Householder QR: cheaper than
+    the complete QR of ``Qt^T`` when ``t`` is large. A badly conditioned projection (a diagonal
+    entry of ``R`` below ``1e-4`` of the largest column norm of ``Z``) falls back to the complete
+    QR.
+    """
+    t, k = Qt.shape
+    Z = _Z_CACHE.get((k, k - t))
+    if Z is None:
+        Z = np.random.default_rng(k * 100003 + t).standard_normal((k, k - t))
+        _Z_CACHE[(k, k - t)] = Z
+    X = Z - Qt.T @ (Qt @ Z)
+    C, Rx = np.linalg.qr(X)
+    # rounding leaves ~eps ||Z|| of the span of Qt in X: relative to R's smallest diagonal entry,
+    # that is the tilt of C into that span (here < 1e-11)
+    if np.abs(np.diag(Rx)).min() > 1e-4 * np.sqrt((Z * Z).sum(axis=0).max()):
+        return C
+    return np.linalg.qr(Qt.T, mode="complete")[0][:, t:]
 
 
 def _lazy_finite_draws(basis, R, rng, *, force=False):
@@ -212,9 +242,10 @@ def _lazy_finite_draws(basis, R, rng, *, force=False):
     orthonormal basis of the ``k = m - t`` dimensional complement of their span, and the proposals
     are formed in those coordinates only, ``F_i (M B)`` (one GEMM per block, ``2 m k`` flops a
     row; ``M = L^{-T}`` with ``F^T F = L L^T``: ``F M = V``). A phase ends when half of its
-    dimensions are taken (``B`` is then shrunk to the complement of the new rows: one small QR), so
-    a draw forms about ``U H_m`` rows of total width about ``2 ln(2) U m``, not ``U H_m`` full rows,
-    and each acceptance test costs at most ``k^2 / 2`` multiply-adds, not ``m t``.
+    dimensions are taken (``_FRACTION``; ``B`` is then shrunk to the complement of the new rows:
+    ``_complement``), so a draw forms about ``U H_m`` rows of total width a few times ``U m``, not
+    ``U H_m`` full rows, and each acceptance test costs at most about ``k^2 / 2`` multiply-adds,
+    not ``m t``.
 
     Returns ``(indices (R, m), proposals (R,))`` -- the proposals counted are those from the bound,
     a sum of independent geometric counts of means ``U / (m - t)``, ``t < m`` -- or ``None`` when
@@ -244,7 +275,9 @@ def _lazy_finite_draws(basis, R, rng, *, force=False):
         while t < m:
             Qr = np.empty((k, k), dtype=np.float64)
             tp = 0
-            stop = k if k <= _LAST_PHASE else (k + 1) // 2  # points this phase takes
+            # points this phase takes
+            frac = _FIRST_FRACTION if t == 0 else _FRACTION
+            stop = k if k <= _LAST_PHASE else min(k - 1, max(1, int(frac * k + 0.5)))
             t_stop = t + stop
             while t < t_stop:
                 # proposals still needed in the phase: a sum of geometric counts of means U / j,
@@ -265,10 +298,8 @@ def _lazy_finite_draws(basis, R, rng, *, force=False):
                     basis._materialise()
                     return None
             if t < m:
-                # orthonormal basis of the complement of the tp new rows in the k coordinates
                 with _one_blas_thread():  # small LAPACK calls: threads only synchronise
-                    C = np.linalg.qr(Qr[:tp].T, mode="complete")[0][:, tp:]
-                    P = np.ascontiguousarray(P @ C)
+                    P = np.ascontiguousarray(P @ _complement(Qr[:tp]))
                 k -= tp
     return out, nprop
 

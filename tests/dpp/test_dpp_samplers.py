@@ -199,7 +199,7 @@ def test_finite_dpp_lazy_path_matches_brute_force(monkeypatch, s):
     # from s eigenpairs of the Gram matrix, accepted with probability residual / u, in phases of
     # shrinking coordinates): same brute-force law as the rejection chain rule. s = 0:
     # ||F_i||^2 / lambda_min(G); s = 1: one eigenpair; None: the cost model's choice (here
-    # s = m - 1 = 2, an exact bound). m = 3: one phase (the default for m <= 24), or phases of 2
+    # s = m - 1 = 2, an exact bound). m = 3: one phase (the default for m <= 12), or phases of 2
     # and 1 points (one change of coordinates) for s = 0, 1.
     # False failure: check_finite_dpp < 1.4e-4, the count < 7e-6.
     from samplingstats.dpp import _samplers
@@ -225,9 +225,9 @@ def test_finite_dpp_lazy_path_matches_brute_force(monkeypatch, s):
 
 @pytest.mark.parametrize("tiny_blocks", [False, True])
 def test_finite_dpp_lazy_phases_match_brute_force(monkeypatch, tiny_blocks):
-    # m = 6: phases of 3, 2 and 1 points (two changes of coordinates by QR; m = 4 with
-    # tiny_blocks: 2, 1, 1); with tiny_blocks every block holds one proposal, so phases end and
-    # blocks run out at every position.
+    # m = 6: phases of 3, 2 and 1 points (two changes of coordinates; m = 4 with tiny_blocks:
+    # 3 and 1, the default fractions); with tiny_blocks every block holds one proposal, so phases
+    # end and blocks run out at every position.
     # False failure: check_finite_dpp < 1.4e-4 (N = 10: 55 inclusion checks), the count < 7e-6.
     from samplingstats.dpp import _samplers
 
@@ -238,6 +238,9 @@ def test_finite_dpp_lazy_phases_match_brute_force(monkeypatch, tiny_blocks):
     fb = FiniteBasis(F)
     lazy = fb._lazy_proposals(s=1)
     monkeypatch.setattr(_samplers, "_LAST_PHASE", 1)
+    if not tiny_blocks:
+        monkeypatch.setattr(_samplers, "_FIRST_FRACTION", 0.5)
+        monkeypatch.setattr(_samplers, "_FRACTION", 0.5)
     if tiny_blocks:
         monkeypatch.setattr(_samplers, "_BLOCK_SD", -1e9)
         monkeypatch.setattr(_samplers, "_BLOCK_PAD", 0)
@@ -247,6 +250,22 @@ def test_finite_dpp_lazy_phases_match_brute_force(monkeypatch, tiny_blocks):
     assert fb._V is None
     check_finite_dpp(draws, fb.V)
     _bound_proposal_counts(nprop, m, lazy["U"])
+
+
+def test_complement_basis(monkeypatch):
+    # the basis of the complement used between phases: orthonormal, orthogonal to the rows, also
+    # on the fallback (a projected Gaussian that is singular: complete QR)
+    from samplingstats.dpp import _samplers
+
+    rng = np.random.default_rng(6)
+    Qt = np.linalg.qr(rng.standard_normal((9, 4)))[0].T  # 4 orthonormal rows in R^9
+    for degenerate in (False, True):
+        if degenerate:
+            monkeypatch.setitem(_samplers._Z_CACHE, (9, 5), Qt.T @ rng.standard_normal((4, 5)))
+        C = _samplers._complement(Qt)
+        assert C.shape == (9, 5)
+        np.testing.assert_allclose(C.T @ C, np.eye(5), atol=1e-13)
+        np.testing.assert_allclose(Qt @ C, 0, atol=1e-13)
 
 
 def test_finite_basis_split_gram_and_bound(monkeypatch):
