@@ -223,29 +223,32 @@ def test_finite_dpp_lazy_path_matches_brute_force(monkeypatch, s):
     _bound_proposal_counts(nprop, 3, lazy["U"])
 
 
-@pytest.mark.parametrize("tiny_blocks", [False, True])
-def test_finite_dpp_lazy_phases_match_brute_force(monkeypatch, tiny_blocks):
-    # m = 6: phases of 3, 2 and 1 points (two changes of coordinates; m = 4 with tiny_blocks:
-    # 3 and 1, the default fractions); with tiny_blocks every block holds one proposal, so phases
-    # end and blocks run out at every position.
+@pytest.mark.parametrize("mode", ["default", "tiny_blocks", "threads"])
+def test_finite_dpp_lazy_phases_match_brute_force(monkeypatch, mode):
+    # m = 6: phases of 3, 2 and 1 points (two changes of coordinates; m = 4 otherwise: 3 and 1,
+    # the default fractions); tiny_blocks: every block holds one proposal, so phases end and
+    # blocks run out at every position; threads: every block product split over 3 threads.
     # False failure: check_finite_dpp < 1.4e-4 (N = 10: 55 inclusion checks), the count < 7e-6.
-    from samplingstats.dpp import _samplers
+    from samplingstats.dpp import _finite, _samplers
 
     rng = np.random.default_rng(77)
-    N, m = (10, 6) if not tiny_blocks else (7, 4)
+    N, m = (10, 6) if mode == "default" else (7, 4)
     F = rng.standard_normal((N, m)) @ (np.eye(m) + 0.4 * rng.standard_normal((m, m)))
     F[1] *= 2.5
+    if mode == "threads":
+        monkeypatch.setattr(_finite, "_blas_threads", lambda: 3)
+        monkeypatch.setattr(_samplers, "_SPLIT_ROWS_FLOPS", 0.0)
     fb = FiniteBasis(F)
     lazy = fb._lazy_proposals(s=1)
     monkeypatch.setattr(_samplers, "_LAST_PHASE", 1)
-    if not tiny_blocks:
+    if mode == "default":
         monkeypatch.setattr(_samplers, "_FIRST_FRACTION", 0.5)
         monkeypatch.setattr(_samplers, "_FRACTION", 0.5)
-    if tiny_blocks:
+    if mode == "tiny_blocks":
         monkeypatch.setattr(_samplers, "_BLOCK_SD", -1e9)
         monkeypatch.setattr(_samplers, "_BLOCK_PAD", 0)
     draws, nprop = _samplers._lazy_finite_draws(
-        fb, 3000 if tiny_blocks else 12_000, rng, force=True
+        fb, 12_000 if mode == "default" else 3000, rng, force=True
     )
     assert fb._V is None
     check_finite_dpp(draws, fb.V)
