@@ -67,6 +67,8 @@ _BLAS_POOLS: list[Any] = []
 _WORKERS: list[Any] = []  # (pid, ThreadPoolExecutor, workers): one pool, grown on demand
 # the Gram matrix is split over threads from this many flops (N m^2) on
 _SPLIT_FLOPS = 2e7
+# the eigenpairs and the Cholesky factor are computed side by side from this m on
+_SPLIT_LAPACK_M = 64
 
 
 def _blas_pools():
@@ -319,13 +321,22 @@ class FiniteBasis:
         m = self.size
         n_pairs = m if m <= _ALL_PAIRS else _PAIRS
         cond = np.inf
-        try:
-            with _one_blas_thread():
-                L = np.linalg.cholesky(G)
-                lam, W = sla.eigh(
+
+        def factor(j):
+            if j == 0:
+                return sla.eigh(
                     G, subset_by_index=[0, n_pairs - 1], driver="evr", check_finite=False
                 )
-                Linv, info = dtrtri(L, lower=1)
+            L = np.linalg.cholesky(G)
+            return L, *dtrtri(L, lower=1)
+
+        try:
+            with _one_blas_thread():  # with 2+ threads allowed, the two run side by side
+                if n_threads >= 2 and m >= _SPLIT_LAPACK_M:
+                    (lam, W), (L, Linv, info) = _in_parallel(factor, 2)
+                else:
+                    L, Linv, info = factor(1)
+                    lam, W = factor(0)
             # ||G||_1 >= lam_max: a (cheap) upper estimate of cond(F) = sqrt(lam_max / lam_min)
             if info == 0 and lam[0] > 0:
                 cond = float(np.sqrt(np.abs(G).sum(axis=0).max() / lam[0]))

@@ -273,8 +273,9 @@ def test_complement_basis(monkeypatch):
 
 def test_finite_basis_split_gram_and_bound(monkeypatch):
     # with several BLAS threads allowed, the Gram matrix is summed over row blocks (one thread
-    # each) and the bound pass runs on row blocks: the same G, eigenpairs and bound up to rounding,
-    # a valid bound, and the caller's BLAS thread settings restored
+    # each), the eigenpairs and the Cholesky factor are computed side by side and the bound pass
+    # runs on row blocks: the same G, eigenpairs and bound up to rounding, a valid bound, and the
+    # caller's BLAS thread settings restored
     from threadpoolctl import threadpool_info
 
     from samplingstats.dpp import _finite
@@ -283,6 +284,7 @@ def test_finite_basis_split_gram_and_bound(monkeypatch):
     ref = FiniteBasis(F)
     ref_lazy = ref._lazy_proposals(s=2)
     monkeypatch.setattr(_finite, "_SPLIT_FLOPS", 0.0)
+    monkeypatch.setattr(_finite, "_SPLIT_LAPACK_M", 0)
     monkeypatch.setattr(_finite, "_blas_threads", lambda: 3)
     before = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
     fb = FiniteBasis(F)
