@@ -524,10 +524,12 @@ def test_projection_estimate_is_unbiased_with_a_poor_surrogate():
     assert chaos_sobol_parts(beta, index)[1] < 0.6 * V
 
 
-def test_projection_jackknife_refit_is_exact_in_closed_form():
+def test_projection_jackknife_refit_is_exact_in_closed_form(monkeypatch):
     """The jackknife evaluates the estimator at other coefficients from ``mean(Phi Phi^T)
-    delta`` accumulated in the same pass, without predicting again: identical to recomputing the residual, up to the residual pick-freeze
-    terms, which keep the first residual (checked against their direct values)."""
+    delta`` and the refits' changes at the points, accumulated in the same pass: identical to
+    recomputing everything with the refit's residual, the residual pick-freeze terms included
+    (session 5 kept the first residual there; the difference is checked below)."""
+    import samplingstats.importance._rqmc as rq
     from samplingstats.importance._rqmc import _projection_estimate
 
     rng = np.random.default_rng(3)
@@ -543,7 +545,11 @@ def test_projection_jackknife_refit_is_exact_in_closed_form():
         a, b, ab = e[0], e[1], e[2:]
         return np.concatenate([(b * (ab - a)).mean(axis=1), 0.5 * ((a - ab) ** 2).mean(axis=1)])
 
-    np.testing.assert_allclose(via0[:2], direct[:2], rtol=1e-10)
+    np.testing.assert_allclose(via0, direct, rtol=1e-10, atol=1e-12)
+    monkeypatch.setattr(rq, "EXACT_REFIT_RESIDUAL", False)
+    old = _projection_estimate(st0, index, 1.5, 0)
+    np.testing.assert_allclose(old[:2], direct[:2], rtol=1e-10)
     np.testing.assert_allclose(
-        via0[2:] - direct[2:], pf(st0["e"]) - pf(st1["e"]), rtol=1e-8, atol=1e-10
+        old[2:] - direct[2:], pf(st0["e"]) - pf(st1["e"]), rtol=1e-8, atol=1e-10
     )
+    assert np.abs(pf(st0["e"]) - pf(st1["e"])).max() > 1e-3
