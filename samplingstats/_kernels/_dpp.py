@@ -407,9 +407,8 @@ def finite_leverage_bound(F, Wt, a, c):
     ``F`` is ``(N, m)`` C-contiguous, ``Wt`` is ``(s, m)``: the row norm and up to 4 projections of a
     row are accumulated in one loop over its entries (one load of ``F_i[j]`` for all of them; further
     projections two at a time while the row is in cache), in place of ``einsum`` plus a skinny
-    ``F @ W`` (two passes, the second a poorly blocked GEMM). Serial, and releases the GIL: the
-    caller may run it on row blocks from several threads. Negative values (rounding) are clipped
-    to 0.
+    ``F @ W`` (two passes, the second a poorly blocked GEMM). Serial (memory bound; releases the
+    GIL). Negative values (rounding) are clipped to 0.
     """
     N, m = F.shape
     s = Wt.shape[0]

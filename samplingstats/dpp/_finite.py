@@ -5,9 +5,8 @@ Set-up cost
 Orthonormalising an ``N x m`` feature matrix costs ``Theta(N m^2)`` flops; it dominates one DPP draw
 (``~ m^3 H_m``) when ``N >> m``. :class:`FiniteBasis` therefore does only what every use needs:
 
-- the Gram matrix ``G = F^T F`` (``syrk``, ``N m^2`` flops: the floor of any exact sampler that
-  starts from raw features; with several BLAS threads allowed, one single-threaded ``syrk`` per
-  block of rows, the blocks on as many threads), its Cholesky factor ``G = L L^T`` and ``L^{-1}``,
+- the Gram matrix ``G = F^T F`` (one ``syrk``, ``N m^2`` flops: the floor of any exact sampler that
+  starts from raw features), its Cholesky factor ``G = L L^T`` and ``L^{-1}``,
   and the few smallest eigenpairs of ``G`` (LAPACK ``syevr``; the full ``eigh`` costs twice as
   much). When ``cond(F) <= 100`` (``cond(F)^2 = lam_max / lam_min``, ``lam_max`` estimated from above
   by ``||G||_1``), ``V = F L^{-T}`` (the Q factor of ``F``, one Cholesky-QR pass; orthogonality lost
@@ -18,16 +17,19 @@ Orthonormalising an ``N x m`` feature matrix costs ``Theta(N m^2)`` flops; it do
   torch samplers, or a batch of DPP draws large enough to amortise it;
 - a single projection-DPP draw skips them: it proposes ``i`` with probability proportional to an
   upper bound ``u_i >= l_i`` built from ``||F_i||^2`` and a few of the smallest eigenpairs (one pass
-  over ``F``, :func:`samplingstats._kernels._dpp.finite_leverage_bound`, on row blocks over the
-  allowed threads), forms only the rows of the proposals, in the coordinates of the complement of
+  over ``F``, :func:`samplingstats._kernels._dpp.finite_leverage_bound`), forms only the rows of
+  the proposals, in the coordinates of the complement of
   the points taken so far, and accepts ``i`` with probability ``residual_i / u_i``: exactly the law of
   the chain rule. See ``samplingstats.dpp._samplers._lazy_finite_draws``.
 
-The BLAS calls of a draw go through numpy's OpenBLAS; the small LAPACK calls (``syevr``, ``trtri``,
-scipy's) run on one thread (``_one_blas_thread``; threads only synchronise in them), so two
-libraries' thread pools never work at once. The rare ill-conditioned paths use scipy (pivoted QR,
-triangular solves). "Threads allowed" is the BLAS thread count the caller set (threadpoolctl,
-``OPENBLAS_NUM_THREADS``...).
+Threads: the Gram matrix and the GEMMs on blocks of proposals use numpy's OpenBLAS with every
+thread the caller allows; the small LAPACK calls (Cholesky, scipy's ``syevr`` and ``trtri``, the
+QR between phases of a draw) run on one thread (``_one_blas_thread``; threads only synchronise in
+them), so two libraries' thread pools never work at once. No other threads are started: after a
+multi-threaded call OpenBLAS's idle workers spin for about 0.1 s, and threads of our own running
+then competed with them (measured: set-up + one draw 24-25 ms instead of 15-16 ms on 2 threads when
+the caller had just used BLAS). The rare ill-conditioned paths use scipy (pivoted QR, triangular
+solves).
 
 The features are read, not copied, when they already are a C-contiguous float64 array (``copy=False``,
 the default): the basis keeps a reference to them until ``V`` is formed.
@@ -36,7 +38,6 @@ the default): the basis keeps a reference to them until ``V`` is formed.
 from __future__ import annotations
 
 import contextlib
-import os
 from typing import Any
 
 import numpy as np
@@ -64,11 +65,6 @@ _ALL_PAIRS = 8
 
 
 _BLAS_POOLS: list[Any] = []
-_WORKERS: list[Any] = []  # (pid, ThreadPoolExecutor, workers): one pool, grown on demand
-# the Gram matrix is split over threads from this many flops (N m^2) on
-_SPLIT_FLOPS = 2e7
-# the eigenpairs and the Cholesky factor are computed side by side from this m on
-_SPLIT_LAPACK_M = 64
 
 
 def _blas_pools():
@@ -91,7 +87,7 @@ def _one_blas_thread():
     threads, while a multi-threaded BLAS synchronises its threads in every one of the many level-2
     calls inside them: on a busy 2-core machine ``eigh`` of the 200 x 200 Gram matrix took about 1000x
     longer on 2 threads than on 1. The BLAS pools are looked up once (threadpoolctl, a few ms), then
-    a limit and its restore cost ~0.04 ms (skipped when every pool already runs one thread).
+    a limit and its restore cost ~0.006 ms (skipped when every pool already runs one thread).
     """
     pools = _blas_pools()
     if pools is None or _blas_threads() <= 1:  # nothing to limit (limit + restore: ~0.04 ms)
@@ -107,49 +103,6 @@ def _blas_threads():
     if pools is None:  # pragma: no cover
         return 1
     return max([int(lc.num_threads) for lc in pools.lib_controllers] or [1])
-
-
-def _in_parallel(fn, n_parts):
-    """``[fn(0), ..., fn(n_parts - 1)]``, part 0 on this thread, the others on worker threads.
-
-    For work that releases the GIL (BLAS calls, ``nogil`` numba kernels); the caller chooses
-    ``n_parts`` from the threads it is allowed.
-    """
-    if n_parts <= 1:
-        return [fn(0)]
-    # a new pool when more workers are needed, or in a forked child (its parent's threads are gone)
-    if not _WORKERS or _WORKERS[0][0] != os.getpid() or _WORKERS[0][2] < n_parts - 1:
-        from concurrent.futures import ThreadPoolExecutor
-
-        if _WORKERS:
-            pid, old, _ = _WORKERS.pop()
-            if pid == os.getpid():
-                old.shutdown(wait=False)
-        pool = ThreadPoolExecutor(n_parts - 1, thread_name_prefix="samplingstats-dpp")
-        _WORKERS.append((os.getpid(), pool, n_parts - 1))
-    futures = [_WORKERS[0][1].submit(fn, i) for i in range(1, n_parts)]
-    first = fn(0)
-    return [first] + [f.result() for f in futures]
-
-
-def _row_parts(N, n_parts):
-    return np.linspace(0, N, n_parts + 1).astype(np.int64)
-
-
-def _gram(F, n_threads):
-    """``F^T F``. With ``n_threads >= 2`` and enough work, ``n_threads`` row blocks each on one thread
-    (one single-threaded ``syrk`` per block, summed): OpenBLAS's own threaded ``syrk`` gains only
-    about 1.7x on 2 threads here, the row blocks about 1.9x."""
-    N, m = F.shape
-    if n_threads < 2 or N * m * m < _SPLIT_FLOPS or N < 4 * n_threads * m:
-        return F.T @ F  # numpy uses syrk for A.T @ A
-    cut = _row_parts(N, n_threads)
-    with _one_blas_thread():
-        parts = _in_parallel(lambda j: F[cut[j] : cut[j + 1]].T @ F[cut[j] : cut[j + 1]], n_threads)
-    G = parts[0]
-    for P in parts[1:]:
-        G += P
-    return G
 
 
 def _check_features(features, copy=False):
@@ -265,8 +218,7 @@ class FiniteBasis:
 
     Construction costs one Gram matrix (``N m^2`` flops); ``V`` and the leverage scores (another
     ``N m^2``) are formed only when needed, and a single DPP draw does without them (see the module
-    notes of ``samplingstats.dpp._finite``). The Gram matrix and the leverage-bound pass of a single
-    draw run on as many threads as BLAS is allowed (threadpoolctl, ``OPENBLAS_NUM_THREADS``).
+    notes of ``samplingstats.dpp._finite``).
 
     Examples
     --------
@@ -296,10 +248,8 @@ class FiniteBasis:
         self._leverage: NDArray[np.float64] | None = None
         self._lazy = None  # (alias prob, alias, u, sum u) of the lazy DPP proposals
         self._lazy_rows = 0  # rows formed by lazy draws so far (materialise past N / 2)
-        n_threads = _blas_threads()
-        self._threads = n_threads
         with np.errstate(all="ignore"):  # NaN / overflow are diagnosed just below
-            G = _gram(F, n_threads)
+            G = F.T @ F  # numpy uses syrk for A.T @ A (every BLAS thread allowed)
         if not np.isfinite(G).all():
             _nonfinite_error(F)
             # finite entries whose squares overflow: scale the columns (the span is unchanged)
@@ -321,22 +271,13 @@ class FiniteBasis:
         m = self.size
         n_pairs = m if m <= _ALL_PAIRS else _PAIRS
         cond = np.inf
-
-        def factor(j):
-            if j == 0:
-                return sla.eigh(
+        try:
+            with _one_blas_thread():
+                L = np.linalg.cholesky(G)
+                Linv, info = dtrtri(L, lower=1)
+                lam, W = sla.eigh(
                     G, subset_by_index=[0, n_pairs - 1], driver="evr", check_finite=False
                 )
-            L = np.linalg.cholesky(G)
-            return L, *dtrtri(L, lower=1)
-
-        try:
-            with _one_blas_thread():  # with 2+ threads allowed, the two run side by side
-                if n_threads >= 2 and m >= _SPLIT_LAPACK_M:
-                    (lam, W), (L, Linv, info) = _in_parallel(factor, 2)
-                else:
-                    L, Linv, info = factor(1)
-                    lam, W = factor(0)
             # ||G||_1 >= lam_max: a (cheap) upper estimate of cond(F) = sqrt(lam_max / lam_min)
             if info == 0 and lam[0] > 0:
                 cond = float(np.sqrt(np.abs(G).sum(axis=0).max() / lam[0]))
@@ -462,19 +403,7 @@ class FiniteBasis:
             best_s = int(np.argmin(cost)) if s is None else min(int(s), smax)
             Wt = np.ascontiguousarray(W[:, :best_s].T)
             a = 1.0 / lam[:best_s] - 1.0 / lam[best_s]
-            a = np.ascontiguousarray(a)
-            c = 1.0 / lam[best_s]
-            F, nt = self._F, self._threads
-            if nt >= 2 and N * m * (best_s + 1) >= _SPLIT_FLOPS / 20 and N >= 4 * nt:
-                # one row block per thread (the kernel releases the GIL)
-                cut = _row_parts(N, nt)
-                u = np.concatenate(
-                    _in_parallel(
-                        lambda j: finite_leverage_bound(F[cut[j] : cut[j + 1]], Wt, a, c), nt
-                    )
-                )
-            else:
-                u = finite_leverage_bound(F, Wt, a, c)
+            u = finite_leverage_bound(self._F, Wt, np.ascontiguousarray(a), 1.0 / lam[best_s])
             prob, alias = alias_build(u)
             self._lazy = {"prob": prob, "alias": alias, "u": u, "U": float(u.sum()), "s": best_s}
         return self._lazy

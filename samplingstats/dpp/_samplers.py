@@ -13,7 +13,7 @@ from .._backend import resolve_backend, resolve_device
 from .._results import Result
 from .._rng import as_generator
 from .._validation import InvalidParameterError, StrOptions, check_param, check_size
-from ._finite import FiniteBasis, _in_parallel, _one_blas_thread
+from ._finite import FiniteBasis, _one_blas_thread
 from ._polynomials import PolynomialBasis
 
 __all__ = ["ProjectionDPP", "Design", "sample_design"]
@@ -203,8 +203,6 @@ _BLOCK_PAD = 8
 
 
 _Z_CACHE: dict[tuple[int, int], Any] = {}
-# a block product F[idx] @ P is split over the allowed threads from this many multiply-adds on
-_SPLIT_ROWS_FLOPS = 4e6
 
 
 def _complement(Qt):
@@ -266,11 +264,7 @@ def _lazy_finite_draws(basis, R, rng, *, force=False):
     out = np.empty((R, m), dtype=np.int64)
     nprop = np.zeros(R, dtype=np.int64)
     c = np.empty(m, dtype=np.float64)
-    # BLAS on one thread throughout: the large blocks are split over this module's own worker
-    # threads (as the Gram matrix), so OpenBLAS's thread pool is never woken (its idle workers
-    # spin for ~0.1 s after a call, against the threads that do the work)
-    with _one_blas_thread():
-        ok = _lazy_draws_loop(basis, R, rng, F, M, out, nprop, c, prob_u, alias_u, u, U)
+    ok = _lazy_draws_loop(basis, R, rng, F, M, out, nprop, c, prob_u, alias_u, u, U)
     if not ok:  # pragma: no cover - excluded by the margins of the bound
         basis._lazy = None
         basis._materialise()
@@ -278,28 +272,11 @@ def _lazy_finite_draws(basis, R, rng, *, force=False):
     return out, nprop
 
 
-def _rows_product(F, idx, P, n_threads):
-    """``F[idx] @ P``; a large product is split over ``n_threads`` row blocks (BLAS on one thread)."""
-    B, k = idx.shape[0], P.shape[1]
-    if n_threads < 2 or B * P.shape[0] * k < _SPLIT_ROWS_FLOPS:
-        return F[idx] @ P
-    Y = np.empty((B, k), dtype=np.float64)
-    cut = np.linspace(0, B, n_threads + 1).astype(np.int64)
-
-    def part(j):
-        sl = slice(cut[j], cut[j + 1])
-        np.matmul(F[idx[sl]], P, out=Y[sl])
-
-    _in_parallel(part, n_threads)
-    return Y
-
-
 def _lazy_draws_loop(basis, R, rng, F, M, out, nprop, c, prob_u, alias_u, u, U):
     from .._kernels import _dpp as K
     from .._kernels._alias import alias_draw
 
     m = basis.size
-    nt = basis._threads
     inv = 1.0 / np.arange(1, m + 1)
     harmonic = np.concatenate([[0.0], np.cumsum(inv)])
     harm2 = np.concatenate([[0.0], np.cumsum(inv * inv)])
@@ -320,7 +297,7 @@ def _lazy_draws_loop(basis, R, rng, F, M, out, nprop, c, prob_u, alias_u, u, U):
                 sd = U * np.sqrt(harm2[hi] - harm2[lo])
                 B = max(1, int(mean + _BLOCK_SD * sd)) + _BLOCK_PAD
                 idx = alias_draw(prob_u, alias_u, B, rng)
-                Y = _rows_product(F, idx, P, nt)  # the proposals in phase coordinates
+                Y = F[idx] @ P  # one GEMM (numpy's BLAS): the proposals in phase coordinates
                 basis._lazy_rows += B * k / m
                 t, tp, used, ok = K.dpp_finite_reduced(
                     Qr, c, tp, Y, u[idx], idx, out[r], t, t_stop, rng
@@ -329,7 +306,8 @@ def _lazy_draws_loop(basis, R, rng, F, M, out, nprop, c, prob_u, alias_u, u, U):
                 if not ok:  # pragma: no cover - excluded by the margins of the bound
                     return False
             if t < m:
-                P = np.ascontiguousarray(P @ _complement(Qr[:tp]))
+                with _one_blas_thread():  # small LAPACK calls: threads only synchronise
+                    P = np.ascontiguousarray(P @ _complement(Qr[:tp]))
                 k -= tp
     return True
 

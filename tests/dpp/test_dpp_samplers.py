@@ -223,21 +223,18 @@ def test_finite_dpp_lazy_path_matches_brute_force(monkeypatch, s):
     _bound_proposal_counts(nprop, 3, lazy["U"])
 
 
-@pytest.mark.parametrize("mode", ["default", "tiny_blocks", "threads"])
+@pytest.mark.parametrize("mode", ["default", "tiny_blocks"])
 def test_finite_dpp_lazy_phases_match_brute_force(monkeypatch, mode):
     # m = 6: phases of 3, 2 and 1 points (two changes of coordinates; m = 4 otherwise: 3 and 1,
     # the default fractions); tiny_blocks: every block holds one proposal, so phases end and
-    # blocks run out at every position; threads: every block product split over 3 threads.
+    # blocks run out at every position.
     # False failure: check_finite_dpp < 1.4e-4 (N = 10: 55 inclusion checks), the count < 7e-6.
-    from samplingstats.dpp import _finite, _samplers
+    from samplingstats.dpp import _samplers
 
     rng = np.random.default_rng(77)
     N, m = (10, 6) if mode == "default" else (7, 4)
     F = rng.standard_normal((N, m)) @ (np.eye(m) + 0.4 * rng.standard_normal((m, m)))
     F[1] *= 2.5
-    if mode == "threads":
-        monkeypatch.setattr(_finite, "_blas_threads", lambda: 3)
-        monkeypatch.setattr(_samplers, "_SPLIT_ROWS_FLOPS", 0.0)
     fb = FiniteBasis(F)
     lazy = fb._lazy_proposals(s=1)
     monkeypatch.setattr(_samplers, "_LAST_PHASE", 1)
@@ -269,48 +266,6 @@ def test_complement_basis(monkeypatch):
         assert C.shape == (9, 5)
         np.testing.assert_allclose(C.T @ C, np.eye(5), atol=1e-13)
         np.testing.assert_allclose(Qt @ C, 0, atol=1e-13)
-
-
-def test_finite_basis_split_gram_and_bound(monkeypatch):
-    # with several BLAS threads allowed, the Gram matrix is summed over row blocks (one thread
-    # each), the eigenpairs and the Cholesky factor are computed side by side and the bound pass
-    # runs on row blocks: the same G, eigenpairs and bound up to rounding, a valid bound, and the
-    # caller's BLAS thread settings restored
-    from threadpoolctl import threadpool_info
-
-    from samplingstats.dpp import _finite
-
-    F = np.random.default_rng(8).standard_normal((800, 7)) * np.arange(1.0, 8.0)
-    ref = FiniteBasis(F)
-    ref_lazy = ref._lazy_proposals(s=2)
-    monkeypatch.setattr(_finite, "_SPLIT_FLOPS", 0.0)
-    monkeypatch.setattr(_finite, "_SPLIT_LAPACK_M", 0)
-    monkeypatch.setattr(_finite, "_blas_threads", lambda: 3)
-    before = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
-    fb = FiniteBasis(F)
-    assert [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"] == before
-    np.testing.assert_allclose(fb._G, F.T @ F, rtol=1e-13, atol=1e-10)
-    np.testing.assert_allclose(fb._eig[0], ref._eig[0], rtol=1e-12)
-    lazy = fb._lazy_proposals(s=2)
-    np.testing.assert_allclose(lazy["u"], ref_lazy["u"], rtol=1e-10)
-    assert np.all(lazy["u"] >= fb.leverage)
-    # a forked child (the parent's worker threads do not exist there) gets its own pool
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("fork")
-    queue = ctx.Queue()
-    child = ctx.Process(target=_child_gram, args=(F, queue))
-    child.start()
-    child.join(timeout=60)
-    hung = child.is_alive()
-    if hung:  # pragma: no cover - the failure this guards against
-        child.kill()
-    assert not hung
-    np.testing.assert_allclose(queue.get(timeout=5), F.T @ F, rtol=1e-13, atol=1e-10)
-
-
-def _child_gram(F, queue):
-    queue.put(FiniteBasis(F)._G)
 
 
 def test_finite_dpp_single_draw_is_lazy_and_batches_form_v():
