@@ -124,7 +124,7 @@ def jackknife_mse(theta, estimate, shift=True):
     (:func:`_projection_result`): the shift ``b`` is the run's conditional error direction
     (in a typical run every replicate misses the same tail contribution of the Hermite
     polynomials' moments), so centring on the corrected value raised the lognormal model's
-    coverage further (0.93 / 0.93 / 0.95 at (d + 2) 2^12 / 2^14 / 2^16, session 6).
+    coverage further (0.93 / 0.93 / 0.96 at (d + 2) 2^12 / 2^14 / 2^16, session 6).
 
     Only a chaos with an unbounded germ (Hermite: some input law has unbounded support) has
     rare tail points; with bounded germs (Legendre polynomials are bounded on the support) the

@@ -323,7 +323,7 @@ def sobol_indices(
     benchmark's lognormal model). Coverage there (pooled first + total order, 95%): 0.84,
     0.77, 0.84 with the jackknife variance alone at ``(d + 2) 2^12, 2^14, 2^16`` evaluations,
     0.92, 0.90, 0.91 in mean squared error form centred on ``theta`` (session 5), 0.93, 0.93,
-    0.95 centred on ``theta - b`` (300, 200 and 100 runs; session 6). With bounded inputs only
+    0.96 centred on ``theta - b`` (300, 200 and 200 runs; session 6). With bounded inputs only
     (Legendre polynomials are bounded: no rare tail points) ``b`` is noise of the size of the
     jackknife variance and would over-cover (Sobol' G, threshold), so those intervals are
     centred on the estimate with the jackknife variance (docs/benchmarks/importance.md).
