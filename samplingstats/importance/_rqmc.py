@@ -19,7 +19,9 @@ replicates (independent of replicate ``r``, so every estimate below is unbiased)
 standard errors come from a replicate jackknife with refits, in closed form, as a mean squared
 error (jackknife variance plus, when some input has unbounded support, the squared jackknife
 bias estimate, :func:`jackknife_mse`; the default path then also centres the intervals on the
-estimate minus that bias estimate, :func:`_projection_result`). With the Janon
+estimate minus that bias estimate, :func:`_projection_result`; with bounded inputs only the
+jackknife variance less its over-count of the replicate-pair interaction,
+:func:`jackknife_interaction`). With the Janon
 columns the older control-variate form ``mean(Q(f) - Q(g_r)) + E[Q(g_r)]`` is used. When no
 polynomial beats the constant in cross-validation over the other replicates, ``g_r`` is the
 constant and the replicate is plain RQMC pick-freeze; without surrogates the replicate estimates
@@ -145,6 +147,47 @@ def jackknife_parts(theta, estimate):
     mean = theta.mean(axis=0)
     var = (R - 1) / R * np.sum((theta - mean) ** 2, axis=0)
     return var, (R - 1) * (mean - estimate)
+
+
+def jackknife_interaction(E, E_without, jac):
+    """Replicate-pair interaction part of the refit jackknife variance.
+
+    ``E`` ``(R, m)``: each replicate's expectation vector with its cross-fitted surrogate;
+    ``E_without`` ``(R, R - 1, m)``: the same with the surrogate refitted also without
+    replicate ``j`` (row ``j`` if ``j < r`` else ``j - 1``); ``jac`` ``(p, m)``: the Jacobian
+    of the indices. Returns, per index, the mean over ``j`` of the sample variance over
+    ``r != j`` of ``jac (E_r - E_r^{(-j)})``, the change of replicate ``r``'s estimate when its
+    surrogate loses replicate ``j``'s training data.
+
+    Why: a cross-fitted replicate estimate is ``T_r = T(X_r; g_{-r})``, and the surrogate's
+    coefficient noise from replicate ``s`` enters replicate ``r``'s estimate through ``r``'s
+    own sampling noise (``g``'s error moves the control-variate terms only as far as ``r``'s
+    points miss their expectations: the split ``V(g) + 2 E[g e] + V(e)`` is exact at the
+    population level for any ``g``). So the estimate has, besides the replicates' own terms,
+    a degenerate degree-2 part ``sum_{r != s} <eps_s, zeta_r> / (R (R - 1))``. The delete-one
+    jackknife counts a degree-2 part ``2 (R - 1) / (R - 2)`` times (2.33 at ``R = 8``; Efron
+    and Stein: each pair moves two leave-one-out values) and a degree-1 part once. For
+    fixed ``j`` the changes ``E_r - E_r^{(-j)} ~ <eps_j, kappa + zeta_r> / (R - 1)`` spread over
+    ``r`` only through ``zeta_r``, so this returns about the degree-2 part's excess, and
+    ``var - jackknife_interaction(...)`` estimates the variance (in a synthetic model with
+    known parts, 1.00-1.05 times it, the plain jackknife 2.4 times; on Sobol' G at
+    (d + 2) 2^16 the a = 99 inputs' indices have 60-98% of their jackknife variance here).
+    """
+    R = E.shape[0]
+    parts = []
+    for j in range(R):
+        dj = np.array([E[r] - E_without[r][j if j < r else j - 1] for r in range(R) if r != j])
+        parts.append(np.var(dj @ jac.T, axis=0, ddof=1))
+    return np.mean(parts, axis=0)
+
+
+def interaction_corrected_variance(var, interaction, R):
+    """``var - interaction``, not below ``var (R - 2) / (2 (R - 1))``: the delete-one jackknife
+    variance ``var`` counts a degree-2 part at most ``2 (R - 1) / (R - 2)`` times, so the
+    variance it estimates is at least that fraction of it (see :func:`jackknife_interaction`)."""
+    if R < 4:
+        return var
+    return np.maximum(var - interaction, var * (R - 2) / (2 * (R - 1)))
 
 
 def _integrands(yA, yB, yAB, c, janon_cols=False):
@@ -571,10 +614,14 @@ def _projection_result(Y, Ufull, laws, fits, c, R, n_r, per, first, rel):
     ]
     E = np.array([_projection_estimate(stats[r], fits[r]["index"], c) for r in range(R)])
     e = E.mean(axis=0)
-    S, ST, V, _ = index_jacobian(e, d)
-    theta = _leave_one_replicate_out(
-        R, lambda r, k: _projection_estimate(stats[r], fits[r]["index"], c, k), d
+    S, ST, V, jac = index_jacobian(e, d)
+    E_without = np.array(
+        [
+            [_projection_estimate(stats[r], fits[r]["index"], c, k) for k in range(R - 1)]
+            for r in range(R)
+        ]
     )
+    theta = _leave_one_replicate_out(R, lambda r, k: E_without[r, k], d)
     est = np.concatenate([S, ST])
     var_idx, b = jackknife_parts(theta, est)
     centre = None
@@ -584,6 +631,13 @@ def _projection_result(Y, Ufull, laws, fits, c, R, n_r, per, first, rel):
         # stay the unbiased cross-fitted ones
         var_idx = var_idx + b**2
         centre = est - b
+    else:
+        # bounded germs: remove the jackknife's over-count of the replicate-pair interaction
+        # (surrogate noise x sampling noise; see :func:`jackknife_interaction`). Session 6:
+        # Sobol' G at (d + 2) 2^16 covered 0.988 with the jackknife variance, 0.938 so
+        var_idx = interaction_corrected_variance(
+            var_idx, jackknife_interaction(E, E_without, jac), R
+        )
     se = np.maximum(np.sqrt(np.maximum(var_idx, 0.0)), SE_FLOOR)
     return _replicate_result(
         S, ST, se, np.zeros(d, dtype=bool), V, R, n_r, per, E, fits, rel, centre
