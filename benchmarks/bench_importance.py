@@ -393,12 +393,24 @@ def summary_table(results):
 def many_laws_case(N, R, L, seed):
     """Summed MSE vs separate crude sampling, and the coverage of the per-law 95% intervals.
 
+    Two estimators on the same seeds: the default (``method="auto"``: RQMC replicates in the
+    first law's space with a cross-fitted chaos control variate whose expectation under every
+    law is exact, when the pilot finds the integrand smooth) and ``method="aiscv"`` (the
+    adaptive importance sampler; run ``r`` uses the generator state after the crude sample, as
+    in the recordings before session 7). Intervals are each result's ``confidence_interval``
+    (Student-t with ``R - 1`` dof for the RQMC path, normal for AISCV).
+
     The ``L`` intervals of one run come from the same sample and are strongly correlated (a run
     tends to cover all laws or miss a cluster of them), so coverage is estimated over ``R``
     independent runs with a run-level (cluster) standard error, and the per-run coverage
     distribution is reported. Standard-error calibration: per law, the mean reported SE over
-    the runs divided by the empirical SD of the estimates (1 when calibrated).
+    the runs divided by the empirical SD of the estimates (1 when calibrated). Time: median
+    wall time per run, and the estimator's own part (wall time minus the time inside the model).
     """
+    import copy
+
+    # SAMPLINGSTATS_BENCH_LAWS_RUNS: fewer (or more) independent runs than the caller's R
+    R = int(os.environ.get("SAMPLINGSTATS_BENCH_LAWS_RUNS", R))
     g = np.random.default_rng(seed)
     # the widest law first: the other laws enter through likelihood ratios w.r.t. it
     scales = np.concatenate([[1.2], g.uniform(0.8, 1.2, L - 1)])
@@ -407,7 +419,14 @@ def many_laws_case(N, R, L, seed):
     U, W, _ = _gh_tensor(6, 6)
     W = W.ravel()
     ref = np.array([W @ tf.cantilever_beam(InputLaws(law).to_x(U)) for law in laws])
-    e_sep, e_ours, se_ours, t_ours, t_sep = [], [], [], [], []
+    methods = {"auto": '**samplingstats default (`method="auto"`)**', "aiscv": "AISCV"}
+    err = {m: [] for m in methods}
+    se = {m: [] for m in methods}
+    half = {m: [] for m in methods}
+    t_run = {m: [] for m in methods}
+    t_own = {m: [] for m in methods}
+    picked = []
+    e_sep, t_sep = [], []
     for r in range(R):
         rng = np.random.default_rng([seed, r])
         t0 = time.perf_counter()
@@ -419,77 +438,106 @@ def many_laws_case(N, R, L, seed):
             ]
         )
         t_sep.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        res = multiple_expectations(tf.cantilever_beam, laws, budget=N, rng=rng)
-        t_ours.append(time.perf_counter() - t0)
         e_sep.append(sep - ref)
-        e_ours.append(res.estimate - ref)
-        se_ours.append(res.standard_error)
-    e_ours, se_ours = np.array(e_ours), np.array(se_ours)
+        state = copy.deepcopy(rng)  # the same seed for both estimators
+        for m in methods:
+            timed = _Timed(tf.cantilever_beam)
+            t0 = time.perf_counter()
+            res = multiple_expectations(timed, laws, budget=N, rng=copy.deepcopy(state), method=m)
+            t_run[m].append(time.perf_counter() - t0)
+            t_own[m].append(t_run[m][-1] - timed.elapsed)
+            err[m].append(res.estimate - ref)
+            se[m].append(res.standard_error)
+            ci = res.confidence_interval(0.95)
+            half[m].append((ci.high - ci.low) / 2)
+            if m == "auto":
+                picked.append(res.method)
     m_sep = float(np.mean(np.square(e_sep), axis=0).sum())
-    m_ours = float(np.mean(np.square(e_ours), axis=0).sum())
-    q = stats.norm.ppf(0.975)
-    per_run = (np.abs(e_ours) < q * se_ours).mean(axis=1)  # coverage of the L laws, per run
-    cov = float(per_run.mean())
-    cov_se = float(per_run.std(ddof=1) / np.sqrt(R)) if R > 1 else float("nan")
-    rows = [
+    rows, cov_rows = [], []
+    for m, label in methods.items():
+        e, s_, h = np.array(err[m]), np.array(se[m]), np.array(half[m])
+        mse = float(np.mean(np.square(e), axis=0).sum())
+        per_run = (np.abs(e) < h).mean(axis=1)  # coverage of the L laws, per run
+        cov = float(per_run.mean())
+        cov_se = float(per_run.std(ddof=1) / np.sqrt(R)) if R > 1 else float("nan")
+        rows.append(
+            [
+                label,
+                N,
+                f"{mse:.3g}",
+                f"{m_sep / mse:.3g}x",
+                f"{cov:.3f}",
+                f"{np.median(t_run[m]):.2f} s",
+                f"{np.median(t_own[m]):.2f} s",
+            ]
+        )
+        if m == "auto":
+            m_def = mse
+        ratio = s_.mean(axis=0) / e.std(axis=0, ddof=1)
+        z2 = (e / s_) ** 2
+        pct = np.percentile(per_run, [0, 10, 25, 50])
+        name = "default" if m == "auto" else "AISCV"
+        cov_rows += [
+            [
+                f"{name}: coverage of the 95% intervals (all laws, all runs)",
+                f"{cov:.3f} +- {1.96 * cov_se:.3f} (95% CI, run-level clusters)",
+            ],
+            [
+                f"{name}: per-run coverage of the L laws: min / 10% / 25% / median",
+                " / ".join(f"{v:.2f}" for v in pct),
+            ],
+            [f"{name}: runs whose intervals cover all L laws", f"{np.mean(per_run == 1):.2f}"],
+            [
+                f"{name}: mean reported SE / empirical SD of the estimates, per law: "
+                "median [5%, 95%]",
+                f"{np.median(ratio):.3f} [{np.percentile(ratio, 5):.3f}, "
+                f"{np.percentile(ratio, 95):.3f}]",
+            ],
+            [
+                f"{name}: rms reported SE / RMSE, per law: median [5%, 95%]",
+                "{:.3f} [{:.3f}, {:.3f}]".format(
+                    *np.percentile(np.sqrt((s_**2).mean(axis=0) / (e**2).mean(axis=0)), [50, 5, 95])
+                ),
+            ],
+            [
+                f"{name}: mean z^2 = ((estimate - reference) / SE)^2 (1 when calibrated)",
+                f"{z2.mean():.3f} +- {1.96 * z2.mean(axis=1).std(ddof=1) / np.sqrt(R):.3f}",
+            ],
+        ]
+    cov_rows.append(
         [
-            "**samplingstats multiple_expectations (one sample)**",
-            N,
-            f"{m_ours:.3g}",
-            "1.0x",
-            f"{cov:.3f}",
-            f"{np.median(t_ours):.2f} s",
-        ],
+            "default: runs on the RQMC path (pilot found the integrand smooth)",
+            f"{picked.count('rqmc')} / {R}",
+        ]
+    )
+    rows.append(
         [
             f"crude Monte Carlo, {N // L} points per law",
             N,
             f"{m_sep:.3g}",
-            f"{m_sep / m_ours:.3g}x",
+            "1x",
             "-",
             f"{np.median(t_sep):.2f} s",
-        ],
-    ]
+            "-",
+        ]
+    )
     title = f"cantilever beam mean deflection under {L} input laws, N = {N} points, {R} repetitions"
-    heads = ["method", "model runs", "summed MSE", "MSE / ours", "95% CI coverage", "time/run"]
-    text = format_table(heads, rows, title=title)
-    ratio = se_ours.mean(axis=0) / e_ours.std(axis=0, ddof=1)
-    z2 = (e_ours / se_ours) ** 2
-    pct = np.percentile(per_run, [0, 10, 25, 50])
-    cov_rows = [
-        [
-            "coverage of the 95% intervals (all laws, all runs)",
-            f"{cov:.3f} +- {1.96 * cov_se:.3f} (95% CI, run-level clusters)",
-        ],
-        [
-            "per-run coverage of the L laws: min / 10% / 25% / median",
-            " / ".join(f"{v:.2f}" for v in pct),
-        ],
-        ["runs whose intervals cover all L laws", f"{np.mean(per_run == 1):.2f}"],
-        [
-            "mean reported SE / empirical SD of the estimates, per law: median [5%, 95%]",
-            f"{np.median(ratio):.3f} [{np.percentile(ratio, 5):.3f}, "
-            f"{np.percentile(ratio, 95):.3f}]",
-        ],
-        [
-            "rms reported SE / RMSE, per law: median [5%, 95%]",
-            "{:.3f} [{:.3f}, {:.3f}]".format(
-                *np.percentile(
-                    np.sqrt((se_ours**2).mean(axis=0) / (e_ours**2).mean(axis=0)), [50, 5, 95]
-                )
-            ),
-        ],
-        [
-            "mean z^2 = ((estimate - reference) / SE)^2 (1 when calibrated)",
-            f"{z2.mean():.3f} +- {1.96 * z2.mean(axis=1).std(ddof=1) / np.sqrt(R):.3f}",
-        ],
+    heads = [
+        "method",
+        "model runs",
+        "summed MSE",
+        "crude MSE / MSE",
+        "95% CI coverage",
+        "time/run",
+        "estimator's own time/run",
     ]
+    text = format_table(heads, rows, title=title)
     cov_text = format_table(
         ["statistic", "value"],
         cov_rows,
         title=f"{L} input laws: interval coverage and SE calibration over {R} independent runs",
     )
-    return text, cov_text, m_sep / m_ours
+    return text, cov_text, m_sep / m_def
 
 
 def one_law_case(N, R, seed=11):

@@ -314,22 +314,31 @@ def multiple_expectations(
         means and intervals use Student-t quantiles. The final sample size is rounded down to a
         multiple of ``n_replicates``.
     n_replicates : int, default 8
-        Number of independent randomisations when ``qmc=True`` or ``method="rqmc"`` (at
-        least 2).
+        Number of independent randomisations when ``qmc=True`` (at least 2; the ``"rqmc"``
+        method uses 8).
     method : {"auto", "aiscv", "rqmc"}, default "auto"
-        ``"aiscv"``: the adaptive importance sampler above. ``"rqmc"`` (one input law only):
-        ``n_replicates`` scrambled Sobol' sequences through the inputs' inverse CDFs, with a
-        polynomial-chaos control variate per integrand fitted on the other replicates
-        (cross-fitting keeps every replicate unbiased; the basis, the constant included, is
-        chosen by cross-validation), replicate-jackknife standard errors and Student-t
-        intervals: on smooth integrands it is orders of magnitude more accurate than
-        importance sampling. ``"auto"``: with one input law and a budget of at least 4,096
+        ``"aiscv"``: the adaptive importance sampler above. ``"rqmc"``: 8 scrambled Sobol'
+        sequences through the inputs' inverse CDFs, with a polynomial-chaos control variate
+        per integrand fitted on the other replicates (cross-fitting keeps every replicate
+        unbiased; the basis, the constant included, is chosen by cross-validation),
+        replicate-jackknife standard errors and Student-t intervals with 7 degrees of freedom:
+        on smooth integrands it is orders of magnitude more accurate than importance sampling.
+        With several input laws the points are drawn in the *first* law's space (list the
+        widest law first; every law's support must lie inside the first's) and law ``l``
+        enters through the likelihood ratio :math:`w_l = f_l / f_1`:
+        :math:`E_l[\varphi] = E_l[g] + E_1[w_l (\varphi - g)]` with the surrogate's
+        expectation :math:`E_l[g]` computed exactly (Gauss quadrature of each input's
+        polynomials under law ``l``; exact for normal, lognormal and uniform families, and a
+        quadrature-error estimate otherwise, added to the standard error with a warning when
+        it matters). One integrand shared by all laws (``func`` returning ``(n,)``) gets one
+        surrogate; ``(n, J)`` one per column. ``"auto"``: with a budget of at least 4,096
         points, a pilot of ``min(block_fraction * budget, budget // 16, 2048)`` scrambled
-        Sobol' points (the start of the first replicate) decides: every integrand's
-        cross-validated chaos error below ``0.02`` of its variance gives ``"rqmc"``;
-        otherwise (indicators, kinks, heavy tails) ``"aiscv"``, whose first adaptation block
-        starts with the pilot's points (no evaluation is lost). Several input laws always use
-        ``"aiscv"``, which estimates them all from one sample.
+        Sobol' points (the start of the first replicate, in the first law's space) decides:
+        every integrand's cross-validated chaos error below ``0.02`` of its variance (and,
+        with several laws, the likelihood-ratio-weighted out-of-fold error below ``0.02`` of
+        the integrand's variance under every law) gives ``"rqmc"``; otherwise (indicators,
+        kinks, heavy tails, laws far from the first) ``"aiscv"``, whose first adaptation block
+        starts with the pilot's points (no evaluation is lost).
 
     Returns
     -------
@@ -341,8 +350,8 @@ def multiple_expectations(
     ------
     InvalidParameterError
         For a budget too small for one adaptation block, laws that are not frozen univariate
-        scipy.stats laws, negative weights, or a ``func`` returning the wrong shape or
-        non-finite values.
+        scipy.stats laws, several input laws one of whose supports is not inside the first
+        law's, negative weights, or a ``func`` returning the wrong shape or non-finite values.
 
     See Also
     --------
@@ -409,21 +418,18 @@ def multiple_expectations(
             raise InvalidParameterError("Argument 'weights' must have a positive sum.")
 
     check_param(method, [StrOptions(("auto", "aiscv", "rqmc"))], name="method", caller=caller)
-    if method == "rqmc" and multi:
-        raise InvalidParameterError(
-            f"The 'method' parameter of {caller} must be 'auto' or 'aiscv' with several input "
-            "laws ('rqmc' estimates expectations under one input law). Got 'rqmc' instead."
-        )
     ref = law_sets[0]
     n_laws = len(law_sets)
     pilot = None
-    if not multi and (method == "rqmc" or (method == "auto" and int(budget) >= 4096)):
+    if method == "rqmc" or (method == "auto" and int(budget) >= 4096):
         m0 = min(int(block_fraction * int(budget)), int(budget) // 16, 2048)
-        out = _rqmc_path(func, ref, int(budget), method, rng, workers, progress, caller, m0)
+        out = _rqmc_path(
+            func, law_sets, multi, int(budget), method, rng, workers, progress, caller, m0
+        )
         if isinstance(out, dict):
             return _finish(out, w_arr, caller)
         # non-smooth: the pilot's points become the start of AISCV's first block (drawn from
-        # the input law, used for adaptation only), so no evaluation is lost
+        # the (first) input law, used for adaptation only), so no evaluation is lost
         pilot = out
 
     with (
@@ -442,13 +448,12 @@ def multiple_expectations(
                 m = min(Up.shape[0], U.shape[0])
                 # in place: the engine keeps this array as its first block's points
                 U[:m] = ndtri(Up[:m])
-                rest = caller_fn(ref.to_x(U[m:])) if U.shape[0] > m else Yp[:0]
+                X = ref.to_x(U)
+                rest = caller_fn(X[m:]) if U.shape[0] > m else Yp[:0]
                 out = np.vstack([Yp[:m], rest])
-                lo, hi = out.min(axis=0), out.max(axis=0)
-                state["lo"], state["hi"] = lo, hi
-                return out
-            X = ref.to_x(U)
-            out = caller_fn(X)
+            else:
+                X = ref.to_x(U)
+                out = caller_fn(X)
             lo, hi = out.min(axis=0), out.max(axis=0)
             state["lo"] = np.minimum(state.get("lo", lo), lo)
             state["hi"] = np.maximum(state.get("hi", hi), hi)
@@ -571,12 +576,16 @@ def _finish(out, w_arr, caller):
     return ExpectationsResult._from_engine(out)
 
 
-def _rqmc_path(func, laws, budget, method, rng, workers, progress, caller, m0, R=8):
+def _rqmc_path(func, law_sets, multi, budget, method, rng, workers, progress, caller, m0, R=8):
     """``method="rqmc"``, or the pilot of ``"auto"``: the result dict, or the pilot's
-    ``(uniform points, outputs)`` when it sends ``"auto"`` to AISCV."""
-    from ._rqmc import _draw, _engine
-    from ._rqmc_expect import pilot_is_smooth, rqmc_expectations
+    ``(uniform points, outputs)`` when it sends ``"auto"`` to AISCV.
 
+    Several input laws: the points are drawn in the first law's space and the other laws enter
+    through likelihood ratios (:func:`._rqmc_expect.rqmc_many_laws`)."""
+    from ._rqmc import _draw, _engine
+    from ._rqmc_expect import pilot_is_smooth, pilot_laws_ok, rqmc_expectations, rqmc_many_laws
+
+    laws = law_sets[0]
     d = laws.d
     if budget < 4 * R:
         raise InvalidParameterError(
@@ -585,27 +594,32 @@ def _rqmc_path(func, laws, budget, method, rng, workers, progress, caller, m0, R
         )
     rng = as_generator(rng)
     total = budget if method == "rqmc" else (budget // R) * R
+    n_out = {1, len(law_sets)} if multi else None
+
+    def run(model, **kw):
+        if multi:
+            return rqmc_many_laws(model, law_sets, n_points=budget, n_replicates=R, **kw)
+        return rqmc_expectations(model, laws, n_points=budget, n_replicates=R, **kw)
+
     with (
         progress_bar(progress, total=total, desc=caller, unit="pt") as bar,
-        ModelCaller(func, workers, caller, progress=bar) as model,
+        ModelCaller(func, workers, caller, n_out=n_out, progress=bar) as model,
     ):
-        first = None
         if method == "auto":
             # the pilot is the start of replicate 0's sequence (the same spawn as below)
             seed0 = rng.spawn(1)[0]
-            rng_rest = rng
             eng = _engine(d, seed0)
             U0 = _draw(eng, m0)
             Y0 = np.asarray(model(laws.from_uniform(U0)), dtype=float)
-            _, smooth = pilot_is_smooth(U0, Y0, laws)
+            if multi:
+                _, smooth = pilot_laws_ok(U0, Y0, law_sets)
+            else:
+                _, smooth = pilot_is_smooth(U0, Y0, laws)
             if not smooth:
                 return U0, Y0
-            first = (eng, U0, Y0)
-            out = rqmc_expectations(
-                model, laws, n_points=budget, n_replicates=R, rng=rng_rest, first=first
-            )
+            out = run(model, rng=rng, first=(eng, U0, Y0))
         else:
-            out = rqmc_expectations(model, laws, n_points=budget, n_replicates=R, rng=rng)
+            out = run(model, rng=rng)
     J = out["estimate"].shape[0]
     out.update(
         n_adaptive=0,
