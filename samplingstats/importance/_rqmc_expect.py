@@ -227,11 +227,51 @@ def _gauss(kind, n):
     return t, w
 
 
-def _law_key(law):
-    try:
-        return (law.dist.name, tuple(law.args), tuple(sorted(law.kwds.items())))
-    except TypeError:  # unhashable parameters: no sharing
-        return ("id", id(law))
+def family_groups(laws):
+    """Group univariate frozen laws by family and germ for vectorised scipy calls.
+
+    Returns a list of ``(rows, dist, shapes, loc, scale, kind)``: ``rows`` the positions in
+    ``laws``, ``dist`` the scipy distribution, ``shapes`` an array ``(len(rows), n_shapes)``,
+    ``loc`` and ``scale`` arrays ``(len(rows), 1)``; a law whose parameters cannot be read is a
+    group of its own with ``dist`` its frozen law (``shapes = loc = scale = None``).
+    """
+    groups: dict = {}
+    out = []
+    for row, law in enumerate(laws):
+        kind = germs([law])[0]
+        try:
+            shapes, loc, scale = law.dist._parse_args(*law.args, **law.kwds)
+            key = (law.dist.name, len(shapes), kind)
+        except Exception:  # noqa: BLE001 - anything unusual: on its own
+            out.append(([row], law, None, None, None, kind))
+            continue
+        groups.setdefault(key, (law.dist, kind, []))[2].append((row, shapes, loc, scale))
+    for dist, kind, members in groups.values():
+        rows = [m[0] for m in members]
+        shapes = np.array([[float(v) for v in m[1]] for m in members]).reshape(len(rows), -1)
+        loc = np.array([float(m[2]) for m in members])[:, None]
+        scale = np.array([float(m[3]) for m in members])[:, None]
+        out.append((rows, dist, shapes, loc, scale, kind))
+    return out
+
+
+def _group_nodes(dist, shapes, loc, scale, kind, n):
+    """:func:`law_nodes` for a group of :func:`family_groups`: ``x (G, n)``, ``w (n,)``."""
+    t, w = _gauss(kind, n)
+    lo = t <= 0
+    if shapes is None:  # a frozen law on its own
+        x, w = law_nodes(dist, n)
+        return x[None], w
+    args = [shapes[:, j : j + 1] for j in range(shapes.shape[1])]
+    G = shapes.shape[0]
+    x = np.empty((G, n))
+    if kind == "hermite":
+        q_lo, q_hi = ndtr(t[lo]), ndtr(-t[~lo])
+    else:
+        q_lo, q_hi = (1.0 + t[lo]) / 2.0, (1.0 - t[~lo]) / 2.0
+    x[:, lo] = dist.ppf(q_lo[None], *args, loc=loc, scale=scale)
+    x[:, ~lo] = dist.isf(q_hi[None], *args, loc=loc, scale=scale)
+    return x, w
 
 
 class LawMoments:
@@ -247,25 +287,22 @@ class LawMoments:
         ref = law_sets[0].laws
         self.kinds = germs(ref)
         self.L, self.d = len(law_sets), len(ref)
-        self._G, self._W = [], []
-        cache = {}
-        for n in nodes:
-            G = np.zeros((self.L, self.d, n))
-            W = np.zeros((self.L, self.d, n))
-            for l, s in enumerate(law_sets):
-                for i, law in enumerate(s.laws):
-                    key = (i, _law_key(law), n)
-                    if key not in cache:
-                        x, w = law_nodes(law, n)
-                        g = germ_values(x, ref[i], self.kinds[i])
-                        bad = ~np.isfinite(g)
-                        # a node whose point or germ overflows carries a negligible weight
-                        # (|z| > 20 in Gauss-Hermite): dropped
-                        g[bad], w = 0.0, np.where(bad, 0.0, w)
-                        cache[key] = (g, w)
-                    G[l, i], W[l, i] = cache[key]
-            self._G.append(G)
-            self._W.append(W)
+        self._G = [np.zeros((self.L, self.d, n)) for n in nodes]
+        self._W = [np.zeros((self.L, self.d, n)) for n in nodes]
+        for i in range(self.d):
+            # laws of one family and germ share one vectorised ppf / isf call per node set
+            for rows, dist, shapes, loc, scale, kind in family_groups(
+                [s.laws[i] for s in law_sets]
+            ):
+                for G, W, n in zip(self._G, self._W, nodes):
+                    x, w = _group_nodes(dist, shapes, loc, scale, kind, n)
+                    g = germ_values(x, ref[i], self.kinds[i])
+                    w = np.broadcast_to(w, g.shape).copy()
+                    bad = ~np.isfinite(g)
+                    # a node whose point or germ overflows carries a negligible weight
+                    # (|z| > 20 in Gauss-Hermite): dropped
+                    g[bad], w[bad] = 0.0, 0.0
+                    G[rows, i], W[rows, i] = g, w
         self._m = {}
 
     def table(self, p):
@@ -295,10 +332,13 @@ class LawMoments:
 
 
 def likelihood_ratios(law_sets, X):
-    """``w[:, l] = p_l(X) / p_1(X)`` from log densities; 0 where either is 0 or not finite."""
-    log0 = law_sets[0].logpdf(X)
-    logr = np.column_stack([s.logpdf(X) for s in law_sets]) - log0[:, None]
+    """``w[:, l] = p_l(X) / p_1(X)`` from log densities; 0 where either is 0 or not finite.
+
+    One ``logpdf`` call per law and input over all the points (scipy's broadcasting over many
+    laws' parameters at once measured 3-4x slower here)."""
+    logp = np.column_stack([s.logpdf(X) for s in law_sets])
     with np.errstate(invalid="ignore"):
+        logr = logp - logp[:, :1]
         logr[~np.isfinite(logr)] = -np.inf
     return np.exp(logr)
 

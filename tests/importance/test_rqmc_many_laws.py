@@ -23,8 +23,12 @@ from samplingstats.importance._chaos import _tables
 from samplingstats.importance._inputs import InputLaws
 from samplingstats.importance._rqmc import _draw, _engine
 from samplingstats.importance._rqmc_expect import (
+    QUAD_NODES,
     LawMoments,
     germ_table,
+    germ_values,
+    law_nodes,
+    likelihood_ratios,
     pilot_is_smooth,
     pilot_laws_ok,
 )
@@ -93,6 +97,28 @@ def test_law_moments_match_independent_quadrature(law1, law):
     assert np.all(np.abs(m[1, 0] - m_check[1, 0]) < tol)
     # the first law itself: orthonormality, E[P_k] = 1{k = 0}
     np.testing.assert_allclose(m[0, 0], np.eye(p + 1)[0], atol=1e-12)
+
+
+def test_grouped_scipy_calls_equal_per_law_calls():
+    # likelihood ratios and quadrature nodes are computed per family in one vectorised call
+    from samplingstats.importance._testfunctions import cantilever_dists
+
+    sets = [InputLaws(cantilever_dists(s, h)) for s, h in [(1.2, 0.0), (0.9, 0.05), (1.1, -0.1)]]
+    sets.append(InputLaws([stats.gamma(25, scale=20)] + sets[1].laws[1:]))  # a family alone
+    X = sets[0].from_uniform(np.random.default_rng(1).uniform(size=(500, 6)))
+    logp = np.column_stack([s.logpdf(X) for s in sets])
+    np.testing.assert_allclose(
+        likelihood_ratios(sets, X), np.exp(logp - logp[:, :1]), rtol=1e-12, atol=1e-300
+    )
+    mom = LawMoments(sets)
+    for i in range(6):
+        for l, s in enumerate(sets):
+            x, w = law_nodes(s.laws[i], QUAD_NODES[0])
+            g = germ_values(x, sets[0].laws[i], mom.kinds[i])
+            ok = np.isfinite(g)  # nodes beyond the first law's germ range are dropped
+            assert w[~ok].sum() < 1e-50  # only extreme Gauss-Hermite nodes (|z| > 15)
+            np.testing.assert_allclose(mom._G[0][l, i][ok], g[ok], rtol=1e-12, atol=1e-12)
+            np.testing.assert_allclose(mom._W[0][l, i], np.where(ok, w, 0.0), rtol=1e-12)
 
 
 def test_law_moments_flag_a_divergent_integral():
