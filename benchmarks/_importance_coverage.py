@@ -124,26 +124,35 @@ def sobol_jackknife_study(case, k, runs, out, first_run=0):
             )
             for r in range(R)
         ]
+        # the default adjusts the residual first-order term across replicates (session 7,
+        # ``_rqmc._residual_cv``): recompute the per-replicate values the same way
+        parts = [] if rq.RESIDUAL_CV and R > 2 else None
+        parts_w = [] if parts is not None else None
+        E = np.array(
+            [rq._projection_estimate(st[r], fits[r]["index"], c, parts=parts) for r in range(R)]
+        )
+        Ew = np.array(
+            [
+                [
+                    rq._projection_estimate(st[r], fits[r]["index"], c, k, parts=parts_w)
+                    for k in range(R - 1)
+                ]
+                for r in range(R)
+            ]
+        )
+        if parts is not None:
+            rq._residual_cv(E, np.array(parts), (Ew, np.array(parts_w).reshape(R, R - 1, -1)))
         theta = np.empty((R, 2 * d))
         for j in range(R):
-            Ej = [
-                rq._projection_estimate(st[r], fits[r]["index"], c, j if j < r else j - 1)
-                for r in range(R)
-                if r != j
-            ]
+            Ej = [Ew[r, j if j < r else j - 1] for r in range(R) if r != j]
             Sj, STj, _, _ = rq.index_jacobian(np.mean(Ej, axis=0), d)
             theta[j] = np.r_[Sj, STj]
         captured["theta"] = theta.tolist()
         # per-replicate expectation vectors, full surrogate (R, m) and refitted without each
         # other replicate j (R, R - 1, m; row k of r is "without j", j = k if k < r else k + 1):
         # the interaction study of session 6 (importance2) is computed from these
-        captured["E_full"] = [
-            rq._projection_estimate(st[r], fits[r]["index"], c).tolist() for r in range(R)
-        ]
-        captured["E_without"] = [
-            [rq._projection_estimate(st[r], fits[r]["index"], c, k).tolist() for k in range(R - 1)]
-            for r in range(R)
-        ]
+        captured["E_full"] = E.tolist()
+        captured["E_without"] = Ew.tolist()
         captured["degree"] = [int(f["index"].sum(axis=1).max()) for f in fits]
         return res
 
