@@ -91,23 +91,23 @@ def _count(d, p):
 
 
 @functools.lru_cache(maxsize=32)
-def candidate_sets(d, max_terms):
+def candidate_sets(d, max_terms, max_degree=30):
     """Nested candidate bases: ``(union, [(label, family, size), ...], max degree, orders)``.
 
     A candidate is the first ``size`` columns of ``orders[family]`` (column indices of the
     union of all candidate multi-index sets).
 
     Candidates: the constant; total degree 1, 2, ... ; and hyperbolic (q = 0.5) sets of higher
-    degree, each with at most ``max_terms`` terms.
+    degree, each with at most ``max_terms`` terms and of degree at most ``max_degree``.
     """
     cands = [("constant", 0, 1.0)]
     p = 1
-    while _count(d, p) <= max_terms and p <= 30:
+    while _count(d, p) <= max_terms and p <= max_degree:
         cands.append(("total", p, 1.0))
         p += 1
     top_total = p - 1
     if d > 1:
-        for ph in range(max(top_total + 1, 2), top_total + 11):
+        for ph in range(max(top_total + 1, 2), min(top_total + 11, max_degree + 1)):
             size = len(multi_indices(d, ph, 0.5)) if _count(d, ph) < 20000 else max_terms + 1
             if size > max_terms:
                 break
@@ -190,6 +190,7 @@ def crossfit_chaos(
     exclude_constant=False,
     jackknife=True,
     predict=True,
+    max_degree=30,
 ):
     """Cross-fitted chaos surrogates, one per replicate.
 
@@ -218,7 +219,7 @@ def crossfit_chaos(
     n_rows = np.array([u.shape[0] for u in train_U])
     n_inner = int(n_rows.sum() - 2 * n_rows.max())
     limit = int(min(max_terms, max(1, n_inner / min_rows_per_term)))
-    union, cands, pmax, orders = candidate_sets(d, limit)
+    union, cands, pmax, orders = candidate_sets(d, limit, max_degree)
     P = union.shape[0]
     cols = [orders[fam][:k] for _, fam, k in cands]
     with threadpool_limits(1):
