@@ -67,6 +67,19 @@ def _max_degree(kinds):
     return HERMITE_MAX_DEGREE if "hermite" in kinds else 30
 
 
+def _replicate_surrogates(Us, ys, m, kinds):
+    """Cross-fitted chaos surrogates of the replicates (trained on their first ``m`` rows,
+    evaluated at all of them), with the jackknife refits and the degree cap."""
+    return crossfit_chaos(
+        [U[:m] for U in Us],
+        [y[:m] for y in ys],
+        Us,
+        kinds,
+        jackknife=True,
+        max_degree=_max_degree(kinds),
+    )
+
+
 def pilot_is_smooth(U, vals, laws, *, threshold=EXPECT_THRESHOLD, max_terms=300):
     """``(worst error, smooth)``: every integrand's pilot chaos error below ``threshold``
     (relative to its variance; constant integrands count as smooth)."""
@@ -128,14 +141,7 @@ def rqmc_expectations(model, laws, *, n_points, n_replicates, rng, first=None, m
             E[:, k] = ys[0][0]
             theta[:, k] = ys[0][0]
             continue
-        fits = crossfit_chaos(
-            [U[:m] for U in Us],
-            [y[:m] for y in ys],
-            Us,
-            kinds,
-            jackknife=True,
-            max_degree=_max_degree(kinds),
-        )
+        fits = _replicate_surrogates(Us, ys, m, kinds)
         labels.append(fits[0]["label"])
         for r in range(R):
             f = fits[r]
@@ -401,14 +407,7 @@ def rqmc_many_laws(
             E[:, ls] = ys[0][0]
             theta[:, ls] = ys[0][0]
             continue
-        fits = crossfit_chaos(
-            [U[:m] for U in Us],
-            [y[:m] for y in ys],
-            Us,
-            kinds,
-            jackknife=True,
-            max_degree=_max_degree(kinds),
-        )
+        fits = _replicate_surrogates(Us, ys, m, kinds)
         labels.append(fits[0]["label"])
         for r in range(R):
             f = fits[r]
