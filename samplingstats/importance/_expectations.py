@@ -331,7 +331,11 @@ def multiple_expectations(
         polynomials under law ``l``; exact for normal, lognormal and uniform families, and a
         quadrature-error estimate otherwise, added to the standard error with a warning when
         it matters). One integrand shared by all laws (``func`` returning ``(n,)``) gets one
-        surrogate; ``(n, J)`` one per column. ``"auto"``: with a budget of at least 4,096
+        surrogate; ``(n, J)`` one per column. With some unbounded input the chaos degree is
+        capped at 12, and a second, quadratic surrogate is fitted and kept where its
+        jackknife variance is the smaller (a kink: a high-degree chaos extrapolates it into
+        unsampled tails, an error shared by every replicate that the jackknife cannot see).
+        ``"auto"``: with a budget of at least 4,096
         points, a pilot of ``min(block_fraction * budget, budget // 16, 2048)`` scrambled
         Sobol' points (the start of the first replicate, in the first law's space) decides:
         every integrand's cross-validated chaos error below ``0.02`` of its variance (and,

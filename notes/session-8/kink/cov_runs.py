@@ -1,0 +1,95 @@
+"""Fresh-seed coverage of multiple_expectations (one law, method="auto") before/after the
+tail-safe surrogate choice.
+
+Usage: PYTHONPATH=. python notes/session-8/kink/cov_runs.py CASE BUDGET NRUNS {after,before} OUT.jsonl
+``before`` sets ``_rqmc_expect.TAIL_SAFE_DEGREE`` to 99 (never triggered: the code path of
+4c14c61). Seeds ``[8, 3, case index, budget, r]`` (never used before).
+One JSON row per run: errors, standard errors, hits of the 95% intervals, method, labels.
+"""
+
+import json
+import sys
+import time
+import warnings
+
+import numpy as np
+from scipy import stats
+
+from benchmarks._harness import pin_threads
+from benchmarks.bench_importance import _gh_tensor
+from samplingstats.importance import _rqmc_expect as rx
+from samplingstats.importance import _testfunctions as tf
+from samplingstats.importance import multiple_expectations
+from samplingstats.importance._inputs import InputLaws
+
+_ctl = pin_threads(1)
+
+
+def kink():
+    law = stats.norm(0, 2)
+    ref = 4 + 0.3 * (2 * 2 * stats.norm.pdf(1.5) + 3 * (2 * stats.norm.cdf(1.5) - 1))
+    return (lambda x: x[:, 0] ** 2 + 0.3 * np.abs(x[:, 0] - 3)), [law], np.array([ref])
+
+
+def exp1():
+    # exp(a x), x ~ N(0, 1.5^2), a = 0.8, and exp(-0.5 x): E = exp(a^2 s^2 / 2)
+    s = 1.5
+    a = np.array([0.8, -0.5])
+    return (lambda x: np.exp(x[:, :1] * a)), [stats.norm(0, s)], np.exp(a**2 * s**2 / 2)
+
+
+def exp3():
+    # exp(a . x), x ~ N(mu, s^2) in 3 dims
+    mu, s, a = np.array([0.2, -0.1, 0.0]), np.array([1.0, 0.7, 1.2]), np.array([0.6, 0.4, -0.3])
+    ref = np.exp(mu @ a + 0.5 * (s**2) @ a**2)
+    return (lambda x: np.exp(x @ a)), [stats.norm(m, t) for m, t in zip(mu, s)], np.array([ref])
+
+
+def beam():
+    U, W, _ = _gh_tensor(8, 6)
+    y = tf.cantilever_beam(InputLaws(tf.cantilever_dists()).to_x(U))
+    W = W.ravel()
+
+    def f(x):
+        d = tf.cantilever_beam(x)
+        return np.column_stack([d, d**2])
+
+    return f, tf.cantilever_dists(), np.array([W @ y, W @ y**2])
+
+
+CASES = {"kink": kink, "exp1": exp1, "exp3": exp3, "beam": beam}
+
+if __name__ == "__main__":
+    case, budget, nruns, mode, out = (
+        sys.argv[1],
+        int(sys.argv[2]),
+        int(sys.argv[3]),
+        sys.argv[4],
+        sys.argv[5],
+    )
+    if mode == "before":
+        rx.TAIL_SAFE_DEGREE = 99
+    f, laws, ref = CASES[case]()
+    ci = list(CASES).index(case)
+    warnings.simplefilter("ignore")
+    with open(out, "w") as fh:
+        for r in range(nruns):
+            t0 = time.process_time()
+            res = multiple_expectations(
+                f, laws, budget=budget, rng=np.random.default_rng([8, 3, ci, budget, r])
+            )
+            t = time.process_time() - t0
+            lo, hi = res.confidence_interval(0.95)
+            row = {
+                "case": case,
+                "budget": budget,
+                "mode": mode,
+                "r": r,
+                "method": res.method,
+                "err": (res.estimate - ref).tolist(),
+                "se": res.standard_error.tolist(),
+                "hit": ((lo <= ref) & (ref <= hi)).tolist(),
+                "cpu": t,
+            }
+            fh.write(json.dumps(row) + "\n")
+            fh.flush()
