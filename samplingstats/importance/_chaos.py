@@ -21,11 +21,17 @@ import functools
 import math
 
 import numpy as np
+from scipy.linalg import lapack as _lapack
 from scipy.special import ndtri
+
+from .._kernels._jit import jit_disabled, njit
 
 __all__ = ["germs", "crossfit_chaos", "multi_indices"]
 
 _CHUNK = 8192
+#: the union designs of the training rows are kept (for ``keep_design`` and for predicting at
+#: the training rows themselves) while they take at most this many bytes together
+KEEP_DESIGN_BYTES = 256 * 2**20
 
 
 def germs(laws):
@@ -139,18 +145,52 @@ def candidate_sets(d, max_terms, max_degree=30):
     return union, out, pmax, orders
 
 
-def _design_t(U, kinds, union, pmax, buf=None):
-    """Transposed design matrix ``(P, n)``: row ``k`` is ``psi_{alpha_k}`` at the points.
+def _tables_t(U, kinds, p):
+    """:func:`_tables` laid out ``(d, p + 1, n)`` (the same values, built in that layout)."""
+    n, d = U.shape
+    T = np.empty((d, p + 1, n))
+    for i, kind in enumerate(kinds):
+        u = U[:, i]
+        t = T[i]
+        t[0] = 1.0
+        if kind == "hermite":
+            z = ndtri(np.clip(u, 1e-300, 1.0 - 2.0**-53))
+            if p >= 1:
+                t[1] = z
+            for k in range(1, p):
+                t[k + 1] = (z * t[k] - math.sqrt(k) * t[k - 1]) / math.sqrt(k + 1)
+        else:
+            s = 2.0 * u - 1.0
+            if p >= 1:
+                t[1] = math.sqrt(3.0) * s
+            for k in range(1, p):
+                a = math.sqrt((2 * k + 1) * (2 * k + 3)) / (k + 1)
+                b = k / (k + 1) * math.sqrt((2 * k + 3) / (2 * k - 1))
+                t[k + 1] = a * s * t[k] - b * t[k - 1]
+    return T
 
-    ``buf``: an array of at least ``P * n`` floats to build it in (reused across chunks: fresh
-    large arrays cost page faults)."""
-    T = np.ascontiguousarray(_tables(U, kinds, pmax).transpose(0, 2, 1))  # (d, p + 1, n)
-    shape = (union.shape[0], U.shape[0])
-    if buf is not None and buf.size >= shape[0] * shape[1]:
-        PhiT = buf.reshape(-1)[: shape[0] * shape[1]].reshape(shape)
-        PhiT.fill(1.0)
-    else:
-        PhiT = np.ones(shape)
+
+@njit
+def _design_kernel(T, inp, deg, nnz, out):
+    """``out[a] = prod_j T[inp[a, j], deg[a, j]]`` over the ``nnz[a]`` non-constant factors of
+    row ``a``, multiplied in input order from 1 (as :func:`_design_numpy`: bitwise the same)."""
+    P, n = out.shape
+    for a in range(P):
+        if nnz[a] == 0:
+            for t in range(n):
+                out[a, t] = 1.0
+            continue
+        i0, d0 = inp[a, 0], deg[a, 0]
+        for t in range(n):
+            out[a, t] = T[i0, d0, t]
+        for j in range(1, nnz[a]):
+            i1, d1 = inp[a, j], deg[a, j]
+            for t in range(n):
+                out[a, t] *= T[i1, d1, t]
+
+
+def _design_numpy(T, union, PhiT):
+    PhiT.fill(1.0)
     for i in range(union.shape[1]):
         col = union[:, i]
         rows = np.flatnonzero(col)  # only the factors that are not the constant 1
@@ -158,6 +198,29 @@ def _design_t(U, kinds, union, pmax, buf=None):
             PhiT *= T[i][col]
         elif rows.size:
             PhiT[rows] *= T[i][col[rows]]
+
+
+def _design_t(U, kinds, union, pmax, buf=None):
+    """Transposed design matrix ``(P, n)``: row ``k`` is ``psi_{alpha_k}`` at the points.
+
+    ``buf``: an array of at least ``P * n`` floats to build it in (reused across chunks: fresh
+    large arrays cost page faults)."""
+    T = _tables_t(U, kinds, pmax)  # (d, p + 1, n)
+    shape = (union.shape[0], U.shape[0])
+    if buf is not None and buf.size >= shape[0] * shape[1]:
+        PhiT = buf.reshape(-1)[: shape[0] * shape[1]].reshape(shape)
+    else:
+        PhiT = np.empty(shape)
+    if jit_disabled() or shape[0] * shape[1] == 0:
+        _design_numpy(T, union, PhiT)
+        return PhiT
+    # the non-constant factors of each row, in input order
+    nz = union > 0
+    nnz = nz.sum(axis=1)
+    width = max(int(nnz.max()), 1)
+    order = np.argsort(~nz, axis=1, kind="stable")[:, :width]
+    deg = np.take_along_axis(union, order, axis=1)
+    _design_kernel(T, order.astype(np.int64), deg.astype(np.int64), nnz.astype(np.int64), PhiT)
     return PhiT
 
 
@@ -169,6 +232,32 @@ def _chol(A, ridge):
     except np.linalg.LinAlgError:
         w = np.linalg.eigvalsh(A)
         return np.linalg.cholesky(A + np.eye(A.shape[0]) * (abs(w.min()) + 1e-12 * abs(w.max())))
+
+
+def _chol_inplace(A, ridge):
+    """:func:`_chol` without copies: ``A`` (C-contiguous, symmetric) is overwritten by the lower
+    Cholesky factor of ``A + diag(ridge * diag(A) + 1e-300)``. Returns ``False`` (and ``A`` holds
+    garbage) where that matrix is not positive definite: :func:`_chol`'s shifted fallback is
+    then up to the caller."""
+    n = A.shape[0]
+    dg = A.reshape(-1)[:: n + 1]
+    dg += ridge * np.maximum(dg, 1e-300) + 1e-300
+    # A.T is the Fortran-ordered view of the same (symmetric) matrix: its upper factor U in
+    # place is the lower factor L = U.T of A in C order
+    _, info = _lapack.dpotrf(A.T, lower=0, overwrite_a=1, clean=1)
+    return info == 0
+
+
+def _solve_lower(L, b):
+    """``L^{-1} b`` for a C-contiguous lower-triangular ``L``."""
+    x, info = _lapack.dtrtrs(L.T, b, lower=0, trans=1)
+    return x
+
+
+def _solve_upper(L, Z):
+    """``L^{-T} Z`` for a C-contiguous lower-triangular ``L`` (``Z`` may be overwritten)."""
+    x, info = _lapack.dtrtrs(L.T, Z, lower=0, trans=0, overwrite_b=1)
+    return x
 
 
 def _chol_solve(L, b):
@@ -191,6 +280,7 @@ def crossfit_chaos(
     jackknife=True,
     predict=True,
     max_degree=30,
+    keep_design=False,
 ):
     """Cross-fitted chaos surrogates, one per replicate.
 
@@ -202,6 +292,10 @@ def crossfit_chaos(
         Points of each replicate where its surrogate is evaluated.
     kinds : list of str
         Germ per input (:func:`germs`).
+    keep_design : bool
+        Also return, under ``design``, the chosen basis' design ``(P_r, m_r)`` at the
+        training rows (``None`` where the union designs would take more than
+        :data:`KEEP_DESIGN_BYTES`).
 
     Returns
     -------
@@ -211,6 +305,12 @@ def crossfit_chaos(
     for ``j != r`` in order; with ``jackknife=True``),
     ``index`` (multi-indices used), ``label`` and ``rel_error`` (the chosen basis'
     cross-validation mean squared error over the other replicates / output variance).
+
+    Cost: the per-replicate Gram matrices of the union of the candidate bases; one Cholesky
+    factor per replicate pair and candidate family, shared by the family's nested candidates
+    (one forward and one multi-right-hand-side back solve) and, restricted to the chosen basis,
+    by the jackknife refit of replicate ``r`` without ``j`` (the ridge scales the diagonal, so
+    the factor of a leading block is the leading block of the factor); one factor per final fit.
     """
     from threadpoolctl import threadpool_limits
 
@@ -222,88 +322,163 @@ def crossfit_chaos(
     union, cands, pmax, orders = candidate_sets(d, limit, max_degree)
     P = union.shape[0]
     cols = [orders[fam][:k] for _, fam, k in cands]
+    # the union design of each replicate's training rows is kept (rather than built in one
+    # reused buffer) where a caller wants the chosen basis' design or predicts at the
+    # training rows themselves
+    same_rows = [
+        predict and (pred_U[r] is train_U[r] or np.array_equal(pred_U[r], train_U[r]))
+        for r in range(R)
+    ]
+    keep = (keep_design or any(same_rows)) and P * int(n_rows.sum()) * 8 <= KEEP_DESIGN_BYTES
+    designs = [None] * R
     with threadpool_limits(1):
         G = np.zeros((R, P, P))
         bvec = np.zeros((R, P))
         yy = np.zeros(R)
-        buf = np.empty(P * min(_CHUNK, int(n_rows.max())))
+        buf = None if keep else np.empty(P * min(_CHUNK, int(n_rows.max())))
         for r in range(R):
             U, y = train_U[r], train_y[r]
+            if keep:
+                designs[r] = _design_t(U, kinds, union, pmax) if U.shape[0] else np.ones((P, 0))
             for s in range(0, U.shape[0], _CHUNK):
-                PhiT = _design_t(U[s : s + _CHUNK], kinds, union, pmax, buf)
-                G[r] += PhiT @ PhiT.T
-                bvec[r] += PhiT @ y[s : s + _CHUNK]
+                if keep:
+                    PhiT = designs[r][:, s : s + _CHUNK]
+                else:
+                    PhiT = _design_t(U[s : s + _CHUNK], kinds, union, pmax, buf)
+                if s == 0:
+                    np.matmul(PhiT, PhiT.T, out=G[r])
+                    np.matmul(PhiT, y[s : s + _CHUNK], out=bvec[r])
+                else:
+                    G[r] += PhiT @ PhiT.T
+                    bvec[r] += PhiT @ y[s : s + _CHUNK]
             yy[r] = y @ y
         Gt, bt = G.sum(axis=0), bvec.sum(axis=0)
         total_var = max(float(np.var(np.concatenate(train_y))), 1e-300)
 
-        Gfam = {f: [G[s][np.ix_(o, o)] for s in range(R)] for f, o in orders.items()}
-        bfam = {f: [bvec[s][o] for s in range(R)] for f, o in orders.items()}
+        # per family (a nested ordering of the union): the Gram matrices in that order, views
+        # where the order is a prefix of the union's
+        fams = list(orders)
+        Gfam, bfam, Gtfam, btfam, fam_cands = {}, {}, {}, {}, {}
+        for f, o in orders.items():
+            if np.array_equal(o, np.arange(o.size)):
+                Gfam[f] = G[:, : o.size, : o.size]
+                Gtfam[f] = Gt[: o.size, : o.size]
+            else:
+                Gfam[f] = G[:, o[:, None], o]
+                Gtfam[f] = Gt[np.ix_(o, o)]
+            bfam[f], btfam[f] = bvec[:, o], bt[o]
+            fam_cands[f] = [c for c, (_, g, _) in enumerate(cands) if g == f]
+        hfam = {f: btfam[f] - bfam[f] for f in fams}
+        work = {f: np.empty((o.size, o.size)) for f, o in orders.items()}
+        sizes = np.array([k for _, _, k in cands])
 
-        def fit(r, s):
-            """Coefficients of every candidate fitted without replicates r and s."""
-            betas = []
-            for fam, o in orders.items():
-                n_o = o.size
-                Gi = sum(Gfam[fam][t] for t in range(R) if t not in (r, s))
-                bi = sum(bfam[fam][t] for t in range(R) if t not in (r, s))
-                L = _chol(Gi, ridge)
-                for c, (_, f, k) in enumerate(cands):
-                    if f == fam and k <= n_o:
-                        betas.append((c, _chol_solve(L[:k, :k], bi[:k])))
-            return dict(betas)
+        def pair_fit(r, s, f):
+            """Every candidate of family f fitted without replicates r and s: columns of
+            ``B`` (zero beyond each candidate's size), and whether the factor is exact (not
+            shifted by :func:`_chol`'s fallback)."""
+            A = np.subtract(Gtfam[f], Gfam[f][r], out=work[f])
+            A -= Gfam[f][s]
+            bi = hfam[f][r] - bfam[f][s]
+            exact = _chol_inplace(A, ridge)
+            if exact:
+                L = A
+            else:
+                L = np.ascontiguousarray(_chol(Gtfam[f] - Gfam[f][r] - Gfam[f][s], ridge))
+            # nested candidates share the factor: a prefix's forward solve is the prefix of
+            # the full one, and the back solve of z masked beyond size k is zero beyond k and
+            # the prefix's solution above it (one multi-RHS back solve for all candidates)
+            z = _solve_lower(L, bi)
+            cs = fam_cands[f]
+            Z = np.zeros((z.size, len(cs)), order="F")
+            for j, c in enumerate(cs):
+                Z[: sizes[c], j] = z[: sizes[c]]
+            return _solve_upper(L, Z), exact
 
-        def sse(betas, s):
-            out = np.empty(len(cands))
-            for c, (_, fam, k) in enumerate(cands):
-                beta = betas[c]
-                Gs, bs = Gfam[fam][s][:k, :k], bfam[fam][s][:k]
-                out[c] = yy[s] - 2 * beta @ bs + beta @ Gs @ beta
+        def sse(B, f, s):
+            """Squared errors on replicate s of the columns of ``B`` (coefficients in family
+            f's order, zero beyond each candidate's size)."""
+            Gs, bs = Gfam[f][s], bfam[f][s]
+            out = np.empty(B.shape[1])
+            for j, c in enumerate(fam_cands[f]):
+                k = sizes[c]
+                beta = B[:k, j]
+                out[j] = yy[s] - 2 * beta @ bs[:k] + beta @ (Gs[:k, :k] @ beta)
             return out
 
         errs = np.zeros((R, len(cands)))
+        pair_B = {}
         for r in range(R):
             for s in range(r + 1, R):
-                betas = fit(r, s)
-                errs[r] += sse(betas, s)  # model without r and s, tested on s: for r's choice
-                errs[s] += sse(betas, r)
+                for f in fams:
+                    B, exact = pair_fit(r, s, f)
+                    cs = fam_cands[f]
+                    errs[r, cs] += sse(B, f, s)  # without r and s, tested on s: r's choice
+                    errs[s, cs] += sse(B, f, r)
+                    if jackknife:
+                        pair_B[(r, s, f)] = (B, exact)
         out = []
         for r in range(R):
             e = np.maximum(errs[r], 0.0) / (n_rows.sum() - n_rows[r])
             if exclude_constant and len(cands) > 1:
                 e[0] = np.inf
             best = int(np.argmin(e))
-            label = cands[best][0]
+            label, fam, k = cands[best]
             idx = cols[best]
-            ii = np.ix_(idx, idx)
             # row 0: fitted on every other replicate; row 1 + j: also without replicate j
             # (the refits of the replicate jackknife, see rqmc_sobol)
-            betas = [_chol_solve(_chol((Gt - G[r])[ii], ridge), (bt - bvec[r])[idx])]
+            A = Gtfam[fam][:k, :k] - Gfam[fam][r][:k, :k]
+            bi = hfam[fam][r][:k]
+            if _chol_inplace(A, ridge):
+                betas = [_solve_upper(A, _solve_lower(A, bi))]
+            else:
+                betas = [_chol_solve(_chol(Gtfam[fam][:k, :k] - Gfam[fam][r][:k, :k], ridge), bi)]
             if jackknife:
+                jc = fam_cands[fam].index(best)
                 for j in range(R):
-                    if j != r:
-                        Gj = (Gt - G[r] - G[j])[ii]
-                        betas.append(_chol_solve(_chol(Gj, ridge), (bt - bvec[r] - bvec[j])[idx]))
+                    if j == r:
+                        continue
+                    B, exact = pair_B[(min(r, j), max(r, j), fam)]
+                    if exact:
+                        # the pair's factor restricted to the chosen basis is the factor of
+                        # the refit's matrix (the ridge scales the diagonal): same solution
+                        betas.append(B[:k, jc])
+                    else:
+                        Gj = Gtfam[fam][:k, :k] - Gfam[fam][r][:k, :k] - Gfam[fam][j][:k, :k]
+                        bj = hfam[fam][r][:k] - bfam[fam][j][:k]
+                        betas.append(_chol_solve(_chol(Gj, ridge), bj))
             B = np.array(betas)
             sub = union[idx]
             psub = int(sub.max()) if sub.size else 0
+            design = None
+            if designs[r] is not None:
+                # rows idx of the union design are the chosen basis' design (a view for a
+                # prefix of the union's order)
+                prefix = np.array_equal(idx, np.arange(k))
+                design = designs[r][:k] if prefix else designs[r][idx]
             pred = None
             if predict:
                 U = pred_U[r]
                 pred = np.empty((B.shape[0], U.shape[0]))
-                for s0 in range(0, U.shape[0], _CHUNK):
-                    pred[:, s0 : s0 + _CHUNK] = B @ _design_t(U[s0 : s0 + _CHUNK], kinds, sub, psub)
-            out.append(
-                {
-                    "pred": None if pred is None else pred[0],
-                    "coef": B[0],
-                    "pred_without": None if pred is None else pred[1:],
-                    "coef_without": B[1:],
-                    "index": sub,
-                    "label": label,
-                    "rel_error": float(e[best] / total_var),
-                }
-            )
+                if design is not None and same_rows[r]:
+                    for s0 in range(0, U.shape[0], _CHUNK):
+                        pred[:, s0 : s0 + _CHUNK] = B @ design[:, s0 : s0 + _CHUNK]
+                else:
+                    for s0 in range(0, U.shape[0], _CHUNK):
+                        pred[:, s0 : s0 + _CHUNK] = B @ _design_t(
+                            U[s0 : s0 + _CHUNK], kinds, sub, psub
+                        )
+            fit = {
+                "pred": None if pred is None else pred[0],
+                "coef": B[0],
+                "pred_without": None if pred is None else pred[1:],
+                "coef_without": B[1:],
+                "index": sub,
+                "label": label,
+                "rel_error": float(e[best] / total_var),
+            }
+            if keep_design:
+                fit["design"] = design
+            out.append(fit)
     return out
 
 

@@ -241,7 +241,7 @@ def _choose_first(S, SJ, se, first):
     return np.where(use, SJ, S), np.where(use, se[2 * d :], se[:d]), use
 
 
-def _projection_stats(Y_r, Uf_r, kinds, coef, index, others=None):
+def _projection_stats(Y_r, Uf_r, kinds, coef, index, others=None, design=None):
     """Sufficient statistics of one replicate for :func:`_projection_estimate`.
 
     With ``Phi`` the chaos basis at all ``(d + 2) n`` points of the replicate and ``e = f - g``
@@ -251,6 +251,8 @@ def _projection_stats(Y_r, Uf_r, kinds, coef, index, others=None):
     ``delta_k = coef - b_k``: ``mean(Phi Phi^T) delta_k`` and ``delta_k^T mean(Phi Phi^T)
     delta_k``, and ``Hk[k] = delta_k . Phi`` at every point (the refit's residual is
     ``e + Hk[k]``), from which the estimate at ``b_k`` follows exactly without predicting again.
+    ``design``: ``Phi`` itself, ``(P, (d + 2) n)`` in the order of ``Uf_r.reshape(-1, d)``
+    where the caller has it (:func:`crossfit_chaos` with ``keep_design``); built otherwise.
     """
     per, n, d = Uf_r.shape
     U = Uf_r.reshape(-1, d)
@@ -267,9 +269,12 @@ def _projection_stats(Y_r, Uf_r, kinds, coef, index, others=None):
     # the refits' changes of the surrogate at every point (``e_k = e + Hk[k]``), for the
     # residual pick-freeze terms of the jackknife
     Hk = np.empty((D.shape[0], N))
-    buf = np.empty(P * min(_CHUNK, N))
+    buf = None if design is not None else np.empty(P * min(_CHUNK, N))
     for s0 in range(0, N, _CHUNK):
-        Phi = _design_t(U[s0 : s0 + _CHUNK], kinds, index, psub, buf)
+        if design is not None:
+            Phi = design[:, s0 : s0 + _CHUNK]
+        else:
+            Phi = _design_t(U[s0 : s0 + _CHUNK], kinds, index, psub, buf)
         res = y[s0 : s0 + _CHUNK] - coef @ Phi
         e[s0 : s0 + _CHUNK] = res
         w += Phi @ res
@@ -555,6 +560,9 @@ def rqmc_sobol(
             max_terms=max_terms,
             exclude_constant=surrogate == "always",
             predict=jc,
+            # all rows are training rows: the chosen basis' design there is all that
+            # _projection_stats needs (not built a second time)
+            keep_design=m == n_r and not jc,
         )
     if fits is not None and not jc:
         return _projection_result(Y, Ufull, laws, fits, c, R, n_r, per, first, rel)
@@ -690,7 +698,15 @@ def _projection_result(Y, Ufull, laws, fits, c, R, n_r, per, first, rel):
     kinds = germs(laws.laws)
     stats = [
         _projection_stats(
-            Y[r], Ufull[r], kinds, fits[r]["coef"], fits[r]["index"], fits[r]["coef_without"]
+            Y[r],
+            Ufull[r],
+            kinds,
+            fits[r]["coef"],
+            fits[r]["index"],
+            fits[r]["coef_without"],
+            # the design at all rows, where crossfit_chaos kept it (dropped from the fit: the
+            # result keeps the fits)
+            fits[r].pop("design", None),
         )
         for r in range(R)
     ]
