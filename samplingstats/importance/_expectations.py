@@ -535,10 +535,9 @@ def _check_supports(law_sets, caller):
     """Every law's support must lie in the first (reference) law's: the sample is drawn in the
     reference law's space and reweighted by likelihood ratios, which cannot reach mass
     outside it (``[[uniform(0, 1)], [norm()]]`` would silently miss ``norm``'s tails)."""
-    ref = law_sets[0].laws
+    ref = [law.support() for law in law_sets[0].laws]
     for j, laws in enumerate(law_sets[1:], start=1):
-        for i, (law0, law) in enumerate(zip(ref, laws.laws)):
-            lo0, hi0 = law0.support()
+        for i, ((lo0, hi0), law) in enumerate(zip(ref, laws.laws)):
             lo, hi = law.support()
             if lo < lo0 or hi > hi0:
                 raise InvalidParameterError(
@@ -587,7 +586,13 @@ def _rqmc_path(func, law_sets, multi, budget, method, rng, workers, progress, ca
     Several input laws: the points are drawn in the first law's space and the other laws enter
     through likelihood ratios (:func:`._rqmc_expect.rqmc_many_laws`)."""
     from ._rqmc import _draw, _engine
-    from ._rqmc_expect import pilot_is_smooth, pilot_laws_ok, rqmc_expectations, rqmc_many_laws
+    from ._rqmc_expect import (
+        input_groups,
+        pilot_is_smooth,
+        pilot_laws_ok,
+        rqmc_expectations,
+        rqmc_many_laws,
+    )
 
     laws = law_sets[0]
     d = laws.d
@@ -599,10 +604,14 @@ def _rqmc_path(func, law_sets, multi, budget, method, rng, workers, progress, ca
     rng = as_generator(rng)
     total = budget if method == "rqmc" else (budget // R) * R
     n_out = {1, len(law_sets)} if multi else None
+    # family groups of the laws per input: shared by the pilot and the estimator
+    groups = input_groups(law_sets) if multi else None
 
     def run(model, **kw):
         if multi:
-            return rqmc_many_laws(model, law_sets, n_points=budget, n_replicates=R, **kw)
+            return rqmc_many_laws(
+                model, law_sets, n_points=budget, n_replicates=R, groups=groups, **kw
+            )
         return rqmc_expectations(model, laws, n_points=budget, n_replicates=R, **kw)
 
     with (
@@ -616,7 +625,7 @@ def _rqmc_path(func, law_sets, multi, budget, method, rng, workers, progress, ca
             U0 = _draw(eng, m0)
             Y0 = np.asarray(model(laws.from_uniform(U0)), dtype=float)
             if multi:
-                _, smooth = pilot_laws_ok(U0, Y0, law_sets)
+                _, smooth = pilot_laws_ok(U0, Y0, law_sets, groups=groups)
             else:
                 _, smooth = pilot_is_smooth(U0, Y0, laws)
             if not smooth:

@@ -307,20 +307,26 @@ def family_groups(laws):
     groups: dict = {}
     out = []
     for row, law in enumerate(laws):
-        kind = germs([law])[0]
         try:
             shapes, loc, scale = law.dist._parse_args(*law.args, **law.kwds)
-            key = (law.dist.name, len(shapes), kind)
+            key = (law.dist.name, len(shapes))
         except Exception:  # noqa: BLE001 - anything unusual: on its own
-            out.append(([row], law, None, None, None, kind))
+            out.append(([row], law, None, None, None, germs([law])[0]))
             continue
-        groups.setdefault(key, (law.dist, kind, []))[2].append((row, shapes, loc, scale))
-    for dist, kind, members in groups.values():
-        rows = [m[0] for m in members]
+        groups.setdefault(key, (law.dist, []))[1].append((row, shapes, loc, scale, law))
+    for dist, members in groups.values():
+        rows = np.array([m[0] for m in members])
         shapes = np.array([[float(v) for v in m[1]] for m in members]).reshape(len(rows), -1)
         loc = np.array([float(m[2]) for m in members])[:, None]
         scale = np.array([float(m[3]) for m in members])[:, None]
-        out.append((rows, dist, shapes, loc, scale, kind))
+        try:  # the germ from the supports, in one vectorised call (as germs() decides it)
+            lo, hi = dist.support(*shapes.T, loc=loc[:, 0], scale=scale[:, 0])
+            bounded = np.broadcast_to(np.isfinite(lo) & np.isfinite(hi), rows.shape)
+        except Exception:  # noqa: BLE001 - per law
+            bounded = np.array([germs([m[4]])[0] == "legendre" for m in members])
+        for kind, sel in (("hermite", ~bounded), ("legendre", bounded)):
+            if sel.any():
+                out.append((rows[sel].tolist(), dist, shapes[sel], loc[sel], scale[sel], kind))
     return out
 
 
@@ -350,19 +356,20 @@ class LawMoments:
     :data:`QUAD_NODES` Gauss nodes per law and input (the germ values at the nodes are kept;
     the polynomial tables for a degree ``p`` are built on demand) and again with the smaller
     node set: :meth:`expect` returns both, their difference estimates the quadrature error.
+    ``groups``: :func:`input_groups` of ``law_sets``, if already computed.
     """
 
-    def __init__(self, law_sets, nodes=QUAD_NODES):
+    def __init__(self, law_sets, nodes=QUAD_NODES, groups=None):
         ref = law_sets[0].laws
         self.kinds = germs(ref)
         self.L, self.d = len(law_sets), len(ref)
         self._G = [np.zeros((self.L, self.d, n)) for n in nodes]
         self._W = [np.zeros((self.L, self.d, n)) for n in nodes]
+        if groups is None:
+            groups = input_groups(law_sets)
         for i in range(self.d):
             # laws of one family and germ share one vectorised ppf / isf call per node set
-            for rows, dist, shapes, loc, scale, kind in family_groups(
-                [s.laws[i] for s in law_sets]
-            ):
+            for rows, dist, shapes, loc, scale, kind in groups[i]:
                 for G, W, n in zip(self._G, self._W, nodes):
                     x, w = _group_nodes(dist, shapes, loc, scale, kind, n)
                     g = germ_values(x, ref[i], self.kinds[i])
@@ -400,16 +407,87 @@ class LawMoments:
         return out
 
 
-def likelihood_ratios(law_sets, X):
-    """``w[:, l] = p_l(X) / p_1(X)`` from log densities; 0 where either is 0 or not finite.
+_LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 
-    One ``logpdf`` call per law and input over all the points (scipy's broadcasting over many
-    laws' parameters at once measured 3-4x slower here)."""
-    logp = np.column_stack([s.logpdf(X) for s in law_sets])
+
+def _group_logpdf(dist, shapes, loc, scale, x):
+    """Log densities ``(G, n)`` at ``x (n,)`` of a group of :func:`family_groups` in closed form,
+    or ``None`` for a family without one here.
+
+    Normal laws, and lognormal laws with a common ``loc`` (normal in ``log(x - loc)``, plus the
+    Jacobian), are a quadratic in ``u = (v - c) / h`` (``v`` = ``x`` or ``log(x - loc)``, ``c``
+    and ``h`` the group's mean location and scale, so the coefficients stay of order one): one
+    ``(G, 3) @ (3, n)`` product (elementwise instead when some law's location is more than 100
+    of its scales from ``c`` or the scales differ by more than 100x, where the quadratic's
+    terms would cancel). Uniform laws: ``-log(width)`` on the closed support.
+    """
+    if shapes is None:
+        return None
+    name = dist.name
+    x = np.asarray(x, dtype=float)
+    if name == "uniform":
+        lo, w = loc[:, 0], scale[:, 0]
+        inside = (x >= lo[:, None]) & (x <= (lo + w)[:, None])
+        return np.where(inside, -np.log(w)[:, None], -np.inf)
+    if name == "norm":
+        v, m, sd = x, loc[:, 0], scale[:, 0]
+    elif name == "lognorm" and np.all(loc == loc[0, 0]):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            v = np.log(x - loc[0, 0])
+        m, sd = np.log(scale[:, 0]), shapes[:, 0]
+    else:
+        return None
+    c, h = float(m.mean()), float(sd.mean())
+    u = (v - c) / h
+    a, b = (c - m) / sd, h / sd
     with np.errstate(invalid="ignore"):
-        logr = logp - logp[:, :1]
-        logr[~np.isfinite(logr)] = -np.inf
-    return np.exp(logr)
+        if np.abs(a).max() <= 1e2 and b.max() <= 1e2 and b.min() >= 1e-2:
+            coef = np.column_stack([-0.5 * a**2 - np.log(sd) - _LOG_SQRT_2PI, -a * b, -0.5 * b**2])
+            out = coef @ np.vstack([np.ones_like(u), u, u * u])
+        else:  # laws far apart for their scales: the quadratic's terms would cancel
+            out = (v - m[:, None]) / sd[:, None]
+            out *= out
+            out *= -0.5
+            out -= (np.log(sd) + _LOG_SQRT_2PI)[:, None]
+    if name == "lognorm":
+        with np.errstate(invalid="ignore"):
+            out -= v
+        out[:, ~(x > loc[0, 0])] = -np.inf  # zero density at and below loc
+    return out
+
+
+def input_groups(law_sets):
+    """Per input, :func:`family_groups` of its laws across ``law_sets`` (computed once and
+    shared by the pilot check, the likelihood ratios and :class:`LawMoments`)."""
+    return [family_groups([s.laws[i] for s in law_sets]) for i in range(law_sets[0].d)]
+
+
+def likelihood_ratios(law_sets, X, groups=None):
+    """``w[:, l] = p_l(X) / p_1(X)`` from log densities; 0 where either is 0 or not finite.
+    Shape ``(n, L)`` (a transposed view of a C-ordered ``(L, n)`` array).
+
+    Per input and family group (``groups``: :func:`input_groups`), one closed-form evaluation
+    for normal, lognormal and uniform laws (:func:`_group_logpdf`; equal to scipy's ``logpdf``
+    up to rounding), one scipy ``logpdf`` call per law otherwise."""
+    X = np.asarray(X, dtype=float)
+    if groups is None:
+        groups = input_groups(law_sets)
+    L = len(law_sets)
+    logp = np.zeros((L, X.shape[0]))  # laws in rows: each group adds to whole rows
+    for i, grp in enumerate(groups):
+        x = np.ascontiguousarray(X[:, i])
+        for rows, dist, shapes, loc, scale, _ in grp:
+            out = _group_logpdf(dist, shapes, loc, scale, x)
+            if out is None:
+                out = np.vstack([law_sets[r].laws[i].logpdf(x) for r in rows])
+            if len(rows) == L:
+                logp += out
+            else:
+                logp[rows] += out
+    with np.errstate(invalid="ignore"):
+        logp -= logp[0]
+        logp[~np.isfinite(logp)] = -np.inf
+    return np.exp(logp, out=logp).T
 
 
 def _laws_estimates(fits, ys, Ws, ls, mom, n_r):
@@ -443,12 +521,14 @@ def rqmc_many_laws(
     first=None,
     max_rows=8192,
     moments=None,
+    groups=None,
 ):
     """Expectations under several input laws from RQMC replicates drawn in the first law's space.
 
     ``model(X) -> (n, 1)`` (one integrand shared by every law: one surrogate) or ``(n, L)``
     (column ``l`` under law ``l``: one surrogate per column). ``first``: as in
-    :func:`rqmc_expectations`. Returns the dict of :func:`rqmc_expectations` with one entry per
+    :func:`rqmc_expectations`; ``groups``: :func:`input_groups` of ``law_sets``, if already
+    computed. Returns the dict of :func:`rqmc_expectations` with one entry per
     law, plus ``quadrature_error`` (per law, included in ``standard_error``). The tail-safe
     alternative surrogate of :func:`rqmc_expectations` is kept for a column when the jackknife
     variance plus squared quadrature error, summed over the column's laws, is the smaller.
@@ -457,19 +537,21 @@ def rqmc_many_laws(
     L = len(law_sets)
     R = int(n_replicates)
     Us, Ys, n_r = _replicates(model, ref, n_points, R, rng, first)
-    Ws = np.split(likelihood_ratios(law_sets, ref.from_uniform(np.vstack(Us))), R)
+    if groups is None:
+        groups = input_groups(law_sets)
+    Ws = np.split(likelihood_ratios(law_sets, ref.from_uniform(np.vstack(Us)), groups), R)
     J0 = Ys[0].shape[1]
     if J0 not in (1, L):
         raise ValueError(f"the model returned {J0} columns; expected 1 or {L}")
-    groups = [(0, np.arange(L))] if J0 == 1 else [(k, np.array([k])) for k in range(L)]
+    columns = [(0, np.arange(L))] if J0 == 1 else [(k, np.array([k])) for k in range(L)]
     kinds = germs(ref.laws)
-    mom = LawMoments(law_sets) if moments is None else moments
+    mom = LawMoments(law_sets, groups=groups) if moments is None else moments
     m = max(1, min(n_r, max_rows))
     E = np.empty((R, L))
     theta = np.zeros((R, L))  # jackknife: leave replicate j out, surrogates refitted without j
     qerr = np.zeros(L)
     labels = []
-    for k, ls in groups:
+    for k, ls in columns:
         ys = [Y[:, k] for Y in Ys]
         if not np.ptp(np.concatenate(ys)) > 0:  # E_l[c] = c exactly
             E[:, ls] = ys[0][0]
@@ -519,7 +601,9 @@ def rqmc_many_laws(
     }
 
 
-def pilot_laws_ok(U, vals, law_sets, *, threshold=EXPECT_THRESHOLD, folds=4, max_terms=300):
+def pilot_laws_ok(
+    U, vals, law_sets, *, threshold=EXPECT_THRESHOLD, folds=4, max_terms=300, groups=None
+):
     """``(worst, ok)`` for the pilot of several laws (points ``U`` in the first law's space).
 
     ``ok``: :func:`pilot_is_smooth` on the first law, and, per law ``l``, the out-of-fold chaos
@@ -527,7 +611,7 @@ def pilot_laws_ok(U, vals, law_sets, *, threshold=EXPECT_THRESHOLD, folds=4, max
     others) weighted by the likelihood ratio, ``mean(w_l^2 e^2) / Var_l(phi)`` (the variance
     left to the Monte Carlo part under law ``l``, relative to crude sampling from law ``l``),
     below ``threshold``: laws far from the first one, whose ratios are large where the
-    surrogate was not fitted, go to AISCV.
+    surrogate was not fitted, go to AISCV. ``groups``: :func:`input_groups` of ``law_sets``.
     """
     ref = law_sets[0]
     n = U.shape[0]
@@ -542,10 +626,10 @@ def pilot_laws_ok(U, vals, law_sets, *, threshold=EXPECT_THRESHOLD, folds=4, max
     # an extrapolation error; this check can only send more cases to AISCV
     idx = np.array_split(np.arange(n), folds)
     L = len(law_sets)
-    w = likelihood_ratios(law_sets, ref.from_uniform(U))
+    w = likelihood_ratios(law_sets, ref.from_uniform(U), groups)
     kinds = germs(ref.laws)
-    groups = [(0, np.arange(L))] if vals.shape[1] == 1 else [(k, [k]) for k in range(L)]
-    for k, ls in groups:
+    columns = [(0, np.arange(L))] if vals.shape[1] == 1 else [(k, [k]) for k in range(L)]
+    for k, ls in columns:
         y = vals[:, k]
         if not np.ptp(y) > 0:
             continue

@@ -2,6 +2,7 @@
 tail-safe surrogate choice.
 
 Usage: PYTHONPATH=. python notes/session-8/kink/cov_runs.py CASE BUDGET NRUNS {after,before} OUT.jsonl
+[METHOD] (default auto)
 ``before`` sets ``_rqmc_expect.TAIL_SAFE_DEGREE`` to 99 (never triggered: the code path of
 4c14c61). Seeds ``[8, 3, case index, budget, r]`` (never used before).
 One JSON row per run: errors, standard errors, hits of the 95% intervals, method, labels.
@@ -57,7 +58,36 @@ def beam():
     return f, tf.cantilever_dists(), np.array([W @ y, W @ y**2])
 
 
-CASES = {"kink": kink, "exp1": exp1, "exp3": exp3, "beam": beam}
+def kink2d():
+    # |x0 - 0.3| + x1^2, x ~ N(0, 1.3^2 I)
+    s, c = 1.3, 0.3
+    t = c / s
+    ref = -c * (1 - 2 * stats.norm.cdf(t)) + 2 * s * stats.norm.pdf(t) + s**2
+    return (lambda x: np.abs(x[:, 0] - c) + x[:, 1] ** 2), [stats.norm(0, s)] * 2, np.array([ref])
+
+
+def ind3():
+    # 1{x0 + x1 + x2 > 4}, x ~ N(0, I)
+    ref = stats.norm.sf(4 / np.sqrt(3))
+    return (lambda x: (x.sum(axis=1) > 4).astype(float)), [stats.norm()] * 3, np.array([ref])
+
+
+def cubic():
+    # cos(x) + 0.2 x^3 under N(0.5, 1): a smooth case with a cubic trend
+    m = 0.5
+    ref = np.exp(-0.5) * np.cos(m) + 0.2 * (m**3 + 3 * m)
+    return (lambda x: np.cos(x[:, 0]) + 0.2 * x[:, 0] ** 3), [stats.norm(m, 1.0)], np.array([ref])
+
+
+CASES = {
+    "kink": kink,
+    "exp1": exp1,
+    "exp3": exp3,
+    "beam": beam,
+    "kink2d": kink2d,
+    "ind3": ind3,
+    "cubic": cubic,
+}
 
 if __name__ == "__main__":
     case, budget, nruns, mode, out = (
@@ -67,6 +97,7 @@ if __name__ == "__main__":
         sys.argv[4],
         sys.argv[5],
     )
+    method = sys.argv[6] if len(sys.argv) > 6 else "auto"
     if mode == "before":
         rx.TAIL_SAFE_DEGREE = 99
     f, laws, ref = CASES[case]()
@@ -76,12 +107,16 @@ if __name__ == "__main__":
         for r in range(nruns):
             t0 = time.process_time()
             res = multiple_expectations(
-                f, laws, budget=budget, rng=np.random.default_rng([8, 3, ci, budget, r])
+                f,
+                laws,
+                budget=budget,
+                rng=np.random.default_rng([8, 3, ci, budget, r]),
+                method=method,
             )
             t = time.process_time() - t0
             lo, hi = res.confidence_interval(0.95)
             row = {
-                "case": case,
+                "case": case if method == "auto" else f"{case} ({method})",
                 "budget": budget,
                 "mode": mode,
                 "r": r,
