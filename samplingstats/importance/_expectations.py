@@ -26,6 +26,7 @@ from .._validation import (
 )
 from ._core import run_aiscv, summand_covariance
 from ._inputs import ModelCaller, check_dists, check_workers
+from ._rqmc_expect import input_groups, log_likelihood_ratios
 
 __all__ = ["multiple_expectations", "ExpectationsResult"]
 
@@ -425,10 +426,12 @@ def multiple_expectations(
     ref = law_sets[0]
     n_laws = len(law_sets)
     pilot = None
+    # family groups of the laws per input (several laws): shared by every likelihood ratio
+    groups = input_groups(law_sets) if multi else None
     if method == "rqmc" or (method == "auto" and int(budget) >= 4096):
         m0 = min(int(block_fraction * int(budget)), int(budget) // 16, 2048)
         out = _rqmc_path(
-            func, law_sets, multi, int(budget), method, rng, workers, progress, caller, m0
+            func, law_sets, multi, int(budget), method, rng, workers, progress, caller, m0, groups
         )
         if isinstance(out, dict):
             return _finish(out, w_arr, caller)
@@ -462,10 +465,8 @@ def multiple_expectations(
             state["lo"] = np.minimum(state.get("lo", lo), lo)
             state["hi"] = np.maximum(state.get("hi", hi), hi)
             if multi:
-                logf0 = ref.logpdf(X)
-                logr = np.column_stack([s.logpdf(X) - logf0 for s in law_sets])
-                logr[~np.isfinite(logr)] = -np.inf
-                return np.column_stack([out, logr])
+                logr = log_likelihood_ratios(law_sets, X, groups)
+                return np.column_stack([out, logr.T])
             return out
 
         def split(raw):
@@ -579,7 +580,9 @@ def _finish(out, w_arr, caller):
     return ExpectationsResult._from_engine(out)
 
 
-def _rqmc_path(func, law_sets, multi, budget, method, rng, workers, progress, caller, m0, R=8):
+def _rqmc_path(
+    func, law_sets, multi, budget, method, rng, workers, progress, caller, m0, groups, R=8
+):
     """``method="rqmc"``, or the pilot of ``"auto"``: the result dict, or the pilot's
     ``(uniform points, outputs)`` when it sends ``"auto"`` to AISCV.
 
@@ -587,7 +590,6 @@ def _rqmc_path(func, law_sets, multi, budget, method, rng, workers, progress, ca
     through likelihood ratios (:func:`._rqmc_expect.rqmc_many_laws`)."""
     from ._rqmc import _draw, _engine
     from ._rqmc_expect import (
-        input_groups,
         pilot_is_smooth,
         pilot_laws_ok,
         rqmc_expectations,
@@ -604,8 +606,6 @@ def _rqmc_path(func, law_sets, multi, budget, method, rng, workers, progress, ca
     rng = as_generator(rng)
     total = budget if method == "rqmc" else (budget // R) * R
     n_out = {1, len(law_sets)} if multi else None
-    # family groups of the laws per input: shared by the pilot and the estimator
-    groups = input_groups(law_sets) if multi else None
 
     def run(model, **kw):
         if multi:
