@@ -1,5 +1,6 @@
-"""Table of cov_runs.py rows: per file and output, coverage (Wilson 95% interval), RMSE, mean SE."""
+"""Table of cov_runs.py rows (plain or gzipped JSONL): per file and output, coverage (Wilson 95% interval), RMSE, mean SE."""
 
+import gzip
 import json
 import sys
 
@@ -18,7 +19,8 @@ print(
 )
 print("|---|---|---|---|---|---|---|---|---|---|---|")
 for path in sys.argv[1:]:
-    rows = [json.loads(x) for x in open(path)]
+    opener = gzip.open if path.endswith(".gz") else open
+    rows = [json.loads(x) for x in opener(path, "rt")]
     if not rows:
         continue
     err = np.array([r["err"] for r in rows])
