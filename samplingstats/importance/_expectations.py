@@ -587,7 +587,8 @@ def _rqmc_path(
     ``(uniform points, outputs)`` when it sends ``"auto"`` to AISCV.
 
     Several input laws: the points are drawn in the first law's space and the other laws enter
-    through likelihood ratios (:func:`._rqmc_expect.rqmc_many_laws`)."""
+    through likelihood ratios (:func:`._rqmc_expect.rqmc_many_laws`); ``groups`` are the laws'
+    family groups per input (:func:`._rqmc_expect.input_groups`), ``None`` with one law."""
     from ._rqmc import _draw, _engine
     from ._rqmc_expect import (
         pilot_is_smooth,
