@@ -29,6 +29,9 @@ from .._kernels._jit import jit_disabled, njit
 __all__ = ["germs", "crossfit_chaos", "multi_indices"]
 
 _CHUNK = 8192
+#: ``cv_pairs="family"``: a candidate family whose best neighbour-pair error is within this
+#: factor of the best family's is scored on all pairs too
+FAMILY_MARGIN = 4.0
 #: the union designs of the training rows are kept (for ``keep_design`` and for predicting at
 #: the training rows themselves) while they take at most this many bytes together
 KEEP_DESIGN_BYTES = 256 * 2**20
@@ -281,6 +284,7 @@ def crossfit_chaos(
     predict=True,
     max_degree=30,
     keep_design=False,
+    cv_pairs="all",
 ):
     """Cross-fitted chaos surrogates, one per replicate.
 
@@ -296,6 +300,14 @@ def crossfit_chaos(
         Also return, under ``design``, the chosen basis' design ``(P_r, m_r)`` at the
         training rows (``None`` where the union designs would take more than
         :data:`KEEP_DESIGN_BYTES`).
+    cv_pairs : {"all", "neighbours", "family"}
+        Replicate pairs ``(r, s)`` whose fits (without both) score the candidates: ``"all"``
+        (each replicate's choice is scored on its ``R - 1`` partners), ``"neighbours"``
+        (``(r, r + 1 mod R)``: two partners each, about ``R / 2`` times fewer pair factors)
+        or ``"family"`` (the neighbour pairs choose each replicate's families of candidates:
+        the best and any within :data:`FAMILY_MARGIN` of it; then all pairs choose among
+        those, factorising only their members' families). The choice for ``r`` ignores
+        replicate ``r``'s data in every case.
 
     Returns
     -------
@@ -405,25 +417,94 @@ def crossfit_chaos(
                 out[j] = yy[s] - 2 * beta @ bs[:k] + beta @ (Gs[:k, :k] @ beta)
             return out
 
+        everyone = [(r, s) for r in range(R) for s in range(r + 1, R)]
+        neighbours = sorted({(min(r, (r + 1) % R), max(r, (r + 1) % R)) for r in range(R) if R > 1})
+        if cv_pairs not in ("all", "neighbours", "family"):
+            raise ValueError(f"cv_pairs must be 'all', 'neighbours' or 'family', got {cv_pairs!r}")
         errs = np.zeros((R, len(cands)))
+        tested = np.zeros(R, dtype=np.int64)  # rows each replicate's choice was scored on
         pair_B = {}
-        for r in range(R):
-            for s in range(r + 1, R):
-                for f in fams:
+
+        def score(pairs, fams_of):
+            for r, s in pairs:
+                for f in fams_of(r, s):
                     B, exact = pair_fit(r, s, f)
                     cs = fam_cands[f]
                     errs[r, cs] += sse(B, f, s)  # without r and s, tested on s: r's choice
                     errs[s, cs] += sse(B, f, r)
                     if jackknife:
                         pair_B[(r, s, f)] = (B, exact)
+                tested[r] += n_rows[s]
+                tested[s] += n_rows[r]
+
+        score(everyone if cv_pairs == "all" else neighbours, lambda r, s: fams)
+        if cv_pairs == "family":
+            # the neighbour pairs choose each replicate's family; every pair then scores the
+            # candidates of its members' families only (the choice within the family is the
+            # one all pairs would make)
+            e1 = np.maximum(errs, 0.0) / np.maximum(tested, 1)[:, None]
+            if exclude_constant and len(cands) > 1:
+                e1[:, 0] = np.inf
+            # a family stays when its best candidate is within FAMILY_MARGIN of the best
+            fam_of = []
+            for e in e1:
+                top = {f: min(e[c] for c in fam_cands[f]) for f in fams}
+                fam_of.append([f for f in fams if top[f] <= FAMILY_MARGIN * min(top.values())])
+            score(
+                [p for p in everyone if p not in set(neighbours)],
+                lambda r, s: [f for f in fams if f in fam_of[r] or f in fam_of[s]],
+            )
+            for r in range(R):
+                errs[r, [c for c, cand in enumerate(cands) if cand[1] not in fam_of[r]]] = np.inf
+        errs = np.maximum(errs, 0.0) / tested[:, None]
+        if exclude_constant and len(cands) > 1:
+            errs[:, 0] = np.inf
+        best = [int(np.argmin(e)) for e in errs]
+
+        def refit_direct(r, j):
+            """Replicate r's chosen basis fitted without r and j, factorised afresh."""
+            _, fam, k = cands[best[r]]
+            a, b = min(r, j), max(r, j)
+            Gj = Gtfam[fam][:k, :k] - Gfam[fam][a][:k, :k] - Gfam[fam][b][:k, :k]
+            bj = (btfam[fam] - bfam[fam][a] - bfam[fam][b])[:k]
+            return _chol_solve(_chol(Gj, ridge), bj)
+
+        # the jackknife refits: replicate r's chosen basis fitted without r and j. The pair's
+        # factor restricted to the chosen basis is the factor of the refit's matrix (the ridge
+        # scales the diagonal), so a scored pair's candidate solution is the refit; otherwise
+        # one factor per family chosen by either member, of the larger size
+        refit = {}
+        if jackknife:
+            for a, b in everyone:
+                missing = {}
+                for r, j in ((a, b), (b, a)):
+                    _, fam, k = cands[best[r]]
+                    if (a, b, fam) in pair_B:
+                        B, exact = pair_B[(a, b, fam)]
+                        jc = fam_cands[fam].index(best[r])
+                        refit[(r, j)] = B[:k, jc] if exact else refit_direct(r, j)
+                    else:
+                        missing.setdefault(fam, []).append(r)
+                for fam, members in missing.items():
+                    K = max(cands[best[r]][2] for r in members)
+                    A = Gtfam[fam][:K, :K] - Gfam[fam][a][:K, :K]
+                    A -= Gfam[fam][b][:K, :K]
+                    if not _chol_inplace(A, ridge):
+                        for r in members:
+                            refit[(r, a + b - r)] = refit_direct(r, a + b - r)
+                        continue
+                    z = _solve_lower(A, (btfam[fam] - bfam[fam][a] - bfam[fam][b])[:K])
+                    Z = np.zeros((K, len(members)), order="F")
+                    for c, r in enumerate(members):
+                        Z[: cands[best[r]][2], c] = z[: cands[best[r]][2]]
+                    Bx = _solve_upper(A, Z)
+                    for c, r in enumerate(members):
+                        refit[(r, a + b - r)] = Bx[: cands[best[r]][2], c]
         out = []
         for r in range(R):
-            e = np.maximum(errs[r], 0.0) / (n_rows.sum() - n_rows[r])
-            if exclude_constant and len(cands) > 1:
-                e[0] = np.inf
-            best = int(np.argmin(e))
-            label, fam, k = cands[best]
-            idx = cols[best]
+            e = errs[r]
+            label, fam, k = cands[best[r]]
+            idx = cols[best[r]]
             # row 0: fitted on every other replicate; row 1 + j: also without replicate j
             # (the refits of the replicate jackknife, see rqmc_sobol)
             A = Gtfam[fam][:k, :k] - Gfam[fam][r][:k, :k]
@@ -433,19 +514,7 @@ def crossfit_chaos(
             else:
                 betas = [_chol_solve(_chol(Gtfam[fam][:k, :k] - Gfam[fam][r][:k, :k], ridge), bi)]
             if jackknife:
-                jc = fam_cands[fam].index(best)
-                for j in range(R):
-                    if j == r:
-                        continue
-                    B, exact = pair_B[(min(r, j), max(r, j), fam)]
-                    if exact:
-                        # the pair's factor restricted to the chosen basis is the factor of
-                        # the refit's matrix (the ridge scales the diagonal): same solution
-                        betas.append(B[:k, jc])
-                    else:
-                        Gj = Gtfam[fam][:k, :k] - Gfam[fam][r][:k, :k] - Gfam[fam][j][:k, :k]
-                        bj = hfam[fam][r][:k] - bfam[fam][j][:k]
-                        betas.append(_chol_solve(_chol(Gj, ridge), bj))
+                betas += [refit[(r, j)] for j in range(R) if j != r]
             B = np.array(betas)
             sub = union[idx]
             psub = int(sub.max()) if sub.size else 0
@@ -474,7 +543,7 @@ def crossfit_chaos(
                 "coef_without": B[1:],
                 "index": sub,
                 "label": label,
-                "rel_error": float(e[best] / total_var),
+                "rel_error": float(e[best[r]] / total_var),
             }
             if keep_design:
                 fit["design"] = design

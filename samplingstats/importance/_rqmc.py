@@ -490,6 +490,21 @@ def _pilot_decision(Uf, Y, laws, max_terms, max_rows, threshold):
 SMOOTH_THRESHOLD = 0.25
 #: smallest pilot (base points of the first replicate) that may choose the long sequence
 MIN_PILOT = 128
+#: replicate pairs that score the candidate bases of the replicate surrogates
+#: (:func:`crossfit_chaos`'s ``cv_pairs``): ``"all"``, ``"neighbours"``, ``"family"``, or
+#: ``"auto"``: ``"family"`` with bounded germs only, ``"all"`` otherwise. Measured (session 8,
+#: notes/session-8/chaosfast, 30 runs per case at (d + 2) 2^10 and 2^12): ``"family"`` chose
+#: the same bases as ``"all"`` in every replicate of Ishigami, G, borehole and threshold and
+#: cut the own time 3-23%; on the lognormal case (Hermite germs, held-out errors spread over
+#: three decades between replicates) one replicate in 240 changed family and the RMSE moved
+#: 0.64x / 1.6x; ``"neighbours"`` changed 26% of the lognormal bases (RMSE 2.3x / 3.7x)
+SOBOL_CV_PAIRS = "auto"
+
+
+def _cv_pairs(kinds):
+    if SOBOL_CV_PAIRS == "auto":
+        return "all" if "hermite" in kinds else "family"
+    return SOBOL_CV_PAIRS
 
 
 def rqmc_sobol(
@@ -563,6 +578,7 @@ def rqmc_sobol(
             # all rows are training rows: the chosen basis' design there is all that
             # _projection_stats needs (not built a second time)
             keep_design=m == n_r and not jc,
+            cv_pairs=_cv_pairs(germs(laws.laws)),
         )
     if fits is not None and not jc:
         return _projection_result(Y, Ufull, laws, fits, c, R, n_r, per, first, rel)
