@@ -26,7 +26,6 @@ from .._validation import (
 )
 from ._core import run_aiscv, summand_covariance
 from ._inputs import ModelCaller, check_dists, check_workers
-from ._rqmc_expect import input_groups, log_likelihood_ratios
 
 __all__ = ["multiple_expectations", "ExpectationsResult"]
 
@@ -426,12 +425,10 @@ def multiple_expectations(
     ref = law_sets[0]
     n_laws = len(law_sets)
     pilot = None
-    # family groups of the laws per input (several laws): shared by every likelihood ratio
-    groups = input_groups(law_sets) if multi else None
     if method == "rqmc" or (method == "auto" and int(budget) >= 4096):
         m0 = min(int(block_fraction * int(budget)), int(budget) // 16, 2048)
         out = _rqmc_path(
-            func, law_sets, multi, int(budget), method, rng, workers, progress, caller, m0, groups
+            func, law_sets, multi, int(budget), method, rng, workers, progress, caller, m0
         )
         if isinstance(out, dict):
             return _finish(out, w_arr, caller)
@@ -465,8 +462,10 @@ def multiple_expectations(
             state["lo"] = np.minimum(state.get("lo", lo), lo)
             state["hi"] = np.maximum(state.get("hi", hi), hi)
             if multi:
-                logr = log_likelihood_ratios(law_sets, X, groups)
-                return np.column_stack([out, logr.T])
+                logf0 = ref.logpdf(X)
+                logr = np.column_stack([s.logpdf(X) - logf0 for s in law_sets])
+                logr[~np.isfinite(logr)] = -np.inf
+                return np.column_stack([out, logr])
             return out
 
         def split(raw):
@@ -580,17 +579,15 @@ def _finish(out, w_arr, caller):
     return ExpectationsResult._from_engine(out)
 
 
-def _rqmc_path(
-    func, law_sets, multi, budget, method, rng, workers, progress, caller, m0, groups, R=8
-):
+def _rqmc_path(func, law_sets, multi, budget, method, rng, workers, progress, caller, m0, R=8):
     """``method="rqmc"``, or the pilot of ``"auto"``: the result dict, or the pilot's
     ``(uniform points, outputs)`` when it sends ``"auto"`` to AISCV.
 
     Several input laws: the points are drawn in the first law's space and the other laws enter
-    through likelihood ratios (:func:`._rqmc_expect.rqmc_many_laws`); ``groups`` are the laws'
-    family groups per input (:func:`._rqmc_expect.input_groups`), ``None`` with one law."""
+    through likelihood ratios (:func:`._rqmc_expect.rqmc_many_laws`)."""
     from ._rqmc import _draw, _engine
     from ._rqmc_expect import (
+        input_groups,
         pilot_is_smooth,
         pilot_laws_ok,
         rqmc_expectations,
@@ -607,6 +604,8 @@ def _rqmc_path(
     rng = as_generator(rng)
     total = budget if method == "rqmc" else (budget // R) * R
     n_out = {1, len(law_sets)} if multi else None
+    # family groups of the laws per input: shared by the pilot and the estimator
+    groups = input_groups(law_sets) if multi else None
 
     def run(model, **kw):
         if multi:

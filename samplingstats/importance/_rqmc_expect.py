@@ -462,9 +462,9 @@ def input_groups(law_sets):
     return [family_groups([s.laws[i] for s in law_sets]) for i in range(law_sets[0].d)]
 
 
-def log_likelihood_ratios(law_sets, X, groups=None):
-    """``log(p_l(X) / p_1(X))``, shape ``(L, n)``; ``-inf`` where either density is 0 or the
-    difference is not finite.
+def likelihood_ratios(law_sets, X, groups=None):
+    """``w[:, l] = p_l(X) / p_1(X)`` from log densities; 0 where either is 0 or not finite.
+    Shape ``(n, L)`` (a transposed view of a C-ordered ``(L, n)`` array).
 
     Per input and family group (``groups``: :func:`input_groups`), one closed-form evaluation
     for normal, lognormal and uniform laws (:func:`_group_logpdf`; equal to scipy's ``logpdf``
@@ -487,14 +487,7 @@ def log_likelihood_ratios(law_sets, X, groups=None):
     with np.errstate(invalid="ignore"):
         logp -= logp[0]
         logp[~np.isfinite(logp)] = -np.inf
-    return logp
-
-
-def likelihood_ratios(law_sets, X, groups=None):
-    """``w[:, l] = p_l(X) / p_1(X)``, shape ``(n, L)`` (a transposed view of a C-ordered
-    ``(L, n)`` array): the exponential of :func:`log_likelihood_ratios`."""
-    logr = log_likelihood_ratios(law_sets, X, groups)
-    return np.exp(logr, out=logr).T
+    return np.exp(logp, out=logp).T
 
 
 def _laws_estimates(fits, ys, Ws, ls, mom, n_r):
