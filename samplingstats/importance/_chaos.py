@@ -227,6 +227,25 @@ def _design_t(U, kinds, union, pmax, buf=None):
     return PhiT
 
 
+@njit
+def _pair_lower(Gt, Gr, Gs, out):
+    n = out.shape[0]
+    for i in range(n):
+        for j in range(i + 1):
+            out[i, j] = (Gt[i, j] - Gr[i, j]) - Gs[i, j]
+
+
+def _pair_matrix(Gt, Gr, Gs, out):
+    """``out = Gt - Gr - Gs`` for :func:`_chol_inplace`, which reads only the lower triangle:
+    with numba only that triangle is written (one pass); the upper one is left as it was."""
+    if jit_disabled():
+        np.subtract(Gt, Gr, out=out)
+        out -= Gs
+    else:
+        _pair_lower(Gt, Gr, Gs, out)
+    return out
+
+
 def _chol(A, ridge):
     scale = np.maximum(np.diag(A), 1e-300)
     A = A + np.diag(ridge * scale + 1e-300)
@@ -238,8 +257,9 @@ def _chol(A, ridge):
 
 
 def _chol_inplace(A, ridge):
-    """:func:`_chol` without copies: ``A`` (C-contiguous, symmetric) is overwritten by the lower
-    Cholesky factor of ``A + diag(ridge * diag(A) + 1e-300)``. Returns ``False`` (and ``A`` holds
+    """:func:`_chol` without copies: ``A`` (C-contiguous, symmetric; only its lower triangle
+    is read) is overwritten by the lower Cholesky factor of ``A + diag(ridge * diag(A) +
+    1e-300)``. Returns ``False`` (and ``A`` holds
     garbage) where that matrix is not positive definite: :func:`_chol`'s shifted fallback is
     then up to the caller."""
     n = A.shape[0]
@@ -388,8 +408,7 @@ def crossfit_chaos(
             """Every candidate of family f fitted without replicates r and s: columns of
             ``B`` (zero beyond each candidate's size), and whether the factor is exact (not
             shifted by :func:`_chol`'s fallback)."""
-            A = np.subtract(Gtfam[f], Gfam[f][r], out=work[f])
-            A -= Gfam[f][s]
+            A = _pair_matrix(Gtfam[f], Gfam[f][r], Gfam[f][s], work[f])
             bi = hfam[f][r] - bfam[f][s]
             exact = _chol_inplace(A, ridge)
             if exact:
