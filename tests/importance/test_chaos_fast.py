@@ -117,6 +117,7 @@ CASES = [
     (4, 60, 2, ["legendre", "legendre"], 40, 0),
     (8, 50, 3, ["legendre", "hermite", "legendre"], 60, 1),
     (5, 80, 3, ["hermite", "hermite", "hermite"], 300, 2),
+    (3, 70, 2, ["hermite", "legendre"], 30, 4),
 ]
 
 
