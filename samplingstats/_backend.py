@@ -6,6 +6,7 @@ Mixing numpy arrays and torch tensors in one call raises :class:`TypeError`.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 
@@ -24,6 +25,7 @@ __all__ = [
     "resolve_backend",
     "resolve_device",
     "choose",
+    "one_blas_thread",
 ]
 
 
@@ -216,3 +218,33 @@ def choose(x, size: int | None = None, *, function: str | None = None) -> str:
         if threshold is not None and size >= threshold:
             return "xp"
     return "numba"
+
+
+_BLAS_POOLS: list = []
+
+
+@contextlib.contextmanager
+def one_blas_thread():
+    """Run the block on one BLAS thread (threadpoolctl; restored on exit).
+
+    For small dense factorisations and solves in loops (the sketched lp paths, the chaos
+    surrogates of :mod:`samplingstats.importance`): they are too small to gain from threads, but
+    a multi-threaded BLAS synchronises its threads in every call (on a busy 2-core machine the
+    lp paths' 1000 x 50 QR and the Cholesky of the sketch took 30-100x longer on 2 BLAS threads
+    than on 1, ``python -m benchmarks.bench_lp threads``). The BLAS pools are looked up once
+    (threadpoolctl's library scan, a few ms: ``threadpool_limits`` repeats it on every call),
+    then each limit costs ~0.05 ms.
+    """
+    if not _BLAS_POOLS:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:  # pragma: no cover - threadpoolctl is a core dependency
+            _BLAS_POOLS.append(None)
+        else:
+            _BLAS_POOLS.append(ThreadpoolController().select(user_api="blas"))
+    pools = _BLAS_POOLS[0]
+    if not pools:  # pragma: no cover
+        yield
+        return
+    with pools.limit(limits=1):
+        yield

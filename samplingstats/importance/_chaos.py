@@ -24,7 +24,10 @@ import numpy as np
 from scipy.linalg import lapack as _lapack
 from scipy.special import ndtri
 
-from .._kernels._jit import jit_disabled, njit
+from .._backend import one_blas_thread
+from .._kernels._chaos import design_kernel as _design_kernel
+from .._kernels._chaos import pair_lower as _pair_lower
+from .._kernels._jit import jit_disabled
 
 __all__ = ["germs", "crossfit_chaos", "multi_indices"]
 
@@ -173,25 +176,6 @@ def _tables_t(U, kinds, p):
     return T
 
 
-@njit
-def _design_kernel(T, inp, deg, nnz, out):
-    """``out[a] = prod_j T[inp[a, j], deg[a, j]]`` over the ``nnz[a]`` non-constant factors of
-    row ``a``, multiplied in input order from 1 (as :func:`_design_numpy`: bitwise the same)."""
-    P, n = out.shape
-    for a in range(P):
-        if nnz[a] == 0:
-            for t in range(n):
-                out[a, t] = 1.0
-            continue
-        i0, d0 = inp[a, 0], deg[a, 0]
-        for t in range(n):
-            out[a, t] = T[i0, d0, t]
-        for j in range(1, nnz[a]):
-            i1, d1 = inp[a, j], deg[a, j]
-            for t in range(n):
-                out[a, t] *= T[i1, d1, t]
-
-
 def _design_numpy(T, union, PhiT):
     PhiT.fill(1.0)
     for i in range(union.shape[1]):
@@ -225,14 +209,6 @@ def _design_t(U, kinds, union, pmax, buf=None):
     deg = np.take_along_axis(union, order, axis=1)
     _design_kernel(T, order.astype(np.int64), deg.astype(np.int64), nnz.astype(np.int64), PhiT)
     return PhiT
-
-
-@njit
-def _pair_lower(Gt, Gr, Gs, out):
-    n = out.shape[0]
-    for i in range(n):
-        for j in range(i + 1):
-            out[i, j] = (Gt[i, j] - Gr[i, j]) - Gs[i, j]
 
 
 def _pair_matrix(Gt, Gr, Gs, out):
@@ -344,8 +320,6 @@ def crossfit_chaos(
     by the jackknife refit of replicate ``r`` without ``j`` (the ridge scales the diagonal, so
     the factor of a leading block is the leading block of the factor); one factor per final fit.
     """
-    from threadpoolctl import threadpool_limits
-
     R = len(train_U)
     d = train_U[0].shape[1]
     n_rows = np.array([u.shape[0] for u in train_U])
@@ -363,7 +337,7 @@ def crossfit_chaos(
     ]
     keep = (keep_design or any(same_rows)) and P * int(n_rows.sum()) * 8 <= KEEP_DESIGN_BYTES
     designs = [None] * R
-    with threadpool_limits(1):
+    with one_blas_thread():
         G = np.zeros((R, P, P))
         bvec = np.zeros((R, P))
         yy = np.zeros(R)

@@ -9,12 +9,11 @@ private names.
 
 from __future__ import annotations
 
-import contextlib
 import math
 
 import numpy as np
 
-from .._backend import is_torch, to_numpy
+from .._backend import is_torch, one_blas_thread, to_numpy
 from .._rng import as_generator
 from ._common import rank_error
 from ._results import RowSample
@@ -389,32 +388,6 @@ def block_leverage_from_factor(X, sc, Linv_t):
 # ----------------------------------------------------------------------------------------------
 # small dense factorisations (d x d, s x d): on one BLAS thread
 # ----------------------------------------------------------------------------------------------
-_BLAS_POOLS = None
-
-
-@contextlib.contextmanager
-def one_blas_thread():
-    """Run the block on one BLAS thread (threadpoolctl; restored on exit).
-
-    The factorisations of the ``s x d`` sketch and of the ``d x d`` Gram matrix are too small to
-    gain from threads, but a multi-threaded BLAS synchronises its threads in every call: on a busy
-    2-core machine the 1000 x 50 QR, the 50 x 16 triangular solve and the Cholesky of the sketched
-    paths took 30-100x longer on 2 BLAS threads than on 1 (``python -m benchmarks.bench_lp
-    threads``). The BLAS pools are looked up once (about 16 ms), then each limit costs ~0.05 ms.
-    """
-    global _BLAS_POOLS
-    if _BLAS_POOLS is None:
-        try:
-            from threadpoolctl import ThreadpoolController
-        except ImportError:  # pragma: no cover - scikit-learn depends on threadpoolctl
-            _BLAS_POOLS = False
-        else:
-            _BLAS_POOLS = ThreadpoolController().select(user_api="blas")
-    if not _BLAS_POOLS:  # pragma: no cover
-        yield
-        return
-    with _BLAS_POOLS.limit(limits=1):
-        yield
 
 
 def cholesky_cond(G):
