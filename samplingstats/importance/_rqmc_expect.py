@@ -691,12 +691,21 @@ def rqmc_many_laws(
     }
 
 
+#: several laws: also gate on :func:`pilot_is_smooth`'s interleaved folds for the first law
+#: (``True``, before session 8), or only on the weighted contiguous-fold check below (whose
+#: first law has ratio 1: the first law's contiguous-fold error is part of it). One law in a
+#: list keeps the interleaved gate (the same decision as the one-law path). Measured (session 8,
+#: notes/session-8/pilot): see the README there
+PILOT_LAWS_INTERLEAVED = False
+
+
 def pilot_laws_ok(
     U, vals, law_sets, *, threshold=EXPECT_THRESHOLD, folds=4, max_terms=300, groups=None
 ):
     """``(worst, ok)`` for the pilot of several laws (points ``U`` in the first law's space).
 
-    ``ok``: :func:`pilot_is_smooth` on the first law, and, per law ``l``, the out-of-fold chaos
+    ``ok``: :func:`pilot_is_smooth` on the first law (one law, or
+    :data:`PILOT_LAWS_INTERLEAVED`), and, per law ``l``, the out-of-fold chaos
     residual ``e`` (``folds`` contiguous folds, each predicted by the surrogate fitted on the
     others) weighted by the likelihood ratio, ``mean(w_l^2 e^2) / Var_l(phi)`` (the variance
     left to the Monte Carlo part under law ``l``, relative to crude sampling from law ``l``),
@@ -707,13 +716,15 @@ def pilot_laws_ok(
     n = U.shape[0]
     if n < 2 * folds:
         return 1.0, False
-    worst, smooth = pilot_is_smooth(U, vals, ref, threshold=threshold, max_terms=max_terms)
-    if not smooth:
-        return worst, False
+    worst = 0.0
+    if PILOT_LAWS_INTERLEAVED or len(law_sets) == 1:
+        worst, smooth = pilot_is_smooth(U, vals, ref, threshold=threshold, max_terms=max_terms)
+        if not smooth:
+            return worst, False
     # the weighted check uses contiguous folds: each block of a Sobol' sequence spreads over the
     # whole cube, while interleaved ones (row i in fold i % folds, as pilot_is_smooth takes
     # them) each cover one quadrant of the first two coordinates, so their out-of-fold error is
-    # an extrapolation error; this check can only send more cases to AISCV
+    # an extrapolation error; the first law (ratio 1) is checked here too
     idx = np.array_split(np.arange(n), folds)
     L = len(law_sets)
     w = likelihood_ratios(law_sets, ref.from_uniform(U), groups)
