@@ -242,17 +242,17 @@ def _jk_var(theta):
 
 
 def _column_estimates(fits, ys, ws=None):
-    """``(E, theta)`` of one integrand: the replicate estimates ``mean(y_r - g_r) + E[g_r]``
-    and the jackknife's leave-one-out values (surrogates refitted without replicate ``j``);
-    ``ws``: likelihood ratios of widened replicates (``mean(w_r (y_r - g_r)) + E[g_r]``)."""
+    """``(E, theta)`` of one integrand: the replicate estimates ``mean(w_r (y_r - g_r)) +
+    E[g_r]`` and the jackknife's leave-one-out values (surrogates refitted without replicate
+    ``j``); ``ws``: likelihood ratios of widened replicates (``None``, or ``None`` entries:
+    ``w_r = 1``; multiplying by 1.0 is exact, so unwidened estimates are as before)."""
     R = len(ys)
-    if ws is not None and ws[0] is not None:
-        return _weighted_column_estimates(fits, ys, ws)
+    w = [1.0 if ws is None or ws[r] is None else ws[r] for r in range(R)]
     E = np.empty(R)
     theta = np.empty(R)
     for r in range(R):
         f = fits[r]
-        E[r] = np.mean(ys[r] - f["pred"]) + chaos_sobol_parts(f["coef"], f["index"])[0]
+        E[r] = np.mean(w[r] * (ys[r] - f["pred"])) + chaos_sobol_parts(f["coef"], f["index"])[0]
     for j in range(R):
         vals = []
         for r in range(R):
@@ -261,27 +261,7 @@ def _column_estimates(fits, ys, ws=None):
             i = j if j < r else j - 1
             f = fits[r]
             mean_g = chaos_sobol_parts(f["coef_without"][i], f["index"])[0]
-            vals.append(np.mean(ys[r] - f["pred_without"][i]) + mean_g)
-        theta[j] = np.mean(vals)
-    return E, theta
-
-
-def _weighted_column_estimates(fits, ys, ws):
-    R = len(ys)
-    E = np.empty(R)
-    theta = np.empty(R)
-    for r in range(R):
-        f = fits[r]
-        E[r] = np.mean(ws[r] * (ys[r] - f["pred"])) + chaos_sobol_parts(f["coef"], f["index"])[0]
-    for j in range(R):
-        vals = []
-        for r in range(R):
-            if r == j:
-                continue
-            i = j if j < r else j - 1
-            f = fits[r]
-            mean_g = chaos_sobol_parts(f["coef_without"][i], f["index"])[0]
-            vals.append(np.mean(ws[r] * (ys[r] - f["pred_without"][i])) + mean_g)
+            vals.append(np.mean(w[r] * (ys[r] - f["pred_without"][i])) + mean_g)
         theta[j] = np.mean(vals)
     return E, theta
 
