@@ -26,6 +26,8 @@ __all__ = [
     "resolve_device",
     "choose",
     "one_blas_thread",
+    "blas_pools",
+    "blas_threads",
 ]
 
 
@@ -223,18 +225,8 @@ def choose(x, size: int | None = None, *, function: str | None = None) -> str:
 _BLAS_POOLS: list = []
 
 
-@contextlib.contextmanager
-def one_blas_thread():
-    """Run the block on one BLAS thread (threadpoolctl; restored on exit).
-
-    For small dense factorisations and solves in loops (the sketched lp paths, the chaos
-    surrogates of :mod:`samplingstats.importance`): they are too small to gain from threads, but
-    a multi-threaded BLAS synchronises its threads in every call (on a busy 2-core machine the
-    lp paths' 1000 x 50 QR and the Cholesky of the sketch took 30-100x longer on 2 BLAS threads
-    than on 1, ``python -m benchmarks.bench_lp threads``). The BLAS pools are looked up once
-    (threadpoolctl's library scan, a few ms: ``threadpool_limits`` repeats it on every call),
-    then each limit costs ~0.05 ms.
-    """
+def blas_pools():
+    """threadpoolctl's controller of the BLAS libraries (looked up once, a few ms), or None."""
     if not _BLAS_POOLS:
         try:
             from threadpoolctl import ThreadpoolController
@@ -242,8 +234,32 @@ def one_blas_thread():
             _BLAS_POOLS.append(None)
         else:
             _BLAS_POOLS.append(ThreadpoolController().select(user_api="blas"))
-    pools = _BLAS_POOLS[0]
-    if not pools:  # pragma: no cover
+    return _BLAS_POOLS[0]
+
+
+def blas_threads():
+    """The number of threads the caller lets BLAS use (the most over the BLAS libraries loaded)."""
+    pools = blas_pools()
+    if pools is None:  # pragma: no cover
+        return 1
+    return max([int(lc.num_threads) for lc in pools.lib_controllers] or [1])
+
+
+@contextlib.contextmanager
+def one_blas_thread():
+    """Run the block on one BLAS thread (threadpoolctl; restored on exit).
+
+    For small dense factorisations and solves in loops (the sketched lp paths, the DPP bases'
+    ``m x m`` factorisations, the chaos surrogates of :mod:`samplingstats.importance`): they are
+    too small to gain from threads, but a multi-threaded BLAS synchronises its threads in every
+    call (on a busy 2-core machine the lp paths' 1000 x 50 QR took 30-100x longer on 2 BLAS
+    threads than on 1, ``python -m benchmarks.bench_lp threads``; ``eigh`` of a 200 x 200 Gram
+    matrix about 1000x). The BLAS pools are looked up once (threadpoolctl's library scan, a few
+    ms: ``threadpool_limits`` repeats it on every call), then a limit and its restore cost
+    ~0.05 ms, skipped when every pool already runs one thread.
+    """
+    pools = blas_pools()
+    if pools is None or blas_threads() <= 1:  # nothing to limit
         yield
         return
     with pools.limit(limits=1):

@@ -37,7 +37,6 @@ the default): the basis keeps a reference to them until ``V`` is formed.
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 import numpy as np
@@ -46,7 +45,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.linalg.blas import dtrsm
 from scipy.linalg.lapack import dtrcon, dtrtri
 
-from .._backend import is_torch
+from .._backend import is_torch, one_blas_thread
 from .._rng import as_generator
 from .._validation import InvalidParameterError, check_size
 from ._checks import real_numeric
@@ -64,45 +63,8 @@ _PAIRS = 5
 _ALL_PAIRS = 8
 
 
-_BLAS_POOLS: list[Any] = []
-
-
-def _blas_pools():
-    """threadpoolctl's controller of the BLAS libraries (looked up once, a few ms), or None."""
-    if not _BLAS_POOLS:
-        try:
-            from threadpoolctl import ThreadpoolController
-        except ImportError:  # pragma: no cover - threadpoolctl is a core dependency
-            _BLAS_POOLS.append(None)
-        else:
-            _BLAS_POOLS.append(ThreadpoolController().select(user_api="blas"))
-    return _BLAS_POOLS[0]
-
-
-@contextlib.contextmanager
-def _one_blas_thread():
-    """Run the block on one BLAS thread (threadpoolctl; restored on exit).
-
-    The ``m x m`` factorisations (eigendecomposition, Cholesky, inverse) are too small to gain from
-    threads, while a multi-threaded BLAS synchronises its threads in every one of the many level-2
-    calls inside them: on a busy 2-core machine ``eigh`` of the 200 x 200 Gram matrix took about 1000x
-    longer on 2 threads than on 1. The BLAS pools are looked up once (threadpoolctl, a few ms), then
-    a limit and its restore cost ~0.006 ms (skipped when every pool already runs one thread).
-    """
-    pools = _blas_pools()
-    if pools is None or _blas_threads() <= 1:  # nothing to limit (limit + restore: ~0.04 ms)
-        yield
-        return
-    with pools.limit(limits=1):
-        yield
-
-
-def _blas_threads():
-    """The number of threads the caller lets BLAS use (the most over the BLAS libraries loaded)."""
-    pools = _blas_pools()
-    if pools is None:  # pragma: no cover
-        return 1
-    return max([int(lc.num_threads) for lc in pools.lib_controllers] or [1])
+# small m x m factorisations run on one BLAS thread (shared helper, see its docstring)
+_one_blas_thread = one_blas_thread
 
 
 def _check_features(features, copy=False):
