@@ -335,14 +335,19 @@ def multiple_expectations(
         capped at 12, and a second, quadratic surrogate is fitted and kept where its
         jackknife variance is the smaller (a kink: a high-degree chaos extrapolates it into
         unsampled tails, an error shared by every replicate that the jackknife cannot see).
-        ``"auto"``: with a budget of at least 4,096
+        With one law, the replicates after the first are drawn from a widened law (each
+        unbounded input's Gaussian germ scaled by 1.4 with one such input, less with
+        several) and the residual is weighted by the likelihood ratio, so that every
+        replicate samples the tails. ``"auto"``: with a budget of at least 4,096
         points, a pilot of ``min(block_fraction * budget, budget // 16, 2048)`` scrambled
         Sobol' points (the start of the first replicate, in the first law's space) decides:
-        every integrand's cross-validated chaos error below ``0.02`` of its variance (and,
-        with several laws, the likelihood-ratio-weighted out-of-fold error below ``0.02`` of
-        the integrand's variance under every law) gives ``"rqmc"``; otherwise (indicators,
-        kinks, heavy tails, laws far from the first) ``"aiscv"``, whose first adaptation block
-        starts with the pilot's points (no evaluation is lost).
+        with one law, every integrand's chaos error on contiguous folds of the pilot below
+        ``0.02`` of its variance, unless the pilot's chaos reaches the degree cap with an
+        error above ``1e-3`` (high Gaussian moments); with several laws, the
+        likelihood-ratio-weighted out-of-fold error below ``0.02`` of the integrand's
+        variance under every law; either gives ``"rqmc"``, otherwise (indicators, heavy
+        tails, laws far from the first) ``"aiscv"``, whose first adaptation block starts
+        with the pilot's points (no evaluation is lost).
 
     Returns
     -------
